@@ -1,0 +1,63 @@
+"""The command line: options in, a typed call, an exit code out. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from ratchet import __version__
+from ratchet.commands import check, comment, init, report, update
+from ratchet.errors import RatchetError
+from ratchet.outcome import EXIT_ERROR, EXIT_INTERNAL
+
+
+class _Group(click.Group):
+    """Maps every failure to the documented exit codes: 2 for anything the user can fix
+    (one line, no traceback), 3 for a bug (traceback). Never 0, never 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RatchetError as e:
+            click.echo(f"ratchet: error: {e}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("ratchet: interrupted", err=True)
+            ctx.exit(EXIT_ERROR)
+        except Exception:
+            traceback.print_exc()
+            click.echo(
+                "ratchet: internal error (a bug in coverage-ratchet; please report it)", err=True
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coverage-ratchet")
+def cli() -> None:
+    """Make test coverage only go up.
+
+    Exit codes: 0 pass, 1 coverage regression or below threshold, 2 bad input, usage or
+    configuration, 3 internal error.
+    """
+
+
+for command in (report.command, init.command, check.command, update.command, comment.command):
+    cli.add_command(command)
+
+
+def main() -> None:
+    # click exits 2 on usage errors already; make sure nothing else can leave with 0 or 1.
+    try:
+        cli.main(prog_name="ratchet")
+    except SystemExit as e:
+        code = e.code
+        if code is None or isinstance(code, int):
+            raise
+        raise SystemExit(EXIT_ERROR) from None
+    sys.exit(0)  # pragma: no cover - click always raises SystemExit in standalone mode

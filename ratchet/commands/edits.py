@@ -1,0 +1,48 @@
+"""Computing and applying the file edits of ``init`` and ``update``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+
+from ratchet.fsio import read_text, write_atomic
+
+
+def show_diff(edits: Mapping[Path, str], root: Path) -> str:
+    out: list[str] = []
+    for path, new in edits.items():
+        old = read_text(path) or ""
+        try:
+            name = path.relative_to(root).as_posix()
+        except ValueError:
+            name = str(path)
+        out.extend(
+            difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                f"a/{name}",
+                f"b/{name}",
+            )
+        )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> None:
+    changed = {p: t for p, t in edits.items() if read_text(p) != t}
+    if not changed:
+        click.echo("ratchet: nothing to change.")
+        return
+    if dry_run:
+        click.echo(show_diff(changed, root), nl=False)
+        click.echo("ratchet: dry run, nothing written.")
+        return
+    write_atomic(changed)
+    for p in changed:
+        try:
+            shown = p.relative_to(root).as_posix()
+        except ValueError:
+            shown = str(p)
+        click.echo(f"ratchet: wrote {shown}")

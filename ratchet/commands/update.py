@@ -1,0 +1,62 @@
+"""``ratchet update``: record the new baseline, raise the threshold; never lower either."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ratchet import filebaseline, pyproject, rules
+from ratchet.commands.check import evaluate, render
+from ratchet.commands.common import (
+    config_option,
+    load_config,
+    read_file_baseline,
+    reports_argument,
+    require_section,
+)
+from ratchet.commands.edits import apply
+from ratchet.errors import RatchetError
+from ratchet.fsio import read_text
+from ratchet.outcome import EXIT_FAIL
+
+
+@click.command("update")
+@reports_argument
+@config_option
+@click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
+def command(reports: tuple[Path, ...], config_path: Path | None, dry_run: bool) -> None:
+    """Raise the bar to what REPORT... reached. Refuses (exit 1) to record a regression."""
+    cfg = load_config(config_path)
+    require_section(cfg)
+    assert cfg.pyproject is not None
+    outcome = evaluate(cfg, reports, baseline_ref=None)
+    v = outcome.verdict
+    if not v.passed:
+        click.echo(render(outcome, "text"), nl=False)
+        click.echo("ratchet: not recording a regression as the new baseline.", err=True)
+        raise SystemExit(EXIT_FAIL)
+
+    values: dict[str, Any] = {"threshold": v.new_threshold}
+    if v.baseline is None or v.new_baseline > v.baseline:
+        values["baseline"] = v.new_baseline
+        values["baseline_uncovered"] = v.totals.missing
+    text = read_text(cfg.pyproject)
+    if text is None:
+        raise RatchetError("no such file", source=str(cfg.pyproject))
+    new_text = pyproject.set_ratchet_values(text, values, create=False, source=str(cfg.pyproject))
+    edits: dict[Path, str] = {cfg.pyproject: new_text}
+    if cfg.sync_fail_under:
+        edits.update(pyproject.fail_under_edits(cfg.root, cfg.pyproject, new_text, v.new_threshold))
+    if cfg.baseline_path is not None:
+        old = read_file_baseline(cfg)
+        edits[cfg.baseline_path] = filebaseline.render(
+            rules.updated_file_baseline(outcome.report, old)
+        )
+    click.echo(
+        f"ratchet: threshold {v.threshold}% -> {v.new_threshold}%, baseline "
+        f"{v.baseline if v.baseline is not None else '-'}% -> "
+        f"{values.get('baseline', v.baseline)}%"
+    )
+    apply(edits, cfg.root, dry_run=dry_run)

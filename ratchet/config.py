@@ -1,0 +1,195 @@
+"""``[tool.ratchet]`` in pyproject.toml, read into a frozen ``Config``.
+
+Reading uses the standard library's TOML parser (fast, strict); editing uses tomlkit in
+``ratchet.pyproject`` so the user's layout survives.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ratchet.errors import RatchetError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    tomllib = None  # type: ignore[assignment]
+
+SECTION = "tool.ratchet"
+PATCH_EMPTY_CHOICES = ("pass", "fail")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The ratchet's settings. Percentages are ``Decimal`` percent (``Decimal("80")`` = 80%)."""
+
+    pyproject: Path | None = None
+    threshold: Decimal = Decimal(0)
+    step: Decimal = Decimal(5)
+    max_threshold: Decimal = Decimal(100)
+    baseline: Decimal | None = None
+    baseline_uncovered: int | None = None
+    tolerance: Decimal = Decimal(0)
+    file_tolerance: Decimal = Decimal(0)
+    precision: int = 2
+    baseline_file: str | None = None
+    reports: tuple[str, ...] = ()
+    paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sync_fail_under: bool = True
+    # Changed-code ("patch") coverage.
+    diff_against: str | None = None
+    patch_threshold: Decimal | None = None
+    patch_empty: str = "pass"
+    fail_on_indirect: bool = False
+    present: bool = False  # whether [tool.ratchet] exists at all
+
+    @property
+    def root(self) -> Path:
+        return self.pyproject.parent if self.pyproject else Path.cwd()
+
+    @property
+    def baseline_path(self) -> Path | None:
+        return self.root / self.baseline_file if self.baseline_file else None
+
+
+KEYS = {
+    "threshold", "step", "max_threshold", "baseline", "baseline_uncovered", "tolerance",
+    "file_tolerance", "precision", "baseline_file", "reports", "paths", "sync_fail_under",
+    "diff_against", "patch_threshold", "patch_empty", "fail_on_indirect",
+}  # fmt: skip
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        p = d / "pyproject.toml"
+        if p.is_file():
+            return p
+    return None
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        if tomllib is not None:
+            return tomllib.loads(text)
+        import tomlkit
+
+        return tomlkit.parse(text).unwrap()
+    except Exception as e:  # tomllib.TOMLDecodeError / tomlkit.exceptions.ParseError
+        raise RatchetError(f"invalid TOML: {e}", source=source) from None
+
+
+def _number(value: Any, key: str, src: str, *, lo: Decimal, hi: Decimal | None) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RatchetError(f"[{SECTION}] {key} must be a number, not {value!r}", source=src)
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        raise RatchetError(f"[{SECTION}] {key} is not a finite number", source=src) from None
+    if not d.is_finite() or d < lo or (hi is not None and d > hi):
+        bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+        raise RatchetError(f"[{SECTION}] {key} = {value} must be {bound}", source=src)
+    return d
+
+
+def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) -> Config:
+    unknown = sorted(set(table) - KEYS)
+    if unknown:
+        key = unknown[0]
+        close = difflib.get_close_matches(key, sorted(KEYS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise RatchetError(f"unknown key {key!r} in [{SECTION}]{hint}", source=src)
+
+    kw: dict[str, Any] = {"pyproject": pyproject, "present": True}
+    pct = {"lo": Decimal(0), "hi": Decimal(100)}
+    for key in ("threshold", "max_threshold", "baseline", "tolerance", "file_tolerance"):
+        if key in table:
+            kw[key] = _number(table[key], key, src, **pct)
+    if "patch_threshold" in table:
+        kw["patch_threshold"] = _number(table["patch_threshold"], "patch_threshold", src, **pct)
+    if "step" in table:
+        kw["step"] = _number(table["step"], "step", src, lo=Decimal(0), hi=Decimal(100))
+        if kw["step"] == 0:
+            raise RatchetError(f"[{SECTION}] step must be greater than 0", source=src)
+    if "precision" in table:
+        p = table["precision"]
+        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= 6:
+            raise RatchetError(f"[{SECTION}] precision must be an integer 0-6", source=src)
+        kw["precision"] = p
+    if "baseline_uncovered" in table:
+        u = table["baseline_uncovered"]
+        if isinstance(u, bool) or not isinstance(u, int) or u < 0:
+            raise RatchetError(
+                f"[{SECTION}] baseline_uncovered must be a non-negative integer", source=src
+            )
+        kw["baseline_uncovered"] = u
+    for key in ("baseline_file", "diff_against"):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key]:
+                raise RatchetError(f"[{SECTION}] {key} must be a non-empty string", source=src)
+            kw[key] = table[key]
+    if "patch_empty" in table:
+        if table["patch_empty"] not in PATCH_EMPTY_CHOICES:
+            raise RatchetError(
+                f"[{SECTION}] patch_empty must be one of {', '.join(PATCH_EMPTY_CHOICES)}",
+                source=src,
+            )
+        kw["patch_empty"] = table["patch_empty"]
+    for key in ("sync_fail_under", "fail_on_indirect"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise RatchetError(f"[{SECTION}] {key} must be true or false", source=src)
+            kw[key] = table[key]
+    if "reports" in table:
+        r = table["reports"]
+        if isinstance(r, str):
+            r = [r]
+        if not isinstance(r, list) or not all(isinstance(x, str) for x in r):
+            raise RatchetError(f"[{SECTION}] reports must be a list of paths", source=src)
+        kw["reports"] = tuple(r)
+    if "paths" in table:
+        paths = table["paths"]
+        ok = isinstance(paths, Mapping) and all(
+            isinstance(v, list) and v and all(isinstance(x, str) for x in v) for v in paths.values()
+        )
+        if not ok:
+            raise RatchetError(
+                f"[{SECTION}.paths] entries must be non-empty lists of path prefixes", source=src
+            )
+        kw["paths"] = {k: tuple(v) for k, v in paths.items()}
+    cfg = Config(**kw)
+    if cfg.threshold > cfg.max_threshold:
+        raise RatchetError(
+            f"[{SECTION}] threshold {cfg.threshold} is above max_threshold {cfg.max_threshold}",
+            source=src,
+        )
+    return cfg
+
+
+def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:
+    data = parse_toml(text, src)
+    table = data.get("tool", {}).get("ratchet")
+    if table is None:
+        return Config(pyproject=pyproject)
+    if not isinstance(table, Mapping):
+        raise RatchetError(f"[{SECTION}] must be a table", source=src)
+    return from_table(table, pyproject, src=src)
+
+
+def load(pyproject: Path | None) -> Config:
+    """Read the configuration; ``None`` means: look upward from the working directory."""
+    path = pyproject if pyproject is not None else find_pyproject()
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RatchetError("no such file", source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RatchetError(f"cannot read: {e}", source=str(path)) from None
+    return from_text(text, path.resolve(), src=str(path))

@@ -1,0 +1,90 @@
+"""Report formats: one module each, each with ``parse(path) -> Iterator[RawFile]``.
+
+The format is recognised from the content (``detect``), never from the file name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ratchet.errors import RatchetError
+from ratchet.models import LineDetail
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """A file as a producer named it: ``path`` is not yet resolved or remapped.
+
+    ``roots`` are the directories the producer says relative paths are relative to
+    (Cobertura ``<sources>``); empty when the path is relative to the working directory.
+    """
+
+    path: str
+    detail: LineDetail
+    roots: tuple[str, ...] = ()
+
+
+COBERTURA = "cobertura"
+COVERAGE_JSON = "coverage.py json"
+LCOV = "lcov"
+COVERAGE_DATA = "coverage.py data"
+
+_SNIFF_BYTES = 4096
+_LCOV_KEYS = (b"TN:", b"SF:", b"DA:", b"FN:", b"FNDA:", b"BRDA:", b"LF:", b"LH:", b"VER:")
+
+
+def detect(path: Path) -> str:
+    """Recognise a report's format from its first bytes."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        raise RatchetError("no such file", source=str(path)) from None
+    except IsADirectoryError:
+        raise RatchetError("is a directory, not a coverage report", source=str(path)) from None
+    except OSError as e:
+        raise RatchetError(f"cannot read: {e.strerror}", source=str(path)) from None
+    if head.startswith(b"SQLite format 3\x00"):
+        return COVERAGE_DATA
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        raise RatchetError("empty file, not a coverage report", source=str(path))
+    if text.startswith(b"<"):
+        return COBERTURA
+    if text.startswith(b"{"):
+        return COVERAGE_JSON
+    if text.startswith(b"!coverage.py"):
+        raise RatchetError(
+            "coverage.py data file in the pre-5.0 JSON format; re-run with a current coverage.py",
+            source=str(path),
+        )
+    if text.startswith(_LCOV_KEYS):
+        return LCOV
+    raise RatchetError(
+        "not a coverage report "
+        "(expected Cobertura XML, coverage.py JSON, LCOV or a .coverage data file)",
+        source=str(path),
+    )
+
+
+def parse(path: Path, fmt: str, *, config_root: Path) -> Iterator[RawFile]:
+    # Imported here so that reading LCOV never pays for importing coverage.py's API.
+    if fmt == COBERTURA:
+        from ratchet.formats import cobertura
+
+        return cobertura.parse(path)
+    if fmt == COVERAGE_JSON:
+        from ratchet.formats import coverage_json
+
+        return coverage_json.parse(path)
+    if fmt == LCOV:
+        from ratchet.formats import lcov
+
+        return lcov.parse(path)
+    if fmt == COVERAGE_DATA:
+        from ratchet.formats import coverage_data
+
+        return coverage_data.parse(path, config_root=config_root)
+    raise AssertionError(fmt)

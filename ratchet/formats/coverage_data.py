@@ -1,0 +1,45 @@
+"""coverage.py's own data file (``.coverage``), read through coverage's public API.
+
+The data holds only which lines ran; what counts as a statement comes from analysing the
+source with the project's coverage configuration, exactly as ``coverage report`` does. So
+this runs coverage's JSON reporter into a temporary file and streams that.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ratchet.errors import RatchetError
+from ratchet.formats import RawFile, coverage_json
+
+
+def parse(path: Path, *, config_root: Path) -> Iterator[RawFile]:
+    import coverage
+    from coverage.exceptions import CoverageException
+
+    data_file = path.resolve()
+    with tempfile.TemporaryDirectory(prefix="ratchet-") as tmp:
+        out = Path(tmp) / "coverage.json"
+        cwd = Path.cwd()
+        # coverage resolves relative_files and its config against the working directory.
+        os.chdir(config_root)
+        try:
+            cov = coverage.Coverage(data_file=str(data_file), config_file=True)
+            cov.load()
+            cov.json_report(outfile=str(out))
+        except CoverageException as e:
+            raise RatchetError(
+                f"coverage.py could not report on it: {e}", source=str(path)
+            ) from None
+        except sqlite3.DatabaseError as e:
+            raise RatchetError(
+                f"not a readable coverage data file: {e}", source=str(path)
+            ) from None
+        finally:
+            os.chdir(cwd)
+        for raw in coverage_json.parse(out):
+            yield RawFile(raw.path, raw.detail, (str(config_root),))

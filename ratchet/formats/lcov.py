@@ -1,0 +1,103 @@
+"""LCOV tracefiles (``coverage lcov``, geninfo, istanbul, c8, llvm-cov), streamed by line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ratchet.errors import RatchetError
+from ratchet.formats import RawFile
+from ratchet.models import LineDetail, placeholder_missing
+
+_KEY = re.compile(r"[A-Z][A-Z_]*:")
+_JUMP = re.compile(r"jump to line (\d+)")
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _ints(value: str, n: int) -> list[int]:
+    parts = value.split(",")
+    if len(parts) < n:
+        raise _Malformed(f"expected {n} comma-separated fields, got {value!r}")
+    return [int(p) for p in parts[:n]]
+
+
+def parse(path: Path) -> Iterator[RawFile]:
+    name = str(path)
+    lineno = 0
+    sf: str | None = None
+    hits: dict[int, int] = {}
+    branch_valid: dict[int, int] = {}
+    branch_missing: dict[int, set[str]] = {}
+    summary: dict[str, int] = {}
+    records = 0
+
+    def close() -> RawFile:
+        assert sf is not None
+        branches = {
+            line: (valid, frozenset(branch_missing.get(line, ())))
+            for line, valid in branch_valid.items()
+        }
+        if not hits and "LF" in summary:
+            # A summary-only record: counts without line numbers. Synthesize placeholders so
+            # the counts survive; such a record cannot take part in line-level merges.
+            lf, lh = summary["LF"], summary.get("LH", 0)
+            hits.update({-(i + 1): (1 if i < lh else 0) for i in range(lf)})
+        if not branches and "BRF" in summary:
+            brf, brh = summary["BRF"], summary.get("BRH", 0)
+            if brf:
+                branches[0] = (brf, placeholder_missing(brf, brh))
+        return RawFile(sf, LineDetail(dict(hits), branches))
+
+    try:
+        with path.open("r", encoding="utf-8", errors="surrogateescape") as f:
+            for raw in f:
+                lineno += 1
+                line = raw.strip()
+                if not line:
+                    continue
+                if line == "end_of_record":
+                    if sf is None:
+                        raise _Malformed("end_of_record without SF")
+                    yield close()
+                    records += 1
+                    sf = None
+                    continue
+                m = _KEY.match(line)
+                if not m:
+                    raise _Malformed(f"not an LCOV line: {line[:80]!r}")
+                key, value = line[: m.end() - 1], line[m.end() :]
+                if key == "SF":
+                    if sf is not None:
+                        raise _Malformed("SF before end_of_record of the previous file")
+                    sf = value
+                    hits, branch_valid, branch_missing, summary = {}, {}, {}, {}
+                elif sf is None and key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH"):
+                    raise _Malformed(f"{key} outside a file record (no SF)")
+                elif key == "DA":
+                    number, count = _ints(value, 2)
+                    hits[number] = hits.get(number, 0) + count
+                elif key == "BRDA":
+                    parts = value.split(",", 3)
+                    if len(parts) != 4:
+                        raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
+                    number = int(parts[0])
+                    branch, taken = parts[2], parts[3]
+                    jump = _JUMP.fullmatch(branch)
+                    ident = jump.group(1) if jump else f"{parts[1]},{branch}"
+                    branch_valid[number] = branch_valid.get(number, 0) + 1
+                    if taken == "-" or int(taken) == 0:
+                        branch_missing.setdefault(number, set()).add(ident)
+                elif key in ("LF", "LH", "BRF", "BRH"):
+                    summary[key] = int(value)
+    except _Malformed as e:
+        raise RatchetError(f"line {lineno}: {e}", source=name) from None
+    except ValueError as e:
+        raise RatchetError(f"line {lineno}: bad number ({e})", source=name) from None
+    if sf is not None:
+        raise RatchetError(f"truncated: the record for {sf!r} has no end_of_record", source=name)
+    if not records:
+        raise RatchetError("no SF/end_of_record records: not an LCOV report", source=name)

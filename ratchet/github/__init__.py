@@ -1,0 +1,1 @@
+"""GitHub integration. Only ``ratchet.cli`` / ``ratchet.commands`` import from here."""

@@ -1,0 +1,117 @@
+"""Read one or more report files into one ``Report``: detect, parse, resolve paths, merge.
+
+Several reports (CI shards, several languages) merge as a union: a line or branch is
+covered if any report covered it. Line detail is kept only where it is needed: for merging
+several reports, and for the paths ``keep_detail`` asks for (changed files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ratchet import formats
+from ratchet.errors import RatchetError
+from ratchet.models import FileCoverage, Report
+from ratchet.paths import PathMap, Resolver
+
+DEFAULT_REPORTS = ("coverage.xml", "coverage.json", "lcov.info", "coverage.lcov", ".coverage")
+
+
+def find_default(root: Path) -> Path:
+    """The first usual report file in ``root`` or the working directory."""
+    seen: list[Path] = []
+    for base in (Path.cwd(), root):
+        for name in DEFAULT_REPORTS:
+            p = base / name
+            if p in seen:
+                continue
+            seen.append(p)
+            if p.is_file():
+                return p
+    raise RatchetError(
+        "no coverage report given and none of "
+        + ", ".join(DEFAULT_REPORTS)
+        + " found; name one, e.g. `ratchet check coverage.xml`"
+    )
+
+
+def _read_one(
+    path: Path,
+    fmt: str,
+    resolver: Resolver,
+    keep: Callable[[str], bool],
+    root: Path,
+) -> tuple[dict[str, FileCoverage], set[str]]:
+    """Returns the files, and the paths that occurred more than once but lost their detail."""
+    files: dict[str, FileCoverage] = {}
+    lossy: set[str] = set()
+    for raw in formats.parse(path, fmt, config_root=root):
+        p = resolver.resolve(raw.path, raw.roots)
+        fc = FileCoverage.from_detail(p, raw.detail, keep_detail=keep(p))
+        prev = files.get(p)
+        if prev is None:
+            files[p] = fc
+        elif prev.detail is not None and fc.detail is not None:
+            files[p] = FileCoverage.from_detail(p, prev.detail.merge(fc.detail), keep_detail=True)
+        else:
+            lossy.add(p)
+    return files, lossy
+
+
+def _keep_also(keep: Callable[[str], bool], extra: set[str]) -> Callable[[str], bool]:
+    return lambda p: keep(p) or p in extra
+
+
+def load(
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    path_map: PathMap | None = None,
+    keep_detail: Callable[[str], bool] | None = None,
+) -> Report:
+    if not paths:
+        paths = [find_default(root)]
+    resolver = Resolver(root, path_map or PathMap())
+    fmts = [formats.detect(p) for p in paths]
+    wanted = keep_detail or (lambda _p: False)
+    # Merging shards needs every file's lines; a single report needs only what was asked.
+    keep: Callable[[str], bool] = (lambda _p: True) if len(paths) > 1 else wanted
+
+    merged: dict[str, FileCoverage] = {}
+    for path, fmt in zip(paths, fmts, strict=True):
+        files, lossy = _read_one(path, fmt, resolver, keep, root)
+        if lossy:
+            # A file repeated inside one report (LCOV test sections, split classes): read again
+            # keeping those files' lines so the repeats merge as a union, not a sum.
+            files, _ = _read_one(path, fmt, resolver, _keep_also(keep, lossy), root)
+        if not merged:
+            merged = files
+            continue
+        for p, fc in files.items():
+            prev = merged.get(p)
+            if prev is None:
+                merged[p] = fc
+            else:
+                assert prev.detail is not None and fc.detail is not None
+                merged[p] = FileCoverage.from_detail(
+                    p, prev.detail.merge(fc.detail), keep_detail=True
+                )
+    if len(paths) > 1:
+        merged = {
+            p: fc if wanted(p) else FileCoverage(p, fc.counts, fc.missing_lines)
+            for p, fc in merged.items()
+        }
+    if not merged:
+        raise RatchetError(
+            "the report lists no source files", source=", ".join(str(p) for p in paths)
+        )
+    report = Report(
+        tuple(merged[p] for p in sorted(merged)), tuple(str(p) for p in paths), tuple(fmts)
+    )
+    if report.totals.valid == 0:
+        raise RatchetError(
+            "the report measures no lines at all (did the tests run under coverage?)",
+            source=", ".join(str(p) for p in paths),
+        )
+    return report

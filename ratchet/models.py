@@ -1,0 +1,143 @@
+"""Values that cross module boundaries. Everything here is immutable and pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Coverage counts.
+
+    The total is coverage.py's: (covered lines + covered branches) / (lines + branches).
+    """
+
+    lines_valid: int = 0
+    lines_covered: int = 0
+    branches_valid: int = 0
+    branches_covered: int = 0
+
+    @property
+    def valid(self) -> int:
+        return self.lines_valid + self.branches_valid
+
+    @property
+    def covered(self) -> int:
+        return self.lines_covered + self.branches_covered
+
+    @property
+    def missing(self) -> int:
+        """Uncovered lines plus uncovered branches: what a deletion of covered code cannot raise."""
+        return self.valid - self.covered
+
+    @property
+    def ratio(self) -> Fraction:
+        """Exact covered fraction in [0, 1]. Nothing measurable counts as fully covered."""
+        return Fraction(self.covered, self.valid) if self.valid else Fraction(1)
+
+    @property
+    def percent(self) -> float:
+        """The float coverage.py itself computes (same formula, same operation order)."""
+        return 100.0 * self.covered / self.valid if self.valid else 100.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.lines_valid + other.lines_valid,
+            self.lines_covered + other.lines_covered,
+            self.branches_valid + other.branches_valid,
+            self.branches_covered + other.branches_covered,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LineDetail:
+    """Line-level data of one file, kept only where it is needed (merging, changed files).
+
+    ``hits``: measurable line -> execution count.
+    ``branches``: line -> (branches on that line, identities of the *missing* ones). Producers
+    that name branches (coverage.py JSON/XML, LCOV) give real identities, so merging shards
+    intersects them; others get placeholders "#0", "#1", ... whose intersection is the minimum.
+    """
+
+    hits: Mapping[int, int]
+    branches: Mapping[int, tuple[int, frozenset[str]]] = field(default_factory=dict)
+
+    def counts(self) -> Counts:
+        lines_covered = sum(1 for h in self.hits.values() if h > 0)
+        branches_valid = sum(v for v, _ in self.branches.values())
+        branches_missing = sum(len(m) for _, m in self.branches.values())
+        return Counts(
+            len(self.hits), lines_covered, branches_valid, branches_valid - branches_missing
+        )
+
+    def missing_lines(self) -> tuple[int, ...]:
+        return tuple(sorted(n for n, h in self.hits.items() if h == 0))
+
+    def merge(self, other: LineDetail) -> LineDetail:
+        """Union: a line or branch is covered if either side covered it."""
+        hits = dict(self.hits)
+        for line, h in other.hits.items():
+            hits[line] = hits.get(line, 0) + h
+        branches = dict(self.branches)
+        for line, (valid, missing) in other.branches.items():
+            if line in branches:
+                v0, m0 = branches[line]
+                branches[line] = (max(v0, valid), m0 & missing)
+            else:
+                branches[line] = (valid, missing)
+        return LineDetail(hits, branches)
+
+
+def placeholder_missing(valid: int, covered: int) -> frozenset[str]:
+    """Identities for branches a producer only counts (Cobertura from istanbul, say)."""
+    return frozenset(f"#{i}" for i in range(max(valid - covered, 0)))
+
+
+@dataclass(frozen=True, slots=True)
+class FileCoverage:
+    """One source file. ``path`` is repository-relative POSIX."""
+
+    path: str
+    counts: Counts
+    missing_lines: tuple[int, ...] = ()
+    detail: LineDetail | None = None
+
+    @classmethod
+    def from_detail(cls, path: str, detail: LineDetail, *, keep_detail: bool) -> FileCoverage:
+        return cls(path, detail.counts(), detail.missing_lines(), detail if keep_detail else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Coverage of a whole project, possibly merged from several report files."""
+
+    files: tuple[FileCoverage, ...]
+    sources: tuple[str, ...] = ()  # the report files read, as given, in order
+    formats: tuple[str, ...] = ()
+
+    @property
+    def totals(self) -> Counts:
+        total = Counts()
+        for f in self.files:
+            total = total + f.counts
+        return total
+
+    def by_path(self) -> dict[str, FileCoverage]:
+        return {f.path: f for f in self.files}
+
+
+def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
+    """[1, 2, 3, 7, 9, 10] -> [(1, 3), (7, 7), (9, 10)]."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(lines):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+def format_ranges(lines: Iterable[int]) -> str:
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in ranges(lines))

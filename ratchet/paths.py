@@ -1,0 +1,98 @@
+"""Turn the paths producers write into repository-relative POSIX paths.
+
+Remapping follows coverage.py's ``[paths]``: each entry maps a canonical prefix to
+patterns (``*`` matches within one path segment) of prefixes it replaces, so a report
+written in a container (``/app/src/...``) or on another machine lines up with the checkout.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _posix(p: str) -> str:
+    p = p.replace("\\", "/")
+    # A Windows drive path ("C:/proj/x.py") is absolute too; treat it as one.
+    if re.match(r"^[A-Za-z]:/", p):
+        p = "/" + p
+    return p
+
+
+def _pattern(prefix: str) -> re.Pattern[str]:
+    prefix = _posix(prefix).rstrip("/")
+    parts = []
+    for piece in re.split(r"(\*\*|\*|\?)", prefix):
+        if piece == "**":
+            parts.append(".*")
+        elif piece == "*":
+            parts.append("[^/]*")
+        elif piece == "?":
+            parts.append("[^/]")
+        else:
+            parts.append(re.escape(piece))
+    anchor = "" if prefix.startswith("/") or prefix.startswith("*") else "(?:.*/)?"
+    return re.compile("^" + anchor + "".join(parts) + "(?:/|$)")
+
+
+@dataclass(frozen=True)
+class PathMap:
+    """``[(canonical, (pattern, ...)), ...]`` in config order; first match wins."""
+
+    rules: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = ()
+
+    @classmethod
+    def from_config(cls, paths: Mapping[str, Sequence[str]]) -> PathMap:
+        rules = []
+        for entries in paths.values():
+            if not entries:
+                continue
+            canonical = _posix(entries[0]).rstrip("/")
+            rules.append((canonical, tuple(_pattern(e) for e in entries[1:])))
+        return cls(tuple(rules))
+
+    def remap(self, path: str) -> str:
+        for canonical, patterns in self.rules:
+            for pat in patterns:
+                m = pat.match(path)
+                if m:
+                    rest = path[m.end() :]
+                    return f"{canonical}/{rest}" if canonical else rest
+        return path
+
+
+class Resolver:
+    """Resolves each raw path once; remembers which source root held files last time."""
+
+    def __init__(self, root: Path, path_map: PathMap) -> None:
+        self.root = root.resolve()
+        self._root_posix = _posix(str(self.root))
+        self.path_map = path_map
+
+    def _relative(self, path: str) -> str:
+        path = posixpath.normpath(path)
+        if path.startswith("/"):
+            root = self._root_posix
+            if path == root:
+                return "."
+            if path.startswith(root + "/"):
+                return path[len(root) + 1 :]
+            return path
+        return path[2:] if path.startswith("./") else path
+
+    def resolve(self, raw: str, roots: Sequence[str] = ()) -> str:
+        raw = _posix(raw)
+        candidates: list[str] = []
+        if raw.startswith("/") or not roots:
+            candidates.append(raw)
+        else:
+            candidates.extend(posixpath.join(_posix(r), raw) for r in roots)
+        mapped = [self._relative(self.path_map.remap(c)) for c in candidates]
+        if len(mapped) > 1:
+            for m in mapped:
+                if (self.root / m).exists():
+                    return m
+        return mapped[0]

@@ -1,0 +1,149 @@
+"""Edits to the user's configuration files. Only the values the ratchet owns change.
+
+pyproject.toml goes through tomlkit, which keeps comments, ordering and quoting. The INI
+files coverage.py and pytest read (.coveragerc, setup.cfg, tox.ini, pytest.ini) are edited
+line by line inside the right section, for the same reason: configparser would drop
+every comment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import Table
+
+from ratchet.errors import RatchetError
+from ratchet.fsio import read_text
+from ratchet.numbers import as_toml_number, normalize
+
+_FAIL_UNDER_OPT = re.compile(r"(--cov-fail-under[= ])(\d+(?:\.\d+)?)")
+
+
+def _ratchet_table(doc: tomlkit.TOMLDocument, *, create: bool) -> Table:
+    tool = doc.get("tool")
+    if tool is None:
+        if not create:
+            raise RatchetError("no [tool.ratchet] section; run `ratchet init` first")
+        tool = tomlkit.table(is_super_table=True)
+        doc["tool"] = tool
+    table = tool.get("ratchet")
+    if table is None:
+        if not create:
+            raise RatchetError("no [tool.ratchet] section; run `ratchet init` first")
+        table = tomlkit.table()
+        tool["ratchet"] = table
+    return table
+
+
+def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, source: str) -> str:
+    """Set keys of [tool.ratchet]; keys not given are left exactly as they were."""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception as e:  # tomlkit.exceptions.ParseError
+        raise RatchetError(f"invalid TOML: {e}", source=source) from None
+    table = _ratchet_table(doc, create=create)
+    for key, value in values.items():
+        if isinstance(value, Decimal):
+            value = as_toml_number(value)
+        if key in table and table[key] == value:
+            continue
+        table[key] = value
+    return tomlkit.dumps(doc)
+
+
+def _raise_number(old: str, new: Decimal) -> str:
+    """The new threshold, unless the file already asks for more (never lower a gate)."""
+    try:
+        current = Decimal(old)
+    except ArithmeticError:
+        return old
+    return str(normalize(new)) if new > current else old
+
+
+def sync_pyproject_fail_under(text: str, threshold: Decimal) -> str:
+    """[tool.coverage.report] fail_under and --cov-fail-under in [tool.pytest.ini_options]."""
+    doc = tomlkit.parse(text)
+    changed = False
+    report = doc.get("tool", {}).get("coverage", {}).get("report")
+    if report is not None and "fail_under" in report:
+        old = report["fail_under"]
+        if (
+            isinstance(old, (int, float))
+            and not isinstance(old, bool)
+            and threshold > Decimal(str(old))
+        ):
+            report["fail_under"] = as_toml_number(threshold)
+            changed = True
+    ini = doc.get("tool", {}).get("pytest", {}).get("ini_options")
+    if ini is not None and "addopts" in ini:
+        addopts = ini["addopts"]
+        if isinstance(addopts, str):
+            new = _FAIL_UNDER_OPT.sub(lambda m: m[1] + _raise_number(m[2], threshold), addopts)
+            if new != addopts:
+                ini["addopts"] = new
+                changed = True
+        elif isinstance(addopts, list):
+            for i, item in enumerate(addopts):
+                if isinstance(item, str):
+                    new = _FAIL_UNDER_OPT.sub(lambda m: m[1] + _raise_number(m[2], threshold), item)
+                    if new != item:
+                        addopts[i] = new
+                        changed = True
+    return tomlkit.dumps(doc) if changed else text
+
+
+_SECTION = re.compile(r"^\s*\[([^\]]+)\]")
+_KEY_FAIL_UNDER = re.compile(r"^(\s*fail_under\s*[=:]\s*)(\d+(?:\.\d+)?)(.*)$", re.S)
+
+
+def sync_ini_fail_under(
+    text: str, threshold: Decimal, *, coverage_sections: set[str], pytest_sections: set[str]
+) -> str:
+    out = []
+    section = ""
+    for line in text.splitlines(keepends=True):
+        m = _SECTION.match(line)
+        if m:
+            section = m[1].strip()
+        elif section in coverage_sections:
+            k = _KEY_FAIL_UNDER.match(line)
+            if k:
+                line = k[1] + _raise_number(k[2], threshold) + k[3]
+        elif section in pytest_sections and "--cov-fail-under" in line:
+            line = _FAIL_UNDER_OPT.sub(lambda m: m[1] + _raise_number(m[2], threshold), line)
+        out.append(line)
+    return "".join(out)
+
+
+# file name -> (coverage.py sections, pytest sections)
+INI_FILES = {
+    ".coveragerc": ({"report"}, set()),
+    "setup.cfg": ({"coverage:report"}, {"tool:pytest"}),
+    "tox.ini": ({"coverage:report"}, {"pytest"}),
+    "pytest.ini": (set(), {"pytest"}),
+}
+
+
+def fail_under_edits(
+    root: Path, pyproject_path: Path, pyproject_text: str, threshold: Decimal
+) -> dict[Path, str]:
+    """New contents for every file whose coverage/pytest gate should follow the threshold.
+
+    ``pyproject_text`` is the already-edited pyproject.toml; its result (changed or not)
+    is returned under ``pyproject_path``.
+    """
+    edits = {pyproject_path: sync_pyproject_fail_under(pyproject_text, threshold)}
+    for name, (cov, pyt) in INI_FILES.items():
+        path = root / name
+        text = read_text(path)
+        if text is None:
+            continue
+        new = sync_ini_fail_under(text, threshold, coverage_sections=cov, pytest_sections=pyt)
+        if new != text:
+            edits[path] = new
+    return edits

@@ -1,0 +1,82 @@
+"""Plain text, laid out like ``coverage report`` so it looks at home beside it."""
+
+from __future__ import annotations
+
+from ratchet.models import Report, format_ranges
+from ratchet.numbers import fmt_margin, fmt_pct
+from ratchet.render.common import display
+from ratchet.rules import Verdict
+
+
+def report(rep: Report, *, precision: int = 2, show_missing: bool = True) -> str:
+    rows = [
+        (
+            f.path,
+            str(f.counts.lines_valid),
+            str(f.counts.lines_valid - f.counts.lines_covered),
+            str(f.counts.branches_valid),
+            str(f.counts.branches_valid - f.counts.branches_covered),
+            display(f.counts, precision) + "%",
+            format_ranges(f.missing_lines) if show_missing else "",
+        )
+        for f in rep.files
+    ]
+    t = rep.totals
+    total = (
+        "TOTAL",
+        str(t.lines_valid),
+        str(t.lines_valid - t.lines_covered),
+        str(t.branches_valid),
+        str(t.branches_valid - t.branches_covered),
+        display(t, precision) + "%",
+        "",
+    )
+    header = (
+        "Name",
+        "Lines",
+        "Miss",
+        "Branch",
+        "BrMiss",
+        "Cover",
+        "Missing" if show_missing else "",
+    )
+    width = max(len(r[0]) for r in [header, *rows, total])
+    nums = [max(len(r[i]) for r in [header, *rows, total]) for i in range(1, 6)]
+
+    def fmt(r: tuple[str, ...]) -> str:
+        cells = [r[0].ljust(width)] + [r[i].rjust(nums[i - 1]) for i in range(1, 6)]
+        line = "   ".join(cells)
+        return (line + "   " + r[6]).rstrip()
+
+    sep = "-" * len(fmt(header))
+    return "\n".join([fmt(header), sep, *map(fmt, rows), sep, fmt(total)]) + "\n"
+
+
+def verdict(v: Verdict, *, status: str | None = None) -> str:
+    """``status`` is the overall one when more than the total was judged (patch coverage)."""
+    t = v.totals
+    lines = [
+        f"coverage-ratchet: {(status or v.status).upper()}",
+        f"  total      {fmt_pct(v.percent)}%  ({t.covered}/{t.valid} lines+branches covered, "
+        f"{t.missing} uncovered)",
+        f"  threshold  {v.threshold}%  (margin {'+' if v.margin >= 0 else '-'}"
+        f"{fmt_margin(v.margin)} points)",
+    ]
+    if v.baseline is not None:
+        unc = f", {v.baseline_uncovered} uncovered" if v.baseline_uncovered is not None else ""
+        lines.append(f"  baseline   {v.baseline}%{unc}")
+    else:
+        lines.append("  baseline   none recorded yet")
+    for f in v.failures:
+        lines.append(f"FAIL {f.message}")
+    for n in v.notes:
+        lines.append(f"note: {n}")
+    if v.passed and v.raises_bar:
+        bits = []
+        if v.new_threshold > v.threshold:
+            bits.append(f"the threshold {v.threshold}% -> {v.new_threshold}%")
+        if v.baseline is None or v.new_baseline > v.baseline:
+            was = f"{v.baseline}%" if v.baseline is not None else "none"
+            bits.append(f"the baseline {was} -> {v.new_baseline}%")
+        lines.append("`ratchet update` would raise " + " and ".join(bits) + ".")
+    return "\n".join(lines) + "\n"
