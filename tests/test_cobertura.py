@@ -1,0 +1,146 @@
+"""Cobertura XML from producers other than coverage.py, and XML that must be refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ratchet.errors import RatchetError
+from ratchet.load import load
+
+pytestmark = pytest.mark.unit
+
+
+def _load(tmp_path: Path, xml: str, name: str = "coverage.xml"):
+    p = tmp_path / name
+    p.write_text(xml)
+    return load([p], root=tmp_path)
+
+
+ISTANBUL_STYLE = """<?xml version="1.0" ?>
+<!DOCTYPE coverage SYSTEM "{dtd}">
+<coverage lines-valid="4" lines-covered="3" line-rate="0.75" branches-valid="2"
+          branches-covered="1" branch-rate="0.5" timestamp="1" complexity="0" version="0.1">
+  <sources><source>{root}</source></sources>
+  <packages><package name="src" line-rate="0.75" branch-rate="0.5">
+    <classes><class name="calc.js" filename="src/calc.js" line-rate="0.75" branch-rate="0.5">
+      <methods>
+        <method name="classify" hits="1" signature="()V">
+          <lines><line number="1" hits="1"/></lines>
+        </method>
+        <method name="unused" hits="0" signature="()V">
+          <lines><line number="9" hits="0"/></lines>
+        </method>
+      </methods>
+      <lines>
+        <line number="1" hits="1" branch="false"/>
+        <line number="2" hits="4" branch="true" condition-coverage="50% (1/2)"/>
+        <line number="3" hits="2" branch="false"/>
+        <line number="9" hits="0" branch="false"/>
+      </lines>
+    </class></classes>
+  </package></packages>
+</coverage>
+"""
+
+
+def test_istanbul__lines_inside_methods_not_counted_twice(tmp_path: Path):
+    rep = _load(tmp_path, ISTANBUL_STYLE.format(dtd="coverage-04.dtd", root=tmp_path))
+    (f,) = rep.files
+    assert f.path == "src/calc.js"
+    assert (f.counts.lines_valid, f.counts.lines_covered) == (4, 3)
+    assert (f.counts.branches_valid, f.counts.branches_covered) == (2, 1)
+    assert f.missing_lines == (9,)
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE coverage [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<coverage><sources><source>&c;</source></sources></coverage>
+"""
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE coverage [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<coverage><sources><source>&secret;</source></sources></coverage>
+"""
+
+PARAM_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE coverage [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/x.dtd"> %remote;]>
+<coverage/>
+"""
+
+
+@pytest.mark.parametrize(
+    "xml", [BILLION_LAUGHS, XXE, PARAM_ENTITY], ids=["billion-laughs", "xxe", "param-entity"]
+)
+def test_hostile_xml__refused_without_expanding(tmp_path: Path, xml: str):
+    with pytest.raises(RatchetError, match="entit") as e:
+        _load(tmp_path, xml)
+    assert "coverage.xml" in str(e.value)
+    assert "root:" not in str(e.value)  # /etc/passwd content never surfaces
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        (ISTANBUL_STYLE.format(dtd="x", root="/r")[:400], "invalid XML at line"),
+        ("<report name='jacoco'/>", "JaCoCo"),
+        ("<html><body/></html>", "not Cobertura"),
+        (
+            "<coverage><packages><package><classes><class filename='a.py'><lines>"
+            "<line number='x' hits='1'/></lines></class></classes></package></packages></coverage>",
+            "malformed",
+        ),
+        ("<coverage><packages/></coverage>", "no source files"),
+    ],
+    ids=["truncated", "jacoco", "html", "bad-number", "empty"],
+)
+def test_bad_xml__one_clear_error(tmp_path: Path, xml: str, message: str):
+    with pytest.raises(RatchetError, match=message) as e:
+        _load(tmp_path, xml)
+    assert str(e.value).startswith(str(tmp_path / "coverage.xml"))
+
+
+def test_zero_measurable_lines__refused(tmp_path: Path):
+    xml = (
+        "<coverage><packages><package><classes><class filename='a.py'><lines/></class>"
+        "</classes></package></packages></coverage>"
+    )
+    with pytest.raises(RatchetError, match="measures no lines"):
+        _load(tmp_path, xml)
+
+
+def test_split_class__java_inner_classes_merge_into_one_file(tmp_path: Path):
+    xml = """<coverage><sources><source>src/main/java</source></sources><packages><package>
+    <classes>
+      <class name="A" filename="com/x/A.java"><lines>
+        <line number="3" hits="1"/><line number="4" hits="0"/></lines></class>
+      <class name="A$Inner" filename="com/x/A.java"><lines>
+        <line number="10" hits="1"/></lines></class>
+    </classes></package></packages></coverage>"""
+    rep = _load(tmp_path, xml)
+    (f,) = rep.files
+    assert f.path == "src/main/java/com/x/A.java"
+    assert (f.counts.lines_valid, f.counts.lines_covered) == (3, 2)
+
+
+def test_sources__path_resolved_against_the_source_that_holds_the_file(tmp_path: Path):
+    (tmp_path / "lib" / "pkg").mkdir(parents=True)
+    (tmp_path / "lib" / "pkg" / "m.py").write_text("x = 1\n")
+    xml = f"""<coverage><sources><source>{tmp_path}/src</source><source>{tmp_path}/lib</source>
+    </sources><packages><package><classes><class filename="pkg/m.py"><lines>
+    <line number="1" hits="1"/></lines></class></classes></package></packages></coverage>"""
+    rep = _load(tmp_path, xml)
+    assert [f.path for f in rep.files] == ["lib/pkg/m.py"]
+
+
+def test_condition_coverage_without_branch_names__counts_kept(tmp_path: Path):
+    xml = """<coverage><packages><package><classes><class filename="a.c"><lines>
+    <line number="1" hits="3" branch="true" condition-coverage="25% (1/4)"/>
+    </lines></class></classes></package></packages></coverage>"""
+    (f,) = _load(tmp_path, xml).files
+    assert (f.counts.branches_valid, f.counts.branches_covered) == (4, 1)

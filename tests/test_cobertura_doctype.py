@@ -1,0 +1,41 @@
+"""A DOCTYPE naming an http:// DTD (istanbul writes one) is accepted and never fetched."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.test_cobertura import ISTANBUL_STYLE, _load
+
+pytestmark = pytest.mark.integration
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []  # noqa: RUF012 - per-server list, reset by the test
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'<!ENTITY x "fetched">')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_doctype_with_http_system_id__accepted_and_never_fetched(tmp_path: Path):
+    _Recorder.hits = []
+    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        dtd = f"http://127.0.0.1:{server.server_port}/coverage-04.dtd"
+        rep = _load(tmp_path, ISTANBUL_STYLE.format(dtd=dtd, root=tmp_path))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert rep.totals.lines_valid == 4
+    assert _Recorder.hits == []

@@ -1,0 +1,91 @@
+"""One coverage.py run, four report formats: identical counts, paths and percent."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ratchet.load import load
+from ratchet.render.common import display
+from tests.conftest import Project, RunRatchet
+
+pytestmark = pytest.mark.integration
+
+FORMATS = ["coverage.xml", "coverage.json", "coverage.lcov", ".coverage"]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_every_format__same_counts_as_coverage_json_totals(sample_reports: Project, name: str):
+    totals = json.loads((sample_reports.root / "coverage.json").read_text())["totals"]
+    rep = load([sample_reports.root / name], root=sample_reports.root)
+    t = rep.totals
+    assert (t.lines_valid, t.lines_covered, t.branches_valid, t.branches_covered) == (
+        totals["num_statements"],
+        totals["covered_lines"],
+        totals["num_branches"],
+        totals["covered_branches"],
+    )
+    assert t.percent == totals["percent_covered"]
+
+
+def test_every_format__same_paths_and_missing_lines(sample_reports: Project):
+    seen = []
+    for name in FORMATS:
+        rep = load([sample_reports.root / name], root=sample_reports.root)
+        seen.append([(f.path, f.counts, f.missing_lines) for f in rep.files])
+    assert all(s == seen[0] for s in seen)
+    assert [p for p, _, _ in seen[0]] == ["pkg/__init__.py", "pkg/sample.py"]
+
+
+@pytest.mark.parametrize("precision", range(7))
+def test_percent__equals_coverage_report_total_at_every_precision(
+    sample_reports: Project, precision: int
+):
+    expected = sample_reports.total(precision)
+    for name in FORMATS:
+        rep = load([sample_reports.root / name], root=sample_reports.root)
+        assert display(rep.totals, precision) == expected, name
+
+
+def test_report_cli__total_row_matches_coverage(sample_reports: Project, run_ratchet: RunRatchet):
+    for name in FORMATS:
+        r = run_ratchet("report", "--precision", "3", name, cwd=sample_reports.root)
+        assert r.code == 0
+        total = r.stdout.splitlines()[-1].split()
+        assert total[0] == "TOTAL"
+        assert total[-1] == sample_reports.total(3) + "%"
+
+
+def test_report_json__documented_schema(sample_reports: Project, run_ratchet: RunRatchet):
+    r = run_ratchet("report", "--format", "json", "coverage.xml", cwd=sample_reports.root)
+    assert r.code == 0
+    data = json.loads(r.stdout)
+    assert set(data["totals"]) >= {
+        "percent",
+        "lines_valid",
+        "lines_covered",
+        "branches_valid",
+        "branches_covered",
+    }
+    f = next(f for f in data["files"] if f["path"] == "pkg/sample.py")
+    assert set(f) >= {
+        "path",
+        "percent",
+        "lines_valid",
+        "lines_covered",
+        "branches_valid",
+        "branches_covered",
+        "missing_lines",
+    }
+    cov = json.loads((sample_reports.root / "coverage.json").read_text())["files"]["pkg/sample.py"]
+    assert f["missing_lines"] == cov["missing_lines"]
+
+
+def test_no_report_named__finds_coverage_xml_and_says_so(
+    sample_reports: Project, run_ratchet: RunRatchet
+):
+    r = run_ratchet("report", cwd=sample_reports.root)
+    assert r.code == 0
+    assert "using" in r.stderr
+    assert "coverage.xml" in r.stderr

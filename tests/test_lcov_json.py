@@ -1,0 +1,184 @@
+"""LCOV and coverage.py JSON: other producers, odd corners, and input that must be refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ratchet.errors import RatchetError
+from ratchet.load import load
+from ratchet.paths import PathMap
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.unit
+
+ISTANBUL = FIXTURES / "istanbul"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_istanbul__xml_and_lcov_agree_with_the_xml_header(tmp_path: Path):
+    remap = PathMap.from_config({"app": [".", "/home/runner/work/app/app"]})
+    xml = load([ISTANBUL / "cobertura-coverage.xml"], root=ISTANBUL, path_map=remap)
+    lcov = load([ISTANBUL / "lcov.info"], root=ISTANBUL)
+    # nyc's header: lines-valid="10" lines-covered="8" branches-valid="10" branches-covered="6"
+    for rep in (xml, lcov):
+        t = rep.totals
+        assert (t.lines_valid, t.lines_covered, t.branches_valid, t.branches_covered) == (
+            10,
+            8,
+            10,
+            6,
+        )
+        assert [f.path for f in rep.files] == ["calc.js", "run.js"]
+    assert (
+        xml.by_path()["calc.js"].missing_lines == lcov.by_path()["calc.js"].missing_lines == (5, 11)
+    )
+
+
+def test_lcov__geninfo_style_with_untaken_branches_and_checksums(tmp_path: Path):
+    p = _write(
+        tmp_path,
+        "lcov.info",
+        """TN:unit
+SF:/build/src/a.c
+FN:1,main
+FNDA:1,main
+DA:1,1,abcdef
+DA:2,0
+DA:3,5
+BRDA:3,0,0,1
+BRDA:3,0,1,-
+BRDA:3,0,2,0
+LF:3
+LH:2
+end_of_record
+""",
+    )
+    (f,) = load(
+        [p], root=tmp_path, path_map=PathMap.from_config({"src": ["src", "/build/src"]})
+    ).files
+    assert f.path == "src/a.c"
+    assert (f.counts.lines_valid, f.counts.lines_covered) == (3, 2)
+    assert (f.counts.branches_valid, f.counts.branches_covered) == (3, 1)
+
+
+def test_lcov__same_file_in_two_test_sections__union_not_sum(tmp_path: Path):
+    p = _write(
+        tmp_path,
+        "lcov.info",
+        """TN:a
+SF:a.py
+DA:1,1
+DA:2,0
+end_of_record
+TN:b
+SF:a.py
+DA:1,0
+DA:2,3
+end_of_record
+""",
+    )
+    (f,) = load([p], root=tmp_path).files
+    assert (f.counts.lines_valid, f.counts.lines_covered) == (2, 2)
+
+
+def test_lcov__summary_only_record__counts_kept(tmp_path: Path):
+    p = _write(tmp_path, "lcov.info", "SF:a.js\nLF:10\nLH:7\nBRF:4\nBRH:1\nend_of_record\n")
+    t = load([p], root=tmp_path).totals
+    assert (t.lines_valid, t.lines_covered, t.branches_valid, t.branches_covered) == (10, 7, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SF:a.py\nDA:1,1\n", "truncated"),
+        ("SF:a.py\nDA:one,1\nend_of_record\n", "line 2"),
+        ("SF:a.py\nhello world\nend_of_record\n", "not an LCOV line"),
+        ("DA:1,1\nend_of_record\n", "no SF"),
+        ("TN:\n", "no SF/end_of_record"),
+    ],
+    ids=["truncated", "bad-number", "garbage", "no-sf", "no-records"],
+)
+def test_lcov__bad_input__one_clear_error(tmp_path: Path, text: str, message: str):
+    p = _write(tmp_path, "lcov.info", text)
+    with pytest.raises(RatchetError, match=message) as e:
+        load([p], root=tmp_path)
+    assert str(e.value).startswith(str(p))
+
+
+def _coverage_json(files: dict[str, dict]) -> str:
+    return json.dumps({"meta": {"format": 3, "version": "7.6"}, "files": files, "totals": {}})
+
+
+def test_json__large_report_streams_across_buffer_boundaries(tmp_path: Path):
+    entry = {
+        "executed_lines": list(range(1, 200)),
+        "missing_lines": [200, 201],
+        "excluded_lines": [],
+        "executed_branches": [[5, 6], [5, 9]],
+        "missing_branches": [[7, -1]],
+        "summary": {},
+    }
+    files = {f"pkg/mod_{i:05d}.py": entry for i in range(3000)}
+    text = _coverage_json(files)
+    assert len(text) > 3 * (1 << 20)  # several read chunks
+    p = _write(tmp_path, "coverage.json", text)
+    rep = load([p], root=tmp_path)
+    assert len(rep.files) == 3000
+    t = rep.totals
+    assert (t.lines_valid, t.lines_covered) == (3000 * 201, 3000 * 199)
+    assert (t.branches_valid, t.branches_covered) == (3000 * 3, 3000 * 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"/src/a.js": {"path": "/src/a.js", "statementMap": {}}}', "not a coverage.py report"),
+        ('{"meta": {"format": 3}, "files": {"a.py": {"executed_lines": [1]', "truncated"),
+        ('{"meta": {}, "files": {"a.py": {"summary": {}}}}', "lacks executed_lines"),
+        ('{"meta": {}}', "without a 'files' object"),
+        ('{"meta": {}, "files": {}} trailing', "after the end"),
+        ('{"meta": {}, "files": []}', "not an object"),
+    ],
+    ids=["istanbul-json", "truncated", "no-lines", "no-files", "trailing", "files-list"],
+)
+def test_json__not_a_coverage_report__one_clear_error(tmp_path: Path, text: str, message: str):
+    p = _write(tmp_path, "coverage.json", text)
+    with pytest.raises(RatchetError, match=message) as e:
+        load([p], root=tmp_path)
+    assert str(e.value).startswith(str(p))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"   \n", "empty file"),
+        (b"\x00\x01binary", "not a coverage report"),
+        (b"!coverage.py: This is a private format", "pre-5.0"),
+    ],
+    ids=["empty", "blank", "binary", "old-data-format"],
+)
+def test_unrecognised_content__names_the_file(tmp_path: Path, content: bytes, message: str):
+    p = tmp_path / "report.dat"
+    p.write_bytes(content)
+    with pytest.raises(RatchetError, match=message):
+        load([p], root=tmp_path)
+
+
+def test_format_recognised_from_content_not_name(tmp_path: Path):
+    p = _write(tmp_path, "coverage.xml", "SF:a.py\nDA:1,1\nend_of_record\n")
+    assert load([p], root=tmp_path).formats == ("lcov",)
+
+
+def test_missing_file__names_it(tmp_path: Path):
+    with pytest.raises(RatchetError, match="no such file") as e:
+        load([tmp_path / "nope.xml"], root=tmp_path)
+    assert "nope.xml" in str(e.value)
