@@ -1,0 +1,301 @@
+"""The CLI end-to-end, as a subprocess: exit codes, bad input, the ratchet climbing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Project, RunRatchet, git
+
+pytestmark = pytest.mark.integration
+
+# 20 functions of 1 def + 4 body statements: covering k of them is (20 + 4k)% exactly.
+CLIMB_MODULE = "".join(
+    f"def f{i}():\n    a = {i}\n    b = a + 1\n    c = b * 2\n    return c\n\n\n" for i in range(20)
+)
+
+
+@pytest.fixture
+def climb(make_project) -> Project:
+    proj = make_project()
+    proj.write("pkg/sample.py", CLIMB_MODULE)
+    return proj
+
+
+def cover(proj: Project, k: int) -> None:
+    calls = "; ".join(f"f{i}()" for i in range(k)) or "pass"
+    proj.write("run_sample.py", f"from pkg.sample import *\n{calls}\n")
+    proj.run_tests()
+
+
+def test_worked_example__threshold_climbs_70_75_80(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 13)  # 72%
+    r = run_ratchet("init", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    text = (climb.root / "pyproject.toml").read_text()
+    assert "threshold = 70\n" in text
+    assert "baseline = 72\n" in text or "baseline = 72.0\n" in text
+
+    cover(climb, 14)  # 76%
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    assert "would raise the threshold 70% -> 75%" in r.stdout
+    assert run_ratchet("update", "coverage.xml", cwd=climb.root).code == 0
+    assert "threshold = 75\n" in (climb.root / "pyproject.toml").read_text()
+
+    cover(climb, 15)  # exactly 80%
+    assert run_ratchet("update", "coverage.json", cwd=climb.root).code == 0
+    assert "threshold = 80\n" in (climb.root / "pyproject.toml").read_text()
+
+    cover(climb, 14)  # back to 76%: below the threshold now
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "below the threshold 80% by 4.0000 points" in r.stdout
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "threshold = 80\n" in (climb.root / "pyproject.toml").read_text()
+
+
+def test_check__file_regression_names_file_before_after(climb: Project, run_ratchet: RunRatchet):
+    climb.write("pkg/other.py", "def g():\n    return 1\n")
+    climb.write("run_sample.py", "from pkg.sample import *\nfrom pkg.other import g\nf0(); g()\n")
+    climb.run_tests()
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    assert (climb.root / "coverage-baseline.tsv").read_text().count("\n") == 5  # 2 header + 3 files
+    climb.write("run_sample.py", "from pkg.sample import *\nfrom pkg.other import g\nf0(); f1()\n")
+    climb.run_tests()
+    r = run_ratchet("check", "--format", "json", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    data = json.loads(r.stdout)
+    assert data["status"] == "fail"
+    (f,) = [f for f in data["failures"] if f["kind"] == "file_regression"]
+    assert f["path"] == "pkg/other.py"
+    assert "100.0000% -> 50.0000%" in f["message"]
+
+
+def test_check_json__documented_keys(sample_reports: Project, run_ratchet: RunRatchet, tmp_path):
+    proj = sample_reports
+    r = run_ratchet("init", "--dry-run", "coverage.xml", cwd=proj.root)
+    assert r.code == 0
+    assert (
+        not (proj.root / "pyproject.toml").exists()
+        or "ratchet" not in (proj.root / "pyproject.toml").read_text()
+    )
+    cfg = tmp_path / "pyproject.toml"
+    cfg.write_text("[tool.ratchet]\nthreshold = 50\n")
+    r = run_ratchet(
+        "check",
+        "--config",
+        str(cfg),
+        "--format",
+        "json",
+        str(proj.root / "coverage.xml"),
+        cwd=proj.root,
+    )
+    assert r.code == 0
+    data = json.loads(r.stdout)
+    assert set(data) >= {"status", "totals", "threshold", "baseline", "new_threshold", "failures"}
+    assert set(data["totals"]) >= {
+        "percent",
+        "lines_valid",
+        "lines_covered",
+        "branches_valid",
+        "branches_covered",
+    }
+    assert data["status"] == "pass"
+    assert data["threshold"] == 50
+    assert data["baseline"] is None
+    assert data["failures"] == []
+
+
+def test_check_markdown__summary_table(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 13)
+    run_ratchet("init", "coverage.xml", cwd=climb.root)
+    r = run_ratchet("check", "--format", "markdown", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    assert r.stdout.startswith("### ✅ Coverage ratchet: pass")
+    assert "| **Total** | **72.0000%** | 72/100 | 28 |" in r.stdout
+
+
+def test_check__deleting_covered_code_passes(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 14)  # 76/100
+    run_ratchet("init", "--no-file-baselines", "coverage.xml", cwd=climb.root)
+    # Delete one covered statement: 75/99 = 75.76% < the 76% baseline, but still 24 uncovered.
+    climb.write(
+        "pkg/sample.py", CLIMB_MODULE.replace("    c = b * 2\n    return c", "    return b", 1)
+    )
+    cover(climb, 14)
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    assert "75.7575%" in r.stdout
+    assert "no line became uncovered (24 uncovered, baseline 24)" in r.stdout
+
+
+# -- bad input: one line, exit 2, no traceback, nothing of the user's changed --------------
+
+
+def _assert_clean_error(r, *needles: str) -> None:
+    assert r.code == 2
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("ratchet: error: ")
+    for n in needles:
+        assert n in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("missing.xml", None, "no such file"),
+        ("empty.xml", "", "empty file"),
+        ("trunc.xml", "<coverage><packages><package>", "invalid XML"),
+        ("notcov.json", '{"hello": 1}', "not a coverage.py report"),
+        ("garbage.info", "SF:a.py\n%%%%\nend_of_record\n", "not an LCOV line"),
+        (
+            "zero.xml",
+            "<coverage><packages><package><classes><class filename='a.py'><lines/>"
+            "</class></classes></package></packages></coverage>",
+            "measures no lines",
+        ),
+        (
+            "bomb.xml",
+            '<!DOCTYPE c [<!ENTITY a "a"><!ENTITY b "&a;&a;">]><coverage/>',
+            "entity declarations are not allowed",
+        ),
+        ("dotcov", "SQLite format 3\x00" + "x" * 200, "coverage"),
+    ],
+    ids=[
+        "missing",
+        "empty",
+        "truncated-xml",
+        "json-not-coverage",
+        "lcov-garbage",
+        "zero-lines",
+        "entity-bomb",
+        "corrupt-sqlite",
+    ],
+)
+@pytest.mark.parametrize("command", ["report", "check"])
+def test_bad_report__one_line_exit_2(
+    tmp_path: Path,
+    run_ratchet: RunRatchet,
+    command: str,
+    name: str,
+    content: str | None,
+    needle: str,
+):
+    (tmp_path / "pyproject.toml").write_text("[tool.ratchet]\nthreshold = 80\n")
+    if content is not None:
+        (tmp_path / name).write_text(content)
+    before = (tmp_path / "pyproject.toml").read_bytes()
+    r = run_ratchet(command, name, cwd=tmp_path)
+    _assert_clean_error(r, name, needle)
+    assert (tmp_path / "pyproject.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "needle"),
+    [
+        ("[tool.ratchet\nthreshold = 80\n", "invalid TOML"),
+        (
+            "[tool.ratchet]\ntreshold = 80\n",
+            "unknown key 'treshold' in [tool.ratchet] (did you mean 'threshold'?)",
+        ),
+        ("[tool.ratchet]\nthreshold = '80'\n", "threshold must be a number"),
+        ("[tool.ratchet]\nthreshold = 120\n", "between 0 and 100"),
+        ("[tool.ratchet]\nstep = 0\n", "step must be greater than 0"),
+        ("[project]\nname = 'x'\n", "run `ratchet init` first"),
+        ("[tool.ratchet]\nthreshold = 80\nbaseline_file = 'b.tsv'\n", "b.tsv"),
+    ],
+    ids=[
+        "broken-toml",
+        "unknown-key",
+        "string",
+        "out-of-range",
+        "zero-step",
+        "no-section",
+        "bad-baseline-file",
+    ],
+)
+def test_bad_config__one_line_exit_2(
+    sample_reports: Project, tmp_path: Path, run_ratchet: RunRatchet, pyproject: str, needle: str
+):
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "b.tsv").write_text("a.py\tnot-a-number\t1\t0\t0\n")
+    before = (tmp_path / "pyproject.toml").read_bytes()
+    for command in ("check", "update"):
+        r = run_ratchet(command, str(sample_reports.root / "coverage.xml"), cwd=tmp_path)
+        _assert_clean_error(r, needle)
+        assert (tmp_path / "pyproject.toml").read_bytes() == before
+
+
+def test_usage_error__exit_2(tmp_path: Path, run_ratchet: RunRatchet):
+    assert run_ratchet("check", "--format", "yaml", cwd=tmp_path).code == 2
+    assert run_ratchet("frobnicate", cwd=tmp_path).code == 2
+
+
+def test_no_report_found__exit_2(tmp_path: Path, run_ratchet: RunRatchet):
+    (tmp_path / "pyproject.toml").write_text("[tool.ratchet]\nthreshold = 80\n")
+    _assert_clean_error(run_ratchet("check", cwd=tmp_path), "no coverage report given")
+
+
+def test_failed_write__nothing_half_written(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 13)
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    pyproject = climb.root / "pyproject.toml"
+    # The per-file baseline now points into a directory that does not exist: its write fails.
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'baseline_file = "coverage-baseline.tsv"', 'baseline_file = "no/such/dir/b.tsv"'
+        )
+    )
+    before = pyproject.read_bytes()
+    cover(climb, 15)
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)
+    _assert_clean_error(r, "cannot write")
+    assert pyproject.read_bytes() == before
+    assert not [p for p in climb.root.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_init__refuses_to_overwrite(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 13)
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    _assert_clean_error(run_ratchet("init", "coverage.xml", cwd=climb.root), "already exists")
+
+
+# -- the bar at a git ref -------------------------------------------------------------------
+
+
+def test_baseline_ref__branch_cannot_lower_its_own_bar(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 15)  # 80%
+    git(climb.root, "init", "-q", "-b", "main")
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    git(climb.root, "add", "pyproject.toml", "coverage-baseline.tsv")
+    git(climb.root, "commit", "-qm", "ratchet")
+    git(climb.root, "checkout", "-qb", "feature")
+    cover(climb, 14)  # 76%: the branch lowers the threshold to get through
+    pyproject = climb.root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        .replace("threshold = 80", "threshold = 75")
+        .replace("baseline = 80", "baseline = 76")
+    )
+    assert run_ratchet("check", "--no-diff", "coverage.xml", cwd=climb.root).code == 1  # per-file
+    (climb.root / "coverage-baseline.tsv").unlink()
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 0  # the working copy alone lets it through...
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
+    assert r.code == 1  # ...the bar at main does not
+    assert "lowers the bar" in r.stdout
+    assert "below the threshold 80%" in r.stdout
+
+
+def test_baseline_ref__unknown_ref_names_the_fetch(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 13)
+    git(climb.root, "init", "-q", "-b", "main")
+    run_ratchet("init", "coverage.xml", cwd=climb.root)
+    r = run_ratchet("check", "--baseline-ref", "origin/main", "coverage.xml", cwd=climb.root)
+    _assert_clean_error(r, "git fetch", "origin/main")
