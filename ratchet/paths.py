@@ -22,20 +22,27 @@ def _posix(p: str) -> str:
     return p
 
 
+def _glob(text: str) -> str:
+    out = []
+    for piece in re.split(r"(\*\*|\*|\?)", text):
+        if piece == "**":
+            out.append(".*")
+        elif piece == "*":
+            out.append("[^/]*")
+        elif piece == "?":
+            out.append("[^/]")
+        else:
+            out.append(re.escape(piece))
+    return "".join(out)
+
+
 def _pattern(prefix: str) -> re.Pattern[str]:
     prefix = _posix(prefix).rstrip("/")
-    parts = []
-    for piece in re.split(r"(\*\*|\*|\?)", prefix):
-        if piece == "**":
-            parts.append(".*")
-        elif piece == "*":
-            parts.append("[^/]*")
-        elif piece == "?":
-            parts.append("[^/]")
-        else:
-            parts.append(re.escape(piece))
-    anchor = "" if prefix.startswith("/") or prefix.startswith("*") else "(?:.*/)?"
-    return re.compile("^" + anchor + "".join(parts) + "(?:/|$)")
+    if prefix.startswith("*/"):
+        # As in coverage.py's [paths]: a leading "*/" matches any number of directories.
+        return re.compile("^(?:.*/)?" + _glob(prefix[2:]) + "(?:/|$)")
+    anchor = "" if prefix.startswith(("/", "*")) else "(?:.*/)?"
+    return re.compile("^" + anchor + _glob(prefix) + "(?:/|$)")
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ from ratchet.render.common import display
 from ratchet.rules import Verdict
 
 MAX_FILE_ROWS = 50
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:\"'$])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:\"'$])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def escape(text: str) -> str:
     """Inert Markdown for untrusted text: specials backslash-escaped, @ and newlines defused."""
     text = text.replace("\r", " ").replace("\n", " ")
+    text = "".join(_HTML.get(c, c) for c in text)
     text = _SPECIAL.sub(r"\\\1", text)
     # A zero-width joiner after @ stops GitHub from turning "@team" into a mention.
     return text.replace("@", "@\u200d")

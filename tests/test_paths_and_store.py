@@ -1,0 +1,117 @@
+"""Path normalisation and remapping; the per-file baseline store; Markdown escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ratchet import filebaseline
+from ratchet.errors import RatchetError
+from ratchet.models import Counts
+from ratchet.paths import PathMap, Resolver
+from ratchet.render.markdown import code, escape
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("raw", "roots", "expected"),
+    [
+        ("pkg/a.py", (), "pkg/a.py"),
+        ("./pkg/a.py", (), "pkg/a.py"),
+        ("{root}/pkg/a.py", (), "pkg/a.py"),
+        ("a.py", ("{root}/pkg",), "pkg/a.py"),
+        ("pkg\\win\\a.py", (), "pkg/win/a.py"),
+        ("/elsewhere/a.py", (), "/elsewhere/a.py"),
+        ("pkg/../pkg/a.py", (), "pkg/a.py"),
+    ],
+)
+def test_resolver__repository_relative_posix(tmp_path: Path, raw, roots, expected):
+    r = Resolver(tmp_path, PathMap())
+    fill = str(tmp_path.resolve())
+    assert r.resolve(raw.format(root=fill), tuple(x.format(root=fill) for x in roots)) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("/app/src/pkg/a.py", "src/pkg/a.py"),  # a container path
+        ("/home/runner/work/x/x/src/pkg/a.py", "src/pkg/a.py"),  # `*` matches one segment
+        ("C:\\build\\agent\\src\\pkg\\a.py", "src/pkg/a.py"),  # a Windows runner
+        (".tox/py311/lib/python3.11/site-packages/pkg/a.py", "src/pkg/a.py"),
+        ("/app/srcx/a.py", "/app/srcx/a.py"),  # prefixes match whole segments only
+        ("src/pkg/a.py", "src/pkg/a.py"),
+    ],
+)
+def test_path_map__coverage_py_paths_semantics(tmp_path: Path, raw: str, expected: str):
+    pm = PathMap.from_config(
+        {
+            "source": [
+                "src/",
+                "/app/src/",
+                "/home/runner/work/*/*/src",
+                "C:/build/*/src",
+                "*/site-packages/",
+            ]
+        }
+    )
+    # site-packages holds the package itself, so map it onto src/ + package.
+    pm2 = PathMap.from_config({"pkg": ["src/pkg", "*/site-packages/pkg"]})
+    r = Resolver(tmp_path, pm)
+    got = r.resolve(raw)
+    if "site-packages" in raw:
+        got = Resolver(tmp_path, pm2).resolve(raw)
+    assert got == expected
+
+
+def test_filebaseline__round_trip_sorted_and_escaped():
+    files = {
+        "b.py": Counts(10, 9, 2, 1),
+        "a\tweird\nname\\.py": Counts(1, 0, 0, 0),
+        "a.py": Counts(0, 0, 0, 0),
+    }
+    text = filebaseline.render(files)
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    assert body == ["a\\tweird\\nname\\\\.py\t1\t0\t0\t0", "a.py\t0\t0\t0\t0", "b.py\t10\t9\t2\t1"]
+    assert filebaseline.parse(text, source="x") == files
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("a.py\t1\t2\t0\t0", "impossible"),
+        ("a.py\t1", "5 tab-separated"),
+        ("a.py\tx\t1\t0\t0", "integers"),
+    ],
+)
+def test_filebaseline__bad_lines_name_the_line(line: str, message: str):
+    with pytest.raises(RatchetError, match=f"line 3: .*{message}") as e:
+        filebaseline.parse(filebaseline.HEADER + line + "\n", source="coverage-baseline.tsv")
+    assert str(e.value).startswith("coverage-baseline.tsv: ")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<img src=x onerror=alert(1)>.py",
+        "@org/team.py",
+        "[click](http://evil.example).py",
+        "a|b.py",
+        "`code`.py",
+        "line\nbreak.py",
+        "**bold**_x_.py",
+    ],
+)
+def test_markdown_escape__hostile_names_inert(hostile: str):
+    e = escape(hostile)
+    assert "<" not in e
+    assert "](" not in e
+    assert "\n" not in e
+    assert "@org" not in e  # the mention is broken by a zero-width joiner
+    assert "|" not in e.replace("\\|", "")
+    assert "**" not in e
+    c = code(hostile)
+    assert c.count("`") == 2
+    assert "\n" not in c
+    assert "|" not in c.replace("\\|", "")
