@@ -102,4 +102,10 @@ class Resolver:
             for m in mapped:
                 if (self.root / m).exists():
                     return m
+        if mapped[0].startswith("/") and not raw.startswith("/"):
+            # Written on another machine (a CI runner, a container): its <source> is not
+            # ours, but the relative name may well be a file of this checkout.
+            local = self._relative(self.path_map.remap(raw))
+            if (self.root / local).exists():
+                return local
         return mapped[0]

@@ -115,3 +115,12 @@ def test_markdown_escape__hostile_names_inert(hostile: str):
     assert c.count("`") == 2
     assert "\n" not in c
     assert "|" not in c.replace("\\|", "")
+
+
+def test_resolver__report_from_another_machine_falls_back_to_the_checkout(tmp_path: Path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("")
+    r = Resolver(tmp_path, PathMap())
+    assert r.resolve("pkg/a.py", ("/home/runner/work/x/x",)) == "pkg/a.py"
+    # Not a file here: the producer's absolute path is kept, for `paths` to remap.
+    assert r.resolve("pkg/b.py", ("/home/runner/work/x/x",)) == "/home/runner/work/x/x/pkg/b.py"
