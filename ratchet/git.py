@@ -8,11 +8,37 @@ from pathlib import Path
 
 from ratchet.errors import RatchetError
 
+# Settings that change what ``git diff`` prints, pinned so a user's or a repository's git
+# config cannot change what we parse. ``-c`` rather than newer flags (``--no-relative`` is
+# git 2.28+): an older git ignores a config key it does not know.
+_DIFF_CONFIG = (
+    "core.quotepath=off",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.relative=false",
+    "diff.suppressBlankEmpty=false",
+    "diff.renames=true",
+)
+_DIFF_FLAGS = (
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "-U0",
+    "--inter-hunk-context=0",
+    "-M",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--submodule=short",
+    "--diff-algorithm=myers",
+)
+
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     # A user's pager, colour or external diff settings must not change what we parse.
     env.update({"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    for name in ("GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS"):
+        env.pop(name, None)
     return env
 
 
@@ -40,18 +66,65 @@ def toplevel(cwd: Path) -> Path:
     return Path(run(["rev-parse", "--show-toplevel"], cwd).stdout.strip())
 
 
+def find_toplevel(cwd: Path) -> Path | None:
+    """The work tree's top, or None outside a git work tree or without git."""
+    try:
+        proc = run(["rev-parse", "--show-toplevel"], cwd, check=False)
+    except RatchetError:
+        return None
+    return Path(proc.stdout.strip()) if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def _check_ref(ref: str) -> None:
+    if ref.startswith("-") or not ref.strip():
+        raise RatchetError(f"invalid git ref {ref!r}")
+
+
+def commit_of(ref: str, cwd: Path) -> str | None:
+    """The full hash ``ref`` names, or None if this clone has no such commit."""
+    _check_ref(ref)
+    proc = run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def is_shallow(cwd: Path) -> bool:
+    return run(["rev-parse", "--is-shallow-repository"], cwd).stdout.strip() == "true"
+
+
+def _remote_branch(ref: str, cwd: Path) -> tuple[str, str | None]:
+    """(remote, branch) a ref would be fetched from: ``origin/main`` -> (origin, main)."""
+    names = run(["remote"], cwd, check=False).stdout.split()
+    for name in sorted(names, key=len, reverse=True):
+        if ref.startswith(name + "/"):
+            return name, ref[len(name) + 1 :]
+    if ref.startswith("refs/remotes/"):
+        remote, _, branch = ref.removeprefix("refs/remotes/").partition("/")
+        return remote, branch or None
+    return ("origin" if "origin" in names or not names else names[0]), None
+
+
+def _refspec(remote: str, branch: str) -> str:
+    # Explicit, so the remote-tracking ref is written even in a single-branch clone, whose
+    # configured refspec would leave the fetched branch in FETCH_HEAD only.
+    return f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
+
+
+def fetch_hint(ref: str, cwd: Path) -> str:
+    """The exact command(s) that bring ``ref`` into this clone."""
+    remote, branch = _remote_branch(ref, cwd)
+    if branch is None:
+        return f"`git fetch --no-tags {remote} {ref}`"
+    return f"`git fetch --no-tags {remote} {_refspec(remote, branch)}`"
+
+
 def show(ref: str, path: Path, cwd: Path) -> str | None:
     """The file's content at ``ref``; None if the file does not exist there.
 
     Raises when the ref itself is unknown, naming the fetch that would bring it.
     """
-    if ref.startswith("-"):
-        raise RatchetError(f"invalid git ref {ref!r}")
-    verify = run(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd, check=False)
-    if verify.returncode != 0:
+    if commit_of(ref, cwd) is None:
         raise RatchetError(
-            f"git ref {ref!r} not found in this clone; fetch it first, e.g. "
-            f"`git fetch --no-tags --depth=1 origin {ref.removeprefix('origin/')}`"
+            f"git ref {ref!r} not found in this clone; fetch it first: {fetch_hint(ref, cwd)}"
         )
     top = toplevel(cwd)
     rel = path.resolve().relative_to(top.resolve()).as_posix()
@@ -59,3 +132,46 @@ def show(ref: str, path: Path, cwd: Path) -> str | None:
     if proc.returncode != 0:
         return None
     return proc.stdout
+
+
+def merge_base(ref: str, cwd: Path) -> str:
+    """The commit where HEAD's history left ``ref``'s.
+
+    Never guesses: a missing ref or a history too shallow to hold the fork point is an
+    error that names the fetch that fixes it.
+    """
+    if commit_of("HEAD", cwd) is None:
+        raise RatchetError("HEAD names no commit (an empty repository?); commit first")
+    if commit_of(ref, cwd) is None:
+        hint = fetch_hint(ref, cwd)
+        raise RatchetError(
+            f"git ref {ref!r} not found in this clone, so the changed lines cannot be "
+            f"computed; fetch it first: {hint}"
+        )
+    proc = run(["merge-base", ref, "HEAD"], cwd, check=False)
+    if proc.returncode == 0 and proc.stdout.strip():
+        return proc.stdout.split()[0]
+    if proc.returncode not in (0, 1):
+        err = proc.stderr.strip().splitlines()
+        raise RatchetError(f"`git merge-base {ref} HEAD` failed: {err[-1] if err else ''}")
+    if is_shallow(cwd):
+        remote, branch = _remote_branch(ref, cwd)
+        what = _refspec(remote, branch) if branch else ref
+        raise RatchetError(
+            f"this is a shallow clone and its history does not reach the merge-base of "
+            f"{ref!r} and HEAD, so the changed lines cannot be computed. Fetch the whole "
+            f"history of both: `git fetch --no-tags --unshallow {remote} {what}`; or deepen "
+            f"both by at least the number of commits on this branch (N): "
+            f"`git fetch --no-tags --deepen=N {remote} {what}`. "
+            f"In GitHub Actions: actions/checkout with `fetch-depth: 0`."
+        )
+    raise RatchetError(f"{ref!r} and HEAD have no common history (no merge-base)")
+
+
+def diff(base: str, cwd: Path, *, worktree: bool) -> str:
+    """``git diff`` from ``base`` to HEAD, or to the work tree (staged and unstaged changes
+    of tracked files) when ``worktree``; paths relative to the top of the work tree."""
+    _check_ref(base)
+    config = [arg for item in _DIFF_CONFIG for arg in ("-c", item)]
+    target = [base] if worktree else [base, "HEAD"]
+    return run([*config, "diff", *_DIFF_FLAGS, *target, "--"], cwd).stdout

@@ -1,38 +1,296 @@
-"""Changed-code ("patch") coverage. STUB: owned by the patch-coverage work (issue 5)."""
+"""Changed-code ("patch") coverage: the lines a change added or edited, and how many of
+them the tests ran.
+
+``collect`` is the I/O edge (git or a diff file, the environment); ``evaluate`` is pure.
+Paths: git names files relative to the top of the work tree, the report relative to the
+config root (the directory of pyproject.toml), which in a monorepo is a subdirectory of
+the work tree. ``collect`` maps every path to the config root, so the two line up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import os
+import posixpath
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path, PurePosixPath
 
+from ratchet import diff, git
 from ratchet.config import Config
-from ratchet.models import Report
-from ratchet.rules import Failure, Verdict
+from ratchet.diff import DELETED, FileDiff
+from ratchet.errors import RatchetError
+from ratchet.models import Counts, FileCoverage, Report, ranges
+from ratchet.numbers import fmt_margin, fmt_pct, percent
+from ratchet.rules import FILE_REGRESSION, Failure, FileChange, Verdict
+
+PATCH_BELOW_THRESHOLD = "patch_below_threshold"
+PATCH_EMPTY = "patch_empty"
+MAX_NAMED = 10  # files named in one note; the JSON has them all
+
+
+def in_ci(environ: Mapping[str, str]) -> bool:
+    """CI judges the commits; a developer's run judges the work tree it measured."""
+    ci = environ.get("CI", "").strip().lower()
+    return environ.get("GITHUB_ACTIONS") == "true" or ci not in ("", "0", "false", "no")
 
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """Changed lines per repository-relative path, from git or a diff file."""
+    """What changed, from git or a diff file."""
 
-    description: str
+    description: str  # e.g. "changes since the merge-base of origin/main (abc1234)"
+    files: Mapping[str, FileDiff]  # keyed by path relative to the CONFIG ROOT
+    outside: tuple[str, ...] = ()  # changed paths outside the config root (work-tree relative)
 
     @property
     def paths(self) -> frozenset[str]:
-        return frozenset()
+        """The changed files' current paths (a deleted file's last path)."""
+        return frozenset(self.files)
+
+    @property
+    def touched(self) -> frozenset[str]:
+        """Every path the change touched, including the old names of renamed files."""
+        old = {f.old_path for f in self.files.values() if f.old_path is not None}
+        return self.paths | old
+
+
+@dataclass(frozen=True)
+class PatchFile:
+    path: str
+    status: str  # "added" | "modified" | "renamed" | "deleted" (| "copied", from a diff file)
+    old_path: str | None
+    counts: Counts  # measurable changed lines (+ branches on those lines)
+    uncovered: tuple[tuple[int, int], ...]  # inclusive ranges of uncovered changed lines
+    covered: tuple[int, ...] = ()  # covered changed lines
+    partial: tuple[int, ...] = ()  # covered changed lines with a branch never taken
 
 
 @dataclass(frozen=True)
 class PatchResult:
-    failures: tuple[Failure, ...] = ()
+    description: str
+    files: tuple[PatchFile, ...]
+    counts: Counts
+    threshold: Decimal | None
+    failures: tuple[Failure, ...]  # kinds PATCH_BELOW_THRESHOLD, PATCH_EMPTY (path None)
+    notes: tuple[str, ...]
+    indirect: tuple[FileChange, ...]
+    # Per-file regressions (in ``Verdict.failures``) of files the change did not touch, which
+    # do not fail the check when ``fail_on_indirect`` is false: ``Outcome`` drops them.
+    waived: tuple[Failure, ...] = ()
+    # Changed files the report does not list although it measures files of their kind
+    # (same suffix): their lines are not counted. A new module no test imports lands here.
+    unreported: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
         return not self.failures
 
+    @property
+    def status(self) -> str:
+        return "pass" if self.passed else "fail"
 
-def collect(root: Path, *, ref: str | None, diff_file: str | None) -> ChangeSet:
-    raise NotImplementedError
+    @property
+    def empty(self) -> bool:
+        return self.counts.valid == 0
+
+    @property
+    def percent(self) -> Fraction:
+        return percent(self.counts)
+
+
+# -- collecting: the I/O edge -----------------------------------------------------------
+
+
+def collect(
+    root: Path,
+    *,
+    ref: str | None,
+    diff_file: str | None,
+    environ: Mapping[str, str] | None = None,
+) -> ChangeSet:
+    """The changed lines since the merge-base of ``ref`` and HEAD, or those of a diff file
+    (``-``: standard input). Outside CI (see ``in_ci``) staged and unstaged changes count
+    too, since the tests measured the work tree."""
+    if ref is not None and diff_file is not None:
+        raise RatchetError("give either --diff REF or --diff-file FILE, not both")
+    root = root.resolve()
+    top = git.find_toplevel(root)
+    if diff_file is not None:
+        text, source = _read_diff_file(diff_file), diff_file
+        description = f"the diff in {'standard input' if diff_file == '-' else diff_file}"
+    elif ref is not None:
+        if top is None:
+            raise RatchetError(
+                f"--diff needs a git work tree and {root} is not in one "
+                "(give a diff with --diff-file, or --no-diff)"
+            )
+        base = git.merge_base(ref, root)
+        worktree = not in_ci(os.environ if environ is None else environ)
+        text, source = git.diff(base, root, worktree=worktree), f"git diff {base[:12]}"
+        description = f"changes since the merge-base of {ref} ({base[:7]})" + (
+            ", including staged and unstaged changes" if worktree else " up to HEAD"
+        )
+    else:
+        raise RatchetError("patch coverage needs --diff REF or --diff-file FILE")
+    try:
+        files = diff.parse(text)
+    except diff.DiffError as e:
+        raise RatchetError(f"not a unified diff: {e}", source=source) from None
+    prefix = _prefix(root, top)
+    mapped, outside = relocate(files, prefix)
+    return ChangeSet(description, mapped, outside)
+
+
+def _read_diff_file(name: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as e:
+        raise RatchetError(f"cannot read the diff: {e.strerror or e}", source=name) from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _prefix(root: Path, top: Path | None) -> str:
+    """The config root relative to the top of the work tree ("" when they are one)."""
+    if top is None:
+        return ""  # no git: a diff file's paths are taken as relative to the config root
+    try:
+        rel = root.relative_to(top.resolve())
+    except ValueError:
+        return ""
+    return "" if rel == Path() else rel.as_posix()
+
+
+def relocate(
+    files: tuple[FileDiff, ...], prefix: str
+) -> tuple[dict[str, FileDiff], tuple[str, ...]]:
+    """Re-key work-tree-relative diffs by config-root-relative paths; set aside the rest."""
+    if not prefix:
+        return {f.path: f for f in files}, ()
+
+    def inside(p: str) -> str | None:
+        return p[len(prefix) + 1 :] if p.startswith(prefix + "/") else None
+
+    out: dict[str, FileDiff] = {}
+    outside: list[str] = []
+    for f in files:
+        new = inside(f.path)
+        if new is None:
+            old = inside(f.old_path) if f.old_path is not None else None
+            if old is None:
+                outside.append(f.path)
+            else:  # moved out of this project: gone, as far as its report can tell
+                out[old] = FileDiff(old, DELETED, None, (), f.binary)
+            continue
+        old_path = f.old_path
+        if old_path is not None:
+            old_path = inside(old_path) or posixpath.relpath(old_path, prefix)
+        out[new] = replace(f, path=new, old_path=old_path)
+    return out, tuple(outside)
+
+
+# -- evaluating: pure --------------------------------------------------------------------
+
+
+def file_coverage(fd: FileDiff, fc: FileCoverage) -> PatchFile:
+    """The changed lines of one file that its report measures, covered or not."""
+    if fc.detail is None:
+        raise ValueError(f"{fc.path}: line detail was not kept for a changed file")
+    hits, branches = fc.detail.hits, fc.detail.branches
+    measured = [n for n in fd.added if n in hits]
+    covered = tuple(n for n in measured if hits[n] > 0)
+    b_valid = b_covered = 0
+    partial: list[int] = []
+    for n in measured:
+        if n in branches:
+            valid, missing = branches[n]
+            b_valid += valid
+            b_covered += valid - len(missing)
+            if missing and hits[n] > 0:
+                partial.append(n)
+    uncovered = tuple(ranges(n for n in measured if hits[n] == 0))
+    counts = Counts(len(measured), len(covered), b_valid, b_covered)
+    return PatchFile(fd.path, fd.status, fd.old_path, counts, uncovered, covered, tuple(partial))
+
+
+def _named(paths: list[str]) -> str:
+    more = f" (and {len(paths) - MAX_NAMED} more)" if len(paths) > MAX_NAMED else ""
+    return ", ".join(paths[:MAX_NAMED]) + more
 
 
 def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdict) -> PatchResult:
-    raise NotImplementedError
+    """Hold the changed lines against ``patch_threshold``; sort the per-file movements of
+    ``verdict`` into the change's own and indirect ones."""
+    current = report.by_path()
+    suffixes = {PurePosixPath(p).suffix for p in current}
+    files: list[PatchFile] = []
+    unreported: list[str] = []
+    for path in sorted(changes.files):
+        fd = changes.files[path]
+        fc = current.get(path)
+        if fd.status == DELETED:
+            files.append(PatchFile(path, DELETED, None, Counts(), ()))
+        elif fc is not None:
+            files.append(file_coverage(fd, fc))
+        elif not fd.binary and fd.added and PurePosixPath(path).suffix in suffixes:
+            unreported.append(path)
+
+    total = Counts()
+    for f in files:
+        total = total + f.counts
+    threshold = config.patch_threshold
+    failures: list[Failure] = []
+    notes: list[str] = []
+    pct = percent(total)
+    shown = f"{fmt_pct(pct)}% ({total.covered}/{total.valid} changed lines+branches)"
+    if total.valid == 0:
+        what = f"no measurable changed lines ({len(changes.files)} changed files)"
+        if config.patch_empty == "fail":
+            failures.append(Failure(PATCH_EMPTY, None, f'{what} and patch_empty = "fail"'))
+        else:
+            notes.append(f'{what}: patch coverage passes (patch_empty = "pass")')
+    elif threshold is None:
+        notes.append(f"patch coverage {shown} is reported, not enforced: no patch_threshold")
+    elif pct < Fraction(threshold):
+        n = sum(f.counts.lines_valid - f.counts.lines_covered for f in files)
+        failures.append(
+            Failure(
+                PATCH_BELOW_THRESHOLD,
+                None,
+                f"patch coverage {shown} is below patch_threshold {threshold}% by "
+                f"{fmt_margin(Fraction(threshold) - pct)} points; {n} changed lines "
+                f"uncovered in {sum(1 for f in files if f.uncovered)} files",
+            )
+        )
+    if unreported:
+        notes.append(
+            f"{len(unreported)} changed files are not in the coverage report, so their lines "
+            f"are not counted (never imported by the tests?): {_named(unreported)}"
+        )
+
+    touched = changes.touched
+    indirect = tuple(c for c in verdict.changes if c.path not in touched)
+    waived: tuple[Failure, ...] = ()
+    if not config.fail_on_indirect:
+        waived = tuple(
+            f for f in verdict.failures if f.kind == FILE_REGRESSION and f.path not in touched
+        )
+        if waived:
+            notes.append(
+                f"{len(waived)} files this change did not touch lost coverage "
+                f"({_named([f.path or '' for f in waived])}); not failing, since "
+                "fail_on_indirect = false"
+            )
+    return PatchResult(
+        description=changes.description,
+        files=tuple(files),
+        counts=total,
+        threshold=threshold,
+        failures=tuple(failures),
+        notes=tuple(notes),
+        indirect=indirect,
+        waived=waived,
+        unreported=tuple(unreported),
+    )
