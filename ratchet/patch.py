@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -215,6 +215,32 @@ def file_coverage(fd: FileDiff, fc: FileCoverage) -> PatchFile:
     return PatchFile(fd.path, fd.status, fd.old_path, counts, uncovered, covered, tuple(partial))
 
 
+def _measured_kind(current: Mapping[str, FileCoverage]) -> Callable[[str], bool]:
+    """Whether a file the report lacks looks like one it should have: a suffix it measures,
+    in a directory (below the root) where it measures files. A new module that no test
+    imports is; a test file, a README or a CI workflow is not."""
+    suffixes = {PurePosixPath(p).suffix for p in current}
+    dirs = {posixpath.dirname(p) for p in current}
+
+    def check(path: str) -> bool:
+        if PurePosixPath(path).suffix not in suffixes:
+            return False
+        d = posixpath.dirname(path)
+        if d in dirs:
+            return True
+        while d:
+            d = posixpath.dirname(d)
+            if d and d in dirs:
+                return True
+        return False
+
+    return check
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _named(paths: list[str]) -> str:
     more = f" (and {len(paths) - MAX_NAMED} more)" if len(paths) > MAX_NAMED else ""
     return ", ".join(paths[:MAX_NAMED]) + more
@@ -224,7 +250,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
     """Hold the changed lines against ``patch_threshold``; sort the per-file movements of
     ``verdict`` into the change's own and indirect ones."""
     current = report.by_path()
-    suffixes = {PurePosixPath(p).suffix for p in current}
+    measured_kind = _measured_kind(current)
     files: list[PatchFile] = []
     unreported: list[str] = []
     for path in sorted(changes.files):
@@ -234,7 +260,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
             files.append(PatchFile(path, DELETED, None, Counts(), ()))
         elif fc is not None:
             files.append(file_coverage(fd, fc))
-        elif not fd.binary and fd.added and PurePosixPath(path).suffix in suffixes:
+        elif fd.added and not fd.binary and measured_kind(path):
             unreported.append(path)
 
     total = Counts()
@@ -246,7 +272,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
     pct = percent(total)
     shown = f"{fmt_pct(pct)}% ({total.covered}/{total.valid} changed lines+branches)"
     if total.valid == 0:
-        what = f"no measurable changed lines ({len(changes.files)} changed files)"
+        what = f"no measurable changed lines ({_plural(len(changes.files), 'changed file')})"
         if config.patch_empty == "fail":
             failures.append(Failure(PATCH_EMPTY, None, f'{what} and patch_empty = "fail"'))
         else:
@@ -260,14 +286,15 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
                 PATCH_BELOW_THRESHOLD,
                 None,
                 f"patch coverage {shown} is below patch_threshold {threshold}% by "
-                f"{fmt_margin(Fraction(threshold) - pct)} points; {n} changed lines "
-                f"uncovered in {sum(1 for f in files if f.uncovered)} files",
+                f"{fmt_margin(Fraction(threshold) - pct)} points; "
+                f"{_plural(n, 'changed line')} uncovered in "
+                f"{_plural(sum(1 for f in files if f.uncovered), 'file')}",
             )
         )
     if unreported:
         notes.append(
-            f"{len(unreported)} changed files are not in the coverage report, so their lines "
-            f"are not counted (never imported by the tests?): {_named(unreported)}"
+            f"{_plural(len(unreported), 'changed file')} not in the coverage report, so not "
+            f"counted (never imported by the tests?): {_named(unreported)}"
         )
 
     touched = changes.touched
@@ -279,7 +306,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
         )
         if waived:
             notes.append(
-                f"{len(waived)} files this change did not touch lost coverage "
+                f"{_plural(len(waived), 'file')} this change did not touch lost coverage "
                 f"({_named([f.path or '' for f in waived])}); not failing, since "
                 "fail_on_indirect = false"
             )

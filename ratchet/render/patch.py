@@ -121,7 +121,7 @@ def markdown(p: PatchResult, *, max_rows: int = MAX_FILE_ROWS) -> str:
     icon = "✅" if p.passed else "❌"
     threshold = f" (threshold {p.threshold}%)" if p.threshold is not None else ""
     out = [
-        f"#### {icon} Changed lines: {escape(_headline(p, 2))}{threshold}",
+        f"#### {icon} Changed lines: {_headline(p, 2)}{threshold}",
         "",
         f"Diff: {escape(p.description)}",
         "",

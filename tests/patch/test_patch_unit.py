@@ -1,0 +1,295 @@
+"""patch.evaluate, relocate and the renderers, on values built in the test: pure and fast."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from ratchet import patch, rules
+from ratchet.config import Config
+from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
+from ratchet.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.render import patch as render
+
+pytestmark = pytest.mark.unit
+
+# Lines 1-10 measurable; 1-6 run, 7-10 not; line 2 has two branches, one never taken.
+DETAIL = LineDetail(
+    hits={n: (1 if n <= 6 else 0) for n in range(1, 11)},
+    branches={2: (2, frozenset({"2->9"})), 4: (2, frozenset())},
+)
+
+
+def fc(path: str, detail: LineDetail = DETAIL, *, keep: bool = True) -> FileCoverage:
+    return FileCoverage.from_detail(path, detail, keep_detail=keep)
+
+
+def changes(*files: FileDiff) -> patch.ChangeSet:
+    return patch.ChangeSet("test diff", {f.path: f for f in files})
+
+
+def run(
+    report_files: list[FileCoverage],
+    cs: patch.ChangeSet,
+    *,
+    baseline: dict[str, Counts] | None = None,
+    **config: object,
+) -> patch.PatchResult:
+    cfg = Config(present=True, **config)  # type: ignore[arg-type]
+    rep = Report(tuple(report_files))
+    verdict = rules.evaluate(rep, cfg, baseline)
+    return patch.evaluate(rep, cs, cfg, verdict)
+
+
+def test_evaluate__counts_only_measurable_changed_lines_and_their_branches():
+    # 0 and 11-12 are not measured (blank, comment, docstring): they do not count.
+    r = run([fc("m.py")], changes(FileDiff("m.py", MODIFIED, None, (2, 4, 7, 8, 10, 11, 12))))
+    (f,) = r.files
+    assert f.counts == Counts(lines_valid=5, lines_covered=2, branches_valid=4, branches_covered=3)
+    assert f.covered == (2, 4)
+    assert f.uncovered == ((7, 8), (10, 10))
+    assert f.partial == (2,)
+    assert r.counts == f.counts
+    assert r.passed  # no patch_threshold: reported, not enforced
+    assert any("not enforced" in n for n in r.notes)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "passed"),
+    [
+        # 2 of 3 lines: exactly 66.666...%; the decision is exact, not rounded.
+        (Decimal("66.66"), True),
+        (Decimal("66.67"), False),
+        (Decimal(0), True),
+        (Decimal(100), False),
+    ],
+)
+def test_evaluate__threshold_decided_on_exact_fractions(threshold: Decimal, passed: bool):
+    r = run(
+        [fc("m.py")],
+        changes(FileDiff("m.py", MODIFIED, None, (5, 6, 7))),
+        patch_threshold=threshold,
+    )
+    assert r.counts == Counts(3, 2)
+    assert r.passed is passed
+    if not passed:
+        (failure,) = r.failures
+        assert failure.kind == patch.PATCH_BELOW_THRESHOLD
+        assert failure.path is None
+        assert "1 changed line uncovered in 1 file" in failure.message
+
+
+def test_evaluate__exactly_at_threshold_passes():
+    r = run(
+        [fc("m.py")],
+        changes(FileDiff("m.py", MODIFIED, None, (5, 6, 7, 8))),
+        patch_threshold=Decimal(50),
+    )
+    assert r.percent == 50
+    assert r.passed
+
+
+def test_evaluate__fully_covered_change():
+    r = run(
+        [fc("m.py")],
+        changes(FileDiff("m.py", ADDED, None, (1, 3, 5))),
+        patch_threshold=Decimal(100),
+    )
+    assert r.percent == 100
+    assert r.passed
+    assert r.files[0].uncovered == ()
+
+
+@pytest.mark.parametrize(("rule", "passed"), [("pass", True), ("fail", False)])
+def test_evaluate__no_measurable_changed_lines_follows_patch_empty(rule: str, passed: bool):
+    r = run(
+        [fc("m.py")],
+        changes(
+            FileDiff("m.py", MODIFIED, None, (11, 12)), FileDiff("README.md", MODIFIED, None, (1,))
+        ),
+        patch_threshold=Decimal(80),
+        patch_empty=rule,
+    )
+    assert r.empty
+    assert r.passed is passed
+    said = [*r.notes, *(f.message for f in r.failures)]
+    assert any("no measurable changed lines (2 changed files)" in s for s in said), said
+    assert [f.kind for f in r.failures] == ([] if passed else [patch.PATCH_EMPTY])
+
+
+def test_evaluate__deleted_file_is_listed_as_deleted():
+    r = run([fc("m.py")], changes(FileDiff("old.py", DELETED)))
+    assert [(f.path, f.status, f.counts) for f in r.files] == [("old.py", DELETED, Counts())]
+
+
+def test_evaluate__rename_without_edits_is_not_new_code():
+    r = run(
+        [fc("new.py")],
+        changes(FileDiff("new.py", RENAMED, "old.py", ())),
+        patch_threshold=Decimal(100),
+    )
+    (f,) = r.files
+    assert (f.status, f.old_path, f.counts) == (RENAMED, "old.py", Counts())
+    assert r.empty and r.passed
+
+
+def test_evaluate__binary_and_unmeasured_kinds_are_not_unreported():
+    r = run(
+        [fc("pkg/m.py")],
+        changes(
+            FileDiff("pkg/new.py", ADDED, None, (1, 2)),  # a module no test imported
+            FileDiff("pkg/sub/deeper.py", ADDED, None, (1,)),  # in a new subpackage
+            FileDiff("pkg/logo.png", MODIFIED, None, (), binary=True),
+            FileDiff("tests/test_m.py", MODIFIED, None, (3,)),  # tests are not measured
+            FileDiff("docs/x.md", MODIFIED, None, (3,)),
+        ),
+    )
+    assert r.unreported == ("pkg/new.py", "pkg/sub/deeper.py")
+    assert any("2 changed files not in the coverage report" in n for n in r.notes)
+    assert [f.path for f in r.files] == []
+
+
+def test_evaluate__missing_line_detail_is_a_bug_not_a_silent_zero():
+    with pytest.raises(ValueError, match="line detail was not kept"):
+        run([fc("m.py", keep=False)], changes(FileDiff("m.py", MODIFIED, None, (1,))))
+
+
+BASE = {"a.py": Counts(10, 10), "b.py": Counts(10, 10), "old.py": Counts(4, 4)}
+
+
+@pytest.mark.parametrize("fail_on_indirect", [False, True])
+def test_evaluate__indirect_changes_listed_and_waived_unless_fail_on_indirect(
+    fail_on_indirect: bool,
+):
+    full = LineDetail(dict.fromkeys(range(1, 11), 1))
+    dropped = LineDetail({n: (0 if n == 10 else 1) for n in range(1, 11)})
+    r = run(
+        [fc("a.py", dropped), fc("b.py", dropped), fc("new.py", full)],
+        changes(FileDiff("a.py", MODIFIED, None, (10,)), FileDiff("new.py", RENAMED, "old.py", ())),
+        baseline=BASE,
+        fail_on_indirect=fail_on_indirect,
+    )
+    # a.py was touched; old.py -> new.py is the change's own rename: only b.py is indirect.
+    assert [c.path for c in r.indirect] == ["b.py"]
+    assert r.indirect[0].after == Counts(10, 9)
+    if fail_on_indirect:
+        assert r.waived == ()
+    else:
+        assert [(f.kind, f.path) for f in r.waived] == [(rules.FILE_REGRESSION, "b.py")]
+        assert any("fail_on_indirect = false" in n for n in r.notes)
+    assert r.passed  # the patch gate itself: no threshold here
+
+
+@pytest.mark.parametrize(
+    ("environ", "ci"),
+    [
+        ({}, False),
+        ({"CI": "true"}, True),
+        ({"CI": "1"}, True),
+        ({"CI": "false"}, False),
+        ({"CI": ""}, False),
+        ({"GITHUB_ACTIONS": "true"}, True),
+    ],
+)
+def test_in_ci(environ: dict[str, str], ci: bool):
+    assert patch.in_ci(environ) is ci
+
+
+def test_relocate__monorepo_paths_become_config_root_relative():
+    files = (
+        FileDiff("svc/api/pkg/m.py", MODIFIED, None, (1,)),
+        FileDiff("svc/api/pkg/n.py", RENAMED, "svc/api/pkg/o.py", (2,)),
+        FileDiff("svc/api/pkg/in.py", RENAMED, "lib/in.py", ()),
+        FileDiff("lib/out.py", RENAMED, "svc/api/pkg/out.py", ()),
+        FileDiff("svc/web/x.py", MODIFIED, None, (1,)),
+        FileDiff("svc/api-old/y.py", MODIFIED, None, (1,)),  # a sibling with a common prefix
+    )
+    mapped, outside = patch.relocate(files, "svc/api")
+    assert mapped == {
+        "pkg/m.py": FileDiff("pkg/m.py", MODIFIED, None, (1,)),
+        "pkg/n.py": FileDiff("pkg/n.py", RENAMED, "pkg/o.py", (2,)),
+        "pkg/in.py": FileDiff("pkg/in.py", RENAMED, "../../lib/in.py", ()),
+        "pkg/out.py": FileDiff("pkg/out.py", DELETED),
+    }
+    assert outside == ("svc/web/x.py", "svc/api-old/y.py")
+
+
+def test_relocate__at_the_top_nothing_moves():
+    files = (FileDiff("m.py", MODIFIED, None, (1,)),)
+    assert patch.relocate(files, "") == ({"m.py": files[0]}, ())
+
+
+# -- renderers ---------------------------------------------------------------------------
+
+
+def sample() -> patch.PatchResult:
+    return run(
+        [fc("pkg/m.py"), fc("pkg/evil `x` | <b>@team</b>.py")],
+        changes(
+            FileDiff("pkg/m.py", MODIFIED, None, (2, 7, 8, 10)),
+            FileDiff("pkg/evil `x` | <b>@team</b>.py", ADDED, None, (9,)),
+            FileDiff("pkg/gone.py", DELETED),
+        ),
+        patch_threshold=Decimal(80),
+    )
+
+
+def test_render_text__lists_every_uncovered_range_per_file():
+    out = render.text(sample())
+    assert out.startswith("patch coverage: FAIL\n")
+    assert "changed    28.5714% (2/7 changed lines+branches), patch_threshold 80%" in out
+    assert "pkg/m.py" in out and "uncovered 7-8, 10" in out
+    assert "branch not taken on 2" in out
+    assert "uncovered 9" in out
+    assert "pkg/gone.py" in out and "deleted" in out
+    assert "FAIL patch coverage 28.5714%" in out
+
+
+def test_render_json__documented_fields():
+    data = render.json(sample())
+    json.dumps(data)  # serialisable as is
+    assert {k: data[k] for k in ("lines_valid", "lines_covered", "branches_valid")} == {
+        "lines_valid": 5,
+        "lines_covered": 1,
+        "branches_valid": 2,
+    }
+    assert data["percent"] == pytest.approx(100 * 2 / 7)
+    assert (data["threshold"], data["status"]) == (80, "fail")
+    m = next(f for f in data["files"] if f["path"] == "pkg/m.py")
+    assert m == {
+        "path": "pkg/m.py",
+        "status": "modified",
+        "old_path": None,
+        "lines_valid": 4,
+        "lines_covered": 1,
+        "branches_valid": 2,
+        "branches_covered": 1,
+        "covered": [2],
+        "uncovered_ranges": [[7, 8], [10, 10]],
+        "partial_branch_lines": [2],
+    }
+    assert data["indirect"] == []
+    assert [f["kind"] for f in data["failures"]] == ["patch_below_threshold"]
+
+
+def test_render_markdown__escapes_file_names():
+    out = render.markdown(sample())
+    assert out.startswith(
+        "#### ❌ Changed lines: 28.57% (2/7 changed lines+branches) (threshold 80%)"
+    )
+    assert "| `pkg/m.py` | modified | 1/4 | 1/2 | 7\\-8, 10 |" in out
+    # Inside a code span HTML and @mentions are inert; a backtick or a pipe could break out.
+    (row,) = [line for line in out.splitlines() if "evil" in line]
+    assert row.startswith("| `pkg/evil 'x' \\| <b>@team</b>.py` | added | 0/1 |")
+    assert row.replace("\\|", "").count("|") == 6
+
+
+def test_render__empty_change_says_so():
+    r = run(
+        [fc("m.py")], changes(FileDiff("m.py", MODIFIED, None, (11,))), patch_threshold=Decimal(90)
+    )
+    assert "no measurable changed lines" in render.text(r)
+    assert "no measurable changed lines" in render.markdown(r)
+    assert render.json(r)["status"] == "pass"
