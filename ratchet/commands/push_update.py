@@ -1,0 +1,74 @@
+"""``ratchet push-update``: ``ratchet update``, then commit and push the raised bar, retrying
+when a concurrent push moved the branch (the action's ``mode: update``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from ratchet.commands.common import config_option, reports_argument
+from ratchet.github import outputs, updater
+from ratchet.outcome import EXIT_FAIL
+
+
+@click.command("push-update")
+@reports_argument
+@config_option
+@click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("--branch", default=None, help="Branch to push to (default: the current one).")
+@click.option(
+    "--attempts",
+    type=click.IntRange(1, 20),
+    default=5,
+    show_default=True,
+    help="Pushes to try before giving up when other pushes keep winning.",
+)
+def command(
+    reports: tuple[Path, ...],
+    config_path: Path | None,
+    remote: str,
+    branch: str | None,
+    attempts: int,
+) -> None:
+    """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
+    cwd = Path.cwd()
+    args = [sys.executable, "-m", "ratchet", "update", *map(str, reports)]
+    if config_path is not None:
+        args += ["--config", str(config_path)]
+
+    def run_update() -> tuple[int, str]:
+        proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+        click.echo(proc.stdout, nl=False)
+        click.echo(proc.stderr, nl=False, err=True)
+        return proc.returncode, proc.stdout
+
+    rec = updater.record(
+        cwd,
+        run_update,
+        branch=branch or updater.current_branch(cwd),
+        remote=remote,
+        attempts=attempts,
+        echo=click.echo,
+    )
+    click.echo(
+        f"coverage-ratchet: {rec.outcome} after {rec.attempts} attempt(s)"
+        + (f": {rec.commit}" if rec.commit else "")
+    )
+    if os.environ.get("GITHUB_OUTPUT"):
+        outputs.write_outputs(
+            Path(os.environ["GITHUB_OUTPUT"]),
+            {"update-result": rec.outcome, "update-commit": rec.commit or ""},
+        )
+    if rec.outcome == updater.REGRESSION:
+        raise SystemExit(EXIT_FAIL)
+
+
+if __name__ == "__main__":  # until ratchet/cli.py registers the command
+    from ratchet.cli import cli, main
+
+    cli.add_command(command)
+    main()

@@ -1,0 +1,255 @@
+"""The result a ``pull_request`` run hands to the privileged ``workflow_run`` run.
+
+The directory holds ``result.json`` (what ``ratchet check --format json`` prints), the
+rendered ``comment.md`` (for people and for the fork fallback; the privileged side never
+posts it) and ``pr-number``. Whoever opened the PR controls all of it, so reading is
+defensive: sizes are capped before parsing, JSON is parsed strictly (no NaN, no duplicate
+keys), every field is checked for type, range and length, unknown keys are refused, and the
+comment is rendered again from the checked values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ratchet.errors import RatchetError
+from ratchet.github.body import Result
+from ratchet.github.settings import parse_pr_number
+from ratchet.models import Counts
+from ratchet.outcome import Outcome
+from ratchet.render import jsonout
+from ratchet.render import patch as patch_render
+from ratchet.rules import Failure, FileChange, Verdict
+
+RESULT = "result.json"
+COMMENT = "comment.md"
+PR_NUMBER = "pr-number"
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+MAX_PR_BYTES = 32
+MAX_FILES = 500_000
+MAX_FAILURES = 500_000
+MAX_NOTES = 1_000
+MAX_PATH = 4_096
+MAX_MESSAGE = 20_000
+MAX_COUNT = 10**12
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_COUNT_KEYS = ("lines_valid", "lines_covered", "branches_valid", "branches_covered")
+
+
+class InvalidArtifact(RatchetError):
+    def __init__(self, message: str, *, source: str) -> None:
+        super().__init__(f"untrusted result rejected: {message}", source=source)
+
+
+def result_json(outcome: Outcome) -> dict[str, Any]:
+    """The same document ``ratchet check --format json`` prints."""
+    data = jsonout.verdict_dict(outcome.verdict)
+    data["status"] = outcome.status
+    if outcome.patch is not None:
+        data["patch"] = patch_render.json(outcome.patch)
+    return data
+
+
+def write(directory: Path, data: dict[str, Any], comment: str, pr_number: int | None) -> Path:
+    """Write the three files; returns the comment's path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / RESULT).write_text(jsonout.dumps(data), encoding="utf-8")
+    comment_path = directory / COMMENT
+    comment_path.write_text(comment, encoding="utf-8")
+    pr = directory / PR_NUMBER
+    if pr_number is not None:
+        pr.write_text(f"{pr_number}\n", encoding="utf-8")
+    elif pr.exists():
+        pr.unlink()
+    return comment_path
+
+
+def _read(path: Path, limit: int) -> str:
+    src = str(path)
+    if path.is_symlink() or not path.is_file():
+        raise InvalidArtifact("missing, or not a regular file", source=src)
+    with path.open("rb") as f:
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise InvalidArtifact(f"larger than {limit} bytes", source=src)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidArtifact("not UTF-8", source=src) from None
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, where: str, message: str) -> NoReturn:
+        raise InvalidArtifact(f"{where}: {message}", source=self.source)
+
+    def obj(
+        self, x: Any, where: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        if not isinstance(x, dict):
+            self.fail(where, "must be an object")
+        unknown = sorted(set(x) - set(required) - set(optional))
+        if unknown:
+            self.fail(where, f"unexpected key {unknown[0][:60]!r}")
+        missing = [k for k in required if k not in x]
+        if missing:
+            self.fail(where, f"missing key {missing[0]!r}")
+        return x
+
+    def integer(self, x: Any, where: str, hi: int = MAX_COUNT) -> int:
+        if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= hi:
+            self.fail(where, f"must be an integer between 0 and {hi}")
+        return x
+
+    def percent(self, x: Any, where: str) -> Decimal:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            self.fail(where, "must be a number")
+        d = Decimal(str(x))
+        if not d.is_finite() or not 0 <= d <= 100:
+            self.fail(where, "must be a percentage between 0 and 100")
+        return d
+
+    def string(self, x: Any, where: str, limit: int) -> str:
+        if not isinstance(x, str) or len(x) > limit:
+            self.fail(where, f"must be a string of at most {limit} characters")
+        return x
+
+    def array(self, x: Any, where: str, limit: int) -> list[Any]:
+        if not isinstance(x, list) or len(x) > limit:
+            self.fail(where, f"must be a list of at most {limit} items")
+        return x
+
+    def counts(self, x: Any, where: str, *, extra: tuple[str, ...] = ()) -> Counts:
+        d = self.obj(x, where, ("percent", *_COUNT_KEYS), extra)
+        self.percent(d["percent"], f"{where}.percent")
+        lv, lc, bv, bc = (self.integer(d[k], f"{where}.{k}") for k in _COUNT_KEYS)
+        if lc > lv or bc > bv:
+            self.fail(where, "more covered than measured")
+        return Counts(lv, lc, bv, bc)
+
+    def failure(self, x: Any, where: str) -> Failure:
+        d = self.obj(x, where, ("kind", "path", "message"))
+        kind = self.string(d["kind"], f"{where}.kind", 64)
+        if not _KIND.match(kind):
+            self.fail(f"{where}.kind", "must be a lower-case identifier")
+        path = None if d["path"] is None else self.string(d["path"], f"{where}.path", MAX_PATH)
+        return Failure(kind, path, self.string(d["message"], f"{where}.message", MAX_MESSAGE))
+
+    def change(self, x: Any, where: str) -> FileChange:
+        d = self.obj(x, where, ("path", "before", "after"))
+        path = self.string(d["path"], f"{where}.path", MAX_PATH)
+        before = None if d["before"] is None else self.counts(d["before"], f"{where}.before")
+        after = None if d["after"] is None else self.counts(d["after"], f"{where}.after")
+        if before is None and after is None:
+            self.fail(where, "neither before nor after")
+        return FileChange(path, before, after)
+
+
+_TOP = (
+    "schema_version", "status", "totals", "threshold", "baseline", "baseline_uncovered",
+    "new_threshold", "new_baseline", "failures", "notes", "files_changed",
+)  # fmt: skip
+
+
+def parse_result(text: str, *, source: str) -> Result:
+    """A ``Result`` from the JSON of ``ratchet check --format json``, checked field by field."""
+
+    def no_constants(name: str) -> NoReturn:
+        raise InvalidArtifact(f"{name} is not valid JSON", source=source)
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in out:
+                raise InvalidArtifact(f"duplicate key {k[:60]!r}", source=source)
+            out[k] = v
+        return out
+
+    try:
+        data = json.loads(text, parse_constant=no_constants, object_pairs_hook=no_duplicates)
+    except (ValueError, RecursionError) as e:
+        raise InvalidArtifact(f"not JSON: {str(e)[:200]}", source=source) from None
+    c = _Checker(source)
+    d = c.obj(data, "result", _TOP, ("patch",))
+    if d["schema_version"] != jsonout.SCHEMA_VERSION:
+        c.fail("schema_version", f"must be {jsonout.SCHEMA_VERSION}")
+    if d["status"] not in ("pass", "fail"):
+        c.fail("status", "must be 'pass' or 'fail'")
+    totals = c.counts(d["totals"], "totals", extra=("uncovered",))
+    if d["totals"].get("uncovered", totals.missing) != totals.missing:
+        c.fail("totals.uncovered", "does not match the counts")
+    baseline = None if d["baseline"] is None else c.percent(d["baseline"], "baseline")
+    unc = d["baseline_uncovered"]
+    unc = None if unc is None else c.integer(unc, "baseline_uncovered")
+    failures = tuple(
+        c.failure(f, f"failures[{i}]")
+        for i, f in enumerate(c.array(d["failures"], "failures", MAX_FAILURES))
+    )
+    notes = tuple(
+        c.string(n, f"notes[{i}]", MAX_MESSAGE)
+        for i, n in enumerate(c.array(d["notes"], "notes", MAX_NOTES))
+    )
+    changes = tuple(
+        c.change(x, f"files_changed[{i}]")
+        for i, x in enumerate(c.array(d["files_changed"], "files_changed", MAX_FILES))
+    )
+    if "patch" in d and d["patch"] not in ({}, None):
+        c.fail("patch", "has fields this version does not know")
+    verdict = Verdict(
+        totals=totals,
+        threshold=c.percent(d["threshold"], "threshold"),
+        baseline=baseline,
+        baseline_uncovered=unc,
+        new_threshold=c.percent(d["new_threshold"], "new_threshold"),
+        new_baseline=c.percent(d["new_baseline"], "new_baseline"),
+        failures=failures,
+        notes=notes,
+        changes=changes,
+        before=_before(totals, changes, c),
+    )
+    if d["status"] == "pass" and not verdict.passed:
+        c.fail("status", "says pass but lists failures")
+    return Result(verdict, d["status"])
+
+
+def _before(totals: Counts, changes: tuple[FileChange, ...], c: _Checker) -> Counts | None:
+    """The per-file baseline's totals: today's minus what the changed files gained."""
+    if not changes:
+        return None
+    lv, lc, bv, bc = (
+        totals.lines_valid,
+        totals.lines_covered,
+        totals.branches_valid,
+        totals.branches_covered,
+    )
+    for ch in changes:
+        for counts, sign in ((ch.before, 1), (ch.after, -1)):
+            if counts is not None:
+                lv += sign * counts.lines_valid
+                lc += sign * counts.lines_covered
+                bv += sign * counts.branches_valid
+                bc += sign * counts.branches_covered
+    if min(lv, lc, bv, bc) < 0 or lc > lv or bc > bv:
+        c.fail("files_changed", "inconsistent with totals")
+    return Counts(lv, lc, bv, bc)
+
+
+def load(directory: Path) -> tuple[Result, int | None]:
+    """The checked result and PR number from an artifact directory."""
+    text = _read(directory / RESULT, MAX_RESULT_BYTES)
+    result = parse_result(text, source=str(directory / RESULT))
+    pr_path = directory / PR_NUMBER
+    pr = None
+    if pr_path.exists() or pr_path.is_symlink():
+        raw = _read(pr_path, MAX_PR_BYTES)
+        try:
+            pr = parse_pr_number(raw, "pr-number")
+        except RatchetError as e:
+            raise InvalidArtifact(e.message, source=str(pr_path)) from None
+    return result, pr

@@ -1,0 +1,299 @@
+"""The PR comment: pure rendering from values, under GitHub's size limit by construction.
+
+Both halves of the fork-safe setup render through here: the ``pull_request`` job from its
+``Outcome``, the privileged ``workflow_run`` job from the validated JSON artifact, so a
+Markdown file from an untrusted run is never posted as is. Every string that came from a
+report goes through ``markdown.escape`` or ``markdown.code`` after being cut to a bounded
+length, and every list is capped, so the total stays under ``MAX_COMMENT`` whatever the
+report holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from ratchet.models import Counts
+from ratchet.numbers import fmt_pct, percent
+from ratchet.render.markdown import code, escape
+from ratchet.rules import Failure, FileChange, Verdict
+
+MAX_COMMENT = 65_536  # GitHub rejects longer bodies with 422
+BUDGET = 60_000  # what we aim for; the rest is head-room for the guard
+MAX_ROWS = 100
+MAX_FAILURES = 20
+MAX_NOTES = 5
+MAX_TEXT = 400  # characters of one message before escaping (escaping at most doubles it)
+MAX_PATH = 120
+MAX_PATCH_FILES = 20
+MARKER_PREFIX = "<!-- coverage-ratchet:comment"
+STATE_PREFIX = "<!-- coverage-ratchet:state "
+
+
+@dataclass(frozen=True)
+class PatchView:
+    """What the comment shows about changed-line ("patch") coverage."""
+
+    counts: Counts
+    threshold: Decimal | None
+    passed: bool
+    failures: tuple[Failure, ...] = ()
+    uncovered: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()  # path -> ranges
+
+
+@dataclass(frozen=True)
+class Result:
+    """One run's verdict, as both halves see it. ``status`` is the overall one."""
+
+    verdict: Verdict
+    status: str
+    patch: PatchView | None = None
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        return self.verdict.failures + (self.patch.failures if self.patch else ())
+
+
+def marker(ident: str) -> str:
+    """The hidden first line that finds the comment again (one per PR per ``id``)."""
+    return f"{MARKER_PREFIX}{':' + ident if ident else ''} -->"
+
+
+def state(result: Result) -> str:
+    """The hidden line that tells the next run whether the verdict or the bar moved."""
+    v = result.verdict
+    base = v.baseline if v.baseline is not None else "none"
+    return f"{STATE_PREFIX}status={result.status} threshold={v.threshold} baseline={base} -->"
+
+
+def state_of(body: str) -> str | None:
+    for line in body.splitlines():
+        if line.startswith(STATE_PREFIX):
+            return line
+    return None
+
+
+def _cut(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _path(path: str) -> str:
+    """Inline code for a path, keeping its end (the file name) when it is too long."""
+    if len(path) > MAX_PATH:
+        path = "…" + path[-(MAX_PATH - 1) :]
+    return code(path)
+
+
+def _pct(c: Counts) -> str:
+    return f"{fmt_pct(percent(c), 2)}%"
+
+
+def signed(value: Fraction, places: int = 2) -> str:
+    sign = "+" if value >= 0 else "-"
+    return f"{sign}{fmt_pct(abs(value), places)}"
+
+
+def delta(v: Verdict) -> Fraction | None:
+    """Points of the total against the recorded baseline."""
+    return None if v.baseline is None else v.percent - Fraction(v.baseline)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Why the total moved, summed over the files whose counts changed."""
+
+    uncovered_added: int = 0  # lines+branches that are uncovered and were not before
+    uncovered_gone: int = 0  # uncovered ones now covered, or deleted
+    covered_added: int = 0
+    covered_deleted: int = 0
+    new_files: int = 0
+    removed_files: int = 0
+
+    @classmethod
+    def of(cls, changes: tuple[FileChange, ...]) -> Movement:
+        ua = ug = ca = cd = new = gone = 0
+        for c in changes:
+            before, after = c.before or Counts(), c.after or Counts()
+            new += c.before is None
+            gone += c.after is None
+            d_missing = after.missing - before.missing
+            d_covered = after.covered - before.covered
+            ua, ug = ua + max(d_missing, 0), ug + max(-d_missing, 0)
+            ca, cd = ca + max(d_covered, 0), cd + max(-d_covered, 0)
+        return cls(ua, ug, ca, cd, new, gone)
+
+
+def why(v: Verdict) -> list[str]:
+    """Bullet points that explain the change of the total in counts, not only percent."""
+    if v.before is not None and v.changes:
+        m = Movement.of(v.changes)
+        b, t = v.before, v.totals
+        out = [
+            f"- Measured lines+branches {b.valid} → {t.valid}, uncovered {b.missing} → "
+            f"{t.missing} (per-file baseline {_pct(b)} → {_pct(t)})."
+        ]
+        if m.uncovered_added:
+            out.append(
+                f"- **{m.uncovered_added}** lines+branches are uncovered that were not "
+                "(added without tests, or no longer reached)."
+            )
+        if m.covered_deleted:
+            out.append(
+                f"- **{m.covered_deleted}** covered lines+branches were deleted or lost "
+                "coverage; deleting covered code lowers the percent but is not a regression."
+            )
+        if m.covered_added:
+            out.append(f"- **{m.covered_added}** covered lines+branches were added.")
+        if m.uncovered_gone:
+            out.append(
+                f"- **{m.uncovered_gone}** uncovered lines+branches were covered or removed."
+            )
+        if m.new_files or m.removed_files:
+            out.append(f"- {m.new_files} new file(s), {m.removed_files} removed file(s).")
+        return out
+    if v.baseline_uncovered is not None:
+        return [
+            f"- Uncovered lines+branches: {v.baseline_uncovered} at the baseline → "
+            f"{v.totals.missing} now. (Set `baseline_file` in `[tool.ratchet]` to see which "
+            "files moved.)"
+        ]
+    if v.baseline is None:
+        return [
+            "- No baseline is recorded yet: `ratchet update` on the default branch records one."
+        ]
+    return []
+
+
+def _headline(result: Result) -> list[str]:
+    v = result.verdict
+    icon = "✅" if result.status == "pass" else "❌"
+    d = delta(v)
+    change = f" ({signed(d)} points)" if d is not None else ""
+    t = v.totals
+    base = f"{v.baseline}%" if v.baseline is not None else "none yet"
+    unc = f" ({v.baseline_uncovered} uncovered)" if v.baseline_uncovered is not None else ""
+    return [
+        f"### {icon} Coverage ratchet: {result.status}",
+        "",
+        f"**Total: {fmt_pct(v.percent, 2)}%**{change} · {t.covered}/{t.valid} lines+branches "
+        f"covered, {t.missing} uncovered",
+        "",
+        "| | |",
+        "|---|---:|",
+        f"| Baseline | {base}{unc} |",
+        f"| Threshold | {v.threshold}% |",
+        f"| Margin over the threshold | {signed(v.margin, 4)} points |",
+    ]
+
+
+def _patch(p: PatchView) -> list[str]:
+    c = p.counts
+    bar = f", threshold {p.threshold}%" if p.threshold is not None else ""
+    icon = "✅" if p.passed else "❌"
+    out = [
+        "",
+        f"**{icon} Changed lines:** {c.covered}/{c.valid} covered ({_pct(c)}){bar}",
+    ]
+    shown = p.uncovered[:MAX_PATCH_FILES]
+    for path, spans in shown:
+        ranges = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:20])
+        more = ", …" if len(spans) > 20 else ""
+        out.append(f"- {_path(path)}: lines {ranges}{more} not covered")
+    if len(p.uncovered) > len(shown):
+        out.append(f"- …and {len(p.uncovered) - len(shown)} more file(s) with uncovered changes")
+    return out
+
+
+def _failures(failures: tuple[Failure, ...]) -> list[str]:
+    if not failures:
+        return []
+    out = ["", f"**Failures ({len(failures)})**", ""]
+    out.extend(f"- {escape(_cut(f.message))}" for f in failures[:MAX_FAILURES])
+    if len(failures) > MAX_FAILURES:
+        out.append(f"- …and {len(failures) - MAX_FAILURES} more")
+    return out
+
+
+def _update(v: Verdict, passed: bool) -> list[str]:
+    if not passed:
+        return ["", "`ratchet update` would not record this: the ratchet failed."]
+    if not v.raises_bar:
+        return ["", "`ratchet update` would leave the bar where it is."]
+    return [
+        "",
+        f"`ratchet update` would raise the threshold to **{v.new_threshold}%** and the "
+        f"baseline to **{v.new_baseline}%**.",
+    ]
+
+
+def _sort_key(c: FileChange) -> tuple[int, Fraction, str]:
+    before, after = c.before or Counts(), c.after or Counts()
+    d = c.delta if c.delta is not None else Fraction(0)
+    return (-(after.missing - before.missing), d, c.path)
+
+
+def _row(c: FileChange) -> str:
+    b = _pct(c.before) if c.before else "new"
+    a = _pct(c.after) if c.after else "removed"
+    d = f"{signed(c.delta)}" if c.delta is not None else ""
+    unc_b = c.before.missing if c.before else 0
+    unc_a = c.after.missing if c.after else 0
+    return f"| {_path(c.path)} | {b} | {a} | {d} | {unc_b} → {unc_a} |"
+
+
+def _table(changes: tuple[FileChange, ...], budget: int, max_rows: int) -> list[str]:
+    if not changes:
+        return []
+    head = [
+        "",
+        f"<details><summary>Files whose coverage changed ({len(changes)})</summary>",
+        "",
+        "| File | Before | After | Δ points | Uncovered |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    tail_room = 120  # the "…and N more" line and the closing tag
+    used = sum(len(s) + 1 for s in head) + tail_room
+    rows: list[str] = []
+    for c in sorted(changes, key=_sort_key):
+        row = _row(c)
+        if len(rows) >= max_rows or used + len(row) + 1 > budget:
+            break
+        rows.append(row)
+        used += len(row) + 1
+    out = head + rows
+    if len(changes) > len(rows):
+        out += ["", f"…and {len(changes) - len(rows)} more file(s) not shown."]
+    return [*out, "", "</details>"]
+
+
+def render(
+    result: Result,
+    *,
+    ident: str = "",
+    run_url: str | None = None,
+    max_rows: int = MAX_ROWS,
+    budget: int = BUDGET,
+) -> str:
+    v = result.verdict
+    out = [marker(ident), state(result), *_headline(result)]
+    if result.patch is not None:
+        out += _patch(result.patch)
+    out += _failures(result.failures)
+    if v.notes:
+        out.append("")
+        out.extend(f"> {escape(_cut(n))}" for n in v.notes[:MAX_NOTES])
+    reasons = why(v)
+    if reasons:
+        out += ["", "**Why the numbers moved**", "", *reasons]
+    out += _update(v, result.status == "pass")
+    footer = [
+        "",
+        f"<sub>coverage-ratchet{f' · [workflow run]({run_url})' if run_url else ''}</sub>",
+    ]
+    used = sum(len(s) + 1 for s in out + footer)
+    out += _table(v.changes, budget - used, max_rows)
+    body = "\n".join(out + footer) + "\n"
+    if len(body) > MAX_COMMENT:  # pragma: no cover - every part above is bounded
+        body = body[: MAX_COMMENT - 2] + "…\n"
+    return body

@@ -1,0 +1,208 @@
+"""What a GitHub run tells the ratchet, read once from an environment mapping.
+
+The action maps its inputs into ``RATCHET_*`` variables (composite actions get no
+``INPUT_*`` variables); the runner sets the ``GITHUB_*`` and ``RUNNER_*`` ones. Nothing below
+this module reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ratchet.errors import RatchetError
+
+DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_SERVER_URL = "https://github.com"
+DEFAULT_BOT_LOGIN = "github-actions[bot]"
+COMMENT_MODES = ("auto", "always", "never")
+STATUS_CONTEXT = "coverage-ratchet"
+MAX_EVENT_BYTES = 32 * 1024 * 1024
+
+_REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
+_ID = re.compile(r"^[A-Za-z0-9_.-]{0,64}$")
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_LOGIN = re.compile(r"^[A-Za-z0-9-]{1,39}(?:\[bot\])?$")
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+class Secret:
+    """A token that never shows itself in a repr, a str or a log line."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+def parse_bool(value: str, name: str) -> bool:
+    v = value.strip().lower()
+    if v in _TRUE:
+        return True
+    if v in _FALSE:
+        return False
+    raise RatchetError(f"{name} must be true or false, not {value!r}")
+
+
+def parse_pr_number(value: str, name: str) -> int:
+    v = value.strip()
+    if not v.isdigit() or not v.isascii() or len(v) > 10 or int(v) < 1 or int(v) >= 2**31:
+        raise RatchetError(f"{name} must be a positive pull request number, not {value[:40]!r}")
+    return int(v)
+
+
+def check_sha(value: str, name: str) -> str:
+    if not _SHA.match(value):
+        raise RatchetError(f"{name} must be a full hexadecimal commit SHA, not {value[:80]!r}")
+    return value
+
+
+def check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise RatchetError(
+            f"id must be at most 64 letters, digits, '.', '_' or '-', not {value[:80]!r}"
+        )
+    return value
+
+
+def _load_event(path: str) -> Mapping[str, Any]:
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_EVENT_BYTES:
+            raise RatchetError("event payload is implausibly large", source=path)
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RatchetError("no such file", source=path) from None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise RatchetError(f"cannot read the event payload: {e}", source=path) from None
+    if not isinstance(data, dict):
+        raise RatchetError("the event payload is not a JSON object", source=path)
+    return data
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for k in keys:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(k)
+    return data
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the GitHub side needs, typed; the token is a ``Secret``."""
+
+    api_url: str = DEFAULT_API_URL
+    server_url: str = DEFAULT_SERVER_URL
+    repository: str | None = None
+    token: Secret | None = field(default=None, repr=False)
+    event_name: str = ""
+    pr_number: int | None = None
+    head_sha: str | None = None
+    fork: bool = False
+    run_url: str | None = None
+    comment: str = "auto"
+    commit_status: bool = True
+    id: str = ""
+    bot_login: str = DEFAULT_BOT_LOGIN
+    output_file: Path | None = None
+    summary_file: Path | None = None
+    result_dir: Path = Path(".coverage-ratchet")
+    workspace: Path | None = None
+
+    @property
+    def status_context(self) -> str:
+        return f"{STATUS_CONTEXT}/{self.id}" if self.id else STATUS_CONTEXT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        event: Mapping[str, Any] = {}
+        if env.get("GITHUB_EVENT_PATH"):
+            event = _load_event(env["GITHUB_EVENT_PATH"])
+        event_name = env.get("GITHUB_EVENT_NAME", "")
+
+        repository = env.get("GITHUB_REPOSITORY") or None
+        if repository is not None and not _REPO.match(repository):
+            raise RatchetError(f"GITHUB_REPOSITORY must be owner/name, not {repository[:120]!r}")
+
+        pr_number: int | None = None
+        head_sha: str | None = None
+        fork = False
+        pr = event.get("pull_request")
+        run = event.get("workflow_run")
+        if isinstance(pr, Mapping):
+            number = pr.get("number")
+            if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+                pr_number = number
+            head_sha = _get(pr, "head", "sha")
+            head_repo = _get(pr, "head", "repo", "full_name")
+            fork = head_repo is None or head_repo != _get(pr, "base", "repo", "full_name")
+        elif isinstance(run, Mapping):
+            # The privileged half: the commit the untrusted run tested. Its PR number comes
+            # from the artifact (``pull_requests`` is empty for forks) and is checked there.
+            head_sha = run.get("head_sha")
+        else:
+            head_sha = env.get("GITHUB_SHA") or None
+        if not isinstance(head_sha, str) or not _SHA.match(head_sha):
+            head_sha = None
+        if env.get("RATCHET_PR_NUMBER", "").strip():
+            pr_number = parse_pr_number(env["RATCHET_PR_NUMBER"], "pr-number")
+
+        comment = env.get("RATCHET_COMMENT", "auto").strip().lower() or "auto"
+        if comment not in COMMENT_MODES:
+            raise RatchetError(
+                f"comment must be one of {', '.join(COMMENT_MODES)}, not {comment[:40]!r}"
+            )
+        bot_login = env.get("RATCHET_BOT_LOGIN", "").strip() or DEFAULT_BOT_LOGIN
+        if not _LOGIN.match(bot_login):
+            raise RatchetError(f"bot-login is not a GitHub login: {bot_login[:60]!r}")
+        ident = check_id(env.get("RATCHET_ID", "").strip())
+
+        server_url = (env.get("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/")
+        run_url = None
+        if repository and env.get("GITHUB_RUN_ID", "").isdigit():
+            run_url = f"{server_url}/{repository}/actions/runs/{env['GITHUB_RUN_ID']}"
+            if env.get("GITHUB_RUN_ATTEMPT", "").isdigit():
+                run_url += f"/attempts/{env['GITHUB_RUN_ATTEMPT']}"
+
+        if env.get("RATCHET_RESULT_DIR"):
+            result_dir = Path(env["RATCHET_RESULT_DIR"])
+        else:
+            base = Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else Path.cwd()
+            result_dir = base / ("coverage-ratchet" + (f"-{ident}" if ident else ""))
+
+        token = env.get("GITHUB_TOKEN", "").strip()
+        return cls(
+            api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            server_url=server_url,
+            repository=repository,
+            token=Secret(token) if token else None,
+            event_name=event_name,
+            pr_number=pr_number,
+            head_sha=head_sha,
+            fork=fork,
+            run_url=run_url,
+            comment=comment,
+            commit_status=parse_bool(env.get("RATCHET_COMMIT_STATUS", "true"), "commit-status"),
+            id=ident,
+            bot_login=bot_login,
+            output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
+            summary_file=(
+                Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None
+            ),
+            result_dir=result_dir,
+            workspace=Path(env["GITHUB_WORKSPACE"]) if env.get("GITHUB_WORKSPACE") else None,
+        )

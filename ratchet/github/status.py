@@ -1,0 +1,41 @@
+"""The commit status ``coverage-ratchet[/id]`` on the PR's head commit."""
+
+from __future__ import annotations
+
+from ratchet.github.body import Result, delta, signed
+from ratchet.github.client import GitHub
+from ratchet.numbers import fmt_pct
+
+MAX_DESCRIPTION = 140  # GitHub answers 422 above this
+
+
+def description(result: Result) -> str:
+    v = result.verdict
+    d = delta(v)
+    parts = [f"{fmt_pct(v.percent, 2)}%"]
+    if d is not None:
+        parts.append(f"{signed(d)} vs baseline {v.baseline}%")
+    parts.append(f"threshold {v.threshold}%")
+    text = ("pass: " if result.status == "pass" else "fail: ") + ", ".join(parts)
+    if result.failures:
+        text += f"; {len(result.failures)} failure(s)"
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1] + "…"
+
+
+def post(
+    gh: GitHub,
+    repo: str,
+    sha: str,
+    result: Result,
+    *,
+    context: str,
+    target_url: str | None,
+) -> None:
+    payload = {
+        "state": "success" if result.status == "pass" else "failure",
+        "context": context,
+        "description": description(result),
+    }
+    if target_url:
+        payload["target_url"] = target_url
+    gh.json("POST", f"/repos/{repo}/statuses/{sha}", json=payload)
