@@ -1,0 +1,450 @@
+"""``ratchet check --diff`` end-to-end: real git repositories, real coverage.py runs, the
+CLI as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+import pytest
+
+from tests.conftest import RunRatchet
+from tests.patch.conftest import MakeRepo, Repo, patch_json, sh_git
+
+pytestmark = pytest.mark.integration
+
+BASE = """\
+def add(a, b):
+    return a + b
+"""
+
+# Lines 5, 8-12 are measurable (6); 3-4 blank, 6 a docstring, 7 a comment are not.
+# With RUN_FEATURE: line 11 never runs; of the 4 branches (8->9, 8->10, 10->11, 10->12)
+# 10->11 is never taken. 5 of 6 lines + 3 of 4 branches = 8/10 = exactly 80%.
+FEATURE = """\
+def add(a, b):
+    return a + b
+
+
+def clamp(x, lo, hi):
+    \"\"\"Keep x within [lo, hi].\"\"\"
+    # a comment is not measurable
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+"""
+RUN_BASE = "from pkg.calc import *\nadd(1, 2)\n"
+RUN_FEATURE = "from pkg.calc import *\nadd(1, 2)\nclamp(5, 0, 10)\nclamp(-1, 0, 10)\n"
+RUN_ALL = RUN_FEATURE + "clamp(11, 0, 10)\n"
+
+
+@pytest.fixture
+def feature(make_repo: MakeRepo) -> Repo:
+    """``main`` with pkg/calc.py, and a branch ``feature`` that adds ``clamp``, committed."""
+    repo = make_repo()
+    repo.write("pkg/calc.py", BASE)
+    repo.write("run.py", RUN_BASE)
+    repo.commit("calc")
+    repo.branch("feature")
+    repo.write("pkg/calc.py", FEATURE)
+    repo.write("run.py", RUN_FEATURE)
+    repo.commit("clamp")
+    return repo
+
+
+def check(run_ratchet: RunRatchet, repo: Repo, *args: str, **kw):
+    return run_ratchet("check", *args, "coverage.xml", cwd=repo.root, **kw)
+
+
+def test_diff__changed_lines_measured_counted_and_listed(feature: Repo, run_ratchet: RunRatchet):
+    feature.config(patch_threshold=81)
+    feature.commit("gate")
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "main", "--format", "json")
+    assert r.code == 1
+    p = patch_json(r.stdout)
+    assert (p["lines_valid"], p["lines_covered"], p["branches_valid"], p["branches_covered"]) == (
+        6,
+        5,
+        4,
+        3,
+    )
+    assert p["percent"] == 80.0
+    assert (p["threshold"], p["status"]) == (81, "fail")
+    assert p["files"] == [
+        {
+            "path": "pkg/calc.py",
+            "status": "modified",
+            "old_path": None,
+            "lines_valid": 6,
+            "lines_covered": 5,
+            "branches_valid": 4,
+            "branches_covered": 3,
+            "covered": [5, 8, 9, 10, 12],
+            "uncovered_ranges": [[11, 11]],
+            "partial_branch_lines": [10],
+        }
+    ]
+    assert [f["kind"] for f in p["failures"]] == ["patch_below_threshold"]
+    assert json.loads(r.stdout)["status"] == "fail"
+
+    text = check(run_ratchet, feature, "--diff", "main")
+    assert text.code == 1
+    assert re.search(
+        r"pkg/calc\.py\s+modified: 5/6 lines, 3/4 branches; uncovered 11;", text.stdout
+    )
+    assert "FAIL patch coverage 80.0000% (8/10 changed lines+branches) is below" in text.stdout
+
+    md = check(run_ratchet, feature, "--diff", "main", "--format", "markdown")
+    assert (
+        "#### ❌ Changed lines: 80.00% (8/10 changed lines+branches) (threshold 81%)" in md.stdout
+    )
+    assert "| `pkg/calc.py` | modified | 5/6 | 3/4 | 11 |" in md.stdout
+
+
+@pytest.mark.parametrize(("threshold", "code"), [(79, 0), (80, 0), (80.01, 1)])
+def test_diff__exactly_at_patch_threshold_passes(
+    feature: Repo, run_ratchet: RunRatchet, threshold: float, code: int
+):
+    feature.config(patch_threshold=threshold)
+    feature.commit("gate")
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "main")
+    assert r.code == code
+    assert ("patch coverage: PASS" if code == 0 else "patch coverage: FAIL") in r.stdout
+
+
+def test_diff__fully_covered_change(feature: Repo, run_ratchet: RunRatchet):
+    feature.config(patch_threshold=100)
+    feature.commit("gate")
+    feature.run_tests(RUN_ALL)
+    r = check(run_ratchet, feature, "--diff", "main", "--format", "json")
+    assert r.code == 0
+    p = patch_json(r.stdout)
+    assert (p["percent"], p["status"]) == (100.0, "pass")
+    assert p["files"][0]["uncovered_ranges"] == []
+
+
+@pytest.mark.parametrize(("rule", "code"), [("pass", 0), ("fail", 1)])
+def test_diff__no_measurable_changed_lines(
+    make_repo: MakeRepo, run_ratchet: RunRatchet, rule, code
+):
+    repo = make_repo()
+    repo.write("pkg/calc.py", BASE)
+    repo.write("run.py", RUN_BASE)
+    repo.config(patch_threshold=90, patch_empty=rule)
+    repo.commit("calc")
+    repo.branch("docs")
+    repo.write("pkg/calc.py", '"""Arithmetic."""\n# helpers\n\n' + BASE + "\n# the end\n")
+    repo.commit("comments, a docstring and blank lines only")
+    repo.run_tests()
+    r = check(run_ratchet, repo, "--diff", "main", "--format", "json")
+    assert r.code == code
+    p = patch_json(r.stdout)
+    assert (p["lines_valid"], p["branches_valid"]) == (0, 0)
+    said = p["notes"] + [f["message"] for f in p["failures"]]
+    assert any("no measurable changed lines (1 changed file)" in s for s in said), said
+
+
+def test_diff__rename_without_edits_is_not_new_code(feature: Repo, run_ratchet: RunRatchet):
+    feature.git("checkout", "-q", "main")
+    feature.config(patch_threshold=100)
+    feature.commit("gate")
+    feature.branch("move")
+    feature.git("mv", "pkg/calc.py", "pkg/arith.py")
+    feature.write("run.py", RUN_BASE.replace("pkg.calc", "pkg.arith"))
+    feature.commit("move")
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "main", "--format", "json")
+    assert r.code == 0
+    p = patch_json(r.stdout)
+    assert p["files"] == [
+        {
+            "path": "pkg/arith.py",
+            "status": "renamed",
+            "old_path": "pkg/calc.py",
+            "lines_valid": 0,
+            "lines_covered": 0,
+            "branches_valid": 0,
+            "branches_covered": 0,
+            "covered": [],
+            "uncovered_ranges": [],
+            "partial_branch_lines": [],
+        }
+    ]
+
+
+def test_diff__rename_with_edits_counts_only_the_edited_lines(
+    make_repo: MakeRepo, run_ratchet: RunRatchet
+):
+    repo = make_repo()
+    body = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(10))
+    repo.write("pkg/old_name.py", body)
+    repo.write("run.py", "from pkg.old_name import *\n")
+    repo.commit("ten functions")
+    repo.branch("move")
+    repo.git("mv", "pkg/old_name.py", "pkg/new_name.py")
+    repo.write("pkg/new_name.py", body + "def extra(x):\n    return -x\n")
+    repo.write("run.py", "from pkg.new_name import *\n")
+    repo.commit("move and add one function")
+    repo.run_tests()
+    p = patch_json(check(run_ratchet, repo, "--diff", "main", "--format", "json").stdout)
+    (f,) = p["files"]
+    assert (f["path"], f["status"], f["old_path"]) == (
+        "pkg/new_name.py",
+        "renamed",
+        "pkg/old_name.py",
+    )
+    # Only `def extra` (run at import) and its body (never run): the moved lines are not new.
+    assert (f["lines_valid"], f["covered"], f["uncovered_ranges"]) == (2, [41], [[42, 42]])
+
+
+def test_diff__deleted_file_reported_as_deleted(feature: Repo, run_ratchet: RunRatchet):
+    feature.write("pkg/legacy.py", "def old():\n    return 1\n")
+    feature.commit("legacy")
+    feature.git("checkout", "-q", "-b", "cleanup")
+    feature.git("rm", "-q", "pkg/legacy.py")
+    feature.commit("remove legacy")
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "feature", "--format", "json")
+    p = patch_json(r.stdout)
+    assert r.code == 0
+    assert [(f["path"], f["status"], f["lines_valid"]) for f in p["files"]] == [
+        ("pkg/legacy.py", "deleted", 0)
+    ]
+    assert "deleted" in check(run_ratchet, feature, "--diff", "feature").stdout
+
+
+def test_diff__binary_files_and_files_outside_the_report(feature: Repo, run_ratchet: RunRatchet):
+    feature.git("checkout", "-q", "-b", "assets")
+    (feature.root / "pkg" / "logo.bin").write_bytes(b"\x00\x01\x02binary\x00")
+    feature.write("tools/helper.py", "print('not measured')\n")  # outside --source
+    feature.write("pkg/plugins/extra.py", "def plugin():\n    return 1\n")  # no __init__.py
+    feature.commit("assets, a tool, a plugin no test imports")
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "feature", "--format", "json")
+    assert r.code == 0
+    p = patch_json(r.stdout)
+    assert p["files"] == []
+    assert p["unreported"] == ["pkg/plugins/extra.py"]
+    assert any("not in the coverage report" in n for n in p["notes"])
+    assert (p["lines_valid"], p["status"]) == (0, "pass")
+
+
+def test_diff__non_ascii_and_spaces_in_file_names(make_repo: MakeRepo, run_ratchet: RunRatchet):
+    repo = make_repo()
+    repo.branch("unicode")
+    repo.write("pkg/modulé x.py", "def f(v):\n    if v:\n        return 1\n    return 2\n")
+    repo.write(
+        "run.py",
+        "import runpy\nns = runpy.run_path('pkg/modulé x.py')\nns['f'](1)\n",
+    )
+    repo.commit("a file name git must quote")
+    repo.run_tests()
+    p = patch_json(check(run_ratchet, repo, "--diff", "main", "--format", "json").stdout)
+    assert [(f["path"], f["covered"], f["uncovered_ranges"]) for f in p["files"]] == [
+        ("pkg/modulé x.py", [1, 2, 3], [[4, 4]])
+    ]
+
+
+def test_diff__local_run_counts_staged_and_unstaged_ci_only_commits(
+    feature: Repo, run_ratchet: RunRatchet
+):
+    feature.write("pkg/calc.py", FEATURE + "\n\ndef staged():\n    return 1\n")
+    feature.git("add", "pkg/calc.py")
+    feature.write(
+        "pkg/calc.py",
+        FEATURE + "\n\ndef staged():\n    return 1\n\n\ndef unstaged():\n    return 2\n",
+    )
+    feature.run_tests()
+    local = patch_json(check(run_ratchet, feature, "--diff", "main", "--format", "json").stdout)
+    assert local["files"][0]["uncovered_ranges"] == [[11, 11], [16, 16], [20, 20]]
+    assert local["files"][0]["covered"] == [5, 8, 9, 10, 12, 15, 19]
+    assert "including staged and unstaged changes" in local["description"]
+    for env in ({"CI": "true"}, {"GITHUB_ACTIONS": "true"}):
+        args = ("--diff", "main", "--format", "json", "--no-github")
+        ci = patch_json(check(run_ratchet, feature, *args, env=env).stdout)
+        assert ci["files"][0]["uncovered_ranges"] == [[11, 11]], env
+        assert ci["description"].endswith("up to HEAD")
+
+
+def test_diff_file__same_result_as_git_and_from_stdin(feature: Repo, run_ratchet: RunRatchet):
+    feature.run_tests()
+    via_git = patch_json(check(run_ratchet, feature, "--diff", "main", "--format", "json").stdout)
+    diff = feature.git("diff", "main")
+    (feature.root / "change.diff").write_text(diff)
+    via_file = patch_json(
+        check(run_ratchet, feature, "--diff-file", "change.diff", "--format", "json").stdout
+    )
+    via_stdin = patch_json(
+        check(run_ratchet, feature, "--diff-file", "-", "--format", "json", stdin=diff).stdout
+    )
+    assert via_file["files"] == via_git["files"] == via_stdin["files"]
+    assert via_file["description"] == "the diff in change.diff"
+    assert via_stdin["description"] == "the diff in standard input"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--diff-file", "nope.diff"), "nope.diff: cannot read the diff"),
+        (("--diff-file", "-"), "not a unified diff"),
+        (("--diff", "main", "--diff-file", "x.diff"), "not both"),
+        (("--diff", "no-such-branch"), "git ref 'no-such-branch' not found"),
+        (("--diff", "--help-me"), "invalid git ref"),
+    ],
+)
+def test_diff__bad_input_exits_2(feature: Repo, run_ratchet: RunRatchet, args, message):
+    feature.run_tests()
+    r = check(run_ratchet, feature, *args, stdin="--- a/x\n+++ b/x\n@@ -1 +1,5 @@\n+truncated\n")
+    assert r.code == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_diff__outside_a_git_work_tree_exits_2(
+    make_repo: MakeRepo, run_ratchet: RunRatchet, tmp_path
+):
+    repo = make_repo()
+    repo.write("pkg/calc.py", BASE)
+    repo.write("run.py", RUN_BASE)
+    repo.run_tests()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for name in ("pyproject.toml", "coverage.xml"):
+        (plain / name).write_bytes((repo.root / name).read_bytes())
+    r = run_ratchet("check", "--diff", "main", "coverage.xml", cwd=plain)
+    assert r.code == 2
+    assert "needs a git work tree" in r.stderr
+
+
+def test_config_diff_against_is_the_default_and_no_diff_turns_it_off(
+    feature: Repo, run_ratchet: RunRatchet
+):
+    feature.config(diff_against="main", patch_threshold=90)
+    feature.commit("gate")
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--format", "json")
+    assert r.code == 1
+    assert patch_json(r.stdout)["status"] == "fail"
+    off = check(run_ratchet, feature, "--no-diff", "--format", "json")
+    assert off.code == 0
+    assert "patch" not in json.loads(off.stdout)
+
+
+def test_monorepo__config_root_below_the_git_top(make_repo: MakeRepo, run_ratchet: RunRatchet):
+    repo = make_repo("services/api")
+    repo.write("pkg/calc.py", BASE)
+    repo.write("run.py", RUN_BASE)
+    repo.write("services/web/pkg/calc.py", BASE, at_top=True)
+    repo.commit("two services")
+    repo.branch("feature")
+    repo.write("pkg/calc.py", FEATURE)
+    repo.write("run.py", RUN_FEATURE)
+    # The sibling service changes too, with the same relative path: it must not count.
+    repo.write("services/web/pkg/calc.py", BASE + "\n\ndef other():\n    return 0\n", at_top=True)
+    repo.write("README.md", "top-level change\n", at_top=True)
+    repo.commit("clamp")
+    repo.run_tests()
+    r = check(run_ratchet, repo, "--diff", "main", "--format", "json")
+    p = patch_json(r.stdout)
+    assert [(f["path"], f["lines_valid"], f["uncovered_ranges"]) for f in p["files"]] == [
+        ("pkg/calc.py", 6, [[11, 11]])
+    ]
+    # The same from a subdirectory of the project: git's paths are still mapped to the root.
+    sub = run_ratchet(
+        "check", "--diff", "main", "--format", "json", "--config", "../pyproject.toml",
+        "../coverage.xml", cwd=repo.root / "pkg",
+    )  # fmt: skip
+    assert patch_json(sub.stdout)["files"] == p["files"]
+
+
+# -- shallow clones ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def origin(make_repo: MakeRepo) -> Repo:
+    """A remote: main with 4 commits, feature forked at the 3rd with 3 commits."""
+    repo = make_repo(name="origin")
+    repo.write("pkg/calc.py", BASE)
+    repo.write("run.py", RUN_BASE)
+    repo.commit("calc")
+    repo.write("NOTES", "1\n")
+    repo.commit("main 2")
+    repo.branch("feature")
+    repo.write("pkg/calc.py", FEATURE)
+    repo.commit("feature 1")
+    repo.write("run.py", RUN_FEATURE)
+    repo.commit("feature 2")
+    repo.write("NOTES", "1\nfeature\n")
+    repo.commit("feature 3")
+    repo.git("checkout", "-q", "main")
+    repo.write("NOTES", "1\n2\n")
+    repo.commit("main 3")
+    return repo
+
+
+def advice(stderr: str) -> list[str]:
+    """The `git fetch ...` commands an error message names."""
+    return list(re.findall(r"`(git fetch [^`]*)`", stderr))
+
+
+def test_shallow_clone__names_the_exact_fetch_then_works(
+    origin: Repo, run_ratchet: RunRatchet, tmp_path
+):
+    clone = tmp_path / "clone"
+    sh_git(
+        tmp_path, "clone", "-q", "--depth=1", "--branch", "feature", f"file://{origin.top}", "clone"
+    )
+    repo = Repo(clone, clone)
+    repo.run_tests()
+
+    # 1. origin/main is not in this single-branch clone at all.
+    r = check(run_ratchet, repo, "--diff", "origin/main")
+    assert r.code == 2, r
+    (fetch,) = advice(r.stderr)
+    assert fetch == "git fetch --no-tags origin +refs/heads/main:refs/remotes/origin/main"
+    sh_git(clone, *shlex.split(fetch)[1:], "--depth=1")  # as CI would: still shallow
+
+    # 2. Both tips are here, but not the commit where they forked.
+    r = check(run_ratchet, repo, "--diff", "origin/main")
+    assert r.code == 2, r
+    assert "shallow clone" in r.stderr and "merge-base" in r.stderr
+    unshallow, deepen = advice(r.stderr)
+    assert unshallow == (
+        "git fetch --no-tags --unshallow origin +refs/heads/main:refs/remotes/origin/main"
+    )
+    assert (
+        deepen == "git fetch --no-tags --deepen=N origin +refs/heads/main:refs/remotes/origin/main"
+    )
+
+    # 3. Deepening by the branch's 3 commits is enough; one fewer is not.
+    sh_git(clone, *shlex.split(deepen.replace("=N", "=2"))[1:])
+    assert check(run_ratchet, repo, "--diff", "origin/main").code == 2
+    sh_git(clone, *shlex.split(deepen.replace("=N", "=1"))[1:])
+    r = check(run_ratchet, repo, "--diff", "origin/main", "--format", "json")
+    assert r.code == 0, r
+    p = patch_json(r.stdout)
+    assert [(f["path"], f["lines_valid"], f["lines_covered"]) for f in p["files"]] == [
+        ("pkg/calc.py", 6, 5)
+    ]
+
+
+def test_shallow_clone__unshallow_advice_works(origin: Repo, run_ratchet: RunRatchet, tmp_path):
+    clone = tmp_path / "clone"
+    sh_git(
+        tmp_path, "clone", "-q", "--depth=1", "--branch", "feature", f"file://{origin.top}", "clone"
+    )
+    sh_git(clone, "fetch", "-q", "--depth=1", "origin", "+refs/heads/main:refs/remotes/origin/main")
+    repo = Repo(clone, clone)
+    repo.run_tests()
+    r = check(run_ratchet, repo, "--diff", "origin/main")
+    assert r.code == 2
+    unshallow = advice(r.stderr)[0]
+    sh_git(clone, *shlex.split(unshallow)[1:])
+    r = check(run_ratchet, repo, "--diff", "origin/main", "--format", "json")
+    assert r.code == 0, r
+    assert patch_json(r.stdout)["files"][0]["uncovered_ranges"] == [[11, 11]]
