@@ -10,6 +10,7 @@ report holds.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -227,10 +228,11 @@ def _update(v: Verdict, passed: bool) -> list[str]:
     ]
 
 
-def _sort_key(c: FileChange) -> tuple[int, Fraction, str]:
+def _sort_key(c: FileChange) -> tuple[int, float, str]:
+    """Most newly uncovered first, then the biggest drop (floats: only an order for display)."""
     before, after = c.before or Counts(), c.after or Counts()
-    d = c.delta if c.delta is not None else Fraction(0)
-    return (-(after.missing - before.missing), d, c.path)
+    drop = after.percent - before.percent if c.before and c.after else 0.0
+    return (-(after.missing - before.missing), drop, c.path)
 
 
 def _row(c: FileChange) -> str:
@@ -255,7 +257,7 @@ def _table(changes: tuple[FileChange, ...], budget: int, max_rows: int) -> list[
     tail_room = 120  # the "…and N more" line and the closing tag
     used = sum(len(s) + 1 for s in head) + tail_room
     rows: list[str] = []
-    for c in sorted(changes, key=_sort_key):
+    for c in heapq.nsmallest(max_rows, changes, key=_sort_key):
         row = _row(c)
         if len(rows) >= max_rows or used + len(row) + 1 > budget:
             break

@@ -1,0 +1,179 @@
+"""The untrusted result: strict parsing, and the same comment on both sides of the fence."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+
+import pytest
+
+from ratchet import rules
+from ratchet.config import Config
+from ratchet.github import artifact, body
+from ratchet.github.publish import result_of
+from ratchet.models import Counts, FileCoverage, Report
+from ratchet.outcome import Outcome
+from ratchet.render import jsonout
+from tests.github.test_body import HOSTILE
+
+
+def outcome_for(now, before, *, threshold=50, baseline="60", baseline_uncovered=30):
+    report = Report(tuple(FileCoverage(p, Counts(c + m, c)) for p, (c, m) in sorted(now.items())))
+    cfg = Config(
+        threshold=Decimal(threshold),
+        baseline=Decimal(baseline),
+        baseline_uncovered=baseline_uncovered,
+        present=True,
+    )
+    files = {p: Counts(c + m, c) for p, (c, m) in before.items()}
+    return Outcome(report, rules.evaluate(report, cfg, files), cfg)
+
+
+NOW = {"a.py": (8, 4), "b.py": (5, 0), "c.py": (3, 1), HOSTILE[0]: (1, 3), HOSTILE[3]: (2, 2)}
+BEFORE = {"a.py": (8, 2), "b.py": (10, 0), "d.py": (4, 0), HOSTILE[0]: (3, 1), HOSTILE[3]: (2, 2)}
+
+
+@pytest.fixture
+def outcome():
+    return outcome_for(NOW, BEFORE)
+
+
+@pytest.fixture
+def doc(outcome):
+    return json.loads(jsonout.dumps(artifact.result_json(outcome)))
+
+
+def parse(doc):
+    return artifact.parse_result(json.dumps(doc), source="result.json")
+
+
+@pytest.mark.unit
+def test_round_trip__the_privileged_side_renders_the_same_comment(outcome, doc):
+    again = parse(doc)
+    assert again.verdict == outcome.verdict  # `before` rebuilt from totals and changes too
+    first = body.render(result_of(outcome), ident="x", run_url="https://github.example/r")
+    assert body.render(again, ident="x", run_url="https://github.example/r") == first
+
+
+def _set(path, value):
+    def mutate(d):
+        *parents, last = path
+        for k in parents:
+            d = d[k]
+        d[last] = value
+
+    return mutate
+
+
+def _drop(key):
+    return lambda d: d.pop(key)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (_set(["extra"], 1), "unexpected key 'extra'"),
+        (_drop("totals"), "missing key 'totals'"),
+        (_set(["schema_version"], 2), "schema_version"),
+        (_set(["status"], "pass"), "says pass but lists failures"),
+        (_set(["status"], "PASS<script>"), "status"),
+        (_set(["threshold"], 101), "threshold: must be a percentage"),
+        (_set(["threshold"], "80"), "threshold: must be a number"),
+        (_set(["baseline"], True), "baseline: must be a number"),
+        (_set(["totals", "lines_covered"], 10**6), "more covered than measured"),
+        (_set(["totals", "lines_valid"], -1), "totals.lines_valid"),
+        (_set(["totals", "uncovered"], 0), "does not match"),
+        (_set(["failures", 0, "kind"], "Bad Kind"), "lower-case identifier"),
+        (_set(["failures", 0, "message"], "x" * 20_001), "at most 20000 characters"),
+        (_set(["notes"], "not a list"), "notes: must be a list"),
+        (
+            _set(
+                ["files_changed", 0, "after"],
+                {
+                    "percent": 0.0,
+                    "lines_valid": 10**6,
+                    "lines_covered": 0,
+                    "branches_valid": 0,
+                    "branches_covered": 0,
+                },
+            ),
+            "inconsistent with totals",
+        ),
+        (_set(["files_changed", 0], {"path": "x", "before": None, "after": None}), "neither"),
+        (_set(["files_changed", 0, "path"], 5), "files_changed\\[0\\].path"),
+        (_set(["files_changed", 0, "after", "lines_covered"], 10**9), "more covered"),
+        (_set(["patch"], {"counts": 1}), "patch"),
+    ],
+)
+def test_parse__refuses_what_a_check_run_cannot_have_written(doc, mutate, message):
+    bad = copy.deepcopy(doc)
+    mutate(bad)
+    with pytest.raises(artifact.InvalidArtifact, match=message):
+        parse(bad)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a": NaN}', "NaN is not valid JSON"),
+        ('{"a": 1, "a": 2}', "duplicate key 'a'"),
+        ("[" * 100_000 + "]" * 100_000, "not JSON"),
+        ("{", "not JSON"),
+        ("[]", "must be an object"),
+    ],
+)
+def test_parse__strict_json(text, message):
+    with pytest.raises(artifact.InvalidArtifact, match=message):
+        artifact.parse_result(text, source="result.json")
+
+
+@pytest.mark.unit
+def test_load__pr_number_and_file_checks(tmp_path, outcome):
+    d = tmp_path / "result"
+    artifact.write(d, artifact.result_json(outcome), "comment", 12)
+    result, pr = artifact.load(d)
+    assert pr == 12 and result.status == "fail"
+    (d / "pr-number").write_text("12\n13")
+    with pytest.raises(artifact.InvalidArtifact, match="pr-number"):
+        artifact.load(d)
+    (d / "pr-number").write_text("1" * 40)
+    with pytest.raises(artifact.InvalidArtifact, match="larger than 32 bytes"):
+        artifact.load(d)
+    (d / "pr-number").unlink()
+    (d / "pr-number").symlink_to("/etc/hostname")
+    with pytest.raises(artifact.InvalidArtifact, match="not a regular file"):
+        artifact.load(d)
+    (d / "pr-number").unlink()
+    assert artifact.load(d)[1] is None
+    (d / "result.json").write_bytes(b"\xff\xfe")
+    with pytest.raises(artifact.InvalidArtifact, match="not UTF-8"):
+        artifact.load(d)
+    with pytest.raises(artifact.InvalidArtifact, match="missing"):
+        artifact.load(tmp_path / "nowhere")
+
+
+@pytest.mark.unit
+def test_load__size_is_capped_before_parsing(tmp_path):
+    big = tmp_path / "result.json"
+    big.write_text(" " * 2048)
+    with pytest.raises(artifact.InvalidArtifact, match="larger than 1024 bytes"):
+        artifact._read(big, 1024)
+
+
+@pytest.mark.integration
+def test_real_cli_json__is_accepted(run_ratchet, workspace):
+    workspace.configure(
+        threshold=50, baseline="60", baseline_uncovered=40, file_baseline={"a.py": (5, 5)}
+    )
+    workspace.write_report({"a.py": (6, 4), "new.py": (1, 1)})
+    res = run_ratchet(
+        "check", "--format", "json", "--no-github", "coverage.json", cwd=workspace.root
+    )
+    assert res.code == 0, res
+    result = artifact.parse_result(res.stdout, source="stdout")
+    assert result.status == "pass"
+    assert [c.path for c in result.verdict.changes] == ["a.py", "new.py"]
+    assert result.verdict.before == Counts(10, 5)

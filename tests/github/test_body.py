@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import dataclasses
+import re
+from decimal import Decimal
+
+import pytest
+
+from ratchet import rules
+from ratchet.config import Config
+from ratchet.github import body
+from ratchet.models import Counts, FileCoverage, Report
+from ratchet.rules import Failure, FileChange
+
+pytestmark = pytest.mark.unit
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>.py",
+    "@org/team.py",
+    "a|b.py",
+    "a\\|b.py",
+    "[x](http://evil).py",
+    "`rm -rf ~`.py",
+    "</details><script>alert(1)</script>.py",
+    "<!-- coverage-ratchet:comment -->.py",
+    "line\nbreak.py",
+    "**bold** _it_ ~~s~~ #1 !x.py",
+]
+
+
+def verdict_for(now, before=None, *, threshold=0, baseline=None, baseline_uncovered=None):
+    report = Report(tuple(FileCoverage(p, Counts(c + m, c)) for p, (c, m) in sorted(now.items())))
+    cfg = Config(
+        threshold=Decimal(threshold),
+        baseline=None if baseline is None else Decimal(baseline),
+        baseline_uncovered=baseline_uncovered,
+        present=True,
+    )
+    files = None if before is None else {p: Counts(c + m, c) for p, (c, m) in before.items()}
+    return rules.evaluate(report, cfg, files)
+
+
+def result_for(*args, **kwargs):
+    v = verdict_for(*args, **kwargs)
+    return body.Result(v, v.status)
+
+
+def outside_code(text: str) -> str:
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+def table_rows(text: str) -> list[str]:
+    start = text.index("| File |")
+    return [line for line in text[start:].splitlines() if line.startswith("| ")][1:]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_render__hostile_file_names_stay_inert(name):
+    # The file regressed (a failure message names it) and appears in the table.
+    result = result_for({name: (1, 9), "ok.py": (5, 5)}, {name: (9, 1), "ok.py": (4, 6)})
+    assert result.verdict.failures  # the name is in a failure message, too
+    text = body.render(result, ident="")
+    rest = outside_code(text)
+    for fragment in (
+        "<img",
+        "<script",
+        "](http",
+        "@org",
+        "**bold**",
+        "<!-- coverage-ratchet:comment -->.",
+    ):
+        assert fragment not in rest
+    assert rest.count("<!--") == 2  # our marker and state lines, nothing forged
+    assert text.splitlines()[0] == body.marker("")
+    for row in table_rows(text):
+        cells = re.split(r"(?<!\\)\|", row)
+        assert len(cells) == 7, row  # 5 cells between the outer pipes: no column injected
+        assert re.fullmatch(r" `[^`]*` ", cells[1]), cells[1]  # the name is one code span
+
+
+def test_render__verdict_totals_bar_and_what_update_would_do():
+    result = result_for({"a.py": (90, 10)}, threshold=70, baseline="85", baseline_uncovered=15)
+    text = body.render(result, ident="api", run_url="https://github.example/o/r/actions/runs/1")
+    assert text.startswith("<!-- coverage-ratchet:comment:api -->\n")
+    assert "### ✅ Coverage ratchet: pass" in text
+    assert "**Total: 90.00%** (+5.00 points)" in text
+    assert "| Baseline | 85% (15 uncovered) |" in text
+    assert "| Threshold | 70% |" in text
+    assert "raise the threshold to **90%** and the baseline to **90%**" in text
+    assert "Uncovered lines+branches: 15 at the baseline → 10 now" in text
+    assert "[workflow run](https://github.example/o/r/actions/runs/1)" in text
+
+
+def test_render__failure_lists_reasons_and_refuses_update():
+    result = result_for({"a.py": (60, 40)}, threshold=70, baseline="80", baseline_uncovered=20)
+    text = body.render(result)
+    assert "### ❌ Coverage ratchet: fail" in text
+    assert "(-20.00 points)" in text
+    assert "**Failures (2)**" in text
+    assert "below the threshold" in text
+    assert "would not record this" in text
+
+
+def test_why__derives_added_uncovered_and_deleted_covered_from_counts():
+    v = verdict_for(
+        {"a.py": (8, 4), "b.py": (5, 0), "c.py": (3, 1)},
+        {"a.py": (8, 2), "b.py": (10, 0), "d.py": (4, 0)},
+    )
+    m = body.Movement.of(v.changes)
+    assert m == body.Movement(
+        uncovered_added=3,
+        uncovered_gone=0,
+        covered_added=3,
+        covered_deleted=9,
+        new_files=1,
+        removed_files=1,
+    )
+    text = "\n".join(body.why(v))
+    assert "Measured lines+branches 24 → 21, uncovered 2 → 5" in text
+    assert "**3** lines+branches are uncovered that were not" in text
+    assert "**9** covered lines+branches were deleted" in text
+    assert "1 new file(s), 1 removed file(s)" in text
+
+
+def test_why__without_any_baseline_says_how_to_record_one():
+    assert "No baseline is recorded yet" in body.why(verdict_for({"a.py": (1, 1)}))[0]
+
+
+def test_render__ten_thousand_changed_files_stay_under_githubs_limit():
+    long = "pkg/" + "deeply/nested/" * 30
+    changes = tuple(
+        FileChange(f"{long}m{i:05}.py", Counts(i % 7 + 3, i % 7 + 1), Counts(i % 7 + 3, i % 7))
+        for i in range(10_000)
+    )
+    failures = tuple(Failure(rules.FILE_REGRESSION, c.path, f"{c.path}: dropped") for c in changes)
+    v = verdict_for({"a.py": (1, 1)})
+    result = body.Result(dataclasses.replace(v, changes=changes, failures=failures), "fail")
+    text = body.render(result)
+    assert len(text) <= body.MAX_COMMENT
+    rows = table_rows(text)
+    assert 0 < len(rows) <= body.MAX_ROWS
+    assert f"…and {10_000 - len(rows)} more file(s) not shown." in text
+    assert f"- …and {10_000 - body.MAX_FAILURES} more" in text
+    # The worst first: among equal uncovered growth, the biggest drop (1/3 -> 0/3).
+    assert "| 33.33% | 0.00% | -33.33 | 2 → 3 |" in rows[0]
+
+
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_render__the_budget_holds_whatever_the_row_cap(rows):
+    changes = tuple(
+        FileChange("p/" * 50 + f"{i}.py", Counts(4, 2), Counts(4, 1)) for i in range(5000)
+    )
+    v = dataclasses.replace(verdict_for({"a.py": (1, 1)}), changes=changes)
+    text = body.render(body.Result(v, "pass"), max_rows=rows, budget=20_000)
+    assert len(text) <= 20_000 + 1_000
+    assert len(table_rows(text)) <= rows
+
+
+def test_render__a_huge_name_is_shortened_keeping_its_end():
+    name = "x" * 5000 + "/tail.py"
+    text = body.render(result_for({name: (1, 1)}, {name: (2, 0)}))
+    assert "tail.py`" in text
+    table = text[text.index("| File |") :]
+    assert "x" * body.MAX_PATH not in table
+    assert "x" * (body.MAX_TEXT + 1) not in text  # the failure message is cut, too
+
+
+def test_state__changes_with_the_verdict_or_the_bar_only():
+    a = result_for({"a.py": (9, 1)}, threshold=50, baseline="80")
+    b = result_for({"a.py": (8, 2)}, threshold=50, baseline="80")
+    c = result_for({"a.py": (9, 1)}, threshold=55, baseline="80")
+    d = result_for({"a.py": (1, 9)}, threshold=50, baseline="80")
+    assert body.state(a) == body.state(b)
+    assert body.state(a) != body.state(c)
+    assert body.state(a) != body.state(d)
+    assert body.state_of(body.render(a)) == body.state(a)
+    assert body.state_of("no state here") is None
+
+
+def test_marker__one_id_never_matches_another():
+    text = body.render(result_for({"a.py": (1, 1)}), ident="web")
+    assert body.marker("web") in text.splitlines()
+    assert body.marker("") not in text.splitlines()

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+import requests
+from werkzeug import Response
+
+from ratchet.github.client import Forbidden, GitHub, GitHubError, NotFound, RateLimited
+from ratchet.github.settings import Secret
+from tests.github.conftest import TOKEN
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def session():
+    with requests.Session() as s:
+        yield s
+
+
+@pytest.fixture
+def client(httpserver, session, no_sleep, clock):
+    return GitHub(
+        session,
+        httpserver.url_for("/api/v3"),
+        Secret(TOKEN),
+        sleep=no_sleep,
+        clock=clock,
+        timeout=5,
+    )
+
+
+def test_every_call_sends_token_api_version_and_a_user_agent(httpserver, client):
+    httpserver.expect_request("/api/v3/repos/o/r").respond_with_json({"ok": True})
+    assert client.json("GET", "/repos/o/r") == {"ok": True}
+    request, _ = httpserver.log[0]
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["X-GitHub-Api-Version"] == "2022-11-28"
+    assert request.headers["Accept"] == "application/vnd.github+json"
+    assert request.headers["User-Agent"].startswith("coverage-ratchet/")
+
+
+def test_paginate__follows_link_headers_verbatim(httpserver, client):
+    base = httpserver.url_for("/api/v3/items")
+    httpserver.expect_request("/api/v3/items", query_string="per_page=100").respond_with_json(
+        [1, 2],
+        headers={"Link": f'<{base}?per_page=100&page=2>; rel="next", <{base}?page=3>; rel="last"'},
+    )
+    httpserver.expect_request(
+        "/api/v3/items", query_string="per_page=100&page=2"
+    ).respond_with_json([3], headers={"Link": f'<{base}?per_page=100&page=3>; rel="next"'})
+    httpserver.expect_request(
+        "/api/v3/items", query_string="per_page=100&page=3"
+    ).respond_with_json([4])
+    assert list(client.paginate("/items")) == [1, 2, 3, 4]
+    assert len(httpserver.log) == 3
+
+
+def test_paginate__never_sends_the_token_to_another_host(httpserver, client):
+    httpserver.expect_request("/api/v3/items").respond_with_json(
+        [1], headers={"Link": '<http://evil.example/steal?page=2>; rel="next"'}
+    )
+    with pytest.raises(GitHubError, match="refusing to follow") as e:
+        list(client.paginate("/items"))
+    assert TOKEN not in str(e.value)
+    assert len(httpserver.log) == 1
+
+
+def test_retries__5xx_with_backoff_then_success(httpserver, client, no_sleep):
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json({"m": "x"}, status=502)
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json({"m": "x"}, status=503)
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json({"done": 1})
+    assert client.json("GET", "/x") == {"done": 1}
+    assert no_sleep.calls == [1.0, 2.0]
+
+
+def test_retries__5xx_gives_up_after_the_last_attempt(httpserver, client, no_sleep):
+    httpserver.expect_request("/api/v3/x").respond_with_json({"message": "boom"}, status=500)
+    with pytest.raises(GitHubError, match="HTTP 500: boom") as e:
+        client.json("GET", "/x")
+    assert e.value.status == 500
+    assert len(httpserver.log) == client.retries + 1
+    assert len(no_sleep.calls) == client.retries
+
+
+def test_rate_limit__retry_after_is_honoured(httpserver, client, no_sleep):
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json(
+        {"message": "You have exceeded a secondary rate limit"},
+        status=403,
+        headers={"retry-after": "30"},
+    )
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json({"ok": 1})
+    assert client.json("GET", "/x") == {"ok": 1}
+    assert no_sleep.calls == [30.0]
+
+
+def test_rate_limit__primary_waits_until_the_reset(httpserver, client, no_sleep, clock):
+    reset = int(clock()) + 42
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json(
+        {"message": "API rate limit exceeded"},
+        status=429,
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+    )
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json({"ok": 1})
+    assert client.json("GET", "/x") == {"ok": 1}
+    assert no_sleep.calls == [pytest.approx(reset - clock() + 1)]
+
+
+def test_rate_limit__a_long_wait_is_refused_not_slept(httpserver, client, no_sleep, clock):
+    httpserver.expect_request("/api/v3/x").respond_with_json(
+        {"message": "API rate limit exceeded"},
+        status=403,
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(clock()) + 3600)},
+    )
+    with pytest.raises(RateLimited, match="giving up"):
+        client.json("GET", "/x")
+    assert no_sleep.calls == []
+
+
+def test_rate_limit__secondary_without_headers_backs_off_capped(httpserver, session, no_sleep):
+    gh = GitHub(session, httpserver.url_for("/"), Secret(TOKEN), sleep=no_sleep, max_wait=90)
+    httpserver.expect_ordered_request("/x").respond_with_json(
+        {"message": "You have exceeded a secondary rate limit."}, status=403
+    )
+    httpserver.expect_ordered_request("/x").respond_with_json({"ok": 1})
+    gh.json("GET", "/x")
+    assert no_sleep.calls == [60.0]
+
+
+def test_forbidden__permission_403_is_not_a_rate_limit(httpserver, client, no_sleep):
+    httpserver.expect_request("/api/v3/x", method="POST").respond_with_json(
+        {"message": "Resource not accessible by integration"},
+        status=403,
+        headers={"x-ratelimit-remaining": "4999"},
+    )
+    with pytest.raises(Forbidden, match="Resource not accessible by integration"):
+        client.json("POST", "/x", json={"body": "b"})
+    assert len(httpserver.log) == 1
+    assert no_sleep.calls == []
+
+
+def test_login__falls_back_when_the_token_cannot_say(httpserver, client):
+    httpserver.expect_ordered_request("/api/v3/user").respond_with_json(
+        {"message": "Resource not accessible by integration"}, status=403
+    )
+    httpserver.expect_ordered_request("/api/v3/user").respond_with_json({"login": "ratchet-bot"})
+    assert client.login() is None
+    assert client.login() == "ratchet-bot"
+
+
+def test_errors__404_and_422_raise_at_once(httpserver, client):
+    httpserver.expect_request("/api/v3/missing").respond_with_json(
+        {"message": "Not Found"}, status=404
+    )
+    httpserver.expect_request("/api/v3/bad").respond_with_json(
+        {"message": "Validation Failed"}, status=422
+    )
+    with pytest.raises(NotFound):
+        client.json("GET", "/missing")
+    with pytest.raises(GitHubError, match="422: Validation Failed"):
+        client.json("POST", "/bad", json={})
+
+
+def test_timeout__every_call_has_one(httpserver, session, no_sleep):
+    def slow(_request):
+        time.sleep(0.5)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    gh = GitHub(
+        session, httpserver.url_for("/"), Secret(TOKEN), sleep=no_sleep, timeout=0.1, retries=1
+    )
+    with pytest.raises(GitHubError, match="Timeout"):
+        gh.json("GET", "/slow")
+    assert no_sleep.calls == [1.0]
+
+
+def test_token__never_in_messages_even_when_the_server_echoes_it(httpserver, client, session):
+    httpserver.expect_request(re.compile("/api/v3/echo.*")).respond_with_handler(
+        lambda r: Response(
+            json.dumps({"message": f"bad token {r.headers['Authorization']}"}),
+            status=401,
+            content_type="application/json",
+        )
+    )
+    with pytest.raises(GitHubError) as e:
+        client.json("GET", "/echo")
+    assert TOKEN not in str(e.value) and "***" in str(e.value)
+    assert TOKEN not in repr(client)
+    down = GitHub(session, "http://127.0.0.1:9", Secret(TOKEN), retries=0)
+    with pytest.raises(GitHubError) as e2:
+        down.json("GET", "/x")
+    assert TOKEN not in str(e2.value)
+    assert "ConnectionError" in str(e2.value)

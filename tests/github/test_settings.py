@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ratchet.errors import RatchetError
+from ratchet.github.settings import Secret, Settings
+from tests.github.conftest import HEAD_SHA, TOKEN, pull_request_event, workflow_run_event
+
+pytestmark = pytest.mark.unit
+
+
+def env_for(tmp_path, event, **extra):
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+    return {
+        "GITHUB_EVENT_PATH": str(path),
+        "GITHUB_REPOSITORY": "octo/demo",
+        "GITHUB_SHA": "b" * 40,
+        "GITHUB_RUN_ID": "12",
+        "GITHUB_TOKEN": TOKEN,
+        **extra,
+    }
+
+
+def test_pull_request__status_goes_on_the_head_not_the_merge_commit(tmp_path):
+    s = Settings.from_env(
+        env_for(tmp_path, pull_request_event(12), GITHUB_EVENT_NAME="pull_request")
+    )
+    assert s.pr_number == 12
+    assert s.head_sha == HEAD_SHA
+    assert not s.fork
+    assert s.run_url == "https://github.com/octo/demo/actions/runs/12"
+    assert s.api_url == "https://api.github.com"
+
+
+def test_pull_request__fork_detected_by_repository_names(tmp_path):
+    assert Settings.from_env(env_for(tmp_path, pull_request_event(fork=True))).fork
+    event = pull_request_event()
+    event["pull_request"]["head"]["repo"] = None  # the fork was deleted
+    assert Settings.from_env(env_for(tmp_path, event)).fork
+
+
+def test_workflow_run__tested_commit_from_the_payload_and_no_pr(tmp_path):
+    s = Settings.from_env(env_for(tmp_path, workflow_run_event("d" * 40)))
+    assert (s.head_sha, s.pr_number) == ("d" * 40, None)
+
+
+def test_push__head_is_github_sha(tmp_path):
+    s = Settings.from_env(env_for(tmp_path, {"ref": "refs/heads/main"}))
+    assert (s.head_sha, s.pr_number) == ("b" * 40, None)
+
+
+def test_inputs__pr_number_id_and_enterprise_api_url(tmp_path):
+    s = Settings.from_env(
+        env_for(
+            tmp_path,
+            {},
+            RATCHET_PR_NUMBER="33",
+            RATCHET_ID="api",
+            RATCHET_COMMENT="never",
+            RATCHET_COMMIT_STATUS="false",
+            GITHUB_API_URL="https://ghe.example/api/v3/",
+            RUNNER_TEMP=str(tmp_path),
+        )
+    )
+    assert s.pr_number == 33
+    assert s.status_context == "coverage-ratchet/api"
+    assert (s.comment, s.commit_status) == ("never", False)
+    assert s.api_url == "https://ghe.example/api/v3"
+    assert s.result_dir == tmp_path / "coverage-ratchet-api"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("RATCHET_PR_NUMBER", "7; rm -rf /", "pr-number"),
+        ("RATCHET_PR_NUMBER", "0", "pr-number"),
+        ("RATCHET_COMMENT", "sometimes", "comment must be one of"),
+        ("RATCHET_COMMIT_STATUS", "maybe", "commit-status"),
+        ("RATCHET_ID", "a -->", "id must be"),
+        ("RATCHET_BOT_LOGIN", "x y", "bot-login"),
+        ("GITHUB_REPOSITORY", "../../x", "owner/name"),
+    ],
+)
+def test_inputs__bad_values_are_config_errors(tmp_path, key, value, message):
+    with pytest.raises(RatchetError, match=message):
+        Settings.from_env(env_for(tmp_path, {}, **{key: value}))
+
+
+def test_event__unreadable_payload_is_named(tmp_path):
+    with pytest.raises(RatchetError, match="no such file"):
+        Settings.from_env({"GITHUB_EVENT_PATH": str(tmp_path / "missing.json")})
+    (tmp_path / "e.json").write_text("[1]")
+    with pytest.raises(RatchetError, match="not a JSON object"):
+        Settings.from_env({"GITHUB_EVENT_PATH": str(tmp_path / "e.json")})
+
+
+def test_token__never_in_repr_or_str(tmp_path):
+    s = Settings.from_env(env_for(tmp_path, pull_request_event()))
+    assert s.token is not None and s.token.reveal() == TOKEN
+    assert TOKEN not in repr(s)
+    assert TOKEN not in str(s)
+    assert TOKEN not in f"{s.token}" + repr(Secret(TOKEN))
