@@ -448,3 +448,68 @@ def test_shallow_clone__unshallow_advice_works(origin: Repo, run_ratchet: RunRat
     r = check(run_ratchet, repo, "--diff", "origin/main", "--format", "json")
     assert r.code == 0, r
     assert patch_json(r.stdout)["files"][0]["uncovered_ranges"] == [[11, 11]]
+
+
+# -- indirect changes --------------------------------------------------------------------
+
+B_MODULE = "def b1():\n    return 1\n\n\ndef b2():\n    return 2\n"
+C_MODULE = "def untested(x):\n" + "".join(f"    x += {i}\n" for i in range(10)) + "    return x\n"
+
+
+@pytest.fixture
+def indirect(make_repo: MakeRepo, run_ratchet: RunRatchet) -> Repo:
+    """A per-file baseline recorded on main; on ``feature`` pkg/a.py grows (all covered)
+    while pkg/b.py, which the change does not touch, loses a covered line: the total
+    rises, b.py regresses."""
+    repo = make_repo()
+    repo.config(baseline_file="coverage-baseline.tsv")
+    repo.write("pkg/a.py", "def a():\n    return 0\n")
+    repo.write("pkg/b.py", B_MODULE)
+    repo.write("pkg/c.py", C_MODULE)
+    repo.run_tests("from pkg import a, b, c\na.a(); b.b1(); b.b2()\n")
+    assert run_ratchet("update", "coverage.xml", cwd=repo.root).code == 0
+    repo.commit("baseline")
+    repo.branch("feature")
+    repo.write("pkg/a.py", "".join(f"def a{i}():\n    return {i}\n\n\n" for i in range(10)))
+    calls = "; ".join(f"a.a{i}()" for i in range(10))
+    repo.run_tests(f"from pkg import a, b, c\n{calls}; b.b1()\n")
+    repo.commit("grow a, stop calling b.b2")
+    return repo
+
+
+@pytest.mark.parametrize("fail_on_indirect", [False, True])
+def test_indirect__listed_apart_and_waived_unless_fail_on_indirect(
+    indirect: Repo, run_ratchet: RunRatchet, fail_on_indirect: bool
+):
+    if fail_on_indirect:
+        text = (indirect.root / "pyproject.toml").read_text()
+        (indirect.root / "pyproject.toml").write_text(
+            text.replace("[tool.ratchet]\n", "[tool.ratchet]\nfail_on_indirect = true\n")
+        )
+    r = check(run_ratchet, indirect, "--diff", "main", "--format", "json")
+    data = json.loads(r.stdout)
+    assert [(f["kind"], f["path"]) for f in data["failures"]] == [("file_regression", "pkg/b.py")]
+    p = data["patch"]
+    # 20 lines in a.py, but "    return 0" was there before: git's diff keeps it as context.
+    assert (p["status"], p["lines_valid"], p["lines_covered"]) == ("pass", 19, 19)
+    assert [(c["path"], c["after"]["lines_covered"]) for c in p["indirect"]] == [("pkg/b.py", 3)]
+    assert p["indirect"][0]["waived"] is not fail_on_indirect
+    assert [w["path"] for w in p["waived"]] == ([] if fail_on_indirect else ["pkg/b.py"])
+    text = check(run_ratchet, indirect, "--diff", "main").stdout
+    assert "indirect: coverage moved in files this change did not touch" in text
+    assert ("not failing: fail_on_indirect = false" in text) is not fail_on_indirect
+    if fail_on_indirect:
+        assert r.code == 1
+
+
+@pytest.mark.xfail(
+    reason="Outcome.passed must drop PatchResult.waived from the verdict's failures "
+    "(ratchet/outcome.py, owned by the lead); remove this marker when it does",
+    strict=True,
+)
+def test_indirect__waived_regression_does_not_fail_the_check(
+    indirect: Repo, run_ratchet: RunRatchet
+):
+    r = check(run_ratchet, indirect, "--diff", "main", "--format", "json")
+    assert json.loads(r.stdout)["status"] == "pass"
+    assert r.code == 0
