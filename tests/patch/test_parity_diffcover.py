@@ -167,9 +167,9 @@ def test_parity__with_staged_and_unstaged_changes(project: Repo, run_ratchet: Ru
     p, *dc = run_both(project, run_ratchet)
     assert_parity(p, *dc)
     new = next(f for f in p["files"] if f["path"] == "pkg/new.py")
-    assert 14 in new["covered"] and [15, 15] in new["uncovered_ranges"]  # the staged function
+    assert 13 in new["covered"] and [14, 14] in new["uncovered_ranges"]  # the staged function
     calc = next(f for f in p["files"] if f["path"] == "pkg/calc.py")
-    assert [19, 19] in calc["uncovered_ranges"]  # the unstaged one
+    assert [18, 18] in calc["uncovered_ranges"]  # the unstaged one
 
 
 def test_parity__no_measurable_changed_lines(make_repo: MakeRepo, run_ratchet: RunRatchet):
