@@ -537,6 +537,7 @@ class FakeGitHub:
         self.user_login: str | None = None  # None: GET /user answers 403
         self.throttle: list[tuple[int, dict[str, str], str]] = []  # responses served first
         self.server_errors = 0  # 502s served first
+        self.echo_bad_token = False  # 401 quoting the Authorization header back, as a proxy might
         self._next_id = 100
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.handle)
 
@@ -587,6 +588,8 @@ class FakeGitHub:
             request.headers.get("Authorization", ""),
         )
         self.calls.append(call)
+        if self.echo_bad_token:
+            return self._json({"message": f"Bad credentials: {call.authorization}"}, 401)
         if call.authorization != f"Bearer {TOKEN}":
             return self._json({"message": "Bad credentials"}, 401)
         if self.throttle:

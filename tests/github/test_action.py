@@ -1,0 +1,397 @@
+"""action.yml run step by step as the runner runs it, against the fake API on loopback."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from ratchet.github import body
+from tests.conftest import REPO, git
+from tests.github.conftest import (
+    BOT,
+    HEAD_SHA,
+    MERGE_SHA,
+    TOKEN,
+    Harness,
+    pull_request_event,
+    workflow_run_event,
+)
+
+pytestmark = pytest.mark.integration
+
+BASE = {"src/a.py": (50, 50), "src/b.py": (10, 0)}
+NO_REF = {"coverage-files": "coverage.json", "baseline-ref": "none"}
+
+
+def passing(workspace, covered=60):
+    workspace.configure(threshold=50, baseline="55", baseline_uncovered=50, file_baseline=BASE)
+    workspace.write_report({"src/a.py": (covered, 100 - covered), "src/b.py": (10, 0)})
+
+
+def failing(workspace, subdir=""):
+    workspace.configure(
+        threshold=50, baseline="55", baseline_uncovered=50, file_baseline=BASE, subdir=subdir
+    )
+    workspace.write_report(
+        {"src/a.py": (40, 60), "src/b.py": (10, 0)}, name=f"{subdir}/coverage.json".lstrip("/")
+    )
+
+
+@pytest.mark.slow
+def test_first_run_creates_the_comment_second_run_updates_it(action, workspace, fake_github):
+    passing(workspace, covered=60)
+    first = action.run(NO_REF)
+    assert first.code == 0, first
+    assert first.outputs["status"] == "pass"
+    assert first.outputs["comment-action"] == "created"
+    (cid,) = fake_github.comments
+    assert first.outputs["comment-id"] == str(cid)
+    posted = fake_github.comments[cid]["body"]
+    assert posted.startswith(body.marker("") + "\n")
+    assert Path(first.outputs["comment-file"]).read_text() == posted
+    assert "### ✅ Coverage ratchet: pass" in first.summary
+    assert {
+        k: first.outputs[k] for k in ("coverage", "baseline", "threshold", "new-threshold")
+    } == {
+        "coverage": "63.6363",
+        "baseline": "55",
+        "threshold": "50",
+        "new-threshold": "60",
+    }
+    assert first.outputs["delta"] == "+8.6363"
+
+    # The status goes on the PR's head commit, not on the merge commit the job checked out.
+    sha, status = fake_github.statuses[0]
+    assert (sha, status["state"], status["context"]) == (HEAD_SHA, "success", "coverage-ratchet")
+    assert MERGE_SHA not in [s for s, _ in fake_github.statuses]
+    assert len(status["description"]) <= 140
+    assert status["target_url"] == "https://github.example/octo/demo/actions/runs/4242/attempts/1"
+
+    passing(workspace, covered=70)
+    second = action.run(NO_REF)
+    assert second.outputs["comment-action"] == "updated"
+    assert second.outputs["comment-id"] == str(cid)
+    assert list(fake_github.comments) == [cid]
+    assert "72.72%" in fake_github.comments[cid]["body"]
+    assert [(c.method, c.path.split("/")[-2]) for c in fake_github.writes()] == [
+        ("POST", "7"),  # the comment
+        ("POST", "statuses"),
+        ("PATCH", "comments"),
+        ("POST", "statuses"),
+    ]
+
+
+@pytest.mark.slow
+def test_comments_are_found_across_pages(action, workspace, fake_github):
+    for i in range(4):
+        fake_github.add_comment(f"review {i}", login="alice")
+    passing(workspace, covered=60)
+    assert action.run(NO_REF).outputs["comment-action"] == "created"
+    fake_github.calls.clear()
+    passing(workspace, covered=61)
+    run = action.run(NO_REF)
+    assert run.outputs["comment-action"] == "updated"
+    pages = [c for c in fake_github.calls if c.method == "GET" and c.path.endswith("/comments")]
+    assert len(pages) == 3  # 5 comments, 2 a page: followed through Link
+    assert [c.method for c in fake_github.writes()] == ["PATCH", "POST"]
+
+
+def test_a_marked_comment_by_someone_else_is_left_alone(action, workspace, fake_github):
+    forged = f"{body.marker('')}\nnothing to see"
+    theirs = fake_github.add_comment(forged, login="mallory")
+    passing(workspace)
+    run = action.run(NO_REF)
+    assert run.outputs["comment-action"] == "created"
+    assert fake_github.comments[theirs]["body"] == forged
+    assert fake_github.comments[int(run.outputs["comment-id"])]["user"]["login"] == BOT
+    assert not [c for c in fake_github.writes() if c.path.endswith(f"/{theirs}")]
+
+
+def test_regression_fails_with_annotations_in_a_monorepo_package(action, workspace, fake_github):
+    failing(workspace, subdir="packages/api")
+    run = action.run({"working-directory": "packages/api", "id": "api", "baseline-ref": "none"})
+    assert run.code == 1, run
+    assert run.outputs["status"] == "fail"
+    assert (
+        "::error file=packages/api/src/a.py,title=Coverage ratchet::src/a.py: 50.0000%25 -> 40"
+        in (run.stdout)
+    )
+    assert "::error title=Coverage ratchet::total 45.4545%25 is 9.5454 points below" in run.stdout
+    (comment,) = fake_github.comments.values()
+    assert comment["body"].startswith(body.marker("api"))
+    assert "❌" in comment["body"]
+    sha, status = fake_github.statuses[0]
+    assert (sha, status["state"], status["context"]) == (
+        HEAD_SHA,
+        "failure",
+        "coverage-ratchet/api",
+    )
+
+
+@pytest.mark.slow
+def test_fork_pr_keeps_the_verdict_and_saves_the_comment(action, workspace, fake_github):
+    fake_github.read_only = True
+    failing(workspace)
+    run = action.run(NO_REF, event=pull_request_event(fork=True))
+    assert run.code == 1  # the verdict, not the 403
+    assert (
+        "::warning title=Coverage ratchet::The token cannot write to this repository" in run.stdout
+    )
+    assert "::error file=src/a.py" in run.stdout
+    assert "Coverage ratchet: fail" in run.summary
+    assert fake_github.comments == {}
+    saved = Path(run.outputs["comment-file"])
+    assert saved.read_text().startswith(body.marker(""))
+    result_dir = Path(run.outputs["result-dir"])
+    assert (result_dir / "pr-number").read_text() == "7\n"
+    assert (result_dir / "result.json").is_file()
+    assert [(c.method, c.path.rsplit("/", 1)[-1]) for c in fake_github.writes()] == [
+        ("POST", "comments"),
+        ("POST", HEAD_SHA),
+    ]
+    assert run.stdout.count("::warning") == 1
+
+    passing(workspace)
+    assert action.run(NO_REF, event=pull_request_event(fork=True)).code == 0
+
+
+def test_a_rate_limit_then_success(action, workspace, fake_github):
+    fake_github.throttle = [
+        (429, {"retry-after": "0"}, "You have exceeded a secondary rate limit"),
+        (403, {"retry-after": "0", "x-ratelimit-remaining": "0"}, "API rate limit exceeded"),
+    ]
+    passing(workspace)
+    run = action.run(NO_REF)
+    assert run.code == 0
+    assert run.outputs["comment-action"] == "created"
+    assert [c.path for c in fake_github.calls[:3]] == ["/user"] * 3
+    assert "::warning" not in run.stdout
+
+
+def test_the_token_never_shows(action, workspace, fake_github):
+    fake_github.echo_bad_token = True
+    failing(workspace)
+    run = action.run(NO_REF)
+    assert run.code == 1
+    said = "(GitHub API: GET /user: HTTP 401: Bad credentials: Bearer ***)"
+    assert f"Could not post the PR comment {said}" in run.stdout
+    seen = [run.stdout, run.stderr, run.summary, *run.outputs.values()]
+    seen += [p.read_text() for p in Path(run.outputs["result-dir"]).iterdir()]
+    assert all(TOKEN not in text for text in seen)
+    assert run.step("ratchet").env["GITHUB_TOKEN"] == TOKEN  # it did get there
+
+
+def test_inputs_reach_the_cli_as_data_never_as_code(action, workspace, fake_github, tmp_path):
+    passing(workspace)
+    evil = '$(touch pwned1) `touch pwned2` ";touch pwned3" coverage.json'
+    run = action.run({"coverage-files": evil, "baseline-ref": "none", "id": "x"})
+    assert run.code == 2
+    assert "no such file" in run.stderr
+    assert not list(workspace.root.glob("pwned*")) and not list(tmp_path.glob("pwned*"))
+    assert not [k for s in run.steps for k in s.env if k.startswith("INPUT_")]
+    assert run.step("ratchet").env["RATCHET_COVERAGE_FILES"] == evil
+
+
+def test_shards_are_globbed_and_merged(action, workspace, fake_github):
+    passing(workspace)
+    (workspace.root / "coverage.json").unlink()
+    workspace.write_report({"src/a.py": (55, 45)}, name="shards/1/coverage.json")
+    workspace.write_report({"src/a.py": (60, 40)}, name="shards/2/coverage.json")
+    workspace.write_report({"src/b.py": (10, 0)}, name="other.json")
+    run = action.run(
+        {"coverage-files": "shards/**/coverage.json\n  other.json", "baseline-ref": "none"}
+    )
+    assert run.code == 0, run
+    assert run.outputs["coverage"] == "63.6363"  # the union of the shards, not a sum or mean
+
+
+@pytest.mark.slow
+def test_two_ids_two_comments_two_statuses(action, workspace, fake_github):
+    passing(workspace)
+    action.run({**NO_REF, "id": "web"})
+    action.run({**NO_REF, "id": "api"})
+    action.run({**NO_REF, "id": "web"})
+    markers = sorted(c["body"].splitlines()[0] for c in fake_github.comments.values())
+    assert markers == [body.marker("api"), body.marker("web")]
+    assert sorted({s["context"] for _, s in fake_github.statuses}) == [
+        "coverage-ratchet/api",
+        "coverage-ratchet/web",
+    ]
+
+
+def test_comment_never_and_no_status_call_nothing(action, workspace, fake_github):
+    passing(workspace)
+    run = action.run({**NO_REF, "comment": "never", "commit-status": "false"})
+    assert run.code == 0
+    assert fake_github.calls == []
+    assert run.outputs["comment-action"] == "skipped"
+    assert Path(run.outputs["comment-file"]).is_file()
+
+
+def test_bad_mode_is_a_usage_error(action, workspace):
+    passing(workspace)
+    run = action.run({**NO_REF, "mode": "deploy"})
+    assert run.code == 2
+    assert "::error title=coverage-ratchet::mode must be check, update or comment" in run.stdout
+
+
+# -- the privileged half ---------------------------------------------------------------
+
+
+def untrusted_result(action, workspace, fake_github):
+    """A fork PR's run: read-only token, the result left for the second workflow."""
+    fake_github.read_only = True
+    failing(workspace)
+    run = action.run(NO_REF, event=pull_request_event(fork=True))
+    assert run.code == 1
+    fake_github.read_only = False
+    fake_github.calls.clear()
+    return Path(run.outputs["result-dir"]), Path(run.outputs["comment-file"]).read_text()
+
+
+@pytest.mark.slow
+def test_workflow_run_posts_a_comment_rendered_anew(action, workspace, fake_github):
+    result_dir, original = untrusted_result(action, workspace, fake_github)
+    (result_dir / "comment.md").write_text(
+        "@everyone <img src=x onerror=alert(1)> [win](http://evil)"
+    )
+    fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
+    run = action.run(
+        {"mode": "comment", "result-dir": str(result_dir)},
+        event_name="workflow_run",
+        event=workflow_run_event(HEAD_SHA),
+    )
+    assert run.code == 0, run
+    (posted,) = fake_github.comments.values()
+    assert posted["body"] == original  # rendered from result.json, not the tampered Markdown
+    assert run.outputs["comment-action"] == "created"
+    assert fake_github.statuses == [(HEAD_SHA, fake_github.statuses[0][1])]
+    assert fake_github.statuses[0][1]["state"] == "failure"
+    assert fake_github.calls[0].path == "/repos/octo/demo/pulls/7"
+
+
+@pytest.mark.slow
+def test_workflow_run_refuses_a_pr_whose_head_is_not_the_tested_commit(
+    action, workspace, fake_github
+):
+    result_dir, _ = untrusted_result(action, workspace, fake_github)
+    (result_dir / "pr-number").write_text("8\n")  # the artifact points at someone else's PR
+    fake_github.pulls[8] = {"number": 8, "head": {"sha": "e" * 40}}
+    run = action.run(
+        {"mode": "comment", "result-dir": str(result_dir)},
+        event_name="workflow_run",
+        event=workflow_run_event(HEAD_SHA),
+    )
+    assert run.code == 2
+    assert "pull request #8 has head eeee" in run.stderr
+    assert fake_github.writes() == []
+
+
+@pytest.mark.slow
+def test_workflow_run_refuses_a_tampered_result(action, workspace, fake_github):
+    result_dir, _ = untrusted_result(action, workspace, fake_github)
+    path = result_dir / "result.json"
+    path.write_text(path.read_text().replace('"status": "fail"', '"status": "pass"'))
+    fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
+    run = action.run(
+        {"mode": "comment", "result-dir": str(result_dir)},
+        event_name="workflow_run",
+        event=workflow_run_event(HEAD_SHA),
+    )
+    assert run.code == 2
+    assert "untrusted result rejected: status: says pass but lists failures" in run.stderr
+    assert fake_github.calls == []
+
+
+# -- the baseline ref, fetched for real ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
+    tmp_path, workspace, fake_github
+):
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    workspace.configure(threshold=60)
+    workspace.commit("bar at 60")
+    git(workspace.root, "remote", "add", "origin", f"file://{origin}")
+    git(workspace.root, "push", "-q", "origin", "main")
+    git(workspace.root, "checkout", "-q", "-b", "feature")
+    workspace.configure(threshold=40)  # the PR lowers the bar
+    workspace.commit("lower the bar")
+    git(workspace.root, "push", "-q", "origin", "feature")
+
+    clone = tmp_path / "clone"  # what actions/checkout leaves: depth 1, no base branch
+    git(
+        tmp_path,
+        "clone",
+        "-q",
+        "--depth=1",
+        "--branch",
+        "feature",
+        "--single-branch",
+        f"file://{origin}",
+        str(clone),
+    )
+    assert (
+        subprocess.run(["git", "rev-parse", "--verify", "-q", "origin/main"], cwd=clone).returncode
+        != 0
+    )
+    shutil.copy(workspace.write_report({"a.py": (50, 50)}), clone / "coverage.json")
+
+    harness = Harness(clone, tmp_path / "temp", fake_github.url)
+    run = harness.run({"coverage-files": "coverage.json", "comment": "never"})
+    assert run.step("baseline").outputs["ref"] == "origin/main"
+    assert run.code == 1, run
+    assert "lowers the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
+    assert "below the threshold 60%" in run.stdout
+
+
+# -- the install step, offline -------------------------------------------------------------
+
+
+def offline_backend() -> bool:
+    """setuptools >= 70.1 builds wheels itself; older ones need the ``wheel`` package."""
+    import setuptools
+
+    major, minor = (int(x) for x in setuptools.__version__.split(".")[:2])
+    return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
+
+
+@pytest.mark.slow
+def test_install_step_builds_a_private_venv_from_the_checkout(tmp_path, workspace, fake_github):
+    source = tmp_path / "action-checkout"  # a copy, so the build leaves the repo alone
+    shutil.copytree(
+        REPO / "ratchet", source / "ratchet", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md", "action.yml"):
+        shutil.copy(REPO / name, source / name)
+    passing(workspace)
+    harness = Harness(workspace.root, tmp_path / "temp", fake_github.url, action_path=source)
+    harness.stubs["python"] = {"python-path": sys.executable}
+    # Dependencies come from the test venv (PYTHONPATH), so pip needs no index for them. The
+    # build backend does: offline when this venv has one that builds wheels by itself,
+    # else pip fetches setuptools into its isolated build environment from the index.
+    env = {"PYTHONPATH": sysconfig.get_paths()["purelib"]}
+    if offline_backend():
+        env.update({"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"})
+    run = harness.run({**NO_REF, "comment": "never"}, env=env, real_install=True)
+    assert run.code == 0, run
+    venv_bin = Path(run.step("install").outputs["bin"])
+    assert venv_bin == tmp_path / "temp" / "coverage-ratchet-venv" / "bin"
+    located = subprocess.run(
+        [str(venv_bin / "python"), "-c", "import ratchet; print(ratchet.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": env["PYTHONPATH"]},
+    ).stdout
+    assert located.startswith(str(venv_bin.parent)), located
+    assert run.outputs["status"] == "pass"
