@@ -51,6 +51,12 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 # --------------------------------------------------------------------------- test tiers
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    where = make_url(url).render_as_string(hide_password=True) if url else "SQLite in memory"
+    return f"test database: {where}"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Markers are a contract: exactly one tier per test, and `unit` means no database."""
     for item in items:

@@ -7,7 +7,6 @@ import secrets
 from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 API_PREFIX = "/api/v1"
 
 

@@ -26,9 +26,7 @@ def make_password_hasher(settings: Settings) -> PasswordHash:
     )
 
 
-def create_access_token(
-    subject: int, settings: Settings, *, now: datetime | None = None
-) -> str:
+def create_access_token(subject: int, settings: Settings, *, now: datetime | None = None) -> str:
     issued = now or datetime.now(UTC)
     claims = {
         "sub": str(subject),

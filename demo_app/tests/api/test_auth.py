@@ -33,8 +33,12 @@ def test_register__creates_the_user_and_sends_the_welcome_email(
 
     assert response.status_code == 201
     body = response.json()
-    assert body == {"id": body["id"], "email": "ada@example.com", "full_name": "Ada",
-                    "avatar_key": None}
+    assert body == {
+        "id": body["id"],
+        "email": "ada@example.com",
+        "full_name": "Ada",
+        "avatar_key": None,
+    }
     mailer.send_message.assert_awaited_once()
     (message,) = mailer.send_message.await_args.args
     assert [r.email for r in message.recipients] == ["ada@example.com"]
@@ -94,7 +98,9 @@ def test_login__returns_a_token_that_opens_users_me(
 ) -> None:
     user = make_user(email="ada@example.com")
 
-    response = client.post(LOGIN, data={"username": "ada@example.com", "password": DEFAULT_PASSWORD})
+    response = client.post(
+        LOGIN, data={"username": "ada@example.com", "password": DEFAULT_PASSWORD}
+    )
 
     assert response.status_code == 200
     token = response.json()

@@ -140,7 +140,9 @@ def test_update_post__author_can_edit(
     author = make_user()
     post = make_post(author=author, title="Old", body="Kept")
 
-    response = client.patch(f"{POSTS}/{post.id}", headers=auth_headers(author), json={"title": "New"})
+    response = client.patch(
+        f"{POSTS}/{post.id}", headers=auth_headers(author), json={"title": "New"}
+    )
 
     assert response.status_code == 200
     assert (response.json()["title"], response.json()["body"]) == ("New", "Kept")

@@ -24,8 +24,8 @@ def test_make_mailer__sends_from_the_configured_address(settings: Settings) -> N
     mailer = make_mailer(settings)
 
     assert mailer.config.MAIL_FROM == "noreply@example.com"
-    assert mailer.config.MAIL_FROM_NAME == settings.project_name
-    assert mailer.config.MAIL_SERVER == settings.mail_server
+    assert settings.project_name == mailer.config.MAIL_FROM_NAME
+    assert settings.mail_server == mailer.config.MAIL_SERVER
 
 
 @pytest.mark.parametrize(("username", "expected"), [("", False), ("smtp-user", True)])

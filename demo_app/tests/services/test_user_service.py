@@ -86,7 +86,9 @@ def test_authenticate__returns_none_for_bad_credentials(
     make_user(email="ada@example.com")
 
     assert (
-        user_service.authenticate(db_session, email=email, password=password, hasher=password_hasher)
+        user_service.authenticate(
+            db_session, email=email, password=password, hasher=password_hasher
+        )
         is None
     )
 
