@@ -112,7 +112,7 @@ def record(
         err = push.stderr.strip().splitlines()
         last_error = err[-1] if err else f"exit {push.returncode}"
         if attempt < attempts:
-            sleep(min(2.0 ** (attempt - 1), MAX_BACKOFF))
+            sleep(min(0.5 * 2.0 ** (attempt - 1), MAX_BACKOFF))
     raise RatchetError(
         f"could not push the update to {remote}/{branch} after {attempts} attempts: {last_error}"
     )

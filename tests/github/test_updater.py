@@ -1,0 +1,189 @@
+"""``mode: update``: record the raised bar with a push that survives concurrent pushes,
+tested with a bare remote and real clones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomlkit
+
+from ratchet.errors import RatchetError
+from ratchet.github import updater
+from tests.conftest import clean_env, git
+from tests.github.conftest import Harness, coverage_json
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+PYPROJECT = '[project]\nname = "demo"\n\n[tool.ratchet]\n# the bar\nthreshold = 50\nbaseline = 55\n'
+
+
+def bot_env() -> dict[str, str]:
+    """The runner's environment: no git identity configured anywhere."""
+    env = clean_env()
+    for k in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        env.pop(k)
+    return env
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", str(origin), str(seed))
+    (seed / "pyproject.toml").write_text(PYPROJECT)
+    (seed / ".gitignore").write_text("coverage.json\n")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-q", "-m", "seed")
+    git(seed, "push", "-q", "origin", "HEAD:main")
+    return origin
+
+
+def clone(remote: Path, name: str, covered: int) -> Path:
+    path = remote.parent / name
+    git(remote.parent, "clone", "-q", str(remote), str(path))
+    (path / "coverage.json").write_text(coverage_json({"a.py": (covered, 100 - covered)}))
+    return path
+
+
+def push_update(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ratchet.commands.push_update",
+            "push-update",
+            "coverage.json",
+            *args,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=bot_env(),
+        timeout=120,
+        check=False,
+    )
+    print(proc.stdout, proc.stderr)
+    return proc
+
+
+def bar_on(remote: Path) -> dict:
+    text = git(remote, "show", "main:pyproject.toml")
+    return tomlkit.parse(text).unwrap()["tool"]["ratchet"]
+
+
+def test_push__records_the_raised_bar_as_the_bot(remote):
+    a = clone(remote, "a", 72)
+    proc = push_update(a)
+    assert proc.returncode == 0
+    assert "pushed after 1 attempt(s)" in proc.stdout
+    assert bar_on(remote) == {"threshold": 70, "baseline": 72, "baseline_uncovered": 28}
+    assert "# the bar" in git(remote, "show", "main:pyproject.toml")  # the user's layout stays
+    log = git(remote, "log", "-1", "--format=%an <%ae>%n%s", "main")
+    assert log.startswith(f"{updater.BOT_NAME} <{updater.BOT_EMAIL}>\n")
+    assert "Raise the coverage bar: threshold 50% -> 70%" in log
+
+
+def test_race__the_loser_updates_on_the_new_tip_and_both_bars_hold(remote):
+    low, high = clone(remote, "low", 72), clone(remote, "high", 86)
+    first = push_update(low)
+    assert "pushed after 1 attempt(s)" in first.stdout
+    second = push_update(high)  # its clone predates the first push: rejected, then redone
+    assert second.returncode == 0, second.stderr
+    assert "moved on" in second.stdout and "pushed after 2 attempt(s)" in second.stdout
+    assert bar_on(remote)["threshold"] == 85
+    subjects = git(remote, "log", "--format=%s", "main").splitlines()
+    assert len(subjects) == 3 and subjects[1].startswith(
+        "Raise the coverage bar: threshold 50% -> 70%"
+    )
+
+
+def test_race__a_lower_run_finishing_last_does_not_lower_the_bar(remote):
+    low, high = clone(remote, "low", 72), clone(remote, "high", 86)
+    assert push_update(high).returncode == 0
+    late = push_update(low)
+    assert late.returncode == 0
+    assert "superseded after 2 attempt(s)" in late.stdout
+    assert bar_on(remote) == {"threshold": 85, "baseline": 86, "baseline_uncovered": 14}
+
+
+def test_race__two_runs_at_once_both_land(remote):
+    a, b = clone(remote, "a", 72), clone(remote, "b", 91)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ratchet.commands.push_update", "push-update", "coverage.json"],
+            cwd=c,
+            env=bot_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in (a, b)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert bar_on(remote)["threshold"] == 90
+    assert bar_on(remote)["baseline"] == 91
+
+
+def test_regression_on_the_branch_is_not_recorded(remote):
+    a = clone(remote, "a", 40)
+    before = git(remote, "rev-parse", "main")
+    proc = push_update(a)
+    assert proc.returncode == 1
+    assert "not recording a regression" in proc.stderr
+    assert git(remote, "rev-parse", "main") == before
+
+
+def test_nothing_new_pushes_nothing(remote):
+    a = clone(remote, "a", 72)
+    assert push_update(a).returncode == 0
+    head = git(remote, "rev-parse", "main")
+    again = push_update(a)
+    assert again.returncode == 0 and "unchanged after 1 attempt(s)" in again.stdout
+    assert git(remote, "rev-parse", "main") == head
+
+
+def test_record__gives_up_after_the_attempts_with_backoff(remote, no_sleep, monkeypatch):
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    a = clone(remote, "a", 72)
+    monkeypatch.chdir(a)
+    for k, v in bot_env().items():
+        monkeypatch.setenv(k, v)
+
+    def run_update() -> tuple[int, str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ratchet", "update", "coverage.json"],
+            cwd=a,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return proc.returncode, proc.stdout
+
+    with pytest.raises(RatchetError, match="after 3 attempts"):
+        updater.record(
+            a, run_update, branch="main", attempts=3, sleep=no_sleep, echo=lambda _: None
+        )
+    assert no_sleep.calls == [0.5, 1.0]
+    with pytest.raises(RatchetError, match="invalid git name"):
+        updater.record(a, run_update, branch="--force", sleep=no_sleep)
+
+
+def test_action_update_mode_on_push(remote, tmp_path):
+    a = clone(remote, "a", 72)
+    harness = Harness(a, tmp_path / "temp", "http://127.0.0.1:9")
+    run = harness.run(
+        {"mode": "update", "coverage-files": "coverage.json"},
+        event_name="push",
+        event={"ref": "refs/heads/main"},
+    )
+    assert run.code == 0, run
+    assert run.outputs["update-result"] == "pushed"
+    assert run.outputs["update-commit"] == git(remote, "rev-parse", "main").strip()
+    assert run.step("baseline").outputs["ref"] == ""  # no baseline ref outside check mode
