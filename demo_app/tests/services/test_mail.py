@@ -11,7 +11,7 @@ pytestmark = pytest.mark.unit
 def test_welcome_message__greets_the_user_by_name() -> None:
     message = welcome_message(email="ada@example.com", full_name="Ada Lovelace")
 
-    assert [r.email for r in message.recipients] == ["ada@example.com"]
+    assert [(r.name, r.email) for r in message.recipients] == [("Ada Lovelace", "ada@example.com")]
     assert message.subject == WELCOME_SUBJECT
     assert message.subtype == MessageType.plain
     assert message.body is not None
