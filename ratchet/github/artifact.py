@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from ratchet.errors import RatchetError
-from ratchet.github.body import Result
+from ratchet.github.body import PatchView, Result
 from ratchet.github.settings import parse_pr_number
 from ratchet.models import Counts
 from ratchet.outcome import Outcome
@@ -36,6 +37,8 @@ MAX_NOTES = 1_000
 MAX_PATH = 4_096
 MAX_MESSAGE = 20_000
 MAX_COUNT = 10**12
+MAX_LINES = 1_000_000
+MAX_LINE = 10**9
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _COUNT_KEYS = ("lines_valid", "lines_covered", "branches_valid", "branches_covered")
 
@@ -150,7 +153,89 @@ class _Checker:
             self.fail(where, "neither before nor after")
         return FileChange(path, before, after)
 
+    def ranges(self, x: Any, where: str) -> tuple[tuple[int, int], ...]:
+        out = []
+        for i, r in enumerate(self.array(x, where, MAX_LINES)):
+            pair = self.array(r, f"{where}[{i}]", 2)
+            if len(pair) != 2:
+                self.fail(f"{where}[{i}]", "must be [first, last]")
+            a, b = (self.integer(n, f"{where}[{i}]", MAX_LINE) for n in pair)
+            if not 1 <= a <= b:
+                self.fail(f"{where}[{i}]", "must be 1 <= first <= last")
+            out.append((a, b))
+        return tuple(out)
 
+    def lines(self, x: Any, where: str) -> None:
+        for i, n in enumerate(self.array(x, where, MAX_LINES)):
+            self.integer(n, f"{where}[{i}]", MAX_LINE)
+
+    def patch_file(self, x: Any, where: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+        d = self.obj(x, where, _PATCH_FILE)
+        path = self.string(d["path"], f"{where}.path", MAX_PATH)
+        self.string(d["status"], f"{where}.status", 20)
+        if d["old_path"] is not None:
+            self.string(d["old_path"], f"{where}.old_path", MAX_PATH)
+        d2 = {**{k: d[k] for k in _COUNT_KEYS}, "percent": 0}
+        self.counts(d2, where)
+        self.lines(d["covered"], f"{where}.covered")
+        self.lines(d["partial_branch_lines"], f"{where}.partial_branch_lines")
+        return path, self.ranges(d["uncovered_ranges"], f"{where}.uncovered_ranges")
+
+    def patch(self, x: Any, where: str) -> _Patch:
+        d = self.obj(x, where, _PATCH)
+        counts = self.counts({k: d[k] for k in ("percent", *_COUNT_KEYS)}, where)
+        threshold = (
+            None if d["threshold"] is None else self.percent(d["threshold"], f"{where}.threshold")
+        )
+        if d["status"] not in ("pass", "fail"):
+            self.fail(f"{where}.status", "must be 'pass' or 'fail'")
+        self.string(d["description"], f"{where}.description", MAX_MESSAGE)
+        files = [
+            self.patch_file(f, f"{where}.files[{i}]")
+            for i, f in enumerate(self.array(d["files"], f"{where}.files", MAX_FILES))
+        ]
+        failures = tuple(
+            self.failure(f, f"{where}.failures[{i}]")
+            for i, f in enumerate(self.array(d["failures"], f"{where}.failures", MAX_FAILURES))
+        )
+        waived = tuple(
+            self.failure(f, f"{where}.waived[{i}]")
+            for i, f in enumerate(self.array(d["waived"], f"{where}.waived", MAX_FAILURES))
+        )
+        for key in ("notes", "unreported"):
+            for i, n in enumerate(self.array(d[key], f"{where}.{key}", MAX_FILES)):
+                self.string(n, f"{where}.{key}[{i}]", MAX_MESSAGE)
+        for i, ind in enumerate(self.array(d["indirect"], f"{where}.indirect", MAX_FILES)):
+            e = self.obj(ind, f"{where}.indirect[{i}]", ("path", "before", "after", "waived"))
+            self.change({k: e[k] for k in ("path", "before", "after")}, f"{where}.indirect[{i}]")
+            if not isinstance(e["waived"], bool):
+                self.fail(f"{where}.indirect[{i}].waived", "must be true or false")
+        if (d["status"] == "pass") != (not failures):
+            self.fail(f"{where}.status", "does not match its failures")
+        view = PatchView(
+            counts=counts,
+            threshold=threshold,
+            passed=not failures,
+            failures=failures,
+            uncovered=tuple((p, r) for p, r in files if r),
+        )
+        return _Patch(view, waived)
+
+
+@dataclass(frozen=True)
+class _Patch:
+    view: PatchView
+    waived: tuple[Failure, ...]
+
+
+_PATCH = (
+    "percent", *_COUNT_KEYS, "threshold", "status", "description", "files", "failures", "notes",
+    "unreported", "indirect", "waived",
+)  # fmt: skip
+_PATCH_FILE = (
+    "path", "status", "old_path", *_COUNT_KEYS, "covered", "uncovered_ranges",
+    "partial_branch_lines",
+)  # fmt: skip
 _TOP = (
     "schema_version", "status", "totals", "threshold", "baseline", "baseline_uncovered",
     "new_threshold", "new_baseline", "failures", "notes", "files_changed",
@@ -199,8 +284,7 @@ def parse_result(text: str, *, source: str) -> Result:
         c.change(x, f"files_changed[{i}]")
         for i, x in enumerate(c.array(d["files_changed"], "files_changed", MAX_FILES))
     )
-    if "patch" in d and d["patch"] not in ({}, None):
-        c.fail("patch", "has fields this version does not know")
+    patch = c.patch(d["patch"], "patch") if d.get("patch") is not None else None
     verdict = Verdict(
         totals=totals,
         threshold=c.percent(d["threshold"], "threshold"),
@@ -213,9 +297,12 @@ def parse_result(text: str, *, source: str) -> Result:
         changes=changes,
         before=_before(totals, changes, c),
     )
-    if d["status"] == "pass" and not verdict.passed:
+    waived = {f.message for f in (patch.waived if patch else ())}
+    if d["status"] == "pass" and (
+        any(f.message not in waived for f in verdict.failures) or (patch and not patch.view.passed)
+    ):
         c.fail("status", "says pass but lists failures")
-    return Result(verdict, d["status"])
+    return Result(verdict, d["status"], patch.view if patch else None)
 
 
 def _before(totals: Counts, changes: tuple[FileChange, ...], c: _Checker) -> Counts | None:

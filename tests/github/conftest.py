@@ -702,12 +702,15 @@ class Workspace:
         baseline_uncovered: int | None = None,
         file_baseline: Mapping[str, tuple[int, int]] | None = None,
         subdir: str = "",
+        extra: str = "",
     ) -> None:
         lines = ["[project]", 'name = "demo"', "", "[tool.ratchet]", f"threshold = {threshold}"]
         if baseline is not None:
             lines.append(f"baseline = {baseline}")
         if baseline_uncovered is not None:
             lines.append(f"baseline_uncovered = {baseline_uncovered}")
+        if extra:
+            lines.append(extra)
         base = self.root / subdir
         base.mkdir(parents=True, exist_ok=True)
         if file_baseline is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -395,3 +396,50 @@ def test_install_step_builds_a_private_venv_from_the_checkout(tmp_path, workspac
     ).stdout
     assert located.startswith(str(venv_bin.parent)), located
     assert run.outputs["status"] == "pass"
+
+
+# -- patch coverage ------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_patch_coverage_annotates_each_uncovered_changed_range(action, workspace, fake_github):
+    workspace.configure(threshold=0, extra='diff_against = "main"\npatch_threshold = 80')
+    src = workspace.root / "src" / "a.py"
+    src.parent.mkdir()
+    src.write_text("".join(f"x{i} = {i}\n" for i in range(1, 11)))
+    workspace.commit("main")
+    git(workspace.root, "checkout", "-q", "-b", "feature")
+    src.write_text("".join(f"x{i} = {i}\n" for i in range(1, 21)))
+    workspace.commit("feature: ten more lines")
+    executed = [*range(1, 14), 17, 18]
+    report = {
+        "files": {"src/a.py": {"executed_lines": executed, "missing_lines": [14, 15, 16, 19, 20]}}
+    }
+    (workspace.root / "coverage.json").write_text(json.dumps(report))
+
+    fake_github.read_only = True  # a fork: the second half posts
+    run = action.run(NO_REF, event=pull_request_event(fork=True))
+    assert run.code == 1, run
+    title = "title=Coverage ratchet%3A uncovered change"
+    assert (
+        f"::error file=src/a.py,line=14,endLine=16,{title}::Lines 14-16 are changed but"
+        in run.stdout
+    )
+    assert (
+        f"::error file=src/a.py,line=19,endLine=20,{title}::Lines 19-20 are changed but"
+        in run.stdout
+    )
+    saved = Path(run.outputs["comment-file"]).read_text()
+    assert "**❌ Changed lines:** 5/10 covered (50.00%), threshold 80%" in saved
+    assert "- `src/a.py`: lines 14-16, 19-20 not covered" in saved
+
+    fake_github.read_only = False
+    fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
+    second = action.run(
+        {"mode": "comment", "result-dir": run.outputs["result-dir"]},
+        event_name="workflow_run",
+        event=workflow_run_event(HEAD_SHA),
+    )
+    assert second.code == 0, second
+    (posted,) = fake_github.comments.values()
+    assert posted["body"] == saved  # the patch section survives validation and re-rendering
