@@ -633,8 +633,8 @@ class FakeGitHub:
                 return self._forbidden()
             if cid not in self.comments:
                 return self._json({"message": "Not Found"}, 404)
-            if self.comments[cid]["user"]["login"] != BOT:
-                return self._forbidden()
+            if self.comments[cid]["user"]["login"] != (self.user_login or BOT):
+                return self._forbidden()  # only a comment's author may edit it
             if request.method == "PATCH":
                 if len(body["body"]) > 65536:
                     return self._json({"message": "body is too long"}, 422)

@@ -443,3 +443,24 @@ def test_patch_coverage_annotates_each_uncovered_changed_range(action, workspace
     assert second.code == 0, second
     (posted,) = fake_github.comments.values()
     assert posted["body"] == saved  # the patch section survives validation and re-rendering
+
+
+def test_a_token_that_can_say_who_it_is_finds_its_own_comments(action, workspace, fake_github):
+    fake_github.user_login = "ratchet-app"
+    bots = fake_github.add_comment(f"{body.marker('')}\nposted by GITHUB_TOKEN earlier")
+    passing(workspace)
+    run = action.run({**NO_REF, "commit-status": "false"})
+    assert run.outputs["comment-action"] == "created"
+    assert fake_github.comments[int(run.outputs["comment-id"])]["user"]["login"] == "ratchet-app"
+    assert bots in fake_github.comments  # not ours under this token: left alone
+
+
+def test_bot_login_is_configurable_for_tokens_that_cannot_say(action, workspace, fake_github):
+    passing(workspace)
+    run = action.run({**NO_REF, "bot-login": "other-app[bot]", "commit-status": "false"})
+    assert run.outputs["comment-action"] == "created"
+    first = run.outputs["comment-id"]
+    again = action.run({**NO_REF, "bot-login": "other-app[bot]", "commit-status": "false"})
+    # The fake authors comments as github-actions[bot], so other-app[bot] never finds one.
+    assert again.outputs["comment-action"] == "created"
+    assert again.outputs["comment-id"] != first
