@@ -52,17 +52,19 @@ async def handle_domain_error(_request: Request, exc: Exception) -> JSONResponse
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url)
-    if settings.create_tables:
-        Base.metadata.create_all(engine)
-    app.state.engine = engine
-    app.state.password_hasher = make_password_hasher(settings)
-    app.state.s3 = make_s3_client(settings)
-    app.state.mailer = make_mailer(settings)
-    app.state.arq_pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
     try:
-        yield
+        if settings.create_tables:
+            Base.metadata.create_all(engine)
+        app.state.engine = engine
+        app.state.password_hasher = make_password_hasher(settings)
+        app.state.s3 = make_s3_client(settings)
+        app.state.mailer = make_mailer(settings)
+        app.state.arq_pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+        try:
+            yield
+        finally:
+            await app.state.arq_pool.aclose()
     finally:
-        await app.state.arq_pool.aclose()
         engine.dispose()
 
 

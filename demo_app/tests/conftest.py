@@ -201,7 +201,8 @@ def _network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail any TCP connection except to the test database.
 
     A safety net under the fakes above: a client someone forgot to fake fails loudly
-    instead of reaching a real service. (libpq connects from C and never gets here.)
+    instead of reaching a real service. The test database's host stays open for drivers
+    that connect from Python; psycopg's libpq connects from C and never gets here.
     """
     allowed = _allowed_hosts()
     real_connect = socket.socket.connect
