@@ -238,7 +238,8 @@ def publish(outcome: Outcome, markdown: str, environ: Mapping[str, str]) -> None
 def verify_pr(gh: GitHub, repo: str, pr: int, head_sha: str) -> None:
     """The PR named by an untrusted artifact must be the one whose head the run tested."""
     data = gh.json("GET", f"/repos/{repo}/pulls/{pr}")
-    actual = data.get("head", {}).get("sha") if isinstance(data, dict) else None
+    head = data.get("head") if isinstance(data, dict) else None
+    actual = head.get("sha") if isinstance(head, dict) else None
     if actual != head_sha:
         raise GitHubError(
             f"pull request #{pr} has head {str(actual)[:40]}, but the run that made this result "

@@ -140,6 +140,7 @@ class Settings:
 
         pr_number: int | None = None
         head_sha: str | None = None
+        run_html: Any = None
         fork = False
         pr = event.get("pull_request")
         run = event.get("workflow_run")
@@ -151,9 +152,16 @@ class Settings:
             head_repo = _get(pr, "head", "repo", "full_name")
             fork = head_repo is None or head_repo != _get(pr, "base", "repo", "full_name")
         elif isinstance(run, Mapping):
-            # The privileged half: the commit the untrusted run tested. Its PR number comes
-            # from the artifact (``pull_requests`` is empty for forks) and is checked there.
+            # The privileged half: the commit the untrusted run tested, and its run to link
+            # to. GitHub lists the PR only for same-repository PRs; for forks the number
+            # comes from the artifact and is checked against the API.
             head_sha = run.get("head_sha")
+            run_html = run.get("html_url")
+            prs = run.get("pull_requests")
+            if isinstance(prs, list) and len(prs) == 1:
+                number = _get(prs[0], "number")
+                if isinstance(number, int) and not isinstance(number, bool) and number > 0:
+                    pr_number = number
         else:
             head_sha = env.get("GITHUB_SHA") or None
         if not isinstance(head_sha, str) or not _SHA.match(head_sha):
@@ -175,8 +183,10 @@ class Settings:
         run_url = None
         if repository and env.get("GITHUB_RUN_ID", "").isdigit():
             run_url = f"{server_url}/{repository}/actions/runs/{env['GITHUB_RUN_ID']}"
-            if env.get("GITHUB_RUN_ATTEMPT", "").isdigit():
-                run_url += f"/attempts/{env['GITHUB_RUN_ATTEMPT']}"
+        if isinstance(run_html, str) and re.fullmatch(
+            re.escape(server_url) + r"/[\w.-]+/[\w.-]+/actions/runs/\d+", run_html
+        ):
+            run_url = run_html
 
         if env.get("RATCHET_RESULT_DIR"):
             result_dir = Path(env["RATCHET_RESULT_DIR"])

@@ -491,11 +491,14 @@ def pull_request_event(
     }
 
 
-def workflow_run_event(head_sha: str = HEAD_SHA, run_id: int = 999) -> dict[str, Any]:
+def workflow_run_event(head_sha: str = HEAD_SHA, run_id: int = 4242) -> dict[str, Any]:
+    """The privileged run's event: CI's run ``run_id`` finished (the harness's own run is
+    4242 too, so both halves link the same run)."""
     return {
         "action": "completed",
         "workflow_run": {
             "id": run_id,
+            "html_url": f"https://github.example/{REPOSITORY}/actions/runs/{run_id}",
             "event": "pull_request",
             "conclusion": "failure",
             "head_sha": head_sha,

@@ -42,9 +42,18 @@ def test_pull_request__fork_detected_by_repository_names(tmp_path):
     assert Settings.from_env(env_for(tmp_path, event)).fork
 
 
-def test_workflow_run__tested_commit_from_the_payload_and_no_pr(tmp_path):
-    s = Settings.from_env(env_for(tmp_path, workflow_run_event("d" * 40)))
-    assert (s.head_sha, s.pr_number) == ("d" * 40, None)
+def test_workflow_run__tested_commit_and_run_from_the_payload(tmp_path):
+    event = workflow_run_event("d" * 40)
+    s = Settings.from_env(env_for(tmp_path, event))
+    assert (s.head_sha, s.pr_number) == ("d" * 40, None)  # a fork's PR is not listed
+    assert s.run_url == "https://github.com/octo/demo/actions/runs/12"  # this run, lacking one
+    event["workflow_run"]["html_url"] = "https://github.com/octo/demo/actions/runs/999"
+    event["workflow_run"]["pull_requests"] = [{"number": 5}]
+    s = Settings.from_env(env_for(tmp_path, event))
+    assert s.run_url == "https://github.com/octo/demo/actions/runs/999"  # the tested run
+    assert s.pr_number == 5
+    event["workflow_run"]["html_url"] = "javascript:alert(1)//https://github.com/o/r/actions/runs/1"
+    assert Settings.from_env(env_for(tmp_path, event)).run_url.endswith("/runs/12")
 
 
 def test_push__head_is_github_sha(tmp_path):
