@@ -28,9 +28,9 @@ from ratchet.patch import PatchResult
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"
 FORK_HINT = (
-    "The token cannot write to this repository (a pull request from a fork, or Dependabot?). "
-    "The comment was saved to {file}; upload the result directory and post it from a "
-    "workflow_run workflow (see docs/github-action.md, 'Pull requests from forks')."
+    "The token cannot write to this repository ({why}). The comment was saved to {file}; "
+    "upload the result directory and post it from a workflow_run workflow "
+    "(see docs/github-action.md, 'Pull requests from forks')."
 )
 
 
@@ -131,7 +131,6 @@ def should_create(result: body.Result, mode: str) -> bool:
 class Published:
     posted: comment.Posted | None
     comment_file: Path
-    warnings: tuple[str, ...]
 
 
 def post_comment(
@@ -186,7 +185,8 @@ def publish_with(
                 )
             except Forbidden:
                 forbidden = True
-                warnings.append(FORK_HINT.format(file=comment_file))
+                why = "the pull request comes from a fork" if settings.fork else "Dependabot?"
+                warnings.append(FORK_HINT.format(why=why, file=comment_file))
             except GitHubError as e:
                 warnings.append(
                     f"Could not post the PR comment ({e}); it was saved to {comment_file}."
@@ -216,7 +216,7 @@ def publish_with(
     outputs.write_outputs(
         settings.output_file, output_values(result, posted, comment_file, settings)
     )
-    return Published(posted, comment_file, tuple(warnings))
+    return Published(posted, comment_file)
 
 
 def publish(outcome: Outcome, markdown: str, environ: Mapping[str, str]) -> None:

@@ -109,7 +109,6 @@ class Settings:
     server_url: str = DEFAULT_SERVER_URL
     repository: str | None = None
     token: Secret | None = field(default=None, repr=False)
-    event_name: str = ""
     pr_number: int | None = None
     head_sha: str | None = None
     fork: bool = False
@@ -132,7 +131,6 @@ class Settings:
         event: Mapping[str, Any] = {}
         if env.get("GITHUB_EVENT_PATH"):
             event = _load_event(env["GITHUB_EVENT_PATH"])
-        event_name = env.get("GITHUB_EVENT_NAME", "")
 
         repository = env.get("GITHUB_REPOSITORY") or None
         if repository is not None and not _REPO.match(repository):
@@ -200,7 +198,6 @@ class Settings:
             server_url=server_url,
             repository=repository,
             token=Secret(token) if token else None,
-            event_name=event_name,
             pr_number=pr_number,
             head_sha=head_sha,
             fork=fork,
