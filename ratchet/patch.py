@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ratchet import diff, git
 from ratchet.config import Config
@@ -215,24 +215,28 @@ def file_coverage(fd: FileDiff, fc: FileCoverage) -> PatchFile:
     return PatchFile(fd.path, fd.status, fd.old_path, counts, uncovered, covered, tuple(partial))
 
 
-def _measured_kind(current: Mapping[str, FileCoverage]) -> Callable[[str], bool]:
+def _measured_kind(paths: Iterable[str]) -> Callable[[str], bool]:
     """Whether a file the report lacks looks like one it should have: a suffix it measures,
     in a directory (below the root) where it measures files. A new module that no test
-    imports is; a test file, a README or a CI workflow is not."""
-    suffixes = {PurePosixPath(p).suffix for p in current}
-    dirs = {posixpath.dirname(p) for p in current}
+    imports does; a test file, a README or a CI workflow does not. Built on first use:
+    most changes never ask, and a 10,000-file report need not be walked for them."""
+    suffixes: set[str] = set()
+    dirs: set[str] = set()
 
     def check(path: str) -> bool:
-        if PurePosixPath(path).suffix not in suffixes:
+        if not dirs:
+            for p in paths:
+                d, name = posixpath.split(p)
+                dirs.add(d)
+                suffixes.add(posixpath.splitext(name)[1])
+        if posixpath.splitext(path)[1] not in suffixes:
             return False
         d = posixpath.dirname(path)
-        if d in dirs:
-            return True
         while d:
-            d = posixpath.dirname(d)
-            if d and d in dirs:
+            if d in dirs:
                 return True
-        return False
+            d = posixpath.dirname(d)
+        return "" in dirs and posixpath.dirname(path) == ""
 
     return check
 
@@ -250,7 +254,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
     """Hold the changed lines against ``patch_threshold``; sort the per-file movements of
     ``verdict`` into the change's own and indirect ones."""
     current = report.by_path()
-    measured_kind = _measured_kind(current)
+    measured_kind = _measured_kind(current)  # lazily
     files: list[PatchFile] = []
     unreported: list[str] = []
     for path in sorted(changes.files):
