@@ -464,3 +464,13 @@ def test_bot_login_is_configurable_for_tokens_that_cannot_say(action, workspace,
     # The fake authors comments as github-actions[bot], so other-app[bot] never finds one.
     assert again.outputs["comment-action"] == "created"
     assert again.outputs["comment-id"] != first
+
+
+def test_baseline_ref_that_cannot_be_fetched_says_what_to_do(action, workspace, fake_github):
+    passing(workspace)
+    workspace.commit()  # a clone without any remote: nothing to fetch origin/main from
+    run = action.run({"coverage-files": "coverage.json"})
+    assert run.code == 2
+    assert run.failed is not None and run.failed.id == "baseline"
+    assert "could not fetch the baseline ref; check out with fetch-depth: 0" in run.stdout
+    assert fake_github.calls == []
