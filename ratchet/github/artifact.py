@@ -182,7 +182,9 @@ class _Checker:
         return path, self.ranges(d["uncovered_ranges"], f"{where}.uncovered_ranges")
 
     def patch(self, x: Any, where: str) -> _Patch:
-        d = self.obj(x, where, _PATCH)
+        d = self.obj(x, where, _PATCH, ("path_prefix",))
+        if "path_prefix" in d:
+            self.string(d["path_prefix"], f"{where}.path_prefix", MAX_PATH)
         counts = self.counts({k: d[k] for k in ("percent", *_COUNT_KEYS)}, where)
         threshold = (
             None if d["threshold"] is None else self.percent(d["threshold"], f"{where}.threshold")
