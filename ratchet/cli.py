@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ratchet import __version__
-from ratchet.commands import check, comment, init, report, update
+from ratchet.commands import check, comment, init, push_update, report, update
 from ratchet.errors import RatchetError
 from ratchet.outcome import EXIT_ERROR, EXIT_INTERNAL
 
@@ -47,7 +47,14 @@ def cli() -> None:
     """
 
 
-for command in (report.command, init.command, check.command, update.command, comment.command):
+for command in (
+    report.command,
+    init.command,
+    check.command,
+    update.command,
+    comment.command,
+    push_update.command,
+):
     cli.add_command(command)
 
 

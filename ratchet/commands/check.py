@@ -52,11 +52,7 @@ def evaluate(
 
 def render(outcome: Outcome, fmt: str) -> str:
     if fmt == "json":
-        data = jsonout.verdict_dict(outcome.verdict)
-        data["status"] = outcome.status
-        if outcome.patch is not None:
-            data["patch"] = patch_render.json(outcome.patch)
-        return jsonout.dumps(data)
+        return jsonout.dumps(jsonout.outcome_dict(outcome))
     if fmt == "markdown":
         return render_markdown(outcome)
     out = text.verdict(outcome.verdict, status=outcome.status)

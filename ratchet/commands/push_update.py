@@ -65,10 +65,3 @@ def command(
         )
     if rec.outcome == updater.REGRESSION:
         raise SystemExit(EXIT_FAIL)
-
-
-if __name__ == "__main__":  # until ratchet/cli.py registers the command
-    from ratchet.cli import cli, main
-
-    cli.add_command(command)
-    main()

@@ -23,7 +23,6 @@ from ratchet.github.settings import parse_pr_number
 from ratchet.models import Counts
 from ratchet.outcome import Outcome
 from ratchet.render import jsonout
-from ratchet.render import patch as patch_render
 from ratchet.rules import Failure, FileChange, Verdict
 
 RESULT = "result.json"
@@ -50,11 +49,7 @@ class InvalidArtifact(RatchetError):
 
 def result_json(outcome: Outcome) -> dict[str, Any]:
     """The same document ``ratchet check --format json`` prints."""
-    data = jsonout.verdict_dict(outcome.verdict)
-    data["status"] = outcome.status
-    if outcome.patch is not None:
-        data["patch"] = patch_render.json(outcome.patch)
-    return data
+    return jsonout.outcome_dict(outcome)
 
 
 def write(directory: Path, data: dict[str, Any], comment: str, pr_number: int | None) -> Path:

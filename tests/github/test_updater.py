@@ -54,7 +54,7 @@ def push_update(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "ratchet.commands.push_update",
+            "ratchet",
             "push-update",
             "coverage.json",
             *args,
@@ -114,7 +114,7 @@ def test_race__two_runs_at_once_both_land(remote):
     a, b = clone(remote, "a", 72), clone(remote, "b", 91)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "ratchet.commands.push_update", "push-update", "coverage.json"],
+            [sys.executable, "-m", "ratchet", "push-update", "coverage.json"],
             cwd=c,
             env=bot_env(),
             stdout=subprocess.PIPE,
