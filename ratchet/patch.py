@@ -44,6 +44,7 @@ class ChangeSet:
     description: str  # e.g. "changes since the merge-base of origin/main (abc1234)"
     files: Mapping[str, FileDiff]  # keyed by path relative to the CONFIG ROOT
     outside: tuple[str, ...] = ()  # changed paths outside the config root (work-tree relative)
+    prefix: str = ""  # the config root relative to the top of the git work tree ("" at the top)
 
     @property
     def paths(self) -> frozenset[str]:
@@ -83,6 +84,9 @@ class PatchResult:
     # Changed files the report does not list although it measures files of their kind
     # (same suffix): their lines are not counted. A new module no test imports lands here.
     unreported: tuple[str, ...] = ()
+    # The config root relative to the top of the git work tree: GitHub annotations need
+    # ``posixpath.join(prefix, file.path)`` in a monorepo.
+    prefix: str = ""
 
     @property
     def passed(self) -> bool:
@@ -141,7 +145,7 @@ def collect(
         raise RatchetError(f"not a unified diff: {e}", source=source) from None
     prefix = _prefix(root, top)
     mapped, outside = relocate(files, prefix)
-    return ChangeSet(description, mapped, outside)
+    return ChangeSet(description, mapped, outside, prefix)
 
 
 def _read_diff_file(name: str) -> str:
@@ -324,4 +328,5 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
         indirect=indirect,
         waived=waived,
         unreported=tuple(unreported),
+        prefix=changes.prefix,
     )

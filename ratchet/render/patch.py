@@ -100,6 +100,7 @@ def json(p: PatchResult) -> dict[str, Any]:
         "threshold": as_json_number(p.threshold),
         "status": p.status,
         "description": p.description,
+        "path_prefix": p.prefix,
         "files": [_file_json(f) for f in p.files],
         "failures": [{"kind": f.kind, "path": f.path, "message": f.message} for f in p.failures],
         "notes": list(p.notes),

@@ -283,6 +283,7 @@ def test_diff_file__same_result_as_git_and_from_stdin(feature: Repo, run_ratchet
         check(run_ratchet, feature, "--diff-file", "-", "--format", "json", stdin=diff).stdout
     )
     assert via_file["files"] == via_git["files"] == via_stdin["files"]
+    assert via_git["path_prefix"] == via_file["path_prefix"] == ""
     assert via_file["description"] == "the diff in change.diff"
     assert via_stdin["description"] == "the diff in standard input"
 
@@ -354,6 +355,7 @@ def test_monorepo__config_root_below_the_git_top(make_repo: MakeRepo, run_ratche
     assert [(f["path"], f["lines_valid"], f["uncovered_ranges"]) for f in p["files"]] == [
         ("pkg/calc.py", 6, [[11, 11]])
     ]
+    assert p["path_prefix"] == "services/api"  # what an annotation must put before the path
     # The same from a subdirectory of the project: git's paths are still mapped to the root.
     sub = run_ratchet(
         "check", "--diff", "main", "--format", "json", "--config", "../pyproject.toml",
