@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -112,9 +113,12 @@ def _refspec(remote: str, branch: str) -> str:
 def fetch_hint(ref: str, cwd: Path) -> str:
     """The exact command(s) that bring ``ref`` into this clone."""
     remote, branch = _remote_branch(ref, cwd)
-    if branch is None:
+    if branch is not None:
+        return f"`git fetch --no-tags {remote} {_refspec(remote, branch)}`"
+    if re.fullmatch(r"[0-9a-fA-F]{7,40}", ref):
         return f"`git fetch --no-tags {remote} {ref}`"
-    return f"`git fetch --no-tags {remote} {_refspec(remote, branch)}`"
+    # A bare branch name: fetch it as the remote-tracking branch, and name that.
+    return f"`git fetch --no-tags {remote} {_refspec(remote, ref)}`, then use {remote}/{ref}"
 
 
 def show(ref: str, path: Path, cwd: Path) -> str | None:

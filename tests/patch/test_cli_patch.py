@@ -294,7 +294,14 @@ def test_diff_file__same_result_as_git_and_from_stdin(feature: Repo, run_ratchet
         (("--diff-file", "nope.diff"), "nope.diff: cannot read the diff"),
         (("--diff-file", "-"), "not a unified diff"),
         (("--diff", "main", "--diff-file", "x.diff"), "not both"),
-        (("--diff", "no-such-branch"), "git ref 'no-such-branch' not found"),
+        (
+            ("--diff", "no-such-branch"),
+            "git ref 'no-such-branch' not found in this clone, so the changed lines cannot be "
+            "computed; fetch it first: `git fetch --no-tags origin "
+            "+refs/heads/no-such-branch:refs/remotes/origin/no-such-branch`, "
+            "then use origin/no-such-branch",
+        ),
+        (("--diff", "0123abcd"), "fetch it first: `git fetch --no-tags origin 0123abcd`"),
         (("--diff", "--help-me"), "invalid git ref"),
     ],
 )
