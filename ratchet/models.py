@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import countOf, eq, itemgetter
+
+_first = itemgetter(0)
+_second = itemgetter(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +71,31 @@ class LineDetail:
     branches: Mapping[int, tuple[int, frozenset[str]]] = field(default_factory=dict)
 
     def counts(self) -> Counts:
-        lines_covered = sum(1 for h in self.hits.values() if h > 0)
-        branches_valid = sum(v for v, _ in self.branches.values())
-        branches_missing = sum(len(m) for _, m in self.branches.values())
-        return Counts(
-            len(self.hits), lines_covered, branches_valid, branches_valid - branches_missing
-        )
+        return self._summary()[0]
 
     def missing_lines(self) -> tuple[int, ...]:
-        return tuple(sorted(n for n, h in self.hits.items() if h == 0))
+        return self._summary()[1]
+
+    def _summary(self) -> tuple[Counts, tuple[int, ...]]:
+        # Once per file of every report, so the loops run in C (map, countOf, compress)
+        # rather than as generator expressions: same numbers, a few times faster.
+        hits = self.hits
+        values = hits.values()
+        zeros = countOf(values, 0)
+        if not hits:
+            lines_covered = 0
+        elif min(values) >= 0:
+            lines_covered = len(hits) - zeros
+        else:  # negative counts (a broken producer) are neither covered nor missing
+            lines_covered = sum(1 for h in values if h > 0)
+        missing: tuple[int, ...] = ()
+        if zeros:
+            missing = tuple(sorted(compress(hits, map(eq, values, repeat(0)))))
+        branches = self.branches.values()
+        branches_valid = sum(map(_first, branches))
+        branches_missing = sum(map(len, map(_second, branches)))
+        counts = Counts(len(hits), lines_covered, branches_valid, branches_valid - branches_missing)
+        return counts, missing
 
     def merge(self, other: LineDetail) -> LineDetail:
         """Union: a line or branch is covered if either side covered it."""
@@ -90,8 +112,10 @@ class LineDetail:
         return LineDetail(hits, branches)
 
 
+@lru_cache(maxsize=256)
 def placeholder_missing(valid: int, covered: int) -> frozenset[str]:
     """Identities for branches a producer only counts (Cobertura from istanbul, say)."""
+    # Cached: every fully covered branch line of a Cobertura report asks for (2, 2).
     return frozenset(f"#{i}" for i in range(max(valid - covered, 0)))
 
 
@@ -106,7 +130,8 @@ class FileCoverage:
 
     @classmethod
     def from_detail(cls, path: str, detail: LineDetail, *, keep_detail: bool) -> FileCoverage:
-        return cls(path, detail.counts(), detail.missing_lines(), detail if keep_detail else None)
+        counts, missing = detail._summary()
+        return cls(path, counts, missing, detail if keep_detail else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,17 +20,27 @@ from ratchet.models import LineDetail, placeholder_missing
 
 _CHUNK = 1 << 20
 _CONDITION = re.compile(r"\((\d+)\s*/\s*(\d+)\)")
+_NO_MATCH = (-1, -1)
+# Caps on the per-parse memo tables below, so that memory stays bounded whatever the input.
+_CONDITIONS_MAX = 1024  # distinct condition-coverage strings (a handful in practice)
+_NUMBERS_MAX = 4096  # distinct line-number strings: every line of files up to 4096 lines
 
 
 class _Refused(Exception):
     pass
 
 
+def _condition(text: str) -> tuple[int, int]:
+    """``"50% (1/2)"`` -> (covered, valid); ``_NO_MATCH`` when there is no ``(n/m)``."""
+    m = _CONDITION.search(text)
+    return (int(m.group(1)), int(m.group(2))) if m else _NO_MATCH
+
+
 def parse(path: Path) -> Iterator[RawFile]:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    roots: list[str] = []
+    roots: tuple[str, ...] = ()
     done: list[RawFile] = []
     pending: list[
         RawFile
@@ -39,8 +49,14 @@ def parse(path: Path) -> Iterator[RawFile]:
     method_depth = 0
     root_name = ""
     cur_path: str | None = None
+    counting = False  # inside a <class>, outside any <method>: its <line>s count
     hits: dict[int, int] = {}
     branches: dict[int, tuple[int, frozenset[str]]] = {}
+    # int() of a str is the dearest step per <line>; the same few thousand number strings
+    # recur in every file, so a lookup replaces it. Likewise the few condition-coverage
+    # strings ("50% (1/2)") of all branch lines.
+    numbers: dict[str, int] = {}
+    conditions: dict[str, tuple[int, int]] = {}
 
     def refuse_entity(*_args: object) -> None:
         raise _Refused("entity declarations are not allowed in a coverage report")
@@ -51,52 +67,81 @@ def parse(path: Path) -> Iterator[RawFile]:
     def on_source_text(data: str) -> None:
         source_text.append(data)
 
+    def branch(number: int, attrs: dict[str, str]) -> None:
+        text = attrs.get("condition-coverage", "")
+        cond = conditions.get(text)
+        if cond is None:
+            cond = _condition(text)
+            if len(conditions) < _CONDITIONS_MAX:
+                conditions[text] = cond
+        if cond is _NO_MATCH:
+            return
+        covered, valid = cond
+        named = attrs.get("missing-branches")
+        if named and len(missing := frozenset(named.split(","))) == valid - covered:
+            branches[number] = (valid, missing)
+        else:
+            branches[number] = (valid, placeholder_missing(valid, covered))
+
+    # The hot path: one call per element, and <line> is nearly every element. Keep the
+    # line case first and cheap; everything else is rare.
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal cur_path, hits, branches, method_depth
+        nonlocal cur_path, hits, branches, method_depth, counting
         if name == "line":
-            if cur_path is None or method_depth:
+            if not counting:
                 return
-            number = int(attrs["number"])
-            h = int(attrs.get("hits", "0"))
-            hits[number] = hits.get(number, 0) + h
-            if attrs.get("branch") == "true":
-                cond = _CONDITION.search(attrs.get("condition-coverage", ""))
-                if cond:
-                    covered, valid = int(cond.group(1)), int(cond.group(2))
-                    named = attrs.get("missing-branches")
-                    if named and len(missing := frozenset(named.split(","))) == valid - covered:
-                        branches[number] = (valid, missing)
-                    else:
-                        branches[number] = (valid, placeholder_missing(valid, covered))
+            text = attrs["number"]
+            number = numbers.get(text)
+            if number is None:
+                number = int(text)
+                if len(numbers) < _NUMBERS_MAX:
+                    numbers[text] = number
+            try:  # a subscript is cheaper than .get(); "hits" is always there in practice
+                text = attrs["hits"]
+            except KeyError:
+                text = "0"
+            h = 0 if text == "0" else 1 if text == "1" else int(text)
+            if number in hits:
+                hits[number] += h
+            else:
+                hits[number] = h
+            if "branch" in attrs and attrs["branch"] == "true":
+                branch(number, attrs)
         elif name == "class":
             cur_path = attrs.get("filename") or attrs.get("name")
             if not cur_path:
                 raise _Refused("<class> without a filename attribute")
             hits = {}
             branches = {}
+            counting = not method_depth
         elif name == "method":
             method_depth += 1
+            counting = False
         elif name == "source":
             source_text.clear()
             parser.CharacterDataHandler = on_source_text
 
     def end(name: str) -> None:
-        nonlocal cur_path, method_depth
+        nonlocal cur_path, method_depth, counting, roots
+        if name == "line":
+            return
         if name == "class" and cur_path is not None:
-            raw = RawFile(cur_path, LineDetail(hits, branches), tuple(roots))
+            raw = RawFile(cur_path, LineDetail(hits, branches), roots)
             if pending and pending[0].path == raw.path:
                 pending[0] = RawFile(raw.path, pending[0].detail.merge(raw.detail), raw.roots)
             else:
                 done.extend(pending)
                 pending[:] = [raw]
             cur_path = None
+            counting = False
         elif name == "method":
             method_depth -= 1
+            counting = cur_path is not None and not method_depth
         elif name == "source":
             parser.CharacterDataHandler = None
             text = "".join(source_text).strip()
             if text:
-                roots.append(text)
+                roots = (*roots, text)
 
     def first(name: str, attrs: dict[str, str]) -> None:
         nonlocal root_name
