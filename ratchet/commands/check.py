@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -46,7 +47,14 @@ def evaluate(
         if ref_files is not None:
             files = ref_files
     verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg)
-    result = patch_mod.evaluate(rep, changes, cfg, verdict) if changes is not None else None
+    if changes is None:
+        return Outcome(rep, verdict, cfg)
+    result = patch_mod.evaluate(rep, changes, cfg, verdict)
+    if result.waived:
+        # Drops in files the change did not touch (fail_on_indirect = false): the patch
+        # result lists them as indirect and says why they do not fail.
+        kept = tuple(f for f in verdict.failures if f not in result.waived)
+        verdict = dataclasses.replace(verdict, failures=kept)
     return Outcome(rep, verdict, cfg, result)
 
 

@@ -68,7 +68,7 @@ def verdict(
     if v.notes:
         out.extend(f"> {escape(n)}" for n in v.notes)
         out.append("")
-    if v.passed and v.raises_bar:
+    if status == "pass" and v.raises_bar:
         out.append(
             f"`ratchet update` would raise the threshold to **{v.new_threshold}%** "
             f"and the baseline to **{v.new_baseline}%**."

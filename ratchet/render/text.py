@@ -71,7 +71,7 @@ def verdict(v: Verdict, *, status: str | None = None) -> str:
         lines.append(f"FAIL {f.message}")
     for n in v.notes:
         lines.append(f"note: {n}")
-    if v.passed and v.raises_bar:
+    if (status or v.status) == "pass" and v.raises_bar:
         bits = []
         if v.new_threshold > v.threshold:
             bits.append(f"the threshold {v.threshold}% -> {v.new_threshold}%")
