@@ -30,7 +30,7 @@ TITLE = "Coverage ratchet"
 FORK_HINT = (
     "The token cannot write to this repository ({why}). The comment was saved to {file}; "
     "upload the result directory and post it from a workflow_run workflow "
-    "(see docs/github-action.md, 'Pull requests from forks')."
+    "(see the coverage-ratchet README, 'Pull requests from forks')."
 )
 
 
