@@ -12,6 +12,10 @@ from ratchet.models import LineDetail, placeholder_missing
 
 _KEY = re.compile(r"[A-Z][A-Z_]*:")
 _JUMP = re.compile(r"jump to line (\d+)")
+# Caps on the per-parse memo tables in ``parse``, so memory stays bounded whatever the input.
+_NUMBERS_MAX = 4096
+_BRANCHES_MAX = 4096
+_COUNTS_MAX = 256
 
 
 class _Malformed(Exception):
@@ -34,6 +38,22 @@ def parse(path: Path) -> Iterator[RawFile]:
     branch_missing: dict[int, set[str]] = {}
     summary: dict[str, int] = {}
     records = 0
+    # DA and BRDA are nearly every line of a tracefile, and int() of a str is their dearest
+    # step: the same few thousand number strings recur in every file, so memoise them.
+    numbers: dict[str, int] = {"0": 0, "1": 1}
+    jumps: dict[str, str | None] = {}  # BRDA branch field -> its "jump to line N" target
+    # The two halves of plain DA lines the general path has read ("DA:17" | "1\n"): a line
+    # made of a known head and a known tail reads the same, so two lookups read it.
+    da_heads: dict[str, int] = {}
+    da_tails: dict[str, int] = {}
+
+    def number(text: str) -> int:
+        n = numbers.get(text)
+        if n is None:
+            n = int(text)
+            if len(numbers) < _NUMBERS_MAX:
+                numbers[text] = n
+        return n
 
     def close() -> RawFile:
         assert sf is not None
@@ -56,6 +76,16 @@ def parse(path: Path) -> Iterator[RawFile]:
         with path.open("r", encoding="utf-8", errors="surrogateescape") as f:
             for raw in f:
                 lineno += 1
+                head, _, tail = raw.partition(",")
+                n = da_heads.get(head)
+                if n is not None and sf is not None:
+                    count = da_tails.get(tail)
+                    if count is not None:
+                        if n in hits:
+                            hits[n] += count
+                        else:
+                            hits[n] = count
+                        continue
                 line = raw.strip()
                 if not line:
                     continue
@@ -78,19 +108,33 @@ def parse(path: Path) -> Iterator[RawFile]:
                 elif sf is None and key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH"):
                     raise _Malformed(f"{key} outside a file record (no SF)")
                 elif key == "DA":
-                    number, count = _ints(value, 2)
-                    hits[number] = hits.get(number, 0) + count
+                    fields = value.split(",")
+                    if len(fields) == 2:  # plain (no checksum): learn its halves, see above
+                        n, count = number(fields[0]), number(fields[1])
+                        if len(da_heads) < _NUMBERS_MAX:
+                            da_heads[head] = n
+                        if len(da_tails) < _COUNTS_MAX:
+                            da_tails[tail] = count
+                    else:
+                        n, count = _ints(value, 2)
+                    hits[n] = hits.get(n, 0) + count
                 elif key == "BRDA":
                     parts = value.split(",", 3)
                     if len(parts) != 4:
                         raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
-                    number = int(parts[0])
+                    n = number(parts[0])
                     branch, taken = parts[2], parts[3]
-                    jump = _JUMP.fullmatch(branch)
-                    ident = jump.group(1) if jump else f"{parts[1]},{branch}"
-                    branch_valid[number] = branch_valid.get(number, 0) + 1
-                    if taken == "-" or int(taken) == 0:
-                        branch_missing.setdefault(number, set()).add(ident)
+                    if branch in jumps:
+                        target = jumps[branch]
+                    else:
+                        jump = _JUMP.fullmatch(branch)
+                        target = jump.group(1) if jump else None
+                        if len(jumps) < _BRANCHES_MAX:
+                            jumps[branch] = target
+                    ident = target if target is not None else f"{parts[1]},{branch}"
+                    branch_valid[n] = branch_valid.get(n, 0) + 1
+                    if taken == "-" or number(taken) == 0:
+                        branch_missing.setdefault(n, set()).add(ident)
                 elif key in ("LF", "LH", "BRF", "BRH"):
                     summary[key] = int(value)
     except _Malformed as e:
