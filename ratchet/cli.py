@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 from typing import Any
@@ -9,9 +10,18 @@ from typing import Any
 import click
 
 from ratchet import __version__
-from ratchet.commands import check, comment, init, push_update, report, update
-from ratchet.errors import RatchetError
-from ratchet.outcome import EXIT_ERROR, EXIT_INTERNAL
+from ratchet.errors import EXIT_ERROR, EXIT_INTERNAL, RatchetError
+
+# Command name -> module. Modules load on first use, so `ratchet check` never pays for
+# importing requests (only the GitHub commands need it).
+COMMANDS = {
+    "report": "ratchet.commands.report",
+    "init": "ratchet.commands.init",
+    "check": "ratchet.commands.check",
+    "update": "ratchet.commands.update",
+    "comment": "ratchet.commands.comment",
+    "push-update": "ratchet.commands.push_update",
+}
 
 
 class _Group(click.Group):
@@ -36,6 +46,16 @@ class _Group(click.Group):
             )
             ctx.exit(EXIT_INTERNAL)
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command: click.Command = importlib.import_module(module).command
+        return command
+
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="coverage-ratchet")
@@ -45,17 +65,6 @@ def cli() -> None:
     Exit codes: 0 pass, 1 coverage regression or below threshold, 2 bad input, usage or
     configuration, 3 internal error.
     """
-
-
-for command in (
-    report.command,
-    init.command,
-    check.command,
-    update.command,
-    comment.command,
-    push_update.command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+# The exit codes are an interface (README, "Exit codes").
+EXIT_PASS = 0
+EXIT_FAIL = 1  # coverage regression, below a threshold
+EXIT_ERROR = 2  # bad input, usage or configuration
+EXIT_INTERNAL = 3  # a bug: traceback shown
+
 
 class RatchetError(Exception):
     """Bad input, usage or configuration: the user can fix it; no traceback is shown.

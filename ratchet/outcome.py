@@ -6,14 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ratchet.config import Config
+from ratchet.errors import EXIT_ERROR, EXIT_FAIL, EXIT_INTERNAL, EXIT_PASS
 from ratchet.models import Report
 from ratchet.patch import PatchResult
 from ratchet.rules import Verdict
 
-EXIT_PASS = 0
-EXIT_FAIL = 1
-EXIT_ERROR = 2
-EXIT_INTERNAL = 3
+__all__ = ["EXIT_ERROR", "EXIT_FAIL", "EXIT_INTERNAL", "EXIT_PASS", "Outcome"]
 
 
 @dataclass(frozen=True)
