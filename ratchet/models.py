@@ -144,10 +144,15 @@ class Report:
 
     @property
     def totals(self) -> Counts:
-        total = Counts()
+        # Four running ints, not a new Counts per file: read on every command, per report.
+        lv = lc = bv = bc = 0
         for f in self.files:
-            total = total + f.counts
-        return total
+            c = f.counts
+            lv += c.lines_valid
+            lc += c.lines_covered
+            bv += c.branches_valid
+            bc += c.branches_covered
+        return Counts(lv, lc, bv, bc)
 
     def by_path(self) -> dict[str, FileCoverage]:
         return {f.path: f for f in self.files}

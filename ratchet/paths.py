@@ -13,11 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
 
 def _posix(p: str) -> str:
     p = p.replace("\\", "/")
     # A Windows drive path ("C:/proj/x.py") is absolute too; treat it as one.
-    if re.match(r"^[A-Za-z]:/", p):
+    if p[1:3] == ":/" and _DRIVE.match(p):
         p = "/" + p
     return p
 
@@ -72,12 +74,16 @@ class PathMap:
 
 
 class Resolver:
-    """Resolves each raw path once; remembers which source root held files last time."""
+    """Resolves each raw path once; stats the disk only to choose among several roots."""
 
     def __init__(self, root: Path, path_map: PathMap) -> None:
         self.root = root.resolve()
         self._root_posix = _posix(str(self.root))
         self.path_map = path_map
+        # Every file of a report passes through resolve(); split classes and LCOV test
+        # sections repeat paths. Both tables grow with the number of files, not lines.
+        self._resolved: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._missing_dirs: set[str] = set()
 
     def _relative(self, path: str) -> str:
         path = posixpath.normpath(path)
@@ -91,6 +97,28 @@ class Resolver:
         return path[2:] if path.startswith("./") else path
 
     def resolve(self, raw: str, roots: Sequence[str] = ()) -> str:
+        key = (raw, tuple(roots))
+        done = self._resolved.get(key)
+        if done is None:
+            done = self._resolved[key] = self._resolve(raw, roots)
+        return done
+
+    def _exists(self, path: str) -> bool:
+        """``(root / path).exists()``, skipping the stat under a directory known missing.
+
+        With several source roots each file is looked for under each root in turn; most
+        misses are whole directories, so a report costs about one stat per file.
+        """
+        parent = posixpath.dirname(path)
+        if parent in self._missing_dirs:
+            return False
+        if (self.root / path).exists():
+            return True
+        if parent and not (self.root / parent).is_dir():
+            self._missing_dirs.add(parent)
+        return False
+
+    def _resolve(self, raw: str, roots: Sequence[str]) -> str:
         raw = _posix(raw)
         candidates: list[str] = []
         if raw.startswith("/") or not roots:
@@ -100,12 +128,12 @@ class Resolver:
         mapped = [self._relative(self.path_map.remap(c)) for c in candidates]
         if len(mapped) > 1:
             for m in mapped:
-                if (self.root / m).exists():
+                if self._exists(m):
                     return m
         if mapped[0].startswith("/") and not raw.startswith("/"):
             # Written on another machine (a CI runner, a container): its <source> is not
             # ours, but the relative name may well be a file of this checkout.
             local = self._relative(self.path_map.remap(raw))
-            if (self.root / local).exists():
+            if self._exists(local):
                 return local
         return mapped[0]

@@ -109,14 +109,21 @@ def _detail(entry: Any) -> LineDetail:
         raise _Malformed("a 'files' entry lacks executed_lines/missing_lines")
     hits = dict.fromkeys(entry["missing_lines"], 0)
     hits.update(dict.fromkeys(entry["executed_lines"], 1))
-    per_line: dict[int, list[int]] = {}
+    per_line: dict[int, int] = {}  # line -> branches from it
     missing: dict[int, set[str]] = {}
     for src, _dst in entry.get("executed_branches", ()):
-        per_line.setdefault(src, [0])[0] += 1
+        per_line[src] = per_line.get(src, 0) + 1
     for src, dst in entry.get("missing_branches", ()):
-        per_line.setdefault(src, [0])[0] += 1
-        missing.setdefault(src, set()).add(str(dst))
-    branches = {line: (n[0], frozenset(missing.get(line, ()))) for line, n in per_line.items()}
+        per_line[src] = per_line.get(src, 0) + 1
+        if src in missing:
+            missing[src].add(str(dst))
+        else:
+            missing[src] = {str(dst)}
+    none: frozenset[str] = frozenset()
+    branches = {
+        line: (n, frozenset(missing[line]) if line in missing else none)
+        for line, n in per_line.items()
+    }
     return LineDetail(hits, branches)
 
 
