@@ -5,6 +5,19 @@ the way defusedxml refuses it: any entity declaration is an error, external enti
 never resolved, so neither a billion-laughs bomb nor an XXE fetch can happen. A
 ``<!DOCTYPE coverage SYSTEM "http://...">`` line (istanbul writes one) is accepted and
 never fetched.
+
+Speed: nearly every element is a ``<line>``, so the cost of a report is the cost of one
+expat callback per line plus what the handler does with it. Two things keep that low:
+
+- The handler's line case is first and short, and memoises the ``int()`` of line-number
+  strings (the dearest step) and the parse of ``condition-coverage``.
+- Inside a class's ``<lines>`` the end-element callback is switched off: expat would call
+  it once per ``<line/>`` only for the parser to learn nothing. When the next element other
+  than a ``<line>`` starts, the end tags since ``<lines>`` are read back from the input
+  bytes, and a ``</class>`` among them is acted on then, in order. Markup that a plain byte
+  search cannot account for (a comment, CDATA, a processing instruction, a ``<line>`` after
+  its class ended) makes the parse start again, reading every end tag the slow way: the
+  result is always the one the element-by-element reading gives.
 """
 
 from __future__ import annotations
@@ -25,9 +38,18 @@ _NO_MATCH = (-1, -1)
 _CONDITIONS_MAX = 1024  # distinct condition-coverage strings (a handful in practice)
 _NUMBERS_MAX = 4096  # distinct line-number strings: every line of files up to 4096 lines
 
+# Encodings in which markup is ASCII bytes, so "</class>" can be found with bytes.find.
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+_BYTE_SEARCHABLE = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+_CLASS_END = b"</class"
+
 
 class _Refused(Exception):
     pass
+
+
+class _Restart(Exception):
+    """The fast reading met markup it cannot account for: read again, element by element."""
 
 
 def _condition(text: str) -> tuple[int, int]:
@@ -36,7 +58,38 @@ def _condition(text: str) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if m else _NO_MATCH
 
 
+def _byte_searchable(head: bytes) -> bool:
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
+        return False  # UTF-16 or UTF-32
+    declared = _DECLARED.match(head)
+    return declared is None or declared.group(1).decode("ascii", "replace").lower() in (
+        _BYTE_SEARCHABLE
+    )
+
+
+def _class_ends(data: bytes, lo: int, hi: int) -> Iterator[int]:
+    """Where ``</class>`` end tags start in ``data[lo:hi]`` (not ``</classes>``)."""
+    i = data.find(_CLASS_END, lo, hi)
+    while i >= 0:
+        after = i + len(_CLASS_END)
+        if data[after : after + 1] in (b" ", b"\t", b"\r", b"\n", b">"):
+            yield i
+        i = data.find(_CLASS_END, after, hi)
+
+
 def parse(path: Path) -> Iterator[RawFile]:
+    yielded = 0
+    try:
+        for raw in _parse(path, fast=True):
+            yield raw
+            yielded += 1
+    except _Restart:
+        for i, raw in enumerate(_parse(path, fast=False)):
+            if i >= yielded:
+                yield raw
+
+
+def _parse(path: Path, *, fast: bool) -> Iterator[RawFile]:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -57,6 +110,11 @@ def parse(path: Path) -> Iterator[RawFile]:
     # strings ("50% (1/2)") of all branch lines.
     numbers: dict[str, int] = {}
     conditions: dict[str, tuple[int, int]] = {}
+    # Inside a class's <lines> with no end-element callback (see the module docstring):
+    skipping = False
+    entry = 0  # byte index of that <lines> start tag
+    window: list[bytes] = []  # the input from byte index `base` on, kept while skipping
+    base = 0
 
     def refuse_entity(*_args: object) -> None:
         raise _Refused("entity declarations are not allowed in a coverage report")
@@ -83,10 +141,44 @@ def parse(path: Path) -> Iterator[RawFile]:
         else:
             branches[number] = (valid, placeholder_missing(valid, covered))
 
+    def catch_up(stop: int) -> None:
+        """Act on the end tags between the skipped ``<lines>`` and byte index ``stop``."""
+        nonlocal skipping
+        skipping = False
+        parser.EndElementHandler = end
+        if entry < base:  # a start tag longer than a chunk: its bytes are gone
+            raise _Restart
+        # The chunks the bytes entry..stop lie in (almost always one).
+        at, i = base, 0
+        while at + len(window[i]) <= entry:
+            at += len(window[i])
+            i += 1
+        j, upto = i, at + len(window[i])
+        while upto < stop and j + 1 < len(window):
+            j += 1
+            upto += len(window[j])
+        data = window[i] if i == j else b"".join(window[i : j + 1])
+        lo, hi = entry - at, stop - at
+        # Only tags start with "<" outside comments, CDATA and processing instructions.
+        # (A one-byte find is a memchr; "!" and "?" are rare in <line> attributes.)
+        for mark in (b"!", b"?"):
+            if data.find(mark, lo, hi) >= 0 and data.find(b"<" + mark, lo, hi) >= 0:
+                raise _Restart
+        ends = _class_ends(data, lo, hi)
+        first = next(ends, -1)
+        if first < 0:
+            return
+        # A <line> after its class ended is one the exact reading ignores, yet it counted.
+        if data.count(b"<", first, hi) != data.count(b"</", first, hi):
+            raise _Restart
+        end("class")
+        for _ in ends:
+            end("class")
+
     # The hot path: one call per element, and <line> is nearly every element. Keep the
     # line case first and cheap; everything else is rare.
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal cur_path, hits, branches, method_depth, counting
+        nonlocal cur_path, hits, branches, method_depth, counting, skipping, entry
         if name == "line":
             if not counting:
                 return
@@ -107,6 +199,14 @@ def parse(path: Path) -> Iterator[RawFile]:
                 hits[number] = h
             if "branch" in attrs and attrs["branch"] == "true":
                 branch(number, attrs)
+            return
+        if skipping:
+            catch_up(parser.CurrentByteIndex)
+        if name == "lines":
+            if fast and counting and parser.CharacterDataHandler is None:
+                skipping = True
+                entry = parser.CurrentByteIndex
+                parser.EndElementHandler = None
         elif name == "class":
             cur_path = attrs.get("filename") or attrs.get("name")
             if not cur_path:
@@ -161,19 +261,33 @@ def parse(path: Path) -> Iterator[RawFile]:
     try:
         with path.open("rb") as f:
             while chunk := f.read(_CHUNK):
+                if not window:
+                    fast = fast and _byte_searchable(chunk)
+                window.append(chunk)
                 parser.Parse(chunk, False)
+                # Keep the bytes a catch_up may read: from the skipped <lines> on, or else
+                # the last chunk (a start tag may straddle into the next one).
+                keep = entry if skipping else base + sum(map(len, window)) - len(chunk)
+                while len(window) > 1 and base + len(window[0]) <= keep:
+                    base += len(window.pop(0))
                 if done:
                     yield from done
                     done.clear()
             parser.Parse(b"", True)
+            if skipping:
+                catch_up(base + sum(map(len, window)))
     except _Refused as e:
         raise RatchetError(f"{e} (line {parser.CurrentLineNumber})", source=name) from None
     except expat.ExpatError as e:
+        if skipping:
+            raise _Restart from None
         raise RatchetError(
             f"invalid XML at line {e.lineno}, column {e.offset}: {expat.ErrorString(e.code)}",
             source=name,
         ) from None
     except (KeyError, ValueError) as e:
+        if skipping:  # perhaps a <line> the exact reading ignores: let it decide
+            raise _Restart from None
         raise RatchetError(
             f"malformed Cobertura <line> near line {parser.CurrentLineNumber}: {e}", source=name
         ) from None
