@@ -42,18 +42,23 @@ def _read_one(
     resolver: Resolver,
     keep: Callable[[str], bool],
     root: Path,
+    missing: bool,
 ) -> tuple[dict[str, FileCoverage], set[str]]:
     """Returns the files, and the paths that occurred more than once but lost their detail."""
     files: dict[str, FileCoverage] = {}
     lossy: set[str] = set()
     for raw in formats.parse(path, fmt, config_root=root):
         p = resolver.resolve(raw.path, raw.roots)
-        fc = FileCoverage.from_detail(p, raw.detail, keep_detail=keep(p))
+        fc = FileCoverage.from_detail(
+            p, raw.detail, keep_detail=keep(p), keep_missing_lines=missing
+        )
         prev = files.get(p)
         if prev is None:
             files[p] = fc
         elif prev.detail is not None and fc.detail is not None:
-            files[p] = FileCoverage.from_detail(p, prev.detail.merge(fc.detail), keep_detail=True)
+            files[p] = FileCoverage.from_detail(
+                p, prev.detail.merge(fc.detail), keep_detail=True, keep_missing_lines=missing
+            )
         else:
             lossy.add(p)
     return files, lossy
@@ -69,7 +74,10 @@ def load(
     root: Path,
     path_map: PathMap | None = None,
     keep_detail: Callable[[str], bool] | None = None,
+    keep_missing_lines: bool = True,
 ) -> Report:
+    """``keep_missing_lines=False``: every ``FileCoverage.missing_lines`` is left empty, so
+    memory grows with the number of files only (``check`` never lists missing lines)."""
     if not paths:
         paths = [find_default(root)]
     resolver = Resolver(root, path_map or PathMap())
@@ -80,11 +88,13 @@ def load(
 
     merged: dict[str, FileCoverage] = {}
     for path, fmt in zip(paths, fmts, strict=True):
-        files, lossy = _read_one(path, fmt, resolver, keep, root)
+        files, lossy = _read_one(path, fmt, resolver, keep, root, keep_missing_lines)
         if lossy:
             # A file repeated inside one report (LCOV test sections, split classes): read again
             # keeping those files' lines so the repeats merge as a union, not a sum.
-            files, _ = _read_one(path, fmt, resolver, _keep_also(keep, lossy), root)
+            files, _ = _read_one(
+                path, fmt, resolver, _keep_also(keep, lossy), root, keep_missing_lines
+            )
         if not merged:
             merged = files
             continue
@@ -95,7 +105,10 @@ def load(
             else:
                 assert prev.detail is not None and fc.detail is not None
                 merged[p] = FileCoverage.from_detail(
-                    p, prev.detail.merge(fc.detail), keep_detail=True
+                    p,
+                    prev.detail.merge(fc.detail),
+                    keep_detail=True,
+                    keep_missing_lines=keep_missing_lines,
                 )
     if len(paths) > 1:
         merged = {

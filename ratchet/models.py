@@ -76,7 +76,7 @@ class LineDetail:
     def missing_lines(self) -> tuple[int, ...]:
         return self._summary()[1]
 
-    def _summary(self) -> tuple[Counts, tuple[int, ...]]:
+    def _summary(self, with_missing: bool = True) -> tuple[Counts, tuple[int, ...]]:
         # Once per file of every report, so the loops run in C (map, countOf, compress)
         # rather than as generator expressions: same numbers, a few times faster.
         hits = self.hits
@@ -89,7 +89,7 @@ class LineDetail:
         else:  # negative counts (a broken producer) are neither covered nor missing
             lines_covered = sum(1 for h in values if h > 0)
         missing: tuple[int, ...] = ()
-        if zeros:
+        if zeros and with_missing:
             missing = tuple(sorted(compress(hits, map(eq, values, repeat(0)))))
         branches = self.branches.values()
         branches_valid = sum(map(_first, branches))
@@ -129,8 +129,12 @@ class FileCoverage:
     detail: LineDetail | None = None
 
     @classmethod
-    def from_detail(cls, path: str, detail: LineDetail, *, keep_detail: bool) -> FileCoverage:
-        counts, missing = detail._summary()
+    def from_detail(
+        cls, path: str, detail: LineDetail, *, keep_detail: bool, keep_missing_lines: bool = True
+    ) -> FileCoverage:
+        """``keep_missing_lines=False`` leaves ``missing_lines`` empty: memory then grows
+        with the number of files only, for callers that never list missing lines."""
+        counts, missing = detail._summary(keep_missing_lines)
         return cls(path, counts, missing, detail if keep_detail else None)
 
 
