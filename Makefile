@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test-ratchet: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=xml --cov-report=term:skip-covered tests
+	$(BIN)/python -m pytest -n auto --cov --cov-report=xml --cov-report=term:skip-covered tests
 	$(BIN)/ratchet check coverage.xml
 
 test-demo: demo
