@@ -8,7 +8,7 @@ uncovered lines and branches, and that is not a regression.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -99,6 +99,50 @@ def _file_failure(path: str, before: Counts, after: Counts, tol: Decimal) -> Fai
     )
 
 
+def _stricter(here: Config, ref: Config, failures: list[Failure]) -> Config:
+    """The bar of ``ref`` wherever the working copy loosened it; a loosening is a failure.
+
+    Every value a branch could edit to get through is held to the ref: the threshold, the
+    baseline and its uncovered count, and both tolerances.
+    """
+    loosened = []
+    if here.threshold < ref.threshold:
+        loosened.append(f"threshold {here.threshold} < {ref.threshold}")
+    baseline, uncovered = here.baseline, here.baseline_uncovered
+    if ref.baseline is not None:
+        if baseline is None or baseline < ref.baseline:
+            loosened.append(f"baseline {baseline} < {ref.baseline}")
+            baseline, uncovered = ref.baseline, ref.baseline_uncovered
+        elif (
+            baseline == ref.baseline
+            and ref.baseline_uncovered is not None
+            and (uncovered is None or uncovered > ref.baseline_uncovered)
+        ):
+            loosened.append(f"baseline_uncovered {uncovered} > {ref.baseline_uncovered}")
+            uncovered = ref.baseline_uncovered
+    for key in ("tolerance", "file_tolerance"):
+        if getattr(here, key) > getattr(ref, key):
+            loosened.append(f"{key} {getattr(here, key)} > {getattr(ref, key)}")
+    if loosened:
+        failures.append(
+            Failure(
+                BAR_LOWERED,
+                None,
+                "this change loosens the bar set at the baseline ref ("
+                + "; ".join(loosened)
+                + "); the ref's values apply",
+            )
+        )
+    return replace(
+        here,
+        threshold=max(here.threshold, ref.threshold),
+        baseline=baseline,
+        baseline_uncovered=uncovered,
+        tolerance=min(here.tolerance, ref.tolerance),
+        file_tolerance=min(here.file_tolerance, ref.file_tolerance),
+    )
+
+
 def evaluate(
     report: Report,
     config: Config,
@@ -112,28 +156,8 @@ def evaluate(
     failures: list[Failure] = []
     notes: list[str] = []
 
-    threshold, baseline, uncovered = config.threshold, config.baseline, config.baseline_uncovered
-    if ref_config is not None:
-        lowered = []
-        if config.threshold < ref_config.threshold:
-            lowered.append(f"threshold {config.threshold} < {ref_config.threshold}")
-        if ref_config.baseline is not None and (
-            config.baseline is None or config.baseline < ref_config.baseline
-        ):
-            lowered.append(f"baseline {config.baseline} < {ref_config.baseline}")
-        if lowered:
-            failures.append(
-                Failure(
-                    BAR_LOWERED,
-                    None,
-                    "this change lowers the bar set at the baseline ref ("
-                    + "; ".join(lowered)
-                    + "); the ref's values apply",
-                )
-            )
-        threshold = max(threshold, ref_config.threshold)
-        if ref_config.baseline is not None and (baseline is None or ref_config.baseline > baseline):
-            baseline, uncovered = ref_config.baseline, ref_config.baseline_uncovered
+    bar = config if ref_config is None else _stricter(config, ref_config, failures)
+    threshold, baseline, uncovered = bar.threshold, bar.baseline, bar.baseline_uncovered
 
     count = f"{totals.covered}/{totals.valid} lines+branches"
     if pct < Fraction(threshold):
@@ -145,7 +169,7 @@ def evaluate(
                 f"{threshold}% by {fmt_margin(Fraction(threshold) - pct)} points",
             )
         )
-    if baseline is not None and pct < Fraction(baseline) - Fraction(config.tolerance):
+    if baseline is not None and pct < Fraction(baseline) - Fraction(bar.tolerance):
         gap = fmt_margin(Fraction(baseline) - pct)
         drop = f"{fmt_pct(pct)}% is {gap} points below the baseline {baseline}%"
         if uncovered is not None and totals.missing <= uncovered:
@@ -155,7 +179,7 @@ def evaluate(
             )
         else:
             was = f" (uncovered {uncovered} -> {totals.missing})" if uncovered is not None else ""
-            tol = f", tolerance {config.tolerance}" if config.tolerance else ""
+            tol = f", tolerance {bar.tolerance}" if bar.tolerance else ""
             failures.append(Failure(TOTAL_REGRESSION, None, f"total {drop}{tol}{was}"))
 
     changes: list[FileChange] = []
@@ -171,7 +195,7 @@ def evaluate(
                 continue
             if fc.counts != before:
                 changes.append(FileChange(path, before, fc.counts))
-                failure = _file_failure(path, before, fc.counts, config.file_tolerance)
+                failure = _file_failure(path, before, fc.counts, bar.file_tolerance)
                 if failure:
                     failures.append(failure)
         changes.extend(

@@ -252,3 +252,24 @@ def test_numbers__truncate_never_round_up():
     assert fmt_margin(Fraction(1, 10**9)) == "<0.0001"
     assert floor_to(Fraction(2, 3) * 100, 2) == Decimal("66.66")
     assert floor_step(Fraction(100), Decimal(5)) == 100
+
+
+@pytest.mark.parametrize(
+    ("here", "needle"),
+    [
+        ({"tolerance": 100}, "tolerance 100 > 0"),
+        ({"file_tolerance": 50}, "file_tolerance 50 > 0"),
+        ({"baseline_uncovered": 999}, "baseline_uncovered 999 > 15"),
+    ],
+)
+def test_ref_config__every_loosened_gate_fails_and_the_ref_applies(here, needle):
+    ref = cfg(threshold=80, baseline=85, baseline_uncovered=15)
+    branch = cfg(threshold=80, baseline=85, **{"baseline_uncovered": 15, **here})
+    base = {"a.py": lines(100, 85)}
+    v = rules.evaluate(report({"a.py": lines(100, 84)}), branch, base, ref_config=ref)
+    kinds = [f.kind for f in v.failures]
+    assert kinds[0] == rules.BAR_LOWERED
+    assert needle in v.failures[0].message
+    # The ref's strict values were applied: the 1-point drop fails on the total and the file.
+    assert rules.TOTAL_REGRESSION in kinds
+    assert rules.FILE_REGRESSION in kinds

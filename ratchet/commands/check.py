@@ -2,78 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
 import click
 
-from ratchet import patch as patch_mod
-from ratchet import rules
+from ratchet.checking import evaluate
 from ratchet.commands.common import (
-    config_at_ref,
     config_option,
+    echo_err,
     format_option,
     load_config,
-    load_report,
-    read_file_baseline,
     reports_argument,
     require_section,
 )
-from ratchet.config import Config
-from ratchet.outcome import Outcome
-from ratchet.render import jsonout, markdown, text
-from ratchet.render import patch as patch_render
-
-
-def evaluate(
-    cfg: Config,
-    reports: tuple[Path, ...],
-    *,
-    baseline_ref: str | None,
-    diff_ref: str | None = None,
-    diff_file: str | None = None,
-) -> Outcome:
-    """Everything ``check`` (and ``update``) decide, with the I/O they need."""
-    changes = None
-    if diff_ref is not None or diff_file is not None:
-        changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
-    keep = changes.paths.__contains__ if changes is not None else None
-    rep = load_report(cfg, reports, keep_detail=keep)
-    files = read_file_baseline(cfg)
-    ref_cfg = None
-    if baseline_ref:
-        ref_cfg, ref_files = config_at_ref(cfg, baseline_ref)
-        if ref_files is not None:
-            files = ref_files
-    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg)
-    if changes is None:
-        return Outcome(rep, verdict, cfg)
-    result = patch_mod.evaluate(rep, changes, cfg, verdict)
-    if result.waived:
-        # Drops in files the change did not touch (fail_on_indirect = false): the patch
-        # result lists them as indirect and says why they do not fail.
-        kept = tuple(f for f in verdict.failures if f not in result.waived)
-        verdict = dataclasses.replace(verdict, failures=kept)
-    return Outcome(rep, verdict, cfg, result)
-
-
-def render(outcome: Outcome, fmt: str) -> str:
-    if fmt == "json":
-        return jsonout.dumps(jsonout.outcome_dict(outcome))
-    if fmt == "markdown":
-        return render_markdown(outcome)
-    out = text.verdict(outcome.verdict, status=outcome.status)
-    if outcome.patch is not None:
-        out += patch_render.text(outcome.patch)
-    return out
-
-
-def render_markdown(outcome: Outcome) -> str:
-    out = markdown.verdict(outcome.verdict, status=outcome.status)
-    if outcome.patch is not None:
-        out += "\n" + patch_render.markdown(outcome.patch)
-    return out
+from ratchet.render.outcome import render, render_markdown
 
 
 def in_github(flag: bool | None) -> bool:
@@ -123,7 +66,12 @@ def command(
     if diff_ref is None and diff_file is None and not no_diff:
         diff_ref = cfg.diff_against
     outcome = evaluate(
-        cfg, reports, baseline_ref=baseline_ref, diff_ref=diff_ref, diff_file=diff_file
+        cfg,
+        reports,
+        baseline_ref=baseline_ref,
+        diff_ref=diff_ref,
+        diff_file=diff_file,
+        notify=echo_err,
     )
     click.echo(render(outcome, fmt), nl=False)
     if in_github(github):

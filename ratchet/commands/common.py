@@ -9,12 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from ratchet import config as config_mod
-from ratchet import filebaseline, git
 from ratchet.config import Config
 from ratchet.errors import RatchetError
-from ratchet.load import load
-from ratchet.models import Counts, Report
-from ratchet.paths import PathMap
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,35 +52,5 @@ def require_section(cfg: Config) -> None:
         raise RatchetError("no [tool.ratchet] section; run `ratchet init` first", source=where)
 
 
-def load_report(
-    cfg: Config, reports: tuple[Path, ...], keep_detail: Callable[[str], bool] | None = None
-) -> Report:
-    paths = list(reports) or [cfg.root / r for r in cfg.reports]
-    rep = load(
-        paths, root=cfg.root, path_map=PathMap.from_config(cfg.paths), keep_detail=keep_detail
-    )
-    if not reports and not cfg.reports:
-        click.echo(f"ratchet: using {rep.sources[0]}", err=True)
-    return rep
-
-
-def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
-    path = cfg.baseline_path
-    return filebaseline.read(path) if path else None
-
-
-def config_at_ref(cfg: Config, ref: str) -> tuple[Config, dict[str, Counts] | None]:
-    """The configuration and per-file baseline as committed at ``ref``."""
-    if cfg.pyproject is None:
-        raise RatchetError("--baseline-ref needs a pyproject.toml")
-    text = git.show(ref, cfg.pyproject, cfg.root)
-    src = f"{ref}:{cfg.pyproject.name}"
-    if text is None:
-        return Config(pyproject=cfg.pyproject), None
-    ref_cfg = config_mod.from_text(text, cfg.pyproject, src=src)
-    files = None
-    if ref_cfg.baseline_path is not None:
-        tsv = git.show(ref, ref_cfg.baseline_path, cfg.root)
-        if tsv is not None:
-            files = filebaseline.parse(tsv, source=f"{ref}:{ref_cfg.baseline_file}")
-    return ref_cfg, files
+def echo_err(message: str) -> None:
+    click.echo(message, err=True)

@@ -9,7 +9,8 @@ import click
 
 from ratchet import config as config_mod
 from ratchet import filebaseline, pyproject
-from ratchet.commands.common import config_option, load_report, reports_argument
+from ratchet.checking import load_report
+from ratchet.commands.common import config_option, echo_err, reports_argument
 from ratchet.commands.edits import apply
 from ratchet.config import Config
 from ratchet.errors import RatchetError
@@ -57,7 +58,7 @@ def command(
             source=str(path),
         )
     cfg = Config(pyproject=path.resolve(), paths=cfg.paths, reports=cfg.reports)
-    rep = load_report(cfg, reports)
+    rep = load_report(cfg, reports, notify=echo_err)
     pct = percent(rep.totals)
     step_d = Decimal(str(step)).normalize()
     values: dict[str, object] = {

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from ratchet.checking import load_report
 from ratchet.commands.common import (
     config_option,
+    echo_err,
     format_option,
     load_config,
-    load_report,
     reports_argument,
 )
 from ratchet.render import jsonout, markdown, text
@@ -31,7 +32,7 @@ def command(
 ) -> None:
     """Show the coverage of REPORT... (merged as a union when several are given)."""
     cfg = load_config(config_path)
-    rep = load_report(cfg, reports)
+    rep = load_report(cfg, reports, notify=echo_err)
     prec = cfg.precision if precision is None else precision
     if fmt == "json":
         click.echo(jsonout.dumps(jsonout.report_dict(rep)), nl=False)

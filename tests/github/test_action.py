@@ -350,7 +350,7 @@ def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
     run = harness.run({"coverage-files": "coverage.json", "comment": "never"})
     assert run.step("baseline").outputs["ref"] == "origin/main"
     assert run.code == 1, run
-    assert "lowers the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
+    assert "loosens the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
     assert "below the threshold 60%" in run.stdout
 
 

@@ -1,0 +1,94 @@
+"""What ``check`` and ``update`` decide, with the I/O they need: config at a git ref, the
+reports, the per-file baselines, the diff. The decisions themselves are pure (``rules``,
+``patch``); this module only gathers their inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from ratchet import config as config_mod
+from ratchet import filebaseline, git, rules
+from ratchet import patch as patch_mod
+from ratchet.config import Config
+from ratchet.errors import RatchetError
+from ratchet.load import load
+from ratchet.models import Counts, Report
+from ratchet.outcome import Outcome
+from ratchet.paths import PathMap
+
+Notify = Callable[[str], None]
+
+
+def load_report(
+    cfg: Config,
+    reports: tuple[Path, ...],
+    *,
+    keep_detail: Callable[[str], bool] | None = None,
+    notify: Notify | None = None,
+) -> Report:
+    paths = list(reports) or [cfg.root / r for r in cfg.reports]
+    rep = load(
+        paths, root=cfg.root, path_map=PathMap.from_config(cfg.paths), keep_detail=keep_detail
+    )
+    if notify is not None and not reports and not cfg.reports:
+        notify(f"ratchet: using {rep.sources[0]}")
+    return rep
+
+
+def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
+    path = cfg.baseline_path
+    return filebaseline.read(path) if path else None
+
+
+def config_at_ref(cfg: Config, ref: str) -> tuple[Config, dict[str, Counts] | None]:
+    """The configuration and per-file baseline as committed at ``ref``."""
+    if cfg.pyproject is None:
+        raise RatchetError("--baseline-ref needs a pyproject.toml")
+    text = git.show(ref, cfg.pyproject, cfg.root)
+    src = f"{ref}:{cfg.pyproject.name}"
+    if text is None:
+        return Config(pyproject=cfg.pyproject), None
+    ref_cfg = config_mod.from_text(text, cfg.pyproject, src=src)
+    files = None
+    if ref_cfg.baseline_path is not None:
+        tsv = git.show(ref, ref_cfg.baseline_path, cfg.root)
+        if tsv is None:
+            raise RatchetError(
+                f"[tool.ratchet] at {ref} names baseline_file {ref_cfg.baseline_file!r}, "
+                "which is not committed there",
+                source=src,
+            )
+        files = filebaseline.parse(tsv, source=f"{ref}:{ref_cfg.baseline_file}")
+    return ref_cfg, files
+
+
+def evaluate(
+    cfg: Config,
+    reports: tuple[Path, ...],
+    *,
+    baseline_ref: str | None = None,
+    diff_ref: str | None = None,
+    diff_file: str | None = None,
+    notify: Notify | None = None,
+) -> Outcome:
+    changes = None
+    if diff_ref is not None or diff_file is not None:
+        changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
+    keep = changes.paths.__contains__ if changes is not None else None
+    rep = load_report(cfg, reports, keep_detail=keep, notify=notify)
+    files = read_file_baseline(cfg)
+    ref_cfg = None
+    if baseline_ref:
+        ref_cfg, files = config_at_ref(cfg, baseline_ref)
+    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg)
+    if changes is None:
+        return Outcome(rep, verdict, cfg)
+    result = patch_mod.evaluate(rep, changes, cfg, verdict)
+    if result.waived:
+        # Drops in files the change did not touch (fail_on_indirect = false): the patch
+        # result lists them as indirect and says why they do not fail.
+        kept = tuple(f for f in verdict.failures if f not in result.waived)
+        verdict = dataclasses.replace(verdict, failures=kept)
+    return Outcome(rep, verdict, cfg, result)

@@ -1,0 +1,25 @@
+"""An Outcome (the total verdict and, with a diff, patch coverage) in each output format."""
+
+from __future__ import annotations
+
+from ratchet.outcome import Outcome
+from ratchet.render import jsonout, markdown, text
+from ratchet.render import patch as patch_render
+
+
+def render(outcome: Outcome, fmt: str) -> str:
+    if fmt == "json":
+        return jsonout.dumps(jsonout.outcome_dict(outcome))
+    if fmt == "markdown":
+        return render_markdown(outcome)
+    out = text.verdict(outcome.verdict, status=outcome.status)
+    if outcome.patch is not None:
+        out += patch_render.text(outcome.patch)
+    return out
+
+
+def render_markdown(outcome: Outcome) -> str:
+    out = markdown.verdict(outcome.verdict, status=outcome.status)
+    if outcome.patch is not None:
+        out += "\n" + patch_render.markdown(outcome.patch)
+    return out
