@@ -173,7 +173,10 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
 
 def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:
     data = parse_toml(text, src)
-    table = data.get("tool", {}).get("ratchet")
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise RatchetError("[tool] must be a table", source=src)
+    table = tool.get("ratchet")
     if table is None:
         return Config(pyproject=pyproject)
     if not isinstance(table, Mapping):
@@ -192,4 +195,4 @@ def load(pyproject: Path | None) -> Config:
         raise RatchetError("no such file", source=str(path)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise RatchetError(f"cannot read: {e}", source=str(path)) from None
-    return from_text(text, path.resolve(), src=str(path))
+    return from_text(text, path.absolute(), src=str(path))

@@ -14,20 +14,26 @@ from ratchet.errors import RatchetError
 def write_atomic(files: Mapping[Path, str]) -> None:
     """Write every file to a temporary sibling first, then rename them all into place.
 
-    Nothing is replaced until every new content is safely on disk, so a failure (disk
-    full, permissions) leaves all of the user's files as they were.
+    Nothing is replaced until every new content is safely on disk, so a failure while
+    writing (disk full, permissions) leaves all of the user's files as they were. Each
+    rename is atomic; the renames of several files are not one transaction.
     """
     staged: list[tuple[str, Path]] = []
+    umask = _umask()
     try:
-        for path, text in files.items():
+        for given, text in files.items():
+            path = given.resolve()  # a symlinked pyproject.toml stays a symlink
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:  # a new file: what open() would have given it
+                mode = 0o666 & ~umask
+            os.chmod(tmp, mode)
         for tmp, path in staged:
             os.replace(tmp, path)
     except OSError as e:
@@ -35,6 +41,12 @@ def write_atomic(files: Mapping[Path, str]) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise RatchetError(f"cannot write: {e.strerror}", source=str(e.filename or "")) from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_text(path: Path) -> str | None:

@@ -131,7 +131,12 @@ def show(ref: str, path: Path, cwd: Path) -> str | None:
             f"git ref {ref!r} not found in this clone; fetch it first: {fetch_hint(ref, cwd)}"
         )
     top = toplevel(cwd)
-    rel = path.resolve().relative_to(top.resolve()).as_posix()
+    try:
+        rel = path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        raise RatchetError(
+            f"{path} is outside the git work tree {top}, so it cannot be read at {ref}"
+        ) from None
     proc = run(["show", f"{ref}:{rel}"], cwd, check=False)
     if proc.returncode != 0:
         return None

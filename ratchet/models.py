@@ -90,7 +90,9 @@ class LineDetail:
             lines_covered = sum(1 for h in values if h > 0)
         missing: tuple[int, ...] = ()
         if zeros and with_missing:
-            missing = tuple(sorted(compress(hits, map(eq, values, repeat(0)))))
+            # Line numbers below 1 are placeholders (LCOV summary-only records): counted,
+            # never listed.
+            missing = tuple(sorted(filter((0).__lt__, compress(hits, map(eq, values, repeat(0))))))
         branches = self.branches.values()
         branches_valid = sum(map(_first, branches))
         branches_missing = sum(map(len, map(_second, branches)))

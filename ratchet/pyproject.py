@@ -41,13 +41,17 @@ def _ratchet_table(doc: tomlkit.TOMLDocument, *, create: bool) -> Table:
 
 
 def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, source: str) -> str:
-    """Set keys of [tool.ratchet]; keys not given are left exactly as they were."""
+    """Set keys of [tool.ratchet] (``None`` removes one); other keys stay exactly as they were."""
     try:
         doc = tomlkit.parse(text)
     except Exception as e:  # tomlkit.exceptions.ParseError
         raise RatchetError(f"invalid TOML: {e}", source=source) from None
     table = _ratchet_table(doc, create=create)
     for key, value in values.items():
+        if value is None:  # the key is no longer wanted
+            if key in table:
+                del table[key]
+            continue
         if isinstance(value, Decimal):
             value = as_toml_number(value)
         if key in table and table[key] == value:

@@ -227,6 +227,7 @@ def test_bad_report__one_line_exit_2(
         ("[tool.ratchet]\nthreshold = 120\n", "between 0 and 100"),
         ("[tool.ratchet]\nstep = 0\n", "step must be greater than 0"),
         ("[project]\nname = 'x'\n", "run `ratchet init` first"),
+        ("tool = 1\n", "[tool] must be a table"),
         ("[tool.ratchet]\nthreshold = 80\nbaseline_file = 'b.tsv'\n", "b.tsv"),
     ],
     ids=[
@@ -236,6 +237,7 @@ def test_bad_report__one_line_exit_2(
         "out-of-range",
         "zero-step",
         "no-section",
+        "tool-int",
         "bad-baseline-file",
     ],
 )
@@ -318,3 +320,35 @@ def test_baseline_ref__unknown_ref_names_the_fetch(climb: Project, run_ratchet: 
     run_ratchet("init", "coverage.xml", cwd=climb.root)
     r = run_ratchet("check", "--baseline-ref", "origin/main", "coverage.xml", cwd=climb.root)
     _assert_clean_error(r, "git fetch", "origin/main")
+
+
+def test_init__new_files_get_normal_permissions_and_symlinks_survive(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 13)
+    real = climb.root / "config" / "pyproject.toml"
+    real.parent.mkdir()
+    (climb.root / "pyproject.toml").rename(real)
+    (climb.root / "pyproject.toml").symlink_to(real)
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    assert (climb.root / "pyproject.toml").is_symlink()
+    assert "threshold = 70" in real.read_text()
+    assert (climb.root / "coverage-baseline.tsv").stat().st_mode & 0o777 == 0o644  # umask 022
+
+
+def test_init_force__keeps_settings_and_drops_an_unwanted_baseline_file(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 13)  # 72%
+    pyproject = climb.root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + "\n[tool.ratchet]\nprecision = 0\nmax_threshold = 60\n"
+        'baseline_file = "old.tsv"\n'
+    )
+    r = run_ratchet("init", "--force", "--no-file-baselines", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    text = pyproject.read_text()
+    assert "threshold = 60\n" in text  # capped by the kept max_threshold
+    assert "baseline = 72\n" in text  # precision 0 kept
+    assert "baseline_file" not in text
+    assert run_ratchet("check", "coverage.xml", cwd=climb.root).code == 0

@@ -91,8 +91,10 @@ end_of_record
 
 def test_lcov__summary_only_record__counts_kept(tmp_path: Path):
     p = _write(tmp_path, "lcov.info", "SF:a.js\nLF:10\nLH:7\nBRF:4\nBRH:1\nend_of_record\n")
-    t = load([p], root=tmp_path).totals
+    rep = load([p], root=tmp_path)
+    t = rep.totals
     assert (t.lines_valid, t.lines_covered, t.branches_valid, t.branches_covered) == (10, 7, 4, 1)
+    assert rep.files[0].missing_lines == ()  # no line numbers to show, not placeholders
 
 
 @pytest.mark.parametrize(
@@ -146,8 +148,9 @@ def test_json__large_report_streams_across_buffer_boundaries(tmp_path: Path):
         ('{"meta": {}}', "without a 'files' object"),
         ('{"meta": {}, "files": {}} trailing', "after the end"),
         ('{"meta": {}, "files": []}', "not an object"),
+        ('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
     ],
-    ids=["istanbul-json", "truncated", "no-lines", "no-files", "trailing", "files-list"],
+    ids=["istanbul-json", "truncated", "no-lines", "no-files", "trailing", "files-list", "nested"],
 )
 def test_json__not_a_coverage_report__one_clear_error(tmp_path: Path, text: str, message: str):
     p = _write(tmp_path, "coverage.json", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,26 +51,28 @@ def command(
 ) -> None:
     """Start ratcheting: threshold = the highest multiple of STEP not above the current total."""
     path = config_path or config_mod.find_pyproject() or Path("pyproject.toml")
-    cfg = config_mod.load(path) if path.exists() else Config(pyproject=path.resolve())
+    cfg = config_mod.load(path) if path.exists() else Config(pyproject=path.absolute())
     if cfg.present and not force:
         raise RatchetError(
             "[tool.ratchet] already exists; use `ratchet update` "
             "(or `ratchet init --force` to start over)",
             source=str(path),
         )
-    cfg = Config(pyproject=path.resolve(), paths=cfg.paths, reports=cfg.reports)
+    # --force starts the bar over but keeps the rest of the user's settings (precision,
+    # max_threshold, paths, tolerances...).
+    cfg = dataclasses.replace(cfg, pyproject=path.absolute())
     rep = load_report(cfg, reports, notify=echo_err)
     pct = percent(rep.totals)
     step_d = Decimal(str(step)).normalize()
     values: dict[str, object] = {
-        "threshold": floor_step(pct, step_d),
+        "threshold": min(floor_step(pct, step_d), cfg.max_threshold),
         "step": step_d,
         "baseline": floor_to(pct, cfg.precision),
         "baseline_uncovered": rep.totals.missing,
+        "baseline_file": None if no_file_baselines else baseline_file,
     }
     edits: dict[Path, str] = {}
     if not no_file_baselines:
-        values["baseline_file"] = baseline_file
         edits[cfg.root / baseline_file] = filebaseline.render({f.path: f.counts for f in rep.files})
     text = read_text(path) or ""
     edits[path] = pyproject.set_ratchet_values(text, values, create=True, source=str(path))

@@ -152,5 +152,9 @@ def parse(path: Path) -> Iterator[RawFile]:
         raise RatchetError(str(e), source=name) from None
     except (TypeError, ValueError) as e:
         raise RatchetError(f"not a coverage.py JSON report: {e}", source=name) from None
+    except RecursionError:
+        raise RatchetError(
+            "JSON nested too deeply: not a coverage.py report", source=name
+        ) from None
     if not seen_files:
         raise RatchetError("JSON without a 'files' object: not a coverage.py report", source=name)
