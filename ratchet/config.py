@@ -107,11 +107,16 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
 
     kw: dict[str, Any] = {"pyproject": pyproject, "present": True}
     pct = {"lo": Decimal(0), "hi": Decimal(100)}
-    for key in ("threshold", "max_threshold", "baseline", "tolerance", "file_tolerance"):
+    for key in (
+        "threshold",
+        "max_threshold",
+        "baseline",
+        "tolerance",
+        "file_tolerance",
+        "patch_threshold",
+    ):
         if key in table:
             kw[key] = _number(table[key], key, src, **pct)
-    if "patch_threshold" in table:
-        kw["patch_threshold"] = _number(table["patch_threshold"], "patch_threshold", src, **pct)
     if "step" in table:
         kw["step"] = _number(table["step"], "step", src, lo=Decimal(0), hi=Decimal(100))
         if kw["step"] == 0:

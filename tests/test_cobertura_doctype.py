@@ -13,11 +13,19 @@ from tests.test_cobertura import ISTANBUL_STYLE, _load
 pytestmark = pytest.mark.integration
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    hits: list[str] = []  # noqa: RUF012 - per-server list, reset by the test
+class _RecordingServer(HTTPServer):
+    """Serves a DTD with an entity, and remembers every path anyone asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[str] = []
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _RecordingServer
 
     def do_GET(self) -> None:
-        type(self).hits.append(self.path)
+        self.server.requests.append(self.path)
         self.send_response(200)
         self.end_headers()
         self.wfile.write(b'<!ENTITY x "fetched">')
@@ -27,8 +35,7 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 def test_doctype_with_http_system_id__accepted_and_never_fetched(tmp_path: Path):
-    _Recorder.hits = []
-    server = HTTPServer(("127.0.0.1", 0), _Recorder)
+    server = _RecordingServer()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -38,4 +45,4 @@ def test_doctype_with_http_system_id__accepted_and_never_fetched(tmp_path: Path)
         server.shutdown()
         server.server_close()
     assert rep.totals.lines_valid == 4
-    assert _Recorder.hits == []
+    assert server.requests == []
