@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ratchet.errors import RatchetError
+from ratchet.fsio import read_text
 
 try:
     import tomllib
@@ -194,10 +195,7 @@ def load(pyproject: Path | None) -> Config:
     path = pyproject if pyproject is not None else find_pyproject()
     if path is None:
         return Config()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RatchetError("no such file", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise RatchetError(f"cannot read: {e}", source=str(path)) from None
+    text = read_text(path)
+    if text is None:
+        raise RatchetError("no such file", source=str(path))
     return from_text(text, path.absolute(), src=str(path))

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ratchet.errors import RatchetError
+from ratchet.fsio import read_text
 from ratchet.models import Counts
 
 HEADER = (
@@ -54,13 +55,8 @@ def parse(text: str, *, source: str) -> dict[str, Counts]:
 
 def read(path: Path) -> dict[str, Counts] | None:
     """``None`` when the file does not exist yet (``ratchet update`` creates it)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as e:
-        raise RatchetError(f"cannot read: {e}", source=str(path)) from None
-    return parse(text, source=str(path))
+    text = read_text(path)
+    return None if text is None else parse(text, source=str(path))
 
 
 def render(files: Mapping[str, Counts] | Iterable[tuple[str, Counts]]) -> str:
