@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from ratchet.commands.common import config_option, reports_argument
-from ratchet.github import outputs, updater
+from ratchet import pushupdate
+from ratchet.commands.common import config_option, load_config, reports_argument
+from ratchet.github import outputs
 from ratchet.outcome import EXIT_FAIL
 
 
@@ -36,6 +37,8 @@ def command(
 ) -> None:
     """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
     cwd = Path.cwd()
+    # The directory `ratchet update` names the files it wrote from: exactly those are committed.
+    root = load_config(config_path).root
     args = [sys.executable, "-m", "ratchet", "update", *map(str, reports)]
     if config_path is not None:
         args += ["--config", str(config_path)]
@@ -46,10 +49,11 @@ def command(
         click.echo(proc.stderr, nl=False, err=True)
         return proc.returncode, proc.stdout
 
-    rec = updater.record(
+    rec = pushupdate.record(
         cwd,
         run_update,
-        branch=branch or updater.current_branch(cwd),
+        root=root,
+        branch=branch or pushupdate.current_branch(cwd),
         remote=remote,
         attempts=attempts,
         echo=click.echo,
@@ -63,5 +67,5 @@ def command(
             Path(os.environ["GITHUB_OUTPUT"]),
             {"update-result": rec.outcome, "update-commit": rec.commit or ""},
         )
-    if rec.outcome == updater.REGRESSION:
+    if rec.outcome == pushupdate.REGRESSION:
         raise SystemExit(EXIT_FAIL)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import tomlkit
 
+from ratchet import pushupdate
 from ratchet.errors import RatchetError
-from ratchet.github import updater
 from tests.conftest import clean_env, git
 from tests.github.conftest import Harness, coverage_json
 
@@ -36,6 +36,9 @@ def remote(tmp_path: Path) -> Path:
     git(tmp_path, "clone", "-q", str(origin), str(seed))
     (seed / "pyproject.toml").write_text(PYPROJECT)
     (seed / ".gitignore").write_text("coverage.json\n")
+    (seed / "README.txt").write_text("docs\n")
+    (seed / "pkg").mkdir()
+    (seed / "pkg" / "pyproject.toml").write_text(PYPROJECT)
     git(seed, "add", "-A")
     git(seed, "commit", "-q", "-m", "seed")
     git(seed, "push", "-q", "origin", "HEAD:main")
@@ -83,7 +86,7 @@ def test_push__records_the_raised_bar_as_the_bot(remote):
     assert bar_on(remote) == {"threshold": 70, "baseline": 72, "baseline_uncovered": 28}
     assert "# the bar" in git(remote, "show", "main:pyproject.toml")  # the user's layout stays
     log = git(remote, "log", "-1", "--format=%an <%ae>%n%s", "main")
-    assert log.startswith(f"{updater.BOT_NAME} <{updater.BOT_EMAIL}>\n")
+    assert log.startswith(f"{pushupdate.BOT_NAME} <{pushupdate.BOT_EMAIL}>\n")
     assert "Raise the coverage bar: threshold 50% -> 70%" in log
 
 
@@ -167,12 +170,51 @@ def test_record__gives_up_after_the_attempts_with_backoff(remote, no_sleep, monk
         return proc.returncode, proc.stdout
 
     with pytest.raises(RatchetError, match="after 3 attempts"):
-        updater.record(
-            a, run_update, branch="main", attempts=3, sleep=no_sleep, echo=lambda _: None
+        pushupdate.record(
+            a, run_update, root=a, branch="main", attempts=3, sleep=no_sleep, echo=lambda _: None
         )
     assert no_sleep.calls == [0.5, 1.0]
     with pytest.raises(RatchetError, match="invalid git name"):
-        updater.record(a, run_update, branch="--force", sleep=no_sleep)
+        pushupdate.record(a, run_update, root=a, branch="--force", sleep=no_sleep)
+
+
+def changed_files(remote: Path, rev: str = "main") -> list[str]:
+    return git(remote, "show", "--name-only", "--format=", rev).split()
+
+
+def test_push__commits_only_what_update_wrote(remote):
+    a = clone(remote, "a", 72)
+    (a / "README.txt").write_text("changed by a CI step\n")  # tracked, modified
+    (a / "pkg" / "pyproject.toml").write_text(PYPROJECT + "# staged by a CI step\n")
+    git(a, "add", "pkg/pyproject.toml")
+    (a / "stray.txt").write_text("untracked\n")
+    assert push_update(a).returncode == 0
+    assert changed_files(remote) == ["pyproject.toml"]
+    # Nothing of the job's own changes is lost either.
+    assert (a / "README.txt").read_text() == "changed by a CI step\n"
+    assert "pkg/pyproject.toml" in git(a, "diff", "--cached", "--name-only")
+    assert (a / "stray.txt").exists()
+
+
+def test_push__a_configuration_below_the_top_commits_its_own_file(remote):
+    a = clone(remote, "a", 72)
+    (a / "pyproject.toml").write_text(PYPROJECT + "# edited, not ours to commit\n")
+    proc = push_update(a, "--config", "pkg/pyproject.toml")
+    assert proc.returncode == 0, proc.stderr
+    assert "ratchet: wrote pyproject.toml" in proc.stdout  # relative to pkg/
+    assert changed_files(remote) == ["pkg/pyproject.toml"]
+    assert "# edited" not in git(remote, "show", "main:pyproject.toml")
+
+
+def test_race__the_jobs_other_changes_survive_the_retry(remote):
+    low, high = clone(remote, "low", 72), clone(remote, "high", 86)
+    (high / "README.txt").write_text("changed by a CI step\n")
+    assert push_update(low).returncode == 0
+    second = push_update(high)
+    assert second.returncode == 0, second.stderr
+    assert "pushed after 2 attempt(s)" in second.stdout
+    assert changed_files(remote) == ["pyproject.toml"]
+    assert (high / "README.txt").read_text() == "changed by a CI step\n"
 
 
 def test_action_update_mode_on_push(remote, tmp_path):

@@ -1,9 +1,11 @@
-"""Record a raised bar on the default branch: ``ratchet update``, commit, push, and when
-another push won the race, fetch the new tip and do it again (a bounded number of times).
+"""Record a raised bar on a branch: ``ratchet update``, commit exactly the files it wrote,
+push, and when another push won the race, move to the new tip and do it again (a bounded
+number of times).
 
 Re-running ``ratchet update`` on the new tip, rather than rebasing our commit, is what keeps
 both updates: ``update`` never lowers a value, so whichever run pushes last records the
-higher of the two bars, and the pyproject edit never meets a merge conflict.
+higher of the two bars, and the pyproject edit never meets a merge conflict. Nothing else in
+the work tree or the index is committed, and nothing of it is thrown away.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ SUPERSEDED = "superseded"
 REGRESSION = "regression"
 MAX_BACKOFF = 30.0
 
-# ``ratchet update``, run in the user's directory: (exit code, what it printed).
+WROTE = "ratchet: wrote "
+
+# ``ratchet update``, run in the user's directory: (exit code, what it printed on stdout).
 RunUpdate = Callable[[], tuple[int, str]]
 
 
@@ -44,16 +48,35 @@ def current_branch(cwd: Path) -> str:
     return name
 
 
-def _untracked(top: Path) -> set[str]:
-    out = git.run(["ls-files", "-z", "--others", "--exclude-standard"], top).stdout
-    return {p for p in out.split("\0") if p}
+def written(update_output: str, root: Path) -> list[Path]:
+    """The files ``ratchet update`` says it wrote (``ratchet: wrote PATH``, relative to the
+    configuration's directory ``root`` unless absolute)."""
+    out = []
+    for line in update_output.splitlines():
+        if line.startswith(WROTE):
+            out.append(root / line.removeprefix(WROTE))
+    return out
 
 
-def _changed(top: Path, untracked_before: set[str]) -> list[str]:
-    modified = git.run(["diff", "--name-only", "-z", "HEAD"], top).stdout
-    paths = {p for p in modified.split("\0") if p}
-    paths |= _untracked(top) - untracked_before
-    return sorted(paths)
+def _repo_paths(paths: list[Path], top: Path) -> list[str]:
+    out = []
+    for p in paths:
+        try:
+            out.append(p.resolve().relative_to(top.resolve()).as_posix())
+        except ValueError:
+            raise RatchetError(
+                f"`ratchet update` wrote {p}, outside the repository {top}: not committing it"
+            ) from None
+    return sorted(set(out))
+
+
+def _stage(paths: list[str], top: Path) -> bool:
+    """Stage ``paths``; whether that changes anything against HEAD."""
+    if not paths:
+        return False
+    git.run(["add", "--", *paths], top)
+    diff = git.run(["diff", "--cached", "--quiet", "HEAD", "--", *paths], top, check=False)
+    return diff.returncode != 0
 
 
 def _message(update_output: str) -> str:
@@ -73,13 +96,15 @@ def record(
     cwd: Path,
     run_update: RunUpdate,
     *,
+    root: Path,
     branch: str,
     remote: str = "origin",
     attempts: int = 5,
     sleep: Callable[[float], None] = time.sleep,
     echo: Callable[[str], None] = print,
 ) -> Recorded:
-    """Update, commit and push to ``remote``/``branch``; retry on a lost race."""
+    """Update, commit and push to ``remote``/``branch``; retry on a lost race. ``root`` is
+    the directory of the configuration ``run_update`` edits (its "wrote" paths start there)."""
     for ref in (branch, remote):
         if ref.startswith("-") or not ref.strip():
             raise RatchetError(f"invalid git name {ref!r}")
@@ -89,8 +114,9 @@ def record(
         if attempt > 1:
             echo(f"coverage-ratchet: {remote}/{branch} moved on; updating on its new tip")
             git.run(["fetch", "--quiet", "--no-tags", remote, branch], top)
-            git.run(["reset", "--quiet", "--hard", "FETCH_HEAD"], top)
-        before = _untracked(top)
+            # --keep, not --hard: what else the job changed in the work tree stays (git
+            # refuses, rather than overwrite it, when the new tip changed the same file).
+            git.run(["reset", "--quiet", "--keep", "FETCH_HEAD"], top)
         code, output = run_update()
         if code == 1:
             if attempt == 1:
@@ -99,12 +125,13 @@ def record(
             return Recorded(SUPERSEDED, attempt, message=output)
         if code != 0:
             raise RatchetError(f"`ratchet update` failed with exit code {code}")
-        paths = _changed(top, before)
-        if not paths:
+        paths = _repo_paths(written(output, root), top)
+        if not _stage(paths, top):
             return Recorded(UNCHANGED, attempt)
-        git.run(["add", "--", *paths], top)
         message = _message(output)
-        git.run([*_identity(top), "commit", "--quiet", "--no-verify", "-m", message], top)
+        # --only with the paths: whatever else is staged stays staged, out of this commit.
+        only = ["--only", "-m", message, "--", *paths]
+        git.run([*_identity(top), "commit", "--quiet", "--no-verify", *only], top)
         commit = git.run(["rev-parse", "HEAD"], top).stdout.strip()
         push = git.run(["push", "--quiet", remote, f"HEAD:refs/heads/{branch}"], top, check=False)
         if push.returncode == 0:
