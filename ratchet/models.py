@@ -175,5 +175,10 @@ def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
     return out
 
 
+def format_spans(spans: Iterable[tuple[int, int]]) -> str:
+    """[(1, 3), (7, 7)] -> "1-3, 7"."""
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
+
+
 def format_ranges(lines: Iterable[int]) -> str:
-    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in ranges(lines))
+    return format_spans(ranges(lines))

@@ -134,8 +134,13 @@ def test_check_markdown__summary_table(climb: Project, run_ratchet: RunRatchet):
     run_ratchet("init", "coverage.xml", cwd=climb.root)
     r = run_ratchet("check", "--format", "markdown", "coverage.xml", cwd=climb.root)
     assert r.code == 0
-    assert r.stdout.startswith("### ✅ Coverage ratchet: pass")
-    assert "| **Total** | **72.0000%** | 72/100 | 28 |" in r.stdout
+    assert r.stdout.startswith("### ✅ Coverage ratchet: pass\n")  # no hidden comment lines
+    assert "<!--" not in r.stdout
+    total = "**Total: 72.00%** (+0.00 points) · 72/100 lines+branches covered, 28 uncovered"
+    assert total in r.stdout
+    assert "| Baseline | 72% (28 uncovered) |" in r.stdout
+    assert "| Threshold | 70% |" in r.stdout
+    assert "| Margin over the threshold | +2.0000 points |" in r.stdout
 
 
 def test_check__deleting_covered_code_passes(climb: Project, run_ratchet: RunRatchet):

@@ -19,8 +19,12 @@ from ratchet.commands.common import (
 from ratchet.render.outcome import render, render_markdown
 
 
-def in_github(flag: bool | None) -> bool:
-    return flag if flag is not None else os.environ.get("GITHUB_ACTIONS") == "true"
+def in_github(flag: bool | None, fmt: str) -> bool:
+    """``--github`` as given; by default on in Actions for the text format only, so that
+    ``--format json > r.json`` in a workflow step writes the document and nothing else."""
+    if flag is not None:
+        return flag
+    return os.environ.get("GITHUB_ACTIONS") == "true" and fmt == "text"
 
 
 @click.command("check")
@@ -48,7 +52,7 @@ def in_github(flag: bool | None) -> bool:
     "--github/--no-github",
     default=None,
     help="GitHub Actions output (summary, outputs, annotations, comment); "
-    "default: on when GITHUB_ACTIONS=true.",
+    "default: on when GITHUB_ACTIONS=true and --format is text.",
 )
 def command(
     reports: tuple[Path, ...],
@@ -73,9 +77,20 @@ def command(
         diff_file=diff_file,
         notify=echo_err,
     )
+    settings = None
+    if in_github(github, fmt):
+        from ratchet.github.settings import Settings
+
+        # Before the verdict is printed: a bad input is exit 2 with nothing else said,
+        # never a printed FAIL that then exits 2.
+        settings = Settings.from_env(os.environ)
     click.echo(render(outcome, fmt), nl=False)
-    if in_github(github):
+    if settings is not None:
         from ratchet.github.publish import publish
 
-        publish(outcome, render_markdown(outcome), os.environ)
+        # The runner reads workflow commands from stderr too: there they cannot corrupt a
+        # JSON or Markdown document on stdout.
+        err = fmt != "text"
+        summary = render_markdown(outcome)
+        publish(outcome, summary, settings, echo=lambda line: click.echo(line, err=err))
     raise SystemExit(outcome.exit_code)

@@ -1,11 +1,11 @@
 """The result a ``pull_request`` run hands to the privileged ``workflow_run`` run.
 
-The directory holds ``result.json`` (what ``ratchet check --format json`` prints), the
-rendered ``comment.md`` (for people and for the fork fallback; the privileged side never
-posts it) and ``pr-number``. Whoever opened the PR controls all of it, so reading is
-defensive: sizes are capped before parsing, JSON is parsed strictly (no NaN, no duplicate
-keys), every field is checked for type, range and length, unknown keys are refused, and the
-comment is rendered again from the checked values.
+The directory holds ``result.json`` (what ``ratchet check --format json`` prints, plus the
+action's ``id``), the rendered ``comment.md`` (for people and for the fork fallback; the
+privileged side never posts it) and ``pr-number``. Whoever opened the PR controls all of it,
+so reading is defensive: sizes are capped before parsing, JSON is parsed strictly (no NaN, no
+duplicate keys), every field is checked for type, range and length, unknown keys are refused,
+and the comment is rendered again from the checked values.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ratchet.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
 from ratchet.errors import RatchetError
-from ratchet.github.body import PatchView, Result
-from ratchet.github.settings import parse_pr_number
+from ratchet.github.settings import check_id, parse_pr_number
 from ratchet.models import Counts
-from ratchet.outcome import Outcome
+from ratchet.patch import PatchFile, PatchResult
 from ratchet.render import jsonout
+from ratchet.render.comment import Result
 from ratchet.rules import Failure, FileChange, Verdict
 
 RESULT = "result.json"
@@ -39,6 +40,7 @@ MAX_COUNT = 10**12
 MAX_LINES = 1_000_000
 MAX_LINE = 10**9
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_FILE_STATUSES = (ADDED, MODIFIED, RENAMED, COPIED, DELETED)
 _COUNT_KEYS = ("lines_valid", "lines_covered", "branches_valid", "branches_covered")
 
 
@@ -47,15 +49,22 @@ class InvalidArtifact(RatchetError):
         super().__init__(f"untrusted result rejected: {message}", source=source)
 
 
-def result_json(outcome: Outcome) -> dict[str, Any]:
-    """The same document ``ratchet check --format json`` prints."""
-    return jsonout.outcome_dict(outcome)
+@dataclass(frozen=True)
+class Saved:
+    """What the privileged half reads from an artifact, every field checked."""
+
+    result: Result
+    pr_number: int | None
+    ident: str | None  # None: the result names no id (``check --format json`` as is)
 
 
-def write(directory: Path, data: dict[str, Any], comment: str, pr_number: int | None) -> Path:
-    """Write the three files; returns the comment's path."""
+def write(
+    directory: Path, data: dict[str, Any], comment: str, pr_number: int | None, ident: str
+) -> Path:
+    """Write the three files (``data``: ``jsonout.outcome_dict``, to which the ``id`` is
+    added); returns the comment's path. Raises ``OSError``."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / RESULT).write_text(jsonout.dumps(data), encoding="utf-8")
+    (directory / RESULT).write_text(jsonout.dumps({**data, "id": ident}), encoding="utf-8")
     comment_path = directory / COMMENT
     comment_path.write_text(comment, encoding="utf-8")
     pr = directory / PR_NUMBER
@@ -160,69 +169,86 @@ class _Checker:
             out.append((a, b))
         return tuple(out)
 
-    def lines(self, x: Any, where: str) -> None:
-        for i, n in enumerate(self.array(x, where, MAX_LINES)):
+    def lines(self, x: Any, where: str) -> tuple[int, ...]:
+        return tuple(
             self.integer(n, f"{where}[{i}]", MAX_LINE)
+            for i, n in enumerate(self.array(x, where, MAX_LINES))
+        )
 
-    def patch_file(self, x: Any, where: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    def patch_file(self, x: Any, where: str) -> PatchFile:
         d = self.obj(x, where, _PATCH_FILE)
-        path = self.string(d["path"], f"{where}.path", MAX_PATH)
-        self.string(d["status"], f"{where}.status", 20)
-        if d["old_path"] is not None:
-            self.string(d["old_path"], f"{where}.old_path", MAX_PATH)
-        d2 = {**{k: d[k] for k in _COUNT_KEYS}, "percent": 0}
-        self.counts(d2, where)
-        self.lines(d["covered"], f"{where}.covered")
-        self.lines(d["partial_branch_lines"], f"{where}.partial_branch_lines")
-        return path, self.ranges(d["uncovered_ranges"], f"{where}.uncovered_ranges")
+        if d["status"] not in _FILE_STATUSES:
+            self.fail(f"{where}.status", f"must be one of {', '.join(_FILE_STATUSES)}")
+        old = d["old_path"]
+        old = None if old is None else self.string(old, f"{where}.old_path", MAX_PATH)
+        counts = self.counts({**{k: d[k] for k in _COUNT_KEYS}, "percent": 0}, where)
+        return PatchFile(
+            path=self.string(d["path"], f"{where}.path", MAX_PATH),
+            status=d["status"],
+            old_path=old,
+            counts=counts,
+            uncovered=self.ranges(d["uncovered_ranges"], f"{where}.uncovered_ranges"),
+            covered=self.lines(d["covered"], f"{where}.covered"),
+            partial=self.lines(d["partial_branch_lines"], f"{where}.partial_branch_lines"),
+        )
 
-    def patch(self, x: Any, where: str) -> _Patch:
+    def failures(self, x: Any, where: str) -> tuple[Failure, ...]:
+        return tuple(
+            self.failure(f, f"{where}[{i}]")
+            for i, f in enumerate(self.array(x, where, MAX_FAILURES))
+        )
+
+    def strings(self, x: Any, where: str, limit: int) -> tuple[str, ...]:
+        return tuple(
+            self.string(n, f"{where}[{i}]", MAX_MESSAGE)
+            for i, n in enumerate(self.array(x, where, limit))
+        )
+
+    def patch(self, x: Any, where: str) -> PatchResult:
         d = self.obj(x, where, _PATCH, ("path_prefix",))
-        if "path_prefix" in d:
-            self.string(d["path_prefix"], f"{where}.path_prefix", MAX_PATH)
+        prefix = self.string(d.get("path_prefix", ""), f"{where}.path_prefix", MAX_PATH)
         counts = self.counts({k: d[k] for k in ("percent", *_COUNT_KEYS)}, where)
         threshold = (
             None if d["threshold"] is None else self.percent(d["threshold"], f"{where}.threshold")
         )
         if d["status"] not in ("pass", "fail"):
             self.fail(f"{where}.status", "must be 'pass' or 'fail'")
-        self.string(d["description"], f"{where}.description", MAX_MESSAGE)
-        files = [
+        files = tuple(
             self.patch_file(f, f"{where}.files[{i}]")
             for i, f in enumerate(self.array(d["files"], f"{where}.files", MAX_FILES))
-        ]
-        failures = tuple(
-            self.failure(f, f"{where}.failures[{i}]")
-            for i, f in enumerate(self.array(d["failures"], f"{where}.failures", MAX_FAILURES))
         )
-        waived = tuple(
-            self.failure(f, f"{where}.waived[{i}]")
-            for i, f in enumerate(self.array(d["waived"], f"{where}.waived", MAX_FAILURES))
-        )
-        for key in ("notes", "unreported"):
-            for i, n in enumerate(self.array(d[key], f"{where}.{key}", MAX_FILES)):
-                self.string(n, f"{where}.{key}[{i}]", MAX_MESSAGE)
+        failures = self.failures(d["failures"], f"{where}.failures")
+        waived = self.failures(d["waived"], f"{where}.waived")
+        waived_paths = {w.path for w in waived}
+        indirect = []
         for i, ind in enumerate(self.array(d["indirect"], f"{where}.indirect", MAX_FILES)):
-            e = self.obj(ind, f"{where}.indirect[{i}]", ("path", "before", "after", "waived"))
-            self.change({k: e[k] for k in ("path", "before", "after")}, f"{where}.indirect[{i}]")
-            if not isinstance(e["waived"], bool):
-                self.fail(f"{where}.indirect[{i}].waived", "must be true or false")
+            at = f"{where}.indirect[{i}]"
+            e = self.obj(ind, at, ("path", "before", "after", "waived"))
+            change = self.change({k: e[k] for k in ("path", "before", "after")}, at)
+            if e["waived"] is not (change.path in waived_paths):
+                self.fail(f"{at}.waived", "does not match the waived list")
+            indirect.append(change)
         if (d["status"] == "pass") != (not failures):
             self.fail(f"{where}.status", "does not match its failures")
-        view = PatchView(
+        return PatchResult(
+            description=self.string(d["description"], f"{where}.description", MAX_MESSAGE),
+            files=files,
             counts=counts,
             threshold=threshold,
-            passed=not failures,
             failures=failures,
-            uncovered=tuple((p, r) for p, r in files if r),
+            notes=self.strings(d["notes"], f"{where}.notes", MAX_NOTES),
+            indirect=tuple(indirect),
+            waived=waived,
+            unreported=self.strings(d["unreported"], f"{where}.unreported", MAX_FILES),
+            prefix=prefix,
         )
-        return _Patch(view, waived)
 
-
-@dataclass(frozen=True)
-class _Patch:
-    view: PatchView
-    waived: tuple[Failure, ...]
+    def ident(self, x: Any) -> str:
+        value = self.string(x, "id", 64)
+        try:
+            return check_id(value)
+        except RatchetError as e:
+            self.fail("id", e.message)
 
 
 _PATCH = (
@@ -239,8 +265,9 @@ _TOP = (
 )  # fmt: skip
 
 
-def parse_result(text: str, *, source: str) -> Result:
-    """A ``Result`` from the JSON of ``ratchet check --format json``, checked field by field."""
+def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
+    """A ``Result`` and the ``id`` (None when absent) from the JSON of ``ratchet check
+    --format json``, checked field by field."""
 
     def no_constants(name: str) -> NoReturn:
         raise InvalidArtifact(f"{name} is not valid JSON", source=source)
@@ -258,7 +285,8 @@ def parse_result(text: str, *, source: str) -> Result:
     except (ValueError, RecursionError) as e:
         raise InvalidArtifact(f"not JSON: {str(e)[:200]}", source=source) from None
     c = _Checker(source)
-    d = c.obj(data, "result", _TOP, ("patch",))
+    d = c.obj(data, "result", _TOP, ("patch", "id"))
+    ident = c.ident(d["id"]) if "id" in d else None
     if d["schema_version"] != jsonout.SCHEMA_VERSION:
         c.fail("schema_version", f"must be {jsonout.SCHEMA_VERSION}")
     if d["status"] not in ("pass", "fail"):
@@ -269,14 +297,8 @@ def parse_result(text: str, *, source: str) -> Result:
     baseline = None if d["baseline"] is None else c.percent(d["baseline"], "baseline")
     unc = d["baseline_uncovered"]
     unc = None if unc is None else c.integer(unc, "baseline_uncovered")
-    failures = tuple(
-        c.failure(f, f"failures[{i}]")
-        for i, f in enumerate(c.array(d["failures"], "failures", MAX_FAILURES))
-    )
-    notes = tuple(
-        c.string(n, f"notes[{i}]", MAX_MESSAGE)
-        for i, n in enumerate(c.array(d["notes"], "notes", MAX_NOTES))
-    )
+    failures = c.failures(d["failures"], "failures")
+    notes = c.strings(d["notes"], "notes", MAX_NOTES)
     changes = tuple(
         c.change(x, f"files_changed[{i}]")
         for i, x in enumerate(c.array(d["files_changed"], "files_changed", MAX_FILES))
@@ -296,10 +318,10 @@ def parse_result(text: str, *, source: str) -> Result:
     )
     waived = {f.message for f in (patch.waived if patch else ())}
     if d["status"] == "pass" and (
-        any(f.message not in waived for f in verdict.failures) or (patch and not patch.view.passed)
+        any(f.message not in waived for f in verdict.failures) or (patch and not patch.passed)
     ):
         c.fail("status", "says pass but lists failures")
-    return Result(verdict, d["status"], patch.view if patch else None)
+    return Result(verdict, d["status"], patch), ident
 
 
 def _before(totals: Counts, changes: tuple[FileChange, ...], c: _Checker) -> Counts | None:
@@ -324,10 +346,10 @@ def _before(totals: Counts, changes: tuple[FileChange, ...], c: _Checker) -> Cou
     return Counts(lv, lc, bv, bc)
 
 
-def load(directory: Path) -> tuple[Result, int | None]:
-    """The checked result and PR number from an artifact directory."""
+def load(directory: Path) -> Saved:
+    """The checked result, PR number and id from an artifact directory."""
     text = _read(directory / RESULT, MAX_RESULT_BYTES)
-    result = parse_result(text, source=str(directory / RESULT))
+    result, ident = parse_result(text, source=str(directory / RESULT))
     pr_path = directory / PR_NUMBER
     pr = None
     if pr_path.exists() or pr_path.is_symlink():
@@ -336,4 +358,4 @@ def load(directory: Path) -> tuple[Result, int | None]:
             pr = parse_pr_number(raw, "pr-number")
         except RatchetError as e:
             raise InvalidArtifact(e.message, source=str(pr_path)) from None
-    return result, pr
+    return Saved(result, pr, ident)

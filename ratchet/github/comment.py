@@ -12,8 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from ratchet.github.body import state_of
 from ratchet.github.client import GitHub
+from ratchet.render.comment import state_of
 
 CREATED = "created"
 UPDATED = "updated"

@@ -1,52 +1,42 @@
-"""Publishing an Outcome inside a GitHub run: step summary, annotations, outputs, the
-result directory (for the fork-safe second workflow), the PR comment and the commit status.
+"""Publishing a verdict inside a GitHub run: step summary, annotations, outputs, the result
+directory (for the fork-safe second workflow), the PR comment and the commit status.
 
-``publish`` is the entry point: it reads the environment and builds the one real HTTP
-session. ``publish_with`` does the work on values handed in, so tests give it a client
-pointed at a local server. Nothing here changes the verdict's exit code: a token that may
-not write (forks, Dependabot) or an API that is down costs a ``::warning``, never the
-verdict.
+``publish`` is the entry point: it builds the one real HTTP session. ``publish_with`` does
+the work on values handed in, so tests give it a client pointed at a local server. Nothing
+here changes the verdict's exit code: a token that may not write (forks, Dependabot), an API
+that is down or a runner file that cannot be written costs a ``::warning``, never the
+verdict. The settings are read by the command before it prints the verdict, so a bad input
+is an error (exit 2) before anything else.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from ratchet.github import artifact, body, comment, outputs, status
+from ratchet.errors import RatchetError
+from ratchet.github import artifact, comment, outputs, status
 from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
 from ratchet.numbers import fmt_pct
 from ratchet.outcome import Outcome
-from ratchet.patch import PatchResult
+from ratchet.render import jsonout
+from ratchet.render.comment import Result, delta, marker, render, result_of, signed
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"
 FORK_HINT = (
-    "The token cannot write to this repository ({why}). The comment was saved to {file}; "
-    "upload the result directory and post it from a workflow_run workflow "
+    "The token cannot write to this repository ({why}).{saved} "
+    "Upload the result directory and post it from a workflow_run workflow "
     "(see the coverage-ratchet README, 'Pull requests from forks')."
 )
 
-
-def patch_view(p: PatchResult) -> body.PatchView:
-    return body.PatchView(
-        counts=p.counts,
-        threshold=p.threshold,
-        passed=p.passed,
-        failures=p.failures,
-        uncovered=tuple((f.path, f.uncovered) for f in p.files if f.uncovered),
-    )
-
-
-def result_of(outcome: Outcome) -> body.Result:
-    patch = patch_view(outcome.patch) if outcome.patch is not None else None
-    return body.Result(outcome.verdict, outcome.status, patch)
+Echo = Callable[[str], None]
 
 
 def _repo_path(path: str, root: Path, workspace: Path | None) -> str:
@@ -92,28 +82,28 @@ def annotation_lines(outcome: Outcome, workspace: Path | None) -> list[str]:
 
 
 def output_values(
-    result: body.Result,
+    result: Result,
     posted: comment.Posted | None,
     comment_file: Path | None,
-    settings: Settings,
+    result_dir: Path,
 ) -> dict[str, str]:
     v = result.verdict
-    d = body.delta(v)
+    d = delta(v)
     return {
         "status": result.status,
         "coverage": fmt_pct(v.percent),
         "baseline": "" if v.baseline is None else str(v.baseline),
         "threshold": str(v.threshold),
         "new-threshold": str(v.new_threshold),
-        "delta": "" if d is None else body.signed(d, 4),
+        "delta": "" if d is None else signed(d, 4),
         "comment-id": str(posted.id) if posted and posted.id is not None else "",
         "comment-action": posted.action if posted else comment.SKIPPED,
         "comment-file": str(comment_file) if comment_file else "",
-        "result-dir": str(settings.result_dir),
+        "result-dir": str(result_dir),
     }
 
 
-def should_create(result: body.Result, mode: str) -> bool:
+def should_create(result: Result, mode: str) -> bool:
     """``always`` creates a comment on every PR; ``auto`` only when there is news: a
     failure, no baseline yet, or a count that moved. Either way an existing one is updated."""
     if mode == "always":
@@ -130,7 +120,7 @@ def should_create(result: body.Result, mode: str) -> bool:
 @dataclass(frozen=True)
 class Published:
     posted: comment.Posted | None
-    comment_file: Path
+    comment_file: Path | None  # None: the result directory could not be written
 
 
 def post_comment(
@@ -143,54 +133,53 @@ def post_comment(
         settings.repository,
         pr,
         text,
-        marker=body.marker(settings.id),
+        marker=marker(settings.id),
         authors={login},
         create=create,
     )
 
 
-def publish_with(
-    result: body.Result,
-    data: dict[str, Any],
-    markdown: str,
+def warn(echo: Echo, message: str) -> None:
+    echo(outputs.annotation("warning", message, title=TITLE))
+
+
+def deliver(
+    result: Result,
+    text: str,
     settings: Settings,
     gh: GitHub | None,
     *,
-    notes: list[str],
-    echo: Callable[[str], None],
-) -> Published:
-    """Everything after the verdict; ``notes`` are annotation lines printed first."""
-    outputs.append_summary(settings.summary_file, markdown)
-    for line in notes:
-        echo(line)
-    text = body.render(result, ident=settings.id, run_url=settings.run_url)
-    comment_file = artifact.write(settings.result_dir, data, text, settings.pr_number)
-    warnings: list[str] = []
-    posted: comment.Posted | None = None
+    pr: int | None,
+    comment_file: Path | None,
+    result_dir: Path,
+    strict: bool,
+    echo: Echo,
+) -> comment.Posted | None:
+    """The PR comment ``text``, the commit status, then the step outputs. ``strict``: an API
+    error raises (the privileged half, which has no other job); otherwise it is a warning."""
+    saved = f" The comment was saved to {comment_file}." if comment_file else ""
+    posted = None
     forbidden = False
-
-    if settings.pr_number is not None and settings.comment != "never":
+    if pr is not None and settings.comment != "never":
         if gh is None or settings.repository is None:
-            warnings.append(
-                f"No github-token or repository: the comment was saved to {comment_file}."
-            )
+            if strict:
+                raise GitHubError("needs GITHUB_TOKEN and GITHUB_REPOSITORY")
+            warn(echo, f"No github-token or repository: no PR comment was posted.{saved}")
         else:
             try:
-                posted = post_comment(
-                    gh,
-                    settings,
-                    settings.pr_number,
-                    text,
-                    create=should_create(result, settings.comment),
-                )
-            except Forbidden:
-                forbidden = True
-                why = "the pull request comes from a fork" if settings.fork else "Dependabot?"
-                warnings.append(FORK_HINT.format(why=why, file=comment_file))
+                create = should_create(result, settings.comment)
+                posted = post_comment(gh, settings, pr, text, create=create)
+                url = f": {posted.url}" if posted.url else ""
+                echo(f"coverage-ratchet: comment {posted.action} on #{pr}{url}")
             except GitHubError as e:
-                warnings.append(
-                    f"Could not post the PR comment ({e}); it was saved to {comment_file}."
-                )
+                if strict:
+                    raise
+                forbidden = isinstance(e, Forbidden)
+                if forbidden:
+                    why = "the pull request comes from a fork" if settings.fork else "Dependabot?"
+                    warn(echo, FORK_HINT.format(why=why, saved=saved))
+                else:
+                    warn(echo, f"Could not post the PR comment ({e}).{saved}")
 
     if settings.commit_status and settings.head_sha and gh is not None and settings.repository:
         try:
@@ -202,37 +191,85 @@ def publish_with(
                 context=settings.status_context,
                 target_url=settings.run_url,
             )
+            echo(
+                f"coverage-ratchet: status {settings.status_context} set on "
+                f"{settings.head_sha[:12]}"
+            )
         except Forbidden:
+            if strict:
+                raise
             if not forbidden:
-                warnings.append(
+                warn(
+                    echo,
                     "The token may not set commit statuses here (needs `statuses: write`; "
-                    "read-only on forks): no status was set."
+                    "read-only on forks): no status was set.",
                 )
         except GitHubError as e:
-            warnings.append(f"Could not set the commit status: {e}")
+            if strict:
+                raise
+            warn(echo, f"Could not set the commit status: {e}")
 
-    for w in warnings:
-        echo(outputs.annotation("warning", w, title=TITLE))
-    outputs.write_outputs(
-        settings.output_file, output_values(result, posted, comment_file, settings)
+    values = output_values(result, posted, comment_file, result_dir)
+    try:
+        outputs.write_outputs(settings.output_file, values)
+    except OSError as e:
+        warn(echo, f"Could not write the step outputs to {settings.output_file}: {e}")
+    return posted
+
+
+def _summary(settings: Settings, markdown: str, echo: Echo) -> None:
+    try:
+        outputs.append_summary(settings.summary_file, markdown)
+    except OSError as e:
+        warn(echo, f"Could not write the job summary to {settings.summary_file}: {e}")
+
+
+def publish_with(
+    result: Result,
+    data: dict[str, Any],
+    summary: str,
+    settings: Settings,
+    gh: GitHub | None,
+    *,
+    notes: list[str],
+    echo: Echo,
+) -> Published:
+    """Everything after the verdict; ``notes`` are annotation lines printed first."""
+    for line in notes:
+        echo(line)
+    _summary(settings, summary, echo)
+    text = render(result, ident=settings.id, run_url=settings.run_url)
+    comment_file = None
+    try:
+        comment_file = artifact.write(
+            settings.result_dir, data, text, settings.pr_number, settings.id
+        )
+    except OSError as e:
+        warn(echo, f"Could not write the result directory {settings.result_dir}: {e}")
+    posted = deliver(
+        result,
+        text,
+        settings,
+        gh,
+        pr=settings.pr_number,
+        comment_file=comment_file,
+        result_dir=settings.result_dir,
+        strict=False,
+        echo=echo,
     )
     return Published(posted, comment_file)
 
 
-def publish(outcome: Outcome, markdown: str, environ: Mapping[str, str]) -> None:
-    """Step summary, outputs, annotations, PR comment, commit status."""
-    settings = Settings.from_env(environ)
-    data = artifact.result_json(outcome)
+def publish(outcome: Outcome, summary: str, settings: Settings, *, echo: Echo) -> None:
+    """Step summary (``summary``, the verdict's Markdown), annotations, result directory,
+    outputs, PR comment, commit status."""
     notes = annotation_lines(outcome, settings.workspace)
-
-    def echo(line: str) -> None:
-        print(line, file=sys.stdout, flush=True)
-
     with requests.Session() as session:
         gh = None
         if settings.token is not None and settings.repository is not None:
             gh = GitHub(session, settings.api_url, settings.token)
-        publish_with(result_of(outcome), data, markdown, settings, gh, notes=notes, echo=echo)
+        data = jsonout.outcome_dict(outcome)
+        publish_with(result_of(outcome), data, summary, settings, gh, notes=notes, echo=echo)
 
 
 def verify_pr(gh: GitHub, repo: str, pr: int, head_sha: str) -> None:
@@ -247,18 +284,30 @@ def verify_pr(gh: GitHub, repo: str, pr: int, head_sha: str) -> None:
         )
 
 
+def ident_for(given: str, saved: str | None) -> str:
+    """The id to post under: the one the result was made with. A different one named by the
+    workflow would post a second comment and status beside the check job's own."""
+    if given and saved is not None and given != saved:
+        raise RatchetError(
+            f"the result was made with id {saved or '(none)'!r}, but id {given!r} was given: "
+            "give the comment step the id of the check step (or none, to use the result's)"
+        )
+    return given or saved or ""
+
+
 def comment_from_artifact(
     directory: Path,
     settings: Settings,
     gh: GitHub | None,
     *,
-    echo: Callable[[str], None],
+    echo: Echo,
     dry_run: bool = False,
 ) -> comment.Posted | None:
     """The privileged half: validate the saved result, check the PR, render anew, post."""
-    result, saved_pr = artifact.load(directory)
-    pr = settings.pr_number if settings.pr_number is not None else saved_pr
-    text = body.render(result, ident=settings.id, run_url=settings.run_url)
+    saved = artifact.load(directory)
+    settings = dataclasses.replace(settings, id=ident_for(settings.id, saved.ident))
+    pr = settings.pr_number if settings.pr_number is not None else saved.pr_number
+    text = render(saved.result, ident=settings.id, run_url=settings.run_url)
     if dry_run:
         echo(text)
         return None
@@ -272,27 +321,15 @@ def comment_from_artifact(
             "or give --head-sha"
         )
     verify_pr(gh, settings.repository, pr, settings.head_sha)
-    posted = None
-    if settings.comment != "never":
-        posted = post_comment(
-            gh, settings, pr, text, create=should_create(result, settings.comment)
-        )
-        echo(
-            f"coverage-ratchet: comment {posted.action} on #{pr}"
-            + (f": {posted.url}" if posted.url else "")
-        )
-    if settings.commit_status:
-        status.post(
-            gh,
-            settings.repository,
-            settings.head_sha,
-            result,
-            context=settings.status_context,
-            target_url=settings.run_url,
-        )
-        echo(f"coverage-ratchet: status {settings.status_context} set on {settings.head_sha[:12]}")
-    outputs.append_summary(settings.summary_file, text)
-    values = output_values(result, posted, None, settings)
-    values["result-dir"] = str(directory)
-    outputs.write_outputs(settings.output_file, values)
-    return posted
+    _summary(settings, render(saved.result, hidden=False, run_url=settings.run_url), echo)
+    return deliver(
+        saved.result,
+        text,
+        settings,
+        gh,
+        pr=pr,
+        comment_file=None,
+        result_dir=directory,
+        strict=True,
+        echo=echo,
+    )

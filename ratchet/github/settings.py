@@ -21,6 +21,7 @@ DEFAULT_SERVER_URL = "https://github.com"
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
 COMMENT_MODES = ("auto", "always", "never")
 STATUS_CONTEXT = "coverage-ratchet"
+RESULT_DIR = "coverage-ratchet"  # under $RUNNER_TEMP (else the working directory), + "-<id>"
 MAX_EVENT_BYTES = 32 * 1024 * 1024
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
@@ -119,7 +120,7 @@ class Settings:
     bot_login: str = DEFAULT_BOT_LOGIN
     output_file: Path | None = None
     summary_file: Path | None = None
-    result_dir: Path = Path(".coverage-ratchet")
+    result_dir: Path = Path(RESULT_DIR)
     workspace: Path | None = None
 
     @property
@@ -190,7 +191,7 @@ class Settings:
             result_dir = Path(env["RATCHET_RESULT_DIR"])
         else:
             base = Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else Path.cwd()
-            result_dir = base / ("coverage-ratchet" + (f"-{ident}" if ident else ""))
+            result_dir = base / (RESULT_DIR + (f"-{ident}" if ident else ""))
 
         token = env.get("GITHUB_TOKEN", "").strip()
         return cls(

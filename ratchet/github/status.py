@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ratchet.github.body import Result, delta, signed
 from ratchet.github.client import GitHub
 from ratchet.numbers import fmt_pct
+from ratchet.render.comment import Result, delta, signed
 
 MAX_DESCRIPTION = 140  # GitHub answers 422 above this
 

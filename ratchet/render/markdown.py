@@ -1,4 +1,4 @@
-"""Markdown for a job summary or a PR comment.
+"""Markdown building blocks, and ``ratchet report --format markdown``.
 
 Anything that came from a report (file names above all) is untrusted: ``escape`` makes it
 inert, so a hostile file name cannot inject Markdown, HTML, links or @mentions.
@@ -7,19 +7,35 @@ inert, so a hostile file name cannot inject Markdown, HTML, links or @mentions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
-from ratchet.models import Counts, Report
-from ratchet.numbers import fmt_margin, fmt_pct, percent
+from ratchet.models import Report
 from ratchet.render.common import display
-from ratchet.rules import Verdict
 
 MAX_FILE_ROWS = 50
+MAX_TEXT = 400  # characters of one escaped message
+MAX_PATH = 120  # characters of a path shown in a table
+_WIDEST = 5  # "&" escapes to "&amp;"
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:\"'$])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def escape(text: str) -> str:
-    """Inert Markdown for untrusted text: specials backslash-escaped, @ and newlines defused."""
+def escape(text: str, *, limit: int | None = None) -> str:
+    """Inert Markdown for untrusted text: specials backslash-escaped, @ and newlines defused.
+
+    ``limit`` caps the escaped length, cut with "…" (escaping works character by character,
+    so the cut never splits an escape)."""
+    if limit is not None and len(text) * _WIDEST > limit:
+        out: list[str] = []
+        used = 1
+        for c in text:
+            e = escape(c)
+            if used + len(e) > limit:
+                out.append("…")
+                break
+            out.append(e)
+            used += len(e)
+        return "".join(out)
     text = text.replace("\r", " ").replace("\n", " ")
     text = "".join(_HTML.get(c, c) for c in text)
     text = _SPECIAL.sub(r"\\\1", text)
@@ -33,64 +49,35 @@ def code(text: str) -> str:
     return "`" + text + "`"
 
 
-def _pct(c: Counts) -> str:
-    return f"{fmt_pct(percent(c), 2)}%"
+def path(text: str, limit: int = MAX_PATH) -> str:
+    """Inline code for a path, keeping its end (the file name) when it is too long."""
+    if len(text) > limit:
+        text = "…" + text[-(limit - 1) :]
+    return code(text)
 
 
-def verdict(
-    v: Verdict,
-    *,
-    status: str | None = None,
-    title: str = "Coverage ratchet",
-    max_rows: int = MAX_FILE_ROWS,
-) -> str:
-    """``status`` is the overall one when more than the total was judged (patch coverage)."""
-    status = status or v.status
-    icon = "✅" if status == "pass" else "❌"
-    t = v.totals
-    out = [
-        f"### {icon} {title}: {status}",
-        "",
-        "| | Coverage | Covered | Uncovered |",
-        "|---|---:|---:|---:|",
-        f"| **Total** | **{fmt_pct(v.percent)}%** | {t.covered}/{t.valid} | {t.missing} |",
-    ]
-    if v.baseline is not None:
-        unc = str(v.baseline_uncovered) if v.baseline_uncovered is not None else "-"
-        out.append(f"| Baseline | {v.baseline}% | | {unc} |")
-    out.append(f"| Threshold | {v.threshold}% | | |")
-    out.append("")
-    if v.failures:
-        out.append("**Failures**")
-        out.append("")
-        out.extend(f"- {escape(f.message)}" for f in v.failures)
-        out.append("")
-    if v.notes:
-        out.extend(f"> {escape(n)}" for n in v.notes)
-        out.append("")
-    if status == "pass" and v.raises_bar:
-        out.append(
-            f"`ratchet update` would raise the threshold to **{v.new_threshold}%** "
-            f"and the baseline to **{v.new_baseline}%**."
-        )
-        out.append("")
-    changed = [c for c in v.changes if c.before is not None and c.after is not None]
-    if changed:
-        out.append(f"<details><summary>Files whose coverage changed ({len(changed)})</summary>\n")
-        out.append("| File | Before | After | Δ | Uncovered |")
-        out.append("|---|---:|---:|---:|---:|")
-        changed.sort(key=lambda c: (c.delta or 0, c.path))
-        for c in changed[:max_rows]:
-            assert c.before is not None and c.after is not None and c.delta is not None
-            sign = "+" if c.delta >= 0 else "-"
-            out.append(
-                f"| {code(c.path)} | {_pct(c.before)} | {_pct(c.after)} | "
-                f"{sign}{fmt_margin(c.delta)} | {c.before.missing} → {c.after.missing} |"
-            )
-        if len(changed) > max_rows:
-            out.append(f"\n…and {len(changed) - max_rows} more.")
-        out.append("\n</details>\n")
-    return "\n".join(out).rstrip() + "\n"
+def size(lines: Iterable[str]) -> int:
+    """Characters of ``lines`` joined with newlines (one more per line, a safe bound)."""
+    return sum(len(s) + 1 for s in lines)
+
+
+def table(
+    head: Sequence[str], rows: Iterable[str], *, total: int, max_rows: int, budget: int
+) -> list[str]:
+    """``head`` and as many ``rows`` as ``max_rows`` and ``budget`` characters allow (rows
+    are rendered lazily: a huge list costs only what is shown), then what was left out."""
+    out = list(head)
+    used = size(out) + 60  # the "…and N more" line
+    shown = 0
+    for row in rows:
+        if shown >= max_rows or used + len(row) + 1 > budget:
+            break
+        out.append(row)
+        used += len(row) + 1
+        shown += 1
+    if total > shown:
+        out += ["", f"…and {total - shown} more file(s) not shown."]
+    return out
 
 
 def report(rep: Report, *, precision: int = 2, max_rows: int = MAX_FILE_ROWS) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ratchet.outcome import Outcome
-from ratchet.render import jsonout, markdown, text
+from ratchet.render import comment, jsonout, text
 from ratchet.render import patch as patch_render
 
 
@@ -19,7 +19,5 @@ def render(outcome: Outcome, fmt: str) -> str:
 
 
 def render_markdown(outcome: Outcome) -> str:
-    out = markdown.verdict(outcome.verdict, status=outcome.status)
-    if outcome.patch is not None:
-        out += "\n" + patch_render.markdown(outcome.patch)
-    return out
+    """The PR comment without its hidden lines: what the job summary shows."""
+    return comment.render(comment.result_of(outcome), hidden=False)

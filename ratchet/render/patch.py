@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ratchet.models import Counts
+from ratchet.models import Counts, format_spans
 from ratchet.numbers import as_json_number, fmt_pct, percent
 from ratchet.patch import PatchFile, PatchResult
 from ratchet.render import jsonout
-from ratchet.render.markdown import MAX_FILE_ROWS, code, escape
+from ratchet.render import markdown as md
 from ratchet.rules import FileChange
 
-
-def _ranges(f: PatchFile) -> str:
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in f.uncovered)
+MAX_NOTES = 5
+MAX_SPANS = 20  # uncovered ranges listed per file in Markdown (the JSON has them all)
+BUDGET = 30_000  # characters of the Markdown section's tables
 
 
 def _status(f: PatchFile) -> str:
@@ -61,7 +61,7 @@ def text(p: PatchResult) -> str:
             continue
         row = f"  {f.path.ljust(width)}  {_status(f)}: {_counts(f.counts)}"
         if f.uncovered:
-            row += f"; uncovered {_ranges(f)}"
+            row += f"; uncovered {format_spans(f.uncovered)}"
         if f.partial:
             row += "; branch not taken on " + ", ".join(map(str, f.partial))
         lines.append(row)
@@ -118,49 +118,70 @@ def json(p: PatchResult) -> dict[str, Any]:
     }
 
 
-def markdown(p: PatchResult, *, max_rows: int = MAX_FILE_ROWS) -> str:
+def _md_row(f: PatchFile) -> str:
+    c = f.counts
+    status = md.escape(f.status) + (f" from {md.path(f.old_path)}" if f.old_path else "")
+    branches = f"{c.branches_covered}/{c.branches_valid}" if c.branches_valid else ""
+    lines = f"{c.lines_covered}/{c.lines_valid}" if f.status != "deleted" else ""
+    spans = md.escape(format_spans(f.uncovered[:MAX_SPANS]))
+    if len(f.uncovered) > MAX_SPANS:
+        spans += ", …"
+    return f"| {md.path(f.path)} | {status} | {lines} | {branches} | {spans} |"
+
+
+def _md_indirect(c: FileChange, waived: set[str | None]) -> str:
+    note = "regression, not failing (fail_on_indirect = false)" if c.path in waived else ""
+    return f"| {md.path(c.path)} | {md.escape(_moved(c))} | {md.escape(note)} |"
+
+
+def markdown(p: PatchResult, *, max_rows: int = md.MAX_FILE_ROWS, budget: int = BUDGET) -> str:
+    """The "Changed lines" section of the Markdown verdict (the PR comment): bounded by
+    ``max_rows`` rows a table and about ``budget`` characters, whatever the change holds.
+    Its failures are listed with the verdict's."""
     icon = "✅" if p.passed else "❌"
     threshold = f" (threshold {p.threshold}%)" if p.threshold is not None else ""
-    out = [
+    head = [
         f"#### {icon} Changed lines: {_headline(p, 2)}{threshold}",
         "",
-        f"Diff: {escape(p.description)}",
+        f"Diff: {md.escape(p.description, limit=md.MAX_TEXT)}",
         "",
     ]
+    notes = [f"> {md.escape(n, limit=md.MAX_TEXT)}" for n in p.notes[:MAX_NOTES]]
+    if len(p.notes) > MAX_NOTES:
+        notes.append(f"> …and {len(p.notes) - MAX_NOTES} more notes.")
+    room = budget - md.size(head) - md.size(notes) - 200  # 200: the indirect list's frame
+    files: list[str] = []
     rows = [f for f in p.files if f.counts.valid or f.status == "deleted"]
     if rows:
-        out += [
-            "| File | Change | Lines | Branches | Uncovered changed lines |",
-            "|---|---|---:|---:|---|",
-        ]
         # Files with uncovered lines first: in a long list, those are what a reviewer wants.
         rows.sort(key=lambda f: (not f.uncovered, f.path))
-        for f in rows[:max_rows]:
-            c = f.counts
-            status = escape(f.status) + (f" from {code(f.old_path)}" if f.old_path else "")
-            branches = f"{c.branches_covered}/{c.branches_valid}" if c.branches_valid else ""
-            lines = f"{c.lines_covered}/{c.lines_valid}" if f.status != "deleted" else ""
-            out.append(
-                f"| {code(f.path)} | {status} | {lines} | {branches} | {escape(_ranges(f))} |"
-            )
-        if len(rows) > max_rows:
-            out.append(f"\n…and {len(rows) - max_rows} more files.")
-        out.append("")
-    if p.failures:
-        out += [f"- **{escape(f.message)}**" for f in p.failures] + [""]
-    if p.notes:
-        out += [f"> {escape(n)}" for n in p.notes] + [""]
+        files = md.table(
+            [
+                "| File | Change | Lines | Branches | Uncovered changed lines |",
+                "|---|---|---:|---:|---|",
+            ],
+            map(_md_row, rows),
+            total=len(rows),
+            max_rows=max_rows,
+            budget=room * 2 // 3 if p.indirect else room,
+        )
+        files.append("")
+        room -= md.size(files)
+    out = head + files
+    if notes:
+        out += [*notes, ""]
     if p.indirect:
         waived = {w.path for w in p.waived}
         out.append(
             f"<details><summary>Indirect changes: {len(p.indirect)} files this change did "
             "not touch</summary>\n"
         )
-        out += ["| File | Coverage | Note |", "|---|---|---|"]
-        for ch in p.indirect[:max_rows]:
-            note = "regression, not failing (fail_on_indirect = false)" if ch.path in waived else ""
-            out.append(f"| {code(ch.path)} | {escape(_moved(ch))} | {escape(note)} |")
-        if len(p.indirect) > max_rows:
-            out.append(f"\n…and {len(p.indirect) - max_rows} more.")
+        out += md.table(
+            ["| File | Coverage | Note |", "|---|---|---|"],
+            (_md_indirect(c, waived) for c in p.indirect),
+            total=len(p.indirect),
+            max_rows=max_rows,
+            budget=room,
+        )
         out.append("\n</details>\n")
     return "\n".join(out).rstrip() + "\n"

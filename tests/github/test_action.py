@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ratchet.github import body
+from ratchet.render.comment import marker
 from tests.conftest import REPO, git
 from tests.github.conftest import (
     BOT,
@@ -54,7 +54,7 @@ def test_first_run_creates_the_comment_second_run_updates_it(action, workspace, 
     (cid,) = fake_github.comments
     assert first.outputs["comment-id"] == str(cid)
     posted = fake_github.comments[cid]["body"]
-    assert posted.startswith(body.marker("") + "\n")
+    assert posted.startswith(marker("") + "\n")
     assert Path(first.outputs["comment-file"]).read_text() == posted
     assert "### ✅ Coverage ratchet: pass" in first.summary
     assert {
@@ -104,7 +104,7 @@ def test_comments_are_found_across_pages(action, workspace, fake_github):
 
 
 def test_a_marked_comment_by_someone_else_is_left_alone(action, workspace, fake_github):
-    forged = f"{body.marker('')}\nnothing to see"
+    forged = f"{marker('')}\nnothing to see"
     theirs = fake_github.add_comment(forged, login="mallory")
     passing(workspace)
     run = action.run(NO_REF)
@@ -125,7 +125,7 @@ def test_regression_fails_with_annotations_in_a_monorepo_package(action, workspa
     )
     assert "::error title=Coverage ratchet::total 45.4545%25 is 9.5454 points below" in run.stdout
     (comment,) = fake_github.comments.values()
-    assert comment["body"].startswith(body.marker("api"))
+    assert comment["body"].startswith(marker("api"))
     assert "❌" in comment["body"]
     sha, status = fake_github.statuses[0]
     assert (sha, status["state"], status["context"]) == (
@@ -148,7 +148,7 @@ def test_fork_pr_keeps_the_verdict_and_saves_the_comment(action, workspace, fake
     assert "Coverage ratchet: fail" in run.summary
     assert fake_github.comments == {}
     saved = Path(run.outputs["comment-file"])
-    assert saved.read_text().startswith(body.marker(""))
+    assert saved.read_text().startswith(marker(""))
     result_dir = Path(run.outputs["result-dir"])
     assert (result_dir / "pr-number").read_text() == "7\n"
     assert (result_dir / "result.json").is_file()
@@ -219,7 +219,7 @@ def test_two_ids_two_comments_two_statuses(action, workspace, fake_github):
     action.run({**NO_REF, "id": "api"})
     action.run({**NO_REF, "id": "web"})
     markers = sorted(c["body"].splitlines()[0] for c in fake_github.comments.values())
-    assert markers == [body.marker("api"), body.marker("web")]
+    assert markers == [marker("api"), marker("web")]
     assert sorted({s["context"] for _, s in fake_github.statuses}) == [
         "coverage-ratchet/api",
         "coverage-ratchet/web",
@@ -275,6 +275,25 @@ def test_workflow_run_posts_a_comment_rendered_anew(action, workspace, fake_gith
     assert fake_github.statuses == [(HEAD_SHA, fake_github.statuses[0][1])]
     assert fake_github.statuses[0][1]["state"] == "failure"
     assert fake_github.calls[0].path == "/repos/octo/demo/pulls/7"
+
+
+@pytest.mark.slow
+def test_same_repo_pr__both_halves_keep_one_comment_and_one_status(action, workspace, fake_github):
+    failing(workspace)
+    first = action.run({**NO_REF, "id": "api"})  # the check job, allowed to write
+    assert first.code == 1, first
+    fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
+    # The comment workflow names no id: it takes the one the result was made with.
+    second = action.run(
+        {"mode": "comment", "result-dir": first.outputs["result-dir"]},
+        event_name="workflow_run",
+        event=workflow_run_event(HEAD_SHA),
+    )
+    assert second.code == 0, second
+    assert second.outputs["comment-action"] == "unchanged"
+    (only,) = fake_github.comments.values()
+    assert only["body"].startswith(marker("api"))
+    assert {s["context"] for _, s in fake_github.statuses} == {"coverage-ratchet/api"}
 
 
 @pytest.mark.slow
@@ -430,8 +449,12 @@ def test_patch_coverage_annotates_each_uncovered_changed_range(action, workspace
         in run.stdout
     )
     saved = Path(run.outputs["comment-file"]).read_text()
-    assert "**❌ Changed lines:** 5/10 covered (50.00%), threshold 80%" in saved
-    assert "- `src/a.py`: lines 14-16, 19-20 not covered" in saved
+    assert "#### ❌ Changed lines: 50.00% (5/10 changed lines+branches) (threshold 80%)" in saved
+    assert "| `src/a.py` | modified | 5/10 |  | 14\\-16, 19\\-20 |" in saved
+    assert Path(run.outputs["comment-file"]).read_text().count("Changed lines") == 1
+    # The job summary is the comment without its hidden lines (nor a link to its own run).
+    link = " · [workflow run](https://github.example/octo/demo/actions/runs/4242)"
+    assert run.summary == "".join(saved.splitlines(keepends=True)[2:]).replace(link, "")
 
     fake_github.read_only = False
     fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
@@ -447,7 +470,7 @@ def test_patch_coverage_annotates_each_uncovered_changed_range(action, workspace
 
 def test_a_token_that_can_say_who_it_is_finds_its_own_comments(action, workspace, fake_github):
     fake_github.user_login = "ratchet-app"
-    bots = fake_github.add_comment(f"{body.marker('')}\nposted by GITHUB_TOKEN earlier")
+    bots = fake_github.add_comment(f"{marker('')}\nposted by GITHUB_TOKEN earlier")
     passing(workspace)
     run = action.run({**NO_REF, "commit-status": "false"})
     assert run.outputs["comment-action"] == "created"

@@ -137,3 +137,24 @@ def test_action__interface_and_no_expressions_in_scripts():
         assert "INPUT_" not in s.get("run", "")
     setup = next(s for s in steps if "uses" in s)
     assert setup["with"]["update-environment"] is False
+
+
+@pytest.mark.unit
+def test_workflows__the_comment_workflow_posts_under_the_id_of_the_job_it_comments_for():
+    """Same-repo PRs run both halves: another id would mean two comments and two statuses."""
+
+    def ratchet_step(steps):
+        return next(s for s in steps if s.get("uses") == "./")
+
+    ci = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text())
+    uploads = {}
+    for job in ci["jobs"].values():
+        for step in job["steps"]:
+            if str(step.get("uses", "")).startswith("actions/upload-artifact@"):
+                uploads[step["with"]["name"]] = ratchet_step(job["steps"])["with"].get("id", "")
+    wf = yaml.safe_load((REPO / ".github/workflows/coverage-comment.yml").read_text())
+    (job,) = wf["jobs"].values()
+    download = next(s for s in job["steps"] if "download-artifact@" in str(s.get("uses")))
+    posting = ratchet_step(job["steps"])["with"]
+    assert posting["mode"] == "comment"
+    assert posting.get("id", "") == uploads[download["with"]["name"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from decimal import Decimal
 
@@ -10,12 +11,14 @@ import pytest
 
 from ratchet import rules
 from ratchet.config import Config
-from ratchet.github import artifact, body
-from ratchet.github.publish import result_of
+from ratchet.github import artifact
 from ratchet.models import Counts, FileCoverage, Report
 from ratchet.outcome import Outcome
+from ratchet.patch import PATCH_BELOW_THRESHOLD, PatchFile, PatchResult
 from ratchet.render import jsonout
-from tests.github.test_body import HOSTILE
+from ratchet.render.comment import render, result_of
+from ratchet.rules import FILE_REGRESSION, Failure, FileChange
+from tests.github.test_render_comment import HOSTILE
 
 
 def outcome_for(now, before, *, threshold=50, baseline="60", baseline_uncovered=30):
@@ -41,19 +44,64 @@ def outcome():
 
 @pytest.fixture
 def doc(outcome):
-    return json.loads(jsonout.dumps(artifact.result_json(outcome)))
+    return json.loads(jsonout.dumps(jsonout.outcome_dict(outcome)))
 
 
 def parse(doc):
-    return artifact.parse_result(json.dumps(doc), source="result.json")
+    return artifact.parse_result(json.dumps(doc), source="result.json")[0]
+
+
+def with_patch(outcome):
+    """The outcome with a patch result holding one of everything the comment shows."""
+    p = PatchResult(
+        description="changes since the merge-base of origin/main (5e55603) up to HEAD",
+        files=(
+            PatchFile("a.py", "modified", None, Counts(4, 1, 2, 1), ((7, 8), (10, 10)), (2,), (2,)),
+            PatchFile(HOSTILE[0], "renamed", HOSTILE[3], Counts(1, 0), ((9, 9),)),
+            PatchFile("gone.py", "deleted", None, Counts(), ()),
+        ),
+        counts=Counts(5, 1, 2, 1),
+        threshold=Decimal("80.5"),
+        failures=(Failure(PATCH_BELOW_THRESHOLD, None, "patch coverage 28% is below 80.5%"),),
+        notes=("1 changed file not in the coverage report (never imported?): new.py",),
+        indirect=(FileChange("b.py", Counts(10, 10), Counts(5, 5)),),
+        waived=(Failure(FILE_REGRESSION, "b.py", "b.py: dropped"),),
+        unreported=("new.py",),
+        prefix="pkg",
+    )
+    return dataclasses.replace(outcome, patch=p)
 
 
 @pytest.mark.unit
 def test_round_trip__the_privileged_side_renders_the_same_comment(outcome, doc):
     again = parse(doc)
     assert again.verdict == outcome.verdict  # `before` rebuilt from totals and changes too
-    first = body.render(result_of(outcome), ident="x", run_url="https://github.example/r")
-    assert body.render(again, ident="x", run_url="https://github.example/r") == first
+    first = render(result_of(outcome), ident="x", run_url="https://github.example/r")
+    assert render(again, ident="x", run_url="https://github.example/r") == first
+
+
+@pytest.mark.unit
+def test_round_trip__the_patch_result_comes_back_whole(outcome):
+    outcome = with_patch(outcome)
+    again = parse(json.loads(jsonout.dumps(jsonout.outcome_dict(outcome))))
+    assert again.patch == outcome.patch
+    text = render(again)
+    assert text == render(result_of(outcome))
+    # What the comment says about the change: the notes and the indirect list, too.
+    assert "not in the coverage report" in text
+    assert "Indirect changes: 1 files this change did not touch" in text
+    assert "regression, not failing" in text
+
+
+@pytest.mark.unit
+def test_id__written_beside_the_result_and_checked(tmp_path, outcome, doc):
+    artifact.write(tmp_path, doc, "comment", 3, "api")
+    saved = artifact.load(tmp_path)
+    assert (saved.ident, saved.pr_number, saved.result.status) == ("api", 3, "fail")
+    assert artifact.parse_result(json.dumps(doc), source="r")[1] is None  # check's own JSON
+    for bad, message in ((5, "id: must be a string"), ("a -->", "id: id must be")):
+        with pytest.raises(artifact.InvalidArtifact, match=message):
+            artifact.parse_result(json.dumps({**doc, "id": bad}), source="r")
 
 
 def _set(path, value):
@@ -105,6 +153,7 @@ def _drop(key):
         (_set(["files_changed", 0, "path"], 5), "files_changed\\[0\\].path"),
         (_set(["files_changed", 0, "after", "lines_covered"], 10**9), "more covered"),
         (_set(["patch"], {"counts": 1}), "patch"),
+        (_set(["id"], "x" * 65), "id: must be a string of at most 64"),
     ],
 )
 def test_parse__refuses_what_a_check_run_cannot_have_written(doc, mutate, message):
@@ -133,9 +182,9 @@ def test_parse__strict_json(text, message):
 @pytest.mark.unit
 def test_load__pr_number_and_file_checks(tmp_path, outcome):
     d = tmp_path / "result"
-    artifact.write(d, artifact.result_json(outcome), "comment", 12)
-    result, pr = artifact.load(d)
-    assert pr == 12 and result.status == "fail"
+    artifact.write(d, jsonout.outcome_dict(outcome), "comment", 12, "")
+    saved = artifact.load(d)
+    assert saved.pr_number == 12 and saved.result.status == "fail" and saved.ident == ""
     (d / "pr-number").write_text("12\n13")
     with pytest.raises(artifact.InvalidArtifact, match="pr-number"):
         artifact.load(d)
@@ -147,7 +196,7 @@ def test_load__pr_number_and_file_checks(tmp_path, outcome):
     with pytest.raises(artifact.InvalidArtifact, match="not a regular file"):
         artifact.load(d)
     (d / "pr-number").unlink()
-    assert artifact.load(d)[1] is None
+    assert artifact.load(d).pr_number is None
     (d / "result.json").write_bytes(b"\xff\xfe")
     with pytest.raises(artifact.InvalidArtifact, match="not UTF-8"):
         artifact.load(d)
@@ -173,7 +222,8 @@ def test_real_cli_json__is_accepted(run_ratchet, workspace):
         "check", "--format", "json", "--no-github", "coverage.json", cwd=workspace.root
     )
     assert res.code == 0, res
-    result = artifact.parse_result(res.stdout, source="stdout")
+    result, ident = artifact.parse_result(res.stdout, source="stdout")
+    assert ident is None
     assert result.status == "pass"
     assert [c.path for c in result.verdict.changes] == ["a.py", "new.py"]
     assert result.verdict.before == Counts(10, 5)

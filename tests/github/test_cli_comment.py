@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from ratchet.github import artifact, body
+from ratchet.github import artifact
+from ratchet.render import jsonout
+from ratchet.render.comment import marker
 from tests.github.conftest import HEAD_SHA, REPOSITORY, TOKEN, workflow_run_event
 from tests.github.test_artifact import BEFORE, NOW, outcome_for
 
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.integration
 def saved(tmp_path):
     d = tmp_path / "result"
     outcome = outcome_for(NOW, BEFORE)
-    artifact.write(d, artifact.result_json(outcome), "ignored", 7)
+    artifact.write(d, jsonout.outcome_dict(outcome), "ignored", 7, "api")
     return d
 
 
@@ -37,15 +39,16 @@ def env_for(tmp_path, fake_github, **extra):
 def test_dry_run_prints_the_comment_and_calls_nothing(run_ratchet, saved, tmp_path, fake_github):
     res = run_ratchet("comment", "--result", str(saved), "--dry-run", cwd=tmp_path)
     assert res.code == 0, res
-    assert res.stdout.startswith(body.marker(""))
+    assert res.stdout.startswith(marker("api"))  # the id the check step ran with
     assert "- &lt;img src=x onerror=alert\\(1\\)&gt;" in res.stdout  # the hostile name, escaped
     assert fake_github.calls == []
 
 
-def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_github):
+@pytest.mark.parametrize("given", ["", "api"])
+def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_github, given):
     fake_github.pulls[9] = {"number": 9, "head": {"sha": "f" * 40}}
     out = tmp_path / "out"
-    env = env_for(tmp_path, fake_github, GITHUB_OUTPUT=str(out), RATCHET_ID="api")
+    env = env_for(tmp_path, fake_github, GITHUB_OUTPUT=str(out), RATCHET_ID=given)
     res = run_ratchet(
         "comment",
         "--result",
@@ -61,7 +64,7 @@ def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_gi
     assert "comment created on #9" in res.stdout
     assert "status coverage-ratchet/api set on ffffffffffff" in res.stdout
     (posted,) = fake_github.comments.values()
-    assert posted["body"].startswith(body.marker("api"))
+    assert posted["body"].startswith(marker("api"))
     assert "comment-id<<ghadelimiter_" in out.read_text()
 
 
@@ -72,6 +75,7 @@ def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_gi
         (("--head-sha", "nope"), {}, "--head-sha must be a full hexadecimal commit SHA"),
         ((), {"GITHUB_EVENT_PATH": ""}, "needs the tested commit"),
         ((), {}, "Not Found"),  # PR 7 does not exist
+        ((), {"RATCHET_ID": "web"}, "the result was made with id 'api', but id 'web' was given"),
     ],
 )
 def test_refuses_without_what_it_needs(

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 import requests
 
-from ratchet.github import body, comment
+from ratchet.github import comment
 from ratchet.github.client import GitHub
 from ratchet.github.settings import Secret
+from ratchet.render.comment import marker, render
 from tests.github.conftest import BOT, REPOSITORY, TOKEN
-from tests.github.test_body import result_for
+from tests.github.test_render_comment import result_for
 
 pytestmark = pytest.mark.integration
 
-MARKER = body.marker("")
+MARKER = marker("")
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def gh(fake_github, no_sleep):
 
 
 def text(threshold=50, covered=9):
-    return body.render(result_for({"a.py": (covered, 10 - covered)}, threshold=threshold))
+    return render(result_for({"a.py": (covered, 10 - covered)}, threshold=threshold))
 
 
 def upsert(gh, new_body, **kw):
@@ -84,7 +85,7 @@ def test_upsert__duplicates_from_a_race_are_removed(fake_github, gh):
 
 
 def test_upsert__other_ids_are_other_comments(fake_github, gh):
-    web = fake_github.add_comment(body.render(result_for({"a.py": (1, 1)}), ident="web"))
+    web = fake_github.add_comment(render(result_for({"a.py": (1, 1)}), ident="web"))
     posted = upsert(gh, text())
     assert posted.action == comment.CREATED
     assert web in fake_github.comments

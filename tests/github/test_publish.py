@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ratchet.github import body, publish, status
+from ratchet.errors import RatchetError
+from ratchet.github import publish, status
 from ratchet.github.settings import Settings
+from ratchet.patch import PatchResult
 from ratchet.rules import FILE_REGRESSION, Failure
 from tests.github.test_artifact import BEFORE, NOW, outcome_for
-from tests.github.test_body import result_for
+from tests.github.test_render_comment import result_for
 
 pytestmark = pytest.mark.unit
 
@@ -59,8 +61,7 @@ def test_should_create__only_with_news_in_auto_mode(now, kwargs, mode, expected)
 
 def test_outputs__values_for_the_action(tmp_path):
     result = result_for({"a.py": (9, 1)}, threshold=50, baseline="92.5")
-    settings = Settings(result_dir=tmp_path)
-    values = publish.output_values(result, None, tmp_path / "comment.md", settings)
+    values = publish.output_values(result, None, tmp_path / "comment.md", tmp_path)
     assert values == {
         "status": "fail",  # 2.5 points under the baseline
         "coverage": "90.0000",
@@ -77,9 +78,10 @@ def test_outputs__values_for_the_action(tmp_path):
 
 def test_status__description_within_140_characters():
     result = result_for({"a.py": (1, 99999)}, threshold="99.999999", baseline="99.999999")
-    many = dataclasses.replace(
-        result, patch=body.PatchView(result.verdict.totals, None, False, result.failures * 50)
+    patch = PatchResult(
+        "the diff", (), result.verdict.totals, None, result.failures * 50, (), (), ()
     )
+    many = dataclasses.replace(result, patch=patch)
     for r in (result, many):
         text = status.description(r)
         assert len(text) <= status.MAX_DESCRIPTION
@@ -100,7 +102,46 @@ def test_publish_with__no_token_saves_and_warns(tmp_path):
     )
     assert lines[0] == "::error::n"
     assert lines[1].startswith("::warning title=Coverage ratchet::No github-token or repository")
+    assert lines[1].endswith(f"The comment was saved to {tmp_path / 'r' / 'comment.md'}.")
     assert done.comment_file == tmp_path / "r" / "comment.md"
     assert (tmp_path / "r" / "pr-number").read_text() == "3\n"
     assert Path(tmp_path / "sum").read_text() == "# summary\n"
     assert "status<<ghadelimiter_" in (tmp_path / "out").read_text()
+
+
+def test_publish_with__files_that_cannot_be_written_are_warnings(tmp_path):
+    (tmp_path / "file").write_text("")
+    settings = Settings(
+        result_dir=tmp_path / "file" / "r",  # under a file: NotADirectoryError
+        pr_number=3,
+        output_file=tmp_path,  # a directory: IsADirectoryError
+        summary_file=tmp_path / "no" / "such" / "dir" / "sum",
+    )
+    lines: list[str] = []
+    done = publish.publish_with(
+        result_for({"a.py": (9, 1)}), {}, "# s\n", settings, None, notes=[], echo=lines.append
+    )
+    assert done.comment_file is None
+    warnings = [line.split("::", 2)[2] for line in lines]
+    assert [w.split(" ", 3)[:3] for w in warnings] == [
+        ["Could", "not", "write"],  # the job summary
+        ["Could", "not", "write"],  # the result directory
+        ["No", "github-token", "or"],
+        ["Could", "not", "write"],  # the step outputs
+    ]
+    assert "job summary" in warnings[0] and "step outputs" in warnings[3]
+    assert all(line.startswith("::warning title=Coverage ratchet::") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("given", "saved", "expected"),
+    [("", None, ""), ("", "api", "api"), ("api", "api", "api"), ("api", None, "api")],
+)
+def test_ident_for__the_results_own_unless_named(given, saved, expected):
+    assert publish.ident_for(given, saved) == expected
+
+
+@pytest.mark.parametrize(("given", "saved"), [("web", "api"), ("web", "")])
+def test_ident_for__a_different_id_is_refused(given, saved):
+    with pytest.raises(RatchetError, match="the result was made with id"):
+        publish.ident_for(given, saved)

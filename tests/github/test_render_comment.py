@@ -8,8 +8,10 @@ import pytest
 
 from ratchet import rules
 from ratchet.config import Config
-from ratchet.github import body
 from ratchet.models import Counts, FileCoverage, Report
+from ratchet.patch import PatchFile, PatchResult
+from ratchet.render import comment
+from ratchet.render import markdown as md
 from ratchet.rules import Failure, FileChange
 
 pytestmark = pytest.mark.unit
@@ -42,7 +44,7 @@ def verdict_for(now, before=None, *, threshold=0, baseline=None, baseline_uncove
 
 def result_for(*args, **kwargs):
     v = verdict_for(*args, **kwargs)
-    return body.Result(v, v.status)
+    return comment.Result(v, v.status)
 
 
 def outside_code(text: str) -> str:
@@ -59,7 +61,7 @@ def test_render__hostile_file_names_stay_inert(name):
     # The file regressed (a failure message names it) and appears in the table.
     result = result_for({name: (1, 9), "ok.py": (5, 5)}, {name: (9, 1), "ok.py": (4, 6)})
     assert result.verdict.failures  # the name is in a failure message, too
-    text = body.render(result, ident="")
+    text = comment.render(result, ident="")
     rest = outside_code(text)
     for fragment in (
         "<img",
@@ -71,7 +73,7 @@ def test_render__hostile_file_names_stay_inert(name):
     ):
         assert fragment not in rest
     assert rest.count("<!--") == 2  # our marker and state lines, nothing forged
-    assert text.splitlines()[0] == body.marker("")
+    assert text.splitlines()[0] == comment.marker("")
     for row in table_rows(text):
         cells = re.split(r"(?<!\\)\|", row)
         assert len(cells) == 7, row  # 5 cells between the outer pipes: no column injected
@@ -80,7 +82,7 @@ def test_render__hostile_file_names_stay_inert(name):
 
 def test_render__verdict_totals_bar_and_what_update_would_do():
     result = result_for({"a.py": (90, 10)}, threshold=70, baseline="85", baseline_uncovered=15)
-    text = body.render(result, ident="api", run_url="https://github.example/o/r/actions/runs/1")
+    text = comment.render(result, ident="api", run_url="https://github.example/o/r/actions/runs/1")
     assert text.startswith("<!-- coverage-ratchet:comment:api -->\n")
     assert "### ✅ Coverage ratchet: pass" in text
     assert "**Total: 90.00%** (+5.00 points)" in text
@@ -93,7 +95,7 @@ def test_render__verdict_totals_bar_and_what_update_would_do():
 
 def test_render__failure_lists_reasons_and_refuses_update():
     result = result_for({"a.py": (60, 40)}, threshold=70, baseline="80", baseline_uncovered=20)
-    text = body.render(result)
+    text = comment.render(result)
     assert "### ❌ Coverage ratchet: fail" in text
     assert "(-20.00 points)" in text
     assert "**Failures (2)**" in text
@@ -106,8 +108,8 @@ def test_why__derives_added_uncovered_and_deleted_covered_from_counts():
         {"a.py": (8, 4), "b.py": (5, 0), "c.py": (3, 1)},
         {"a.py": (8, 2), "b.py": (10, 0), "d.py": (4, 0)},
     )
-    m = body.Movement.of(v.changes)
-    assert m == body.Movement(
+    m = comment.Movement.of(v.changes)
+    assert m == comment.Movement(
         uncovered_added=3,
         uncovered_gone=0,
         covered_added=3,
@@ -115,7 +117,7 @@ def test_why__derives_added_uncovered_and_deleted_covered_from_counts():
         new_files=1,
         removed_files=1,
     )
-    text = "\n".join(body.why(v))
+    text = "\n".join(comment.why(v))
     assert "Measured lines+branches 24 → 21, uncovered 2 → 5" in text
     assert "**3** lines+branches are uncovered that were not" in text
     assert "**9** covered lines+branches were deleted" in text
@@ -123,7 +125,7 @@ def test_why__derives_added_uncovered_and_deleted_covered_from_counts():
 
 
 def test_why__without_any_baseline_says_how_to_record_one():
-    assert "No baseline is recorded yet" in body.why(verdict_for({"a.py": (1, 1)}))[0]
+    assert "No baseline is recorded yet" in comment.why(verdict_for({"a.py": (1, 1)}))[0]
 
 
 def test_render__ten_thousand_changed_files_stay_under_githubs_limit():
@@ -134,13 +136,13 @@ def test_render__ten_thousand_changed_files_stay_under_githubs_limit():
     )
     failures = tuple(Failure(rules.FILE_REGRESSION, c.path, f"{c.path}: dropped") for c in changes)
     v = verdict_for({"a.py": (1, 1)})
-    result = body.Result(dataclasses.replace(v, changes=changes, failures=failures), "fail")
-    text = body.render(result)
-    assert len(text) <= body.MAX_COMMENT
+    result = comment.Result(dataclasses.replace(v, changes=changes, failures=failures), "fail")
+    text = comment.render(result)
+    assert len(text) <= comment.MAX_COMMENT
     rows = table_rows(text)
-    assert 0 < len(rows) <= body.MAX_ROWS
+    assert 0 < len(rows) <= comment.MAX_ROWS
     assert f"…and {10_000 - len(rows)} more file(s) not shown." in text
-    assert f"- …and {10_000 - body.MAX_FAILURES} more" in text
+    assert f"- …and {10_000 - comment.MAX_FAILURES} more" in text
     # The worst first: among equal uncovered growth, the biggest drop (1/3 -> 0/3).
     assert "| 33.33% | 0.00% | -33.33 | 2 → 3 |" in rows[0]
 
@@ -151,18 +153,18 @@ def test_render__the_budget_holds_whatever_the_row_cap(rows):
         FileChange("p/" * 50 + f"{i}.py", Counts(4, 2), Counts(4, 1)) for i in range(5000)
     )
     v = dataclasses.replace(verdict_for({"a.py": (1, 1)}), changes=changes)
-    text = body.render(body.Result(v, "pass"), max_rows=rows, budget=20_000)
+    text = comment.render(comment.Result(v, "pass"), max_rows=rows, budget=20_000)
     assert len(text) <= 20_000 + 1_000
     assert len(table_rows(text)) <= rows
 
 
 def test_render__a_huge_name_is_shortened_keeping_its_end():
     name = "x" * 5000 + "/tail.py"
-    text = body.render(result_for({name: (1, 1)}, {name: (2, 0)}))
+    text = comment.render(result_for({name: (1, 1)}, {name: (2, 0)}))
     assert "tail.py`" in text
     table = text[text.index("| File |") :]
-    assert "x" * body.MAX_PATH not in table
-    assert "x" * (body.MAX_TEXT + 1) not in text  # the failure message is cut, too
+    assert "x" * md.MAX_PATH not in table
+    assert "x" * (md.MAX_TEXT + 1) not in text  # the failure message is cut, too
 
 
 def test_state__changes_with_the_verdict_or_the_bar_only():
@@ -170,14 +172,72 @@ def test_state__changes_with_the_verdict_or_the_bar_only():
     b = result_for({"a.py": (8, 2)}, threshold=50, baseline="80")
     c = result_for({"a.py": (9, 1)}, threshold=55, baseline="80")
     d = result_for({"a.py": (1, 9)}, threshold=50, baseline="80")
-    assert body.state(a) == body.state(b)
-    assert body.state(a) != body.state(c)
-    assert body.state(a) != body.state(d)
-    assert body.state_of(body.render(a)) == body.state(a)
-    assert body.state_of("no state here") is None
+    assert comment.state(a) == comment.state(b)
+    assert comment.state(a) != comment.state(c)
+    assert comment.state(a) != comment.state(d)
+    assert comment.state_of(comment.render(a)) == comment.state(a)
+    assert comment.state_of("no state here") is None
 
 
 def test_marker__one_id_never_matches_another():
-    text = body.render(result_for({"a.py": (1, 1)}), ident="web")
-    assert body.marker("web") in text.splitlines()
-    assert body.marker("") not in text.splitlines()
+    text = comment.render(result_for({"a.py": (1, 1)}), ident="web")
+    assert comment.marker("web") in text.splitlines()
+    assert comment.marker("") not in text.splitlines()
+
+
+def huge_patch(n: int) -> PatchResult:
+    long = "pkg/" + "deeply/nested/" * 300
+    spans = tuple((i, i) for i in range(1, 20_000, 2))
+    return PatchResult(
+        description="the diff in " + "&" * 20_000,
+        files=tuple(
+            PatchFile(f"{long}m{i}.py", "renamed", f"{long}o{i}.py", Counts(10**4, 1), spans)
+            for i in range(n)
+        ),
+        counts=Counts(10**4 * n, n),
+        threshold=Decimal(90),
+        failures=tuple(Failure("patch_below_threshold", None, "<" * 20_000) for _ in range(n)),
+        notes=tuple("@" * 20_000 for _ in range(n)),
+        indirect=tuple(FileChange(f"{long}i{i}.py", Counts(4, 4), Counts(4, 1)) for i in range(n)),
+    )
+
+
+def test_render__a_huge_patch_stays_under_githubs_limit():
+    v = dataclasses.replace(
+        verdict_for({"a.py": (1, 1)}),
+        changes=tuple(FileChange(f"f{i}.py", Counts(4, 2), Counts(4, 1)) for i in range(5000)),
+        notes=tuple("&" * 20_000 for _ in range(50)),
+    )
+    text = comment.render(comment.Result(v, "fail", huge_patch(5000)))
+    assert len(text) <= comment.MAX_COMMENT
+    assert "#### ❌ Changed lines" in text
+    assert "Indirect changes: 5000 files" in text
+    assert "Files whose coverage changed (5000)" in text
+    assert text.count("not shown.") == 3  # each of the three tables says what it left out
+
+
+def test_render__the_patch_section_carries_notes_and_indirect_changes():
+    p = dataclasses.replace(
+        huge_patch(1),
+        description="the diff in d.patch",
+        failures=(),
+        notes=("1 changed file not in the coverage report: new.py",),
+        waived=(Failure(rules.FILE_REGRESSION, huge_patch(1).indirect[0].path, "dropped"),),
+    )
+    text = comment.render(comment.Result(verdict_for({"a.py": (1, 1)}), "pass", p))
+    assert "> 1 changed file not in the coverage report\\: new\\.py" in text
+    assert "| regression, not failing \\(fail\\_on\\_indirect = false\\) |" in text
+    assert "<details><summary>Indirect changes: 1 files this change did not touch" in text
+    row = next(line for line in text.splitlines() if "| renamed from" in line)
+    assert row.endswith(
+        "| 1/10000 |  | 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, "
+        "31, 33, 35, 37, 39, … |"
+    )
+
+
+def test_render__without_the_hidden_lines_for_the_summary():
+    result = result_for({"a.py": (9, 1)})
+    shown = comment.render(result, hidden=False)
+    assert shown.startswith("### ✅ Coverage ratchet: pass\n")
+    assert "<!--" not in shown
+    assert comment.render(result).split("\n", 2)[2] == shown

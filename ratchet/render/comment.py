@@ -1,23 +1,25 @@
-"""The PR comment: pure rendering from values, under GitHub's size limit by construction.
+"""The Markdown verdict: the PR comment, the job summary and ``check --format markdown``.
 
+One renderer for all three, pure, from values, under GitHub's size limit by construction.
 Both halves of the fork-safe setup render through here: the ``pull_request`` job from its
 ``Outcome``, the privileged ``workflow_run`` job from the validated JSON artifact, so a
 Markdown file from an untrusted run is never posted as is. Every string that came from a
-report goes through ``markdown.escape`` or ``markdown.code`` after being cut to a bounded
-length, and every list is capped, so the total stays under ``MAX_COMMENT`` whatever the
-report holds.
+report goes through ``markdown.escape`` (with a length limit) or ``markdown.path``, and every
+list is capped, so the total stays under ``MAX_COMMENT`` whatever the report holds.
 """
 
 from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 from ratchet.models import Counts
 from ratchet.numbers import fmt_pct, percent
-from ratchet.render.markdown import code, escape
+from ratchet.outcome import Outcome
+from ratchet.patch import PatchResult
+from ratchet.render import markdown as md
+from ratchet.render import patch as patch_render
 from ratchet.rules import Failure, FileChange, Verdict
 
 MAX_COMMENT = 65_536  # GitHub rejects longer bodies with 422
@@ -25,22 +27,8 @@ BUDGET = 60_000  # what we aim for; the rest is head-room for the guard
 MAX_ROWS = 100
 MAX_FAILURES = 20
 MAX_NOTES = 5
-MAX_TEXT = 400  # characters of one message before escaping (escaping at most doubles it)
-MAX_PATH = 120
-MAX_PATCH_FILES = 20
 MARKER_PREFIX = "<!-- coverage-ratchet:comment"
 STATE_PREFIX = "<!-- coverage-ratchet:state "
-
-
-@dataclass(frozen=True)
-class PatchView:
-    """What the comment shows about changed-line ("patch") coverage."""
-
-    counts: Counts
-    threshold: Decimal | None
-    passed: bool
-    failures: tuple[Failure, ...] = ()
-    uncovered: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()  # path -> ranges
 
 
 @dataclass(frozen=True)
@@ -49,11 +37,15 @@ class Result:
 
     verdict: Verdict
     status: str
-    patch: PatchView | None = None
+    patch: PatchResult | None = None
 
     @property
     def failures(self) -> tuple[Failure, ...]:
         return self.verdict.failures + (self.patch.failures if self.patch else ())
+
+
+def result_of(outcome: Outcome) -> Result:
+    return Result(outcome.verdict, outcome.status, outcome.patch)
 
 
 def marker(ident: str) -> str:
@@ -73,17 +65,6 @@ def state_of(body: str) -> str | None:
         if line.startswith(STATE_PREFIX):
             return line
     return None
-
-
-def _cut(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _path(path: str) -> str:
-    """Inline code for a path, keeping its end (the file name) when it is too long."""
-    if len(path) > MAX_PATH:
-        path = "…" + path[-(MAX_PATH - 1) :]
-    return code(path)
 
 
 def _pct(c: Counts) -> str:
@@ -188,31 +169,22 @@ def _headline(result: Result) -> list[str]:
     ]
 
 
-def _patch(p: PatchView) -> list[str]:
-    c = p.counts
-    bar = f", threshold {p.threshold}%" if p.threshold is not None else ""
-    icon = "✅" if p.passed else "❌"
-    out = [
-        "",
-        f"**{icon} Changed lines:** {c.covered}/{c.valid} covered ({_pct(c)}){bar}",
-    ]
-    shown = p.uncovered[:MAX_PATCH_FILES]
-    for path, spans in shown:
-        ranges = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:20])
-        more = ", …" if len(spans) > 20 else ""
-        out.append(f"- {_path(path)}: lines {ranges}{more} not covered")
-    if len(p.uncovered) > len(shown):
-        out.append(f"- …and {len(p.uncovered) - len(shown)} more file(s) with uncovered changes")
-    return out
-
-
 def _failures(failures: tuple[Failure, ...]) -> list[str]:
     if not failures:
         return []
     out = ["", f"**Failures ({len(failures)})**", ""]
-    out.extend(f"- {escape(_cut(f.message))}" for f in failures[:MAX_FAILURES])
+    out.extend(f"- {md.escape(f.message, limit=md.MAX_TEXT)}" for f in failures[:MAX_FAILURES])
     if len(failures) > MAX_FAILURES:
         out.append(f"- …and {len(failures) - MAX_FAILURES} more")
+    return out
+
+
+def _notes(notes: tuple[str, ...]) -> list[str]:
+    if not notes:
+        return []
+    out = [""] + [f"> {md.escape(n, limit=md.MAX_TEXT)}" for n in notes[:MAX_NOTES]]
+    if len(notes) > MAX_NOTES:
+        out.append(f"> …and {len(notes) - MAX_NOTES} more notes.")
     return out
 
 
@@ -241,32 +213,21 @@ def _row(c: FileChange) -> str:
     d = f"{signed(c.delta)}" if c.delta is not None else ""
     unc_b = c.before.missing if c.before else 0
     unc_a = c.after.missing if c.after else 0
-    return f"| {_path(c.path)} | {b} | {a} | {d} | {unc_b} → {unc_a} |"
+    return f"| {md.path(c.path)} | {b} | {a} | {d} | {unc_b} → {unc_a} |"
 
 
-def _table(changes: tuple[FileChange, ...], budget: int, max_rows: int) -> list[str]:
+def _changed(changes: tuple[FileChange, ...], budget: int, max_rows: int) -> list[str]:
     if not changes:
         return []
     head = [
-        "",
         f"<details><summary>Files whose coverage changed ({len(changes)})</summary>",
         "",
         "| File | Before | After | Δ points | Uncovered |",
         "|---|---:|---:|---:|---:|",
     ]
-    tail_room = 120  # the "…and N more" line and the closing tag
-    used = sum(len(s) + 1 for s in head) + tail_room
-    rows: list[str] = []
-    for c in heapq.nsmallest(max_rows, changes, key=_sort_key):
-        row = _row(c)
-        if len(rows) >= max_rows or used + len(row) + 1 > budget:
-            break
-        rows.append(row)
-        used += len(row) + 1
-    out = head + rows
-    if len(changes) > len(rows):
-        out += ["", f"…and {len(changes) - len(rows)} more file(s) not shown."]
-    return [*out, "", "</details>"]
+    rows = map(_row, heapq.nsmallest(max_rows, changes, key=_sort_key))
+    table = md.table(head, rows, total=len(changes), max_rows=max_rows, budget=budget - 20)
+    return ["", *table, "", "</details>"]
 
 
 def render(
@@ -274,17 +235,17 @@ def render(
     *,
     ident: str = "",
     run_url: str | None = None,
+    hidden: bool = True,
     max_rows: int = MAX_ROWS,
     budget: int = BUDGET,
 ) -> str:
+    """The comment; ``hidden=False`` leaves out the marker and state lines (the job summary
+    and ``check --format markdown``: the same content, nothing to find again)."""
     v = result.verdict
-    out = [marker(ident), state(result), *_headline(result)]
-    if result.patch is not None:
-        out += _patch(result.patch)
+    out = [marker(ident), state(result)] if hidden else []
+    out += _headline(result)
     out += _failures(result.failures)
-    if v.notes:
-        out.append("")
-        out.extend(f"> {escape(_cut(n))}" for n in v.notes[:MAX_NOTES])
+    out += _notes(v.notes)
     reasons = why(v)
     if reasons:
         out += ["", "**Why the numbers moved**", "", *reasons]
@@ -293,8 +254,12 @@ def render(
         "",
         f"<sub>coverage-ratchet{f' · [workflow run]({run_url})' if run_url else ''}</sub>",
     ]
-    used = sum(len(s) + 1 for s in out + footer)
-    out += _table(v.changes, budget - used, max_rows)
+    if result.patch is not None:
+        # Half of what is left for the changed lines' tables, the rest for the total's.
+        room = (budget - md.size(out + footer)) // 2
+        section = patch_render.markdown(result.patch, budget=room)
+        out += ["", *section.rstrip("\n").split("\n")]
+    out += _changed(v.changes, budget - md.size(out + footer), max_rows)
     body = "\n".join(out + footer) + "\n"
     if len(body) > MAX_COMMENT:  # pragma: no cover - every part above is bounded
         body = body[: MAX_COMMENT - 2] + "…\n"
