@@ -69,6 +69,13 @@ def command(
     require_section(cfg)
     if diff_ref is None and diff_file is None and not no_diff:
         diff_ref = cfg.diff_against
+    settings = None
+    if in_github(github, fmt):
+        from ratchet.github.settings import Settings
+
+        # Before any work or output: a bad setting is exit 2 with nothing else said,
+        # never a printed FAIL that then exits 2.
+        settings = Settings.from_env(os.environ)
     outcome = evaluate(
         cfg,
         reports,
@@ -77,13 +84,6 @@ def command(
         diff_file=diff_file,
         notify=echo_err,
     )
-    settings = None
-    if in_github(github, fmt):
-        from ratchet.github.settings import Settings
-
-        # Before the verdict is printed: a bad input is exit 2 with nothing else said,
-        # never a printed FAIL that then exits 2.
-        settings = Settings.from_env(os.environ)
     click.echo(render(outcome, fmt), nl=False)
     if settings is not None:
         from ratchet.github.publish import publish

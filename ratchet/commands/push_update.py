@@ -63,9 +63,12 @@ def command(
         + (f": {rec.commit}" if rec.commit else "")
     )
     if os.environ.get("GITHUB_OUTPUT"):
-        outputs.write_outputs(
-            Path(os.environ["GITHUB_OUTPUT"]),
-            {"update-result": rec.outcome, "update-commit": rec.commit or ""},
-        )
+        out = Path(os.environ["GITHUB_OUTPUT"])
+        try:
+            outputs.write_outputs(
+                out, {"update-result": rec.outcome, "update-commit": rec.commit or ""}
+            )
+        except OSError as e:  # the push happened; a step output must not turn it into a crash
+            click.echo(outputs.annotation("warning", f"Could not write {out}: {e}"))
     if rec.outcome == pushupdate.REGRESSION:
         raise SystemExit(EXIT_FAIL)

@@ -582,7 +582,7 @@ class FakeGitHub:
         )
 
     def handle(self, request: Request) -> Response:
-        body = request.get_json(silent=True) if request.data else None
+        body: dict[str, Any] = (request.get_json(silent=True) if request.data else None) or {}
         call = Call(
             request.method,
             request.path,

@@ -378,9 +378,9 @@ def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
 
 def offline_backend() -> bool:
     """setuptools >= 70.1 builds wheels itself; older ones need the ``wheel`` package."""
-    import setuptools
+    from importlib.metadata import version
 
-    major, minor = (int(x) for x in setuptools.__version__.split(".")[:2])
+    major, minor = (int(x) for x in version("setuptools").split(".")[:2])
     return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
 
 

@@ -53,7 +53,9 @@ def test_workflow_run__tested_commit_and_run_from_the_payload(tmp_path):
     assert s.run_url == "https://github.com/octo/demo/actions/runs/999"  # the tested run
     assert s.pr_number == 5
     event["workflow_run"]["html_url"] = "javascript:alert(1)//https://github.com/o/r/actions/runs/1"
-    assert Settings.from_env(env_for(tmp_path, event)).run_url.endswith("/runs/12")
+    url = Settings.from_env(env_for(tmp_path, event)).run_url
+    assert url is not None
+    assert url.endswith("/runs/12")
 
 
 def test_push__head_is_github_sha(tmp_path):

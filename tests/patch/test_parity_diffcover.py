@@ -132,7 +132,9 @@ def assert_parity(p: dict, dc: dict, dc_branch: dict, dc_float: dict, prefix: st
     assert round(lines_pct, 2) == dc_float["total_percent_covered"]
 
 
-def run_both(repo: Repo, run_ratchet: RunRatchet, ref: str = "main") -> tuple[dict, ...]:
+def run_both(
+    repo: Repo, run_ratchet: RunRatchet, ref: str = "main"
+) -> tuple[dict, dict, dict, dict]:
     r = run_ratchet("check", "--diff", ref, "--format", "json", "coverage.xml", cwd=repo.root)
     assert r.code in (0, 1), r
     compare = f"--compare-branch={ref}"
@@ -164,8 +166,8 @@ def test_parity__with_staged_and_unstaged_changes(project: Repo, run_ratchet: Ru
     project.git("add", "pkg/new.py")
     project.write("pkg/calc.py", CALC_FEATURE + "\n\ndef unstaged(x):\n    return x\n")
     project.run_tests()
-    p, *dc = run_both(project, run_ratchet)
-    assert_parity(p, *dc)
+    p, dc, dc_branch, dc_float = run_both(project, run_ratchet)
+    assert_parity(p, dc, dc_branch, dc_float)
     new = next(f for f in p["files"] if f["path"] == "pkg/new.py")
     assert 13 in new["covered"] and [14, 14] in new["uncovered_ranges"]  # the staged function
     calc = next(f for f in p["files"] if f["path"] == "pkg/calc.py")
