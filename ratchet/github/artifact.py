@@ -61,7 +61,7 @@ class Saved:
 def write(
     directory: Path, data: dict[str, Any], comment: str, pr_number: int | None, ident: str
 ) -> Path:
-    """Write the three files (``data``: ``jsonout.outcome_dict``, to which the ``id`` is
+    """Write the three files (``data``: ``render.outcome.outcome_dict``, to which the ``id`` is
     added); returns the comment's path. Raises ``OSError``."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / RESULT).write_text(jsonout.dumps({**data, "id": ident}), encoding="utf-8")

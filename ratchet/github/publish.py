@@ -25,8 +25,8 @@ from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
 from ratchet.numbers import fmt_pct
 from ratchet.outcome import Outcome
-from ratchet.render import jsonout
 from ratchet.render.comment import Result, delta, marker, render, result_of, signed
+from ratchet.render.outcome import outcome_dict
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"
@@ -268,7 +268,7 @@ def publish(outcome: Outcome, summary: str, settings: Settings, *, echo: Echo) -
         gh = None
         if settings.token is not None and settings.repository is not None:
             gh = GitHub(session, settings.api_url, settings.token)
-        data = jsonout.outcome_dict(outcome)
+        data = outcome_dict(outcome)
         publish_with(result_of(outcome), data, summary, settings, gh, notes=notes, echo=echo)
 
 

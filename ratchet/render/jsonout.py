@@ -11,8 +11,6 @@ from typing import Any
 
 from ratchet.models import Counts, FileCoverage, Report
 from ratchet.numbers import as_json_number
-from ratchet.outcome import Outcome
-from ratchet.render import patch as patch_render
 from ratchet.rules import Verdict
 
 SCHEMA_VERSION = 1
@@ -62,15 +60,6 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
             for c in v.changes
         ],
     }
-
-
-def outcome_dict(outcome: Outcome) -> dict[str, Any]:
-    """What ``check --format json`` prints, and what the Action's result artifact holds."""
-    data = verdict_dict(outcome.verdict)
-    data["status"] = outcome.status
-    if outcome.patch is not None:
-        data["patch"] = patch_render.json(outcome.patch)
-    return data
 
 
 def dumps(data: dict[str, Any]) -> str:

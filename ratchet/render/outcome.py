@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ratchet.outcome import Outcome
 from ratchet.render import comment, jsonout, text
 from ratchet.render import patch as patch_render
 
 
+def outcome_dict(outcome: Outcome) -> dict[str, Any]:
+    """What ``check --format json`` prints, and what the Action's result artifact holds."""
+    data = jsonout.verdict_dict(outcome.verdict)
+    data["status"] = outcome.status
+    if outcome.patch is not None:
+        data["patch"] = patch_render.json(outcome.patch)
+    return data
+
+
 def render(outcome: Outcome, fmt: str) -> str:
     if fmt == "json":
-        return jsonout.dumps(jsonout.outcome_dict(outcome))
+        return jsonout.dumps(outcome_dict(outcome))
     if fmt == "markdown":
         return render_markdown(outcome)
     out = text.verdict(outcome.verdict, status=outcome.status)

@@ -17,6 +17,7 @@ from ratchet.outcome import Outcome
 from ratchet.patch import PATCH_BELOW_THRESHOLD, PatchFile, PatchResult
 from ratchet.render import jsonout
 from ratchet.render.comment import render, result_of
+from ratchet.render.outcome import outcome_dict
 from ratchet.rules import FILE_REGRESSION, Failure, FileChange
 from tests.github.test_render_comment import HOSTILE
 
@@ -44,7 +45,7 @@ def outcome():
 
 @pytest.fixture
 def doc(outcome):
-    return json.loads(jsonout.dumps(jsonout.outcome_dict(outcome)))
+    return json.loads(jsonout.dumps(outcome_dict(outcome)))
 
 
 def parse(doc):
@@ -83,7 +84,7 @@ def test_round_trip__the_privileged_side_renders_the_same_comment(outcome, doc):
 @pytest.mark.unit
 def test_round_trip__the_patch_result_comes_back_whole(outcome):
     outcome = with_patch(outcome)
-    again = parse(json.loads(jsonout.dumps(jsonout.outcome_dict(outcome))))
+    again = parse(json.loads(jsonout.dumps(outcome_dict(outcome))))
     assert again.patch == outcome.patch
     text = render(again)
     assert text == render(result_of(outcome))
@@ -182,7 +183,7 @@ def test_parse__strict_json(text, message):
 @pytest.mark.unit
 def test_load__pr_number_and_file_checks(tmp_path, outcome):
     d = tmp_path / "result"
-    artifact.write(d, jsonout.outcome_dict(outcome), "comment", 12, "")
+    artifact.write(d, outcome_dict(outcome), "comment", 12, "")
     saved = artifact.load(d)
     assert saved.pr_number == 12 and saved.result.status == "fail" and saved.ident == ""
     (d / "pr-number").write_text("12\n13")

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ratchet.github import artifact
-from ratchet.render import jsonout
 from ratchet.render.comment import marker
+from ratchet.render.outcome import outcome_dict
 from tests.github.conftest import HEAD_SHA, REPOSITORY, TOKEN, workflow_run_event
 from tests.github.test_artifact import BEFORE, NOW, outcome_for
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 def saved(tmp_path):
     d = tmp_path / "result"
     outcome = outcome_for(NOW, BEFORE)
-    artifact.write(d, jsonout.outcome_dict(outcome), "ignored", 7, "api")
+    artifact.write(d, outcome_dict(outcome), "ignored", 7, "api")
     return d
 
 
