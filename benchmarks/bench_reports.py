@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -41,6 +42,15 @@ p = expat.ParserCreate()
 p.StartElementHandler = start
 with open(sys.argv[1], "rb") as f:
     p.ParseFile(f)
+"""
+
+# ratchet's loader as `ratchet check` needs it: counts per file, no missing line numbers.
+LOAD_COUNTS_ONLY = """\
+import sys
+from pathlib import Path
+from ratchet.load import load
+
+load([Path(sys.argv[1])], root=Path.cwd(), keep_missing_lines=False)
 """
 
 # No handler at all: expat tokenising the bytes in C, nothing reaches Python.
@@ -158,15 +168,28 @@ def prepare(size: int, seed: int, data: Path, python: str, *, lines_scale: int =
         print(f"generating {size} files into {out} ...", flush=True)
         args = ["--files", str(size), "--seed", str(seed), "--lines-scale", str(lines_scale)]
         subprocess.run([*gen, *args, "--no-verify"], check=True)
-        (out / "floor_handler.py").write_text(FLOOR_HANDLER)
-        (out / "floor_bare.py").write_text(FLOOR_BARE)
-        (out / "empty.diff").write_text("")
         if shutil.which("git") and not (out / ".git").exists():
             # diff-cover insists on running inside a git work tree.
             subprocess.run(["git", "init", "-q", str(out)], check=True)
         stamp.write_text(want)
+    (out / "floor_handler.py").write_text(FLOOR_HANDLER)
+    (out / "floor_bare.py").write_text(FLOOR_BARE)
+    (out / "load_counts_only.py").write_text(LOAD_COUNTS_ONLY)
+    (out / "empty.diff").write_text("")
     subprocess.run([*gen, "--verify-only"], check=True)
     return out
+
+
+def measured_lines(out: Path) -> int:
+    """The measured lines of a generated project, from its XML's header."""
+    with (out / "coverage.xml").open(encoding="utf-8") as f:
+        found = re.search(r'lines-valid="(\d+)"', f.read(1000))
+    return int(found.group(1)) if found else 0
+
+
+def memory_job(out: Path, python: str, env: dict[str, str]) -> Job:
+    argv = (python, "load_counts_only.py", "coverage.xml")
+    return Job("load XML, counts only", argv, out, env)
 
 
 def ratchet_job(cmd: str, report: str, out: Path, python: str, env: dict[str, str]) -> Job:
@@ -259,24 +282,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = child_env(args.data)
     sizes = [1000] if args.quick else [1000, 10000]
     results: dict[str, dict[str, Timing]] = {}
-    for size in sizes:
-        out = prepare(size, args.seed, args.data, args.python)
-        label = f"{size:,} files"
-        jobs = jobs_for(out, args.python, peers, env)
+    shape: dict[str, tuple[int, int]] = {}  # label -> (files, measured lines)
+    projects: list[tuple[str, int, int]] = [(f"{n:,} files", n, 1) for n in sizes]
+    if not args.quick:
+        # As many lines as the 10,000-file project in a tenth of the files: if memory grew
+        # with lines, this would need as much as the 10,000-file run.
+        projects.append((f"{sizes[0]:,} files, 10x longer", sizes[0], 10))
+    for label, size, scale in projects:
+        out = prepare(size, args.seed, args.data, args.python, lines_scale=scale)
+        shape[label] = (size, measured_lines(out))
+        if scale == 1:
+            jobs = jobs_for(out, args.python, peers, env)
+        else:
+            jobs = [
+                ratchet_job(c, "coverage.xml", out, args.python, env) for c in ("check", "report")
+            ]
         timings = [measure(j, args.repeat, time_bin) for j in jobs]
+        timings.append(measure(memory_job(out, args.python, env), 1, time_bin))
         results[label] = {t.label: t for t in timings}
         print_table(label, timings)
-    # The same number of lines as the 10,000-file project, in a tenth of the files: if memory
-    # grew with lines, this would need as much as the 10,000-file run.
-    long_label = f"{sizes[0]:,} files, 10x longer"
-    if not args.quick:
-        out = prepare(sizes[0], args.seed, args.data, args.python, lines_scale=10)
-        jobs = [
-            ratchet_job(cmd, "coverage.xml", out, args.python, env) for cmd in ("check", "report")
-        ]
-        timings = [measure(j, args.repeat, time_bin) for j in jobs]
-        results[long_label] = {t.label: t for t in timings}
-        print_table(long_label, timings)
 
     print("\nratios of the minimum times")
     for label, by in results.items():
@@ -285,14 +309,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in ratio_lines(by):
                 print(line)
 
-    print("\npeak RSS of ratchet (MiB)")
+    columns = ("ratchet check XML", "ratchet report XML", "load XML, counts only")
+    print("\npeak RSS (MiB)")
+    print(f"  {'project':<26} {'files':>7} {'lines':>10}" + "".join(f"{c:>23}" for c in columns))
     for label, by in results.items():
-        rss = ", ".join(
-            f"{name.removeprefix('ratchet ')} {by[name].max_rss_kb / 1024:.1f}"
-            for name in ("ratchet check XML", "ratchet report XML")
-            if name in by
-        )
-        print(f"  {label:<26} {rss}")
+        files, lines = shape[label]
+        rss = "".join(f"{by[c].max_rss_kb / 1024:>23.1f}" for c in columns)
+        print(f"  {label:<26} {files:>7,} {lines:>10,}{rss}")
+    print(
+        "  (load XML, counts only: ratchet.load.load(keep_missing_lines=False), all that "
+        "check needs;\n   check and report keep every file's missing line numbers today)"
+    )
     print(
         "\nwhy the no-op-handler floor: a consumer that must look at each element pays one "
         "Python callback per element,\nso the no-handler pass (pure C) is a floor no Python "
