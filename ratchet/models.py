@@ -167,11 +167,17 @@ class Report:
 def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
     """[1, 2, 3, 7, 9, 10] -> [(1, 3), (7, 7), (9, 10)]."""
     out: list[tuple[int, int]] = []
-    for n in sorted(lines):
-        if out and n == out[-1][1] + 1:
-            out[-1] = (out[-1][0], n)
+    ordered = sorted(lines)
+    if not ordered:
+        return out
+    start = prev = ordered[0]
+    for n in ordered[1:]:  # one tuple per range, not per line: `report` runs it per file
+        if n == prev + 1:
+            prev = n
         else:
-            out.append((n, n))
+            out.append((start, prev))
+            start = prev = n
+    out.append((start, prev))
     return out
 
 
