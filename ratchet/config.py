@@ -15,6 +15,7 @@ from typing import Any
 
 from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
+from ratchet.numbers import normalize
 
 try:
     import tomllib
@@ -95,7 +96,7 @@ def _number(value: Any, key: str, src: str, *, lo: Decimal, hi: Decimal | None) 
     if not d.is_finite() or d < lo or (hi is not None and d > hi):
         bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
         raise RatchetError(f"[{SECTION}] {key} = {value} must be {bound}", source=src)
-    return d
+    return normalize(d)  # 100.00 -> 100: the value as messages should show it
 
 
 def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) -> Config:
