@@ -73,7 +73,7 @@ def _paths(n: int, rng: random.Random) -> list[str]:
     """``proj/<pkg>/<sub>/<module>_<i>.py``: about 20 modules a directory."""
     out = []
     for i in range(n):
-        pkg = _WORDS[(i // 200) % len(_WORDS)] + (str(i // (200 * len(_WORDS))) or "")
+        pkg = _WORDS[(i // 200) % len(_WORDS)] + str(i // (200 * len(_WORDS)))
         sub = _WORDS[(i // 20 + 7) % len(_WORDS)]
         out.append(f"proj/{pkg}/{sub}/{rng.choice(_WORDS)}_{i}.py")
     return out
