@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, git
+from tests.conftest import Project, RunRatchet, clean_env, git
 
 pytestmark = pytest.mark.integration
 
@@ -261,6 +263,44 @@ def test_bad_config__one_line_exit_2(
 def test_usage_error__exit_2(tmp_path: Path, run_ratchet: RunRatchet):
     assert run_ratchet("check", "--format", "yaml", cwd=tmp_path).code == 2
     assert run_ratchet("frobnicate", cwd=tmp_path).code == 2
+
+
+def _run_with_closed_stdout(cwd: Path, *args: str) -> tuple[int, str]:
+    """Run the CLI with nobody reading its stdout, as ``ratchet ... | head -0`` would: the
+    read end of the pipe is closed before ratchet writes, so its first write fails."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ratchet", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_env(),
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize(
+    ("k", "args", "expected"),
+    [
+        (13, ("report", "coverage.xml"), 0),
+        (13, ("report", "--format", "json", "coverage.xml"), 0),
+        (13, ("check", "coverage.xml"), 0),
+        (12, ("check", "coverage.xml"), 1),  # 68% < 70%: the closed pipe must not hide it
+        (12, ("check", "--format", "markdown", "coverage.xml"), 1),
+    ],
+    ids=["report", "report-json", "check-pass", "check-fail", "check-fail-markdown"],
+)
+def test_closed_stdout__quiet_and_the_verdict_stands(
+    climb: Project, run_ratchet: RunRatchet, k: int, args: tuple[str, ...], expected: int
+):
+    cover(climb, 13)
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    cover(climb, k)
+    code, err = _run_with_closed_stdout(climb.root, *args)
+    assert (code, err) == (expected, "")
 
 
 def test_no_report_found__exit_2(tmp_path: Path, run_ratchet: RunRatchet):

@@ -13,6 +13,7 @@ from ratchet.commands.common import (
     echo_err,
     format_option,
     load_config,
+    out,
     reports_argument,
     require_section,
 )
@@ -84,13 +85,12 @@ def command(
         diff_file=diff_file,
         notify=echo_err,
     )
-    click.echo(render(outcome, fmt), nl=False)
+    out(render(outcome, fmt), nl=False)
     if settings is not None:
         from ratchet.github.publish import publish
 
         # The runner reads workflow commands from stderr too: there they cannot corrupt a
         # JSON or Markdown document on stdout.
-        err = fmt != "text"
         summary = render_markdown(outcome)
-        publish(outcome, summary, settings, echo=lambda line: click.echo(line, err=err))
+        publish(outcome, summary, settings, echo=out if fmt == "text" else echo_err)
     raise SystemExit(outcome.exit_code)

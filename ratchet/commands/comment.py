@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 import requests
 
+from ratchet.commands.common import out
 from ratchet.github.client import GitHub
 from ratchet.github.publish import comment_from_artifact
 from ratchet.github.settings import Settings, check_sha
@@ -53,4 +54,4 @@ def command(
         gh = None
         if settings.token is not None and settings.repository is not None:
             gh = GitHub(session, settings.api_url, settings.token)
-        comment_from_artifact(result_dir, settings, gh, echo=click.echo, dry_run=dry_run)
+        comment_from_artifact(result_dir, settings, gh, echo=out, dry_run=dry_run)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,3 +56,17 @@ def require_section(cfg: Config) -> None:
 
 def echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def out(message: str, *, nl: bool = True) -> None:
+    """Write to stdout. A reader that stops early (``ratchet report | head``) is not an
+    error: the rest of the output is dropped, quietly, and the command goes on to its own
+    verdict and exit code, so a closed pipe can neither hide a failure nor fake one."""
+    try:
+        click.echo(message, nl=nl)
+    except BrokenPipeError:
+        # Point fd 1 at /dev/null so later writes, and the interpreter's flush at exit,
+        # go nowhere instead of raising again (the recipe in Python's signal docs).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -6,8 +6,7 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
-import click
-
+from ratchet.commands.common import out
 from ratchet.fsio import read_text, write_atomic
 
 
@@ -33,11 +32,11 @@ def show_diff(edits: Mapping[Path, str], root: Path) -> str:
 def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> None:
     changed = {p: t for p, t in edits.items() if read_text(p) != t}
     if not changed:
-        click.echo("ratchet: nothing to change.")
+        out("ratchet: nothing to change.")
         return
     if dry_run:
-        click.echo(show_diff(changed, root), nl=False)
-        click.echo("ratchet: dry run, nothing written.")
+        out(show_diff(changed, root), nl=False)
+        out("ratchet: dry run, nothing written.")
         return
     write_atomic(changed)
     for p in changed:
@@ -45,4 +44,4 @@ def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> None:
             shown = p.relative_to(root).as_posix()
         except ValueError:
             shown = str(p)
-        click.echo(f"ratchet: wrote {shown}")
+        out(f"ratchet: wrote {shown}")

@@ -11,7 +11,7 @@ import click
 from ratchet import config as config_mod
 from ratchet import filebaseline, pyproject
 from ratchet.checking import load_report
-from ratchet.commands.common import config_option, echo_err, reports_argument
+from ratchet.commands.common import config_option, echo_err, out, reports_argument
 from ratchet.commands.edits import apply
 from ratchet.config import Config
 from ratchet.errors import RatchetError
@@ -76,7 +76,7 @@ def command(
         edits[cfg.root / baseline_file] = filebaseline.render({f.path: f.counts for f in rep.files})
     text = read_text(path) or ""
     edits[path] = pyproject.set_ratchet_values(text, values, create=True, source=str(path))
-    click.echo(
+    out(
         f"ratchet: total {fmt_pct(pct)}% -> threshold {values['threshold']}%, "
         f"baseline {values['baseline']}%"
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ratchet import pushupdate
-from ratchet.commands.common import config_option, load_config, reports_argument
+from ratchet.commands.common import config_option, load_config, out, reports_argument
 from ratchet.github import outputs
 from ratchet.outcome import EXIT_FAIL
 
@@ -45,7 +45,7 @@ def command(
 
     def run_update() -> tuple[int, str]:
         proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-        click.echo(proc.stdout, nl=False)
+        out(proc.stdout, nl=False)
         click.echo(proc.stderr, nl=False, err=True)
         return proc.returncode, proc.stdout
 
@@ -56,19 +56,19 @@ def command(
         branch=branch or pushupdate.current_branch(cwd),
         remote=remote,
         attempts=attempts,
-        echo=click.echo,
+        echo=out,
     )
-    click.echo(
+    out(
         f"coverage-ratchet: {rec.outcome} after {rec.attempts} attempt(s)"
         + (f": {rec.commit}" if rec.commit else "")
     )
     if os.environ.get("GITHUB_OUTPUT"):
-        out = Path(os.environ["GITHUB_OUTPUT"])
+        output_file = Path(os.environ["GITHUB_OUTPUT"])
         try:
             outputs.write_outputs(
-                out, {"update-result": rec.outcome, "update-commit": rec.commit or ""}
+                output_file, {"update-result": rec.outcome, "update-commit": rec.commit or ""}
             )
         except OSError as e:  # the push happened; a step output must not turn it into a crash
-            click.echo(outputs.annotation("warning", f"Could not write {out}: {e}"))
+            out(outputs.annotation("warning", f"Could not write {output_file}: {e}"))
     if rec.outcome == pushupdate.REGRESSION:
         raise SystemExit(EXIT_FAIL)

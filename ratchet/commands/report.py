@@ -12,6 +12,7 @@ from ratchet.commands.common import (
     echo_err,
     format_option,
     load_config,
+    out,
     reports_argument,
 )
 from ratchet.render import jsonout, markdown, text
@@ -35,8 +36,8 @@ def command(
     rep = load_report(cfg, reports, notify=echo_err)
     prec = cfg.precision if precision is None else precision
     if fmt == "json":
-        click.echo(jsonout.dumps(jsonout.report_dict(rep)), nl=False)
+        out(jsonout.dumps(jsonout.report_dict(rep)), nl=False)
     elif fmt == "markdown":
-        click.echo(markdown.report(rep, precision=prec), nl=False)
+        out(markdown.report(rep, precision=prec), nl=False)
     else:
-        click.echo(text.report(rep, precision=prec), nl=False)
+        out(text.report(rep, precision=prec), nl=False)

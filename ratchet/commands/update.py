@@ -13,6 +13,7 @@ from ratchet.commands.common import (
     config_option,
     echo_err,
     load_config,
+    out,
     reports_argument,
     require_section,
 )
@@ -39,7 +40,7 @@ def command(reports: tuple[Path, ...], config_path: Path | None, dry_run: bool) 
     # as an indirect change, the bar still rises. A total regression is never recorded.
     blocking = [f for f in v.failures if f.kind != rules.FILE_REGRESSION]
     if blocking:
-        click.echo(render(outcome, "text"), nl=False)
+        out(render(outcome, "text"), nl=False)
         click.echo("ratchet: not recording a regression as the new baseline.", err=True)
         raise SystemExit(EXIT_FAIL)
     for f in v.failures:
@@ -61,7 +62,7 @@ def command(reports: tuple[Path, ...], config_path: Path | None, dry_run: bool) 
         edits[cfg.baseline_path] = filebaseline.render(
             rules.updated_file_baseline(outcome.report, old)
         )
-    click.echo(
+    out(
         f"ratchet: threshold {v.threshold}% -> {v.new_threshold}%, baseline "
         f"{v.baseline if v.baseline is not None else '-'}% -> "
         f"{values.get('baseline', v.baseline)}%"
