@@ -26,11 +26,18 @@ def load_report(
     reports: tuple[Path, ...],
     *,
     keep_detail: Callable[[str], bool] | None = None,
+    keep_missing_lines: bool = True,
     notify: Notify | None = None,
 ) -> Report:
+    """``keep_missing_lines=False`` for callers that never list missing line numbers: memory
+    then grows with the number of files, not with the number of uncovered lines."""
     paths = list(reports) or [cfg.root / r for r in cfg.reports]
     rep = load(
-        paths, root=cfg.root, path_map=PathMap.from_config(cfg.paths), keep_detail=keep_detail
+        paths,
+        root=cfg.root,
+        path_map=PathMap.from_config(cfg.paths),
+        keep_detail=keep_detail,
+        keep_missing_lines=keep_missing_lines,
     )
     if notify is not None and not reports and not cfg.reports:
         notify(f"ratchet: using {rep.sources[0]}")
@@ -77,7 +84,9 @@ def evaluate(
     if diff_ref is not None or diff_file is not None:
         changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
     keep = changes.paths.__contains__ if changes is not None else None
-    rep = load_report(cfg, reports, keep_detail=keep, notify=notify)
+    # No output of check or update lists a file's missing lines (the changed files' line
+    # detail, kept above, is all that patch coverage needs).
+    rep = load_report(cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify)
     files = read_file_baseline(cfg)
     ref_cfg = None
     if baseline_ref:

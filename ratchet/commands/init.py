@@ -61,7 +61,7 @@ def command(
     # --force starts the bar over but keeps the rest of the user's settings (precision,
     # max_threshold, paths, tolerances...).
     cfg = dataclasses.replace(cfg, pyproject=path.absolute())
-    rep = load_report(cfg, reports, notify=echo_err)
+    rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
     pct = percent(rep.totals)
     step_d = Decimal(str(step)).normalize()
     values: dict[str, object] = {
