@@ -10,19 +10,25 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 MAX_PAGE_SIZE = 100
 
 
-def _reject_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the driver.
+def _clean_text(value: str) -> str:
+    # Refuse here, as a 422, what the database driver would fail on with a 500: PostgreSQL
+    # text cannot hold NUL, and no database stores a lone UTF-16 surrogate (JSON's "\ud800"
+    # parses to one; it is not text).
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
     return value
 
 
-CleanStr = Annotated[str, AfterValidator(_reject_nul)]
+CleanStr = Annotated[str, AfterValidator(_clean_text)]
 
 
 class UserCreate(BaseModel):
     email: EmailStr
-    password: str = Field(min_length=8, max_length=128)
+    password: CleanStr = Field(min_length=8, max_length=128)
     full_name: CleanStr | None = Field(default=None, max_length=120)
 
 

@@ -87,6 +87,28 @@ def test_register__invalid_input_is_422(
     mailer.send_message.assert_not_called()
 
 
+# JSON can carry a lone UTF-16 surrogate (\ud800): Python parses it into a str that is not
+# text. It must be a 422 (with the error document still encodable), never a 500 from the
+# database driver or from echoing the input back.
+@pytest.mark.parametrize(
+    "raw_body",
+    [
+        b'{"email": "ada@example.com", "password": "s3cret-pw\\ud800"}',
+        b'{"email": "ada@example.com", "password": "s3cret-pw", "full_name": "A\\udfffda"}',
+        b'{"email": "\\ud800@example.com", "password": "s3cret-pw"}',
+    ],
+    ids=["password", "full-name", "email"],
+)
+def test_register__lone_surrogate_is_422_not_500(
+    client: TestClient, mailer: Any, raw_body: bytes
+) -> None:
+    response = client.post(REGISTER, content=raw_body, headers={"content-type": "application/json"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][0] == "body"
+    mailer.send_message.assert_not_called()
+
+
 def test_register__password_of_exactly_eight_characters_is_accepted(client: TestClient) -> None:
     response = client.post(REGISTER, json={"email": "ada@example.com", "password": "8-chars!"})
 

@@ -162,6 +162,28 @@ def test_update_post__someone_else_is_403(
     assert client.get(f"{POSTS}/{post.id}").json()["title"] == "Mine"
 
 
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_write_post__lone_surrogate_is_422_not_500(
+    client: TestClient,
+    make_user: MakeUser,
+    make_post: MakePost,
+    auth_headers: Headers,
+    arq_pool: Any,
+    method: str,
+) -> None:
+    author = make_user()
+    url = POSTS if method == "post" else f"{POSTS}/{make_post(author=author).id}"
+    headers = {**auth_headers(author), "content-type": "application/json"}
+
+    response = client.request(
+        method, url, headers=headers, content=b'{"title": "\\ud800", "body": "x"}'
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "title"]
+    arq_pool.enqueue_job.assert_not_called()
+
+
 def test_update_post__missing_is_404(
     client: TestClient, make_user: MakeUser, auth_headers: Headers
 ) -> None:
