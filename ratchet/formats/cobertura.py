@@ -77,19 +77,27 @@ def _class_ends(data: bytes, lo: int, hi: int) -> Iterator[int]:
         i = data.find(_CLASS_END, after, hi)
 
 
-def parse(path: Path) -> Iterator[RawFile]:
+def parse(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
+    """The files of a Cobertura report, in order. ``chunk_size``: bytes read at a time
+    (the result never depends on it; tests vary it to move chunk boundaries around)."""
     yielded = 0
     try:
-        for raw in _parse(path, fast=True):
+        for raw in _parse(path, fast=True, chunk_size=chunk_size):
             yield raw
             yielded += 1
     except _Restart:
-        for i, raw in enumerate(_parse(path, fast=False)):
+        for i, raw in enumerate(_parse(path, fast=False, chunk_size=chunk_size)):
             if i >= yielded:
                 yield raw
 
 
-def _parse(path: Path, *, fast: bool) -> Iterator[RawFile]:
+def parse_exact(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
+    """The element-by-element reading that ``parse`` must always agree with (tests, and a
+    fallback should the fast path ever be in doubt)."""
+    return _parse(path, fast=False, chunk_size=chunk_size)
+
+
+def _parse(path: Path, *, fast: bool, chunk_size: int) -> Iterator[RawFile]:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -260,7 +268,7 @@ def _parse(path: Path, *, fast: bool) -> Iterator[RawFile]:
     name = str(path)
     try:
         with path.open("rb") as f:
-            while chunk := f.read(_CHUNK):
+            while chunk := f.read(chunk_size):
                 if not window:
                     fast = fast and _byte_searchable(chunk)
                 window.append(chunk)
