@@ -6,17 +6,28 @@ Re-running ``ratchet update`` on the new tip, rather than rebasing our commit, i
 both updates: ``update`` never lowers a value, so whichever run pushes last records the
 higher of the two bars, and the pyproject edit never meets a merge conflict. Nothing else in
 the work tree or the index is committed, and nothing of it is thrown away.
+
+A run's report measures the commit it ran on, so it may only be recorded on a newer tip
+whose code is the same: when the commits in between changed anything but the ratchet's own
+bookkeeping (its ``[tool.ratchet]`` values, the per-file baseline, the ``fail_under`` gates it
+keeps in step), the run is ``superseded``: the newer commit's own run records its bar.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
 from ratchet import git
 from ratchet.errors import RatchetError
+from ratchet.pyproject import INI_FILES
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -27,6 +38,7 @@ REGRESSION = "regression"
 MAX_BACKOFF = 30.0
 
 WROTE = "ratchet: wrote "
+_INI_NAMES = frozenset(INI_FILES)
 
 # ``ratchet update``, run in the user's directory: (exit code, what it printed on stdout).
 RunUpdate = Callable[[], tuple[int, str]]
@@ -58,12 +70,14 @@ def written(update_output: str, root: Path) -> list[Path]:
     return out
 
 
-def _repo_paths(paths: list[Path], top: Path) -> list[str]:
+def _repo_paths(paths: list[Path], top: Path, *, strict: bool = True) -> list[str]:
     out = []
     for p in paths:
         try:
             out.append(p.resolve().relative_to(top.resolve()).as_posix())
         except ValueError:
+            if not strict:
+                continue
             raise RatchetError(
                 f"`ratchet update` wrote {p}, outside the repository {top}: not committing it"
             ) from None
@@ -77,6 +91,57 @@ def _stage(paths: list[str], top: Path) -> bool:
     git.run(["add", "--", *paths], top)
     diff = git.run(["diff", "--cached", "--quiet", "HEAD", "--", *paths], top, check=False)
     return diff.returncode != 0
+
+
+# A gate number ratchet keeps in step with the threshold: ``fail_under = 80`` (ini),
+# ``"fail_under": 80`` (a TOML table once dumped as JSON), ``--cov-fail-under=80``.
+_GATE = re.compile(r"(fail[_-]under\"?\s*[=: ]\s*)\d+(?:\.\d+)?")
+
+
+def _bookkeeping_free(path: str, text: str | None) -> str | None:
+    """``text`` without what ``ratchet update`` may change in it; None when it cannot say."""
+    if text is None:
+        return ""
+    if path.endswith(".toml"):
+        try:
+            doc = tomlkit.parse(text).unwrap()
+        except TOMLKitError:
+            return None
+        tool = doc.get("tool")
+        if isinstance(tool, dict):
+            tool.pop("ratchet", None)
+        text = json.dumps(doc, sort_keys=True, default=str)
+    return _GATE.sub(r"\1N", text)
+
+
+def foreign_changes(top: Path, base: str, tip: str, owned: Collection[Path]) -> list[str]:
+    """What changed from ``base`` (the commit measured) to ``tip`` other than the ratchet's
+    bookkeeping in ``owned``: the per-file baseline wholly, pyproject.toml and the ini files
+    but for ``[tool.ratchet]`` and the synced ``fail_under`` values. Empty: the report
+    measures ``tip``'s code as well as ``base``'s."""
+    if base == tip:
+        return []
+    ancestor = git.run(["merge-base", "--is-ancestor", base, tip], top, check=False)
+    if ancestor.returncode != 0:
+        return [f"history that does not contain {base[:12]}"]
+    names = git.run(["diff", "--name-only", "-z", "--no-renames", base, tip], top).stdout
+    mine = set(_repo_paths(list(owned), top, strict=False))
+    foreign = []
+    for path in filter(None, names.split("\0")):
+        if path not in mine:
+            foreign.append(path)
+            continue
+        if path.endswith(".toml") or Path(path).name in _INI_NAMES:
+            before, after = (_at(rev, path, top) for rev in (base, tip))
+            clean = _bookkeeping_free(path, before)
+            if clean is None or clean != _bookkeeping_free(path, after):
+                foreign.append(path)
+    return foreign
+
+
+def _at(rev: str, path: str, top: Path) -> str | None:
+    proc = git.run(["show", f"{rev}:{path}"], top, check=False)
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def _message(update_output: str) -> str:
@@ -97,6 +162,7 @@ def record(
     run_update: RunUpdate,
     *,
     root: Path,
+    owned: Collection[Path],
     branch: str,
     remote: str = "origin",
     attempts: int = 5,
@@ -104,19 +170,34 @@ def record(
     echo: Callable[[str], None] = print,
 ) -> Recorded:
     """Update, commit and push to ``remote``/``branch``; retry on a lost race. ``root`` is
-    the directory of the configuration ``run_update`` edits (its "wrote" paths start there)."""
+    the directory of the configuration ``run_update`` edits (its "wrote" paths start there);
+    ``owned`` the files ``ratchet update`` may edit (see ``foreign_changes``)."""
     for ref in (branch, remote):
         if ref.startswith("-") or not ref.strip():
             raise RatchetError(f"invalid git name {ref!r}")
     top = git.toplevel(cwd)
+    measured = git.run(["rev-parse", "HEAD"], top).stdout.strip()
     last_error = ""
     for attempt in range(1, attempts + 1):
         if attempt > 1:
-            echo(f"coverage-ratchet: {remote}/{branch} moved on; updating on its new tip")
             git.run(["fetch", "--quiet", "--no-tags", remote, branch], top)
+            tip = git.run(["rev-parse", "FETCH_HEAD"], top).stdout.strip()
+            foreign = foreign_changes(top, measured, tip, owned)
+            if foreign:
+                # Drop the unpushed commit; the update's edits stay in the work tree.
+                git.run(["reset", "--quiet", "--soft", "HEAD~1"], top)
+                shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+                message = (
+                    f"coverage-ratchet: {remote}/{branch} moved on to {tip[:12]}, which "
+                    f"changes {shown}; this run measured {measured[:12]}, so it records "
+                    f"nothing: the newer commit's own run records its bar"
+                )
+                echo(message)
+                return Recorded(SUPERSEDED, attempt, message=message)
+            echo(f"coverage-ratchet: {remote}/{branch} moved on; updating on its new tip")
             # --keep, not --hard: what else the job changed in the work tree stays (git
             # refuses, rather than overwrite it, when the new tip changed the same file).
-            git.run(["reset", "--quiet", "--keep", "FETCH_HEAD"], top)
+            git.run(["reset", "--quiet", "--keep", tip], top)
         code, output = run_update()
         if code == 1:
             if attempt == 1:

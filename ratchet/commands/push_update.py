@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ratchet import pushupdate
+from ratchet import pushupdate, pyproject
 from ratchet.commands.common import config_option, load_config, out, reports_argument
 from ratchet.github import outputs
 from ratchet.outcome import EXIT_FAIL
@@ -37,8 +37,13 @@ def command(
 ) -> None:
     """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
     cwd = Path.cwd()
+    cfg = load_config(config_path)
     # The directory `ratchet update` names the files it wrote from: exactly those are committed.
-    root = load_config(config_path).root
+    root = cfg.root
+    # What `ratchet update` may edit: commits touching only these leave the report valid.
+    owned = [p for p in (cfg.pyproject, cfg.baseline_path) if p is not None]
+    if cfg.sync_fail_under:
+        owned += [root / name for name in pyproject.INI_FILES]
     args = [sys.executable, "-m", "ratchet", "update", *map(str, reports)]
     if config_path is not None:
         args += ["--config", str(config_path)]
@@ -53,6 +58,7 @@ def command(
         cwd,
         run_update,
         root=root,
+        owned=owned,
         branch=branch or pushupdate.current_branch(cwd),
         remote=remote,
         attempts=attempts,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -171,11 +172,18 @@ def test_record__gives_up_after_the_attempts_with_backoff(remote, no_sleep, monk
 
     with pytest.raises(RatchetError, match="after 3 attempts"):
         pushupdate.record(
-            a, run_update, root=a, branch="main", attempts=3, sleep=no_sleep, echo=lambda _: None
+            a,
+            run_update,
+            root=a,
+            owned=[a / "pyproject.toml"],
+            branch="main",
+            attempts=3,
+            sleep=no_sleep,
+            echo=lambda _: None,
         )
     assert no_sleep.calls == [0.5, 1.0]
     with pytest.raises(RatchetError, match="invalid git name"):
-        pushupdate.record(a, run_update, root=a, branch="--force", sleep=no_sleep)
+        pushupdate.record(a, run_update, root=a, owned=[], branch="--force", sleep=no_sleep)
 
 
 def changed_files(remote: Path, rev: str = "main") -> list[str]:
@@ -229,3 +237,82 @@ def test_action_update_mode_on_push(remote, tmp_path):
     assert run.outputs["update-result"] == "pushed"
     assert run.outputs["update-commit"] == git(remote, "rev-parse", "main").strip()
     assert run.step("baseline").outputs["ref"] == ""  # no baseline ref outside check mode
+
+
+# -- a push race with a newer commit: only the ratchet's own bookkeeping may lie between -----
+
+
+def push_commit(remote: Path, files: dict[str, str], message: str) -> str:
+    """Someone else's push to main: the files written in a fresh clone, one commit."""
+    path = Path(tempfile.mkdtemp(prefix="pusher-", dir=remote.parent))
+    git(remote.parent, "clone", "-q", str(remote), str(path))
+    for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text)
+    git(path, "add", "--", *files)
+    git(path, "commit", "-q", "-m", message)
+    git(path, "push", "-q", "origin", "HEAD:main")
+    return git(path, "rev-parse", "HEAD").strip()
+
+
+def test_race__a_newer_code_commit_supersedes_the_stale_measurement(remote):
+    high = clone(remote, "high", 86)  # the run for C1 measured 86%
+    measured = git(high, "rev-parse", "HEAD").strip()
+    c2 = push_commit(remote, {"a.py": "new code, fewer tests\n"}, "C2: code change")
+    proc = push_update(high)
+    assert proc.returncode == 0, proc.stderr
+    assert f"main moved on to {c2[:12]}, which changes a.py;" in proc.stdout
+    assert "superseded after 2 attempt(s)" in proc.stdout
+    # Nothing was recorded on C2, a commit this run never measured.
+    assert git(remote, "rev-parse", "main").strip() == c2
+    assert bar_on(remote) == {"threshold": 50, "baseline": 55}
+    # The job's clone is back on the commit it measured, the update's edit kept uncommitted.
+    assert git(high, "rev-parse", "HEAD").strip() == measured
+    assert "pyproject.toml" in git(high, "diff", "--cached", "--name-only", "HEAD")
+
+    # C2's own run then records C2's bar: 80%, no false regression against 86.
+    own = clone(remote, "c2run", 80)
+    proc = push_update(own)
+    assert proc.returncode == 0, proc.stderr
+    assert "pushed after 1 attempt(s)" in proc.stdout
+    assert bar_on(remote) == {"threshold": 80, "baseline": 80, "baseline_uncovered": 20}
+
+
+def test_race__a_newer_pyproject_change_outside_the_bar_supersedes(remote):
+    high = clone(remote, "high", 86)
+    deps = PYPROJECT.replace('name = "demo"', 'name = "demo"\ndependencies = ["attrs"]')
+    push_commit(remote, {"pyproject.toml": deps}, "Depend on attrs")
+    proc = push_update(high)
+    assert proc.returncode == 0, proc.stderr
+    assert "which changes pyproject.toml;" in proc.stdout
+    assert "superseded after 2 attempt(s)" in proc.stdout
+    assert bar_on(remote) == {"threshold": 50, "baseline": 55}
+
+
+GATED = PYPROJECT + (
+    'baseline_file = "coverage-baseline.tsv"\n\n[tool.coverage.report]\nfail_under = 50\n'
+)
+
+
+def test_race__bookkeeping_in_between_is_no_reason_to_give_up(remote):
+    """Another run's update (pyproject, per-file TSV, a synced gate) and a hand-edited
+    [tool.ratchet]: the retry records this run's bar on the new tip."""
+    push_commit(
+        remote,
+        {
+            "pyproject.toml": GATED,
+            "setup.cfg": "[coverage:report]\nfail_under = 50\n",
+            "coverage-baseline.tsv": "",
+        },
+        "gates",
+    )
+    low, high = clone(remote, "low", 72), clone(remote, "high", 86)
+    assert push_update(low).returncode == 0
+    assert changed_files(remote) == ["coverage-baseline.tsv", "pyproject.toml", "setup.cfg"]
+    edited = git(remote, "show", "main:pyproject.toml").replace("# the bar", "step = 5")
+    push_commit(remote, {"pyproject.toml": edited}, "The step, set by hand")
+    second = push_update(high)
+    assert second.returncode == 0, second.stderr
+    assert "pushed after 2 attempt(s)" in second.stdout
+    assert bar_on(remote)["threshold"] == 85 and bar_on(remote)["baseline"] == 86
+    assert "fail_under = 85" in git(remote, "show", "main:setup.cfg")
