@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 ADDED = "added"
 MODIFIED = "modified"
@@ -246,16 +246,38 @@ def _files(lines: list[str]) -> Iterator[tuple[_File, int]]:
 
 
 def parse(text: str) -> tuple[FileDiff, ...]:
-    """Every file of a unified diff, in order of appearance; a repeated file is merged.
+    """Every file of a unified diff, in order of appearance.
 
-    Raises ``DiffError`` for text that is not a diff this parser understands.
+    Raises ``DiffError`` for text that is not a diff this parser understands: text with
+    no file section at all (an empty diff, blank or zero bytes, is a valid "no changes"),
+    or a file in several sections.
     """
     out: dict[str, FileDiff] = {}
     for cur, end in _files(text.split("\n")):
         fd = cur.freeze(end)
         prev = out.get(fd.path)
         if prev is not None:
-            # The same file twice (diffs concatenated): the union of what was added.
-            fd = replace(fd, added=tuple(sorted(set(prev.added) | set(fd.added))))
+            if {prev.status, fd.status} != {DELETED, ADDED}:
+                # A series of commits (``git format-patch``) or concatenated diffs: each
+                # section numbers the lines of a different version of the file, so no
+                # merge of them gives the lines of the version the tests measured.
+                raise DiffError(
+                    f"{fd.path} appears in several file sections, each numbering the "
+                    "lines of a different version of it (a series of patches?); give one "
+                    "cumulative diff, e.g. `git diff BASE...HEAD`"
+                )
+            # A type change (a symlink became a file): git writes the deletion of the old
+            # type, then the creation of the new one.
+            fd = fd if fd.status == ADDED else prev
         out[fd.path] = fd
+    if not out and text.strip():
+        raise DiffError(
+            "no file section found (no `diff --git` or `---`/`+++` header): "
+            f"it starts with {_first_line(text)!r}"
+        )
     return tuple(out.values())
+
+
+def _first_line(text: str) -> str:
+    line = text.lstrip().split("\n", 1)[0].rstrip("\r")
+    return line if len(line) <= 60 else line[:57] + "..."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ratchet.diff import (
@@ -302,15 +304,43 @@ def test_parse__preamble_of_a_patch_email_is_skipped():
     assert fd.added == (1,)
 
 
-def test_parse__same_file_twice_is_the_union():
+def test_parse__same_file_in_two_sections_is_an_error():
+    # Two commits of a series (git format-patch): the second numbers the lines of the
+    # version after the first, so no union of the two is the measured file's numbering.
     text = "--- a/m.py\n+++ b/m.py\n@@ -1 +1 @@\n-a\n+b\n"
     text += "--- a/m.py\n+++ b/m.py\n@@ -5,0 +6 @@\n+c\n"
-    assert one(text).added == (1, 6)
+    with pytest.raises(DiffError, match=r"m\.py appears in several file sections.*git diff"):
+        parse(text)
 
 
-def test_parse__empty_text_has_no_files():
-    assert parse("") == ()
-    assert parse("\n") == ()
+def test_parse__type_change_is_one_added_file():
+    # What git writes when a symlink becomes a regular file: a deletion, then a creation.
+    text = (
+        "diff --git a/l b/l\ndeleted file mode 120000\nindex 32f64f4..0000000\n"
+        "--- a/l\n+++ /dev/null\n@@ -1 +0,0 @@\n-t\n\\ No newline at end of file\n"
+        "diff --git a/l b/l\nnew file mode 100644\nindex 0000000..f525151\n"
+        "--- /dev/null\n+++ b/l\n@@ -0,0 +1,2 @@\n+regular\n+file\n"
+    )
+    assert one(text) == FileDiff("l", ADDED, None, (1, 2))
+
+
+@pytest.mark.parametrize("text", ["", "\n", "  \n\t\n", "\r\n"])
+def test_parse__empty_text_has_no_files(text: str):
+    assert parse(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ('<?xml version="1.0" ?>\n<coverage line-rate="0.9">\n</coverage>\n', "<?xml"),
+        (" pkg/calc.py | 4 ++--\n 1 file changed, 2 insertions(+), 2 deletions(-)\n", "pkg/"),
+        ("From 1234 Mon Sep 17 00:00:00 2001\nSubject: [PATCH] empty\n\n", "From 1234"),
+    ],
+    ids=["coverage-xml", "diff-stat", "mail-without-a-diff"],
+)
+def test_parse__text_with_no_file_section_is_not_a_diff(text: str, start: str):
+    with pytest.raises(DiffError, match=r"no file section found.*starts with '" + re.escape(start)):
+        parse(text)
 
 
 @pytest.mark.parametrize(
