@@ -31,6 +31,26 @@ COVERAGE_JSON = "coverage.py json"
 LCOV = "lcov"
 COVERAGE_DATA = "coverage.py data"
 
+# A missing branch is named as coverage.py names an arc's destination: the line it jumps
+# to, or EXIT for any arc that leaves the code object (coverage.py's negative line numbers,
+# the XML's "exit", LCOV's "return from function 'f'"). Every reader uses these names, so
+# the same branch read from two formats is one branch when reports merge.
+EXIT = "exit"
+
+
+def again(name: str, taken: set[str] | frozenset[str]) -> str:
+    """The name for a second missing branch of one line called ``name`` (``exit#2``...).
+
+    Only exits can collide (two exits from one line: a function's and a class body's). The
+    XML cannot tell them apart, so neither does any reader: the second is ``exit#2``, and a
+    merge then keeps the smaller number of missing exits, never fewer than either side's.
+    """
+    k = 2
+    while f"{name}#{k}" in taken:
+        k += 1
+    return f"{name}#{k}"
+
+
 _SNIFF_BYTES = 4096
 _LCOV_KEYS = (b"TN:", b"SF:", b"DA:", b"FN:", b"FNDA:", b"BRDA:", b"LF:", b"LH:", b"VER:")
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ratchet.errors import RatchetError
-from ratchet.formats import RawFile
+from ratchet.formats import RawFile, again
 from ratchet.models import LineDetail, placeholder_missing
 
 _CHUNK = 1 << 20
@@ -56,6 +56,19 @@ def _condition(text: str) -> tuple[int, int]:
     """``"50% (1/2)"`` -> (covered, valid); ``_NO_MATCH`` when there is no ``(n/m)``."""
     m = _CONDITION.search(text)
     return (int(m.group(1)), int(m.group(2))) if m else _NO_MATCH
+
+
+def _missing(named: str) -> frozenset[str]:
+    """coverage.py's ``missing-branches="3,exit"``: the names every reader gives (see
+    ``formats.EXIT``), a second exit of the line being ``exit#2``."""
+    names = named.split(",")
+    missing = frozenset(names)
+    if len(missing) == len(names):
+        return missing
+    seen: set[str] = set()
+    for name in names:
+        seen.add(again(name, seen) if name in seen else name)
+    return frozenset(seen)
 
 
 def _byte_searchable(head: bytes) -> bool:
@@ -144,7 +157,7 @@ def _parse(path: Path, *, fast: bool, chunk_size: int) -> Iterator[RawFile]:
             return
         covered, valid = cond
         named = attrs.get("missing-branches")
-        if named and len(missing := frozenset(named.split(","))) == valid - covered:
+        if named and len(missing := _missing(named)) == valid - covered:
             branches[number] = (valid, missing)
         else:
             branches[number] = (valid, placeholder_missing(valid, covered))

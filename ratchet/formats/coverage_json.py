@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from ratchet.errors import RatchetError
-from ratchet.formats import RawFile
+from ratchet.formats import EXIT, RawFile, again
 from ratchet.models import LineDetail
 
 _CHUNK = 1 << 20
 _WS = " \t\r\n"
 _TOP_KEYS = {"meta", "files", "totals"}
+_INT = {int}
 
 
 class _Malformed(Exception):
@@ -104,21 +105,50 @@ def _entries(r: _Reader) -> Iterator[tuple[str, Any]]:
             return
 
 
+def _lines(entry: dict[str, Any], key: str) -> list[int]:
+    lines = entry[key]
+    # type() rather than isinstance(): True is an int to isinstance, and not a line number.
+    if type(lines) is not list or not set(map(type, lines)) <= _INT:
+        raise _Malformed(f"{key} is not a list of line numbers")
+    if lines and min(lines) < 1:
+        raise _Malformed(f"{key} holds line number {min(lines)}; line numbers start at 1")
+    return lines
+
+
+def _arcs(entry: dict[str, Any], key: str) -> list[list[int]]:
+    arcs = entry.get(key, [])
+    if type(arcs) is not list:
+        raise _Malformed(f"{key} is not a list of [from, to] line pairs")
+    for arc in arcs:
+        if (
+            type(arc) is not list
+            or len(arc) != 2
+            or type(arc[0]) is not int
+            or type(arc[1]) is not int
+            or arc[0] < 1
+            or arc[1] == 0
+        ):
+            raise _Malformed(f"{key} holds {str(arc)[:40]}, not a [from, to] line pair")
+    return arcs
+
+
 def _detail(entry: Any) -> LineDetail:
     if not isinstance(entry, dict) or "executed_lines" not in entry or "missing_lines" not in entry:
-        raise _Malformed("a 'files' entry lacks executed_lines/missing_lines")
-    hits = dict.fromkeys(entry["missing_lines"], 0)
-    hits.update(dict.fromkeys(entry["executed_lines"], 1))
+        raise _Malformed("lacks executed_lines/missing_lines")
+    hits = dict.fromkeys(_lines(entry, "missing_lines"), 0)
+    hits.update(dict.fromkeys(_lines(entry, "executed_lines"), 1))
     per_line: dict[int, int] = {}  # line -> branches from it
     missing: dict[int, set[str]] = {}
-    for src, _dst in entry.get("executed_branches", ()):
+    for src, _dst in _arcs(entry, "executed_branches"):
         per_line[src] = per_line.get(src, 0) + 1
-    for src, dst in entry.get("missing_branches", ()):
+    for src, dst in _arcs(entry, "missing_branches"):
         per_line[src] = per_line.get(src, 0) + 1
-        if src in missing:
-            missing[src].add(str(dst))
+        name = str(dst) if dst > 0 else EXIT
+        names = missing.get(src)
+        if names is None:
+            missing[src] = {name}
         else:
-            missing[src] = {str(dst)}
+            names.add(again(name, names) if name in names else name)
     none: frozenset[str] = frozenset()
     branches = {
         line: (n, frozenset(missing[line]) if line in missing else none)
@@ -146,7 +176,12 @@ def parse(path: Path) -> Iterator[RawFile]:
                 if r.peek() != "{":
                     raise _Malformed("'files' is not an object")
                 for file_key, _ in _entries(r):
-                    yield RawFile(str(file_key), _detail(r.value()))
+                    value = r.value()
+                    try:
+                        detail = _detail(value)
+                    except _Malformed as e:
+                        raise _Malformed(f"'files' entry {str(file_key)[:200]!r}: {e}") from None
+                    yield RawFile(str(file_key), detail)
             r.finish()
     except _Malformed as e:
         raise RatchetError(str(e), source=name) from None

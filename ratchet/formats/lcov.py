@@ -7,11 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ratchet.errors import RatchetError
-from ratchet.formats import RawFile
+from ratchet.formats import EXIT, RawFile, again
 from ratchet.models import LineDetail, placeholder_missing
 
 _KEY = re.compile(r"[A-Z][A-Z_]*:")
 _JUMP = re.compile(r"jump to line (\d+)")
+# coverage.py's descriptions of arcs that leave a code object (its parser's action messages).
+_EXIT = re.compile(
+    r"(?:return from function|except from function|exit class) '.*'"
+    r"|exit the module|jump to the function exit"
+)
 # Caps on the per-parse memo tables in ``parse``, so memory stays bounded whatever the input.
 _NUMBERS_MAX = 4096
 _BRANCHES_MAX = 4096
@@ -41,7 +46,9 @@ def parse(path: Path) -> Iterator[RawFile]:
     # DA and BRDA are nearly every line of a tracefile, and int() of a str is their dearest
     # step: the same few thousand number strings recur in every file, so memoise them.
     numbers: dict[str, int] = {"0": 0, "1": 1}
-    jumps: dict[str, str | None] = {}  # BRDA branch field -> its "jump to line N" target
+    # BRDA branch field -> the branch's name: coverage.py's "jump to line N" is N, its exits
+    # are EXIT (the names every reader gives, see formats.EXIT); None for other producers.
+    jumps: dict[str, str | None] = {}
     # The two halves of plain DA lines the general path has read ("DA:17" | "1\n"): a line
     # made of a known head and a known tail reads the same, so two lookups read it.
     da_heads: dict[str, int] = {}
@@ -128,13 +135,16 @@ def parse(path: Path) -> Iterator[RawFile]:
                         target = jumps[branch]
                     else:
                         jump = _JUMP.fullmatch(branch)
-                        target = jump.group(1) if jump else None
+                        target = (
+                            jump.group(1) if jump else EXIT if _EXIT.fullmatch(branch) else None
+                        )
                         if len(jumps) < _BRANCHES_MAX:
                             jumps[branch] = target
                     ident = target if target is not None else f"{parts[1]},{branch}"
                     branch_valid[n] = branch_valid.get(n, 0) + 1
                     if taken == "-" or number(taken) == 0:
-                        branch_missing.setdefault(n, set()).add(ident)
+                        names = branch_missing.setdefault(n, set())
+                        names.add(again(ident, names) if ident in names else ident)
                 elif key in ("LF", "LH", "BRF", "BRH"):
                     summary[key] = int(value)
     except _Malformed as e:
