@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -404,17 +405,34 @@ def test_install_step_builds_a_private_venv_from_the_checkout(tmp_path, workspac
     run = harness.run({**NO_REF, "comment": "never"}, env=env, real_install=True)
     assert run.code == 0, run
     venv_bin = Path(run.step("install").outputs["bin"])
-    assert venv_bin == tmp_path / "temp" / "coverage-ratchet-venv" / "bin"
-    located = subprocess.run(
-        [str(venv_bin / "python"), "-c", "import ratchet; print(ratchet.__file__)"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env={"PYTHONPATH": env["PYTHONPATH"]},
-    ).stdout
-    assert located.startswith(str(venv_bin.parent)), located
+    assert venv_bin.parent.parent == tmp_path / "temp"
+    version = "py{}.{}".format(*sys.version_info[:2])
+    assert re.fullmatch(f"coverage-ratchet-venv-{version}-[0-9a-f]{{12}}", venv_bin.parent.name)
+
+    def located(bin_dir: Path) -> str:
+        return subprocess.run(
+            [str(bin_dir / "python"), "-c", "import ratchet; print(ratchet.__file__)"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+            env={"PYTHONPATH": env["PYTHONPATH"]},
+        ).stdout
+
+    assert located(venv_bin).startswith(str(venv_bin.parent))
     assert run.outputs["status"] == "pass"
+
+    # A second call in the job with another Python gets a venv of its own.
+    other = tmp_path / "other-python" / "python3"
+    other.parent.mkdir()
+    other.symlink_to(sys.executable)
+    harness.stubs["python"] = {"python-path": str(other)}
+    again = harness.run({**NO_REF, "comment": "never"}, env=env, real_install=True)
+    assert again.code == 0, again
+    other_bin = Path(again.step("install").outputs["bin"])
+    assert other_bin != venv_bin
+    assert located(venv_bin).startswith(str(venv_bin.parent))  # the first one untouched
+    assert located(other_bin).startswith(str(other_bin.parent))
 
 
 # -- patch coverage ------------------------------------------------------------------------
@@ -495,5 +513,156 @@ def test_baseline_ref_that_cannot_be_fetched_says_what_to_do(action, workspace, 
     run = action.run({"coverage-files": "coverage.json"})
     assert run.code == 2
     assert run.failed is not None and run.failed.id == "baseline"
-    assert "could not fetch the baseline ref; check out with fetch-depth: 0" in run.stdout
+    assert (
+        "baseline-ref 'origin/main': could not fetch it from origin; check out with fetch-depth: 0"
+        in run.stdout
+    )
+    assert fake_github.calls == []
+
+
+# -- coverage-files: one pattern a line, spaces included -------------------------------------
+
+SPACED = {"src/a.py": (5, 5)}, {"src/a.py": (6, 4)}
+CHECK_ONLY = {"baseline-ref": "none", "comment": "never", "commit-status": "false"}
+
+
+def spaced_shards(workspace):
+    workspace.configure(threshold=10)
+    for n, files in enumerate(SPACED, 1):
+        workspace.write_report(files, name=f"my reports/shard {n}/coverage.json")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "my reports/shard 1/coverage.json\nmy reports/shard 2/coverage.json",
+        "  my reports/shard 1/coverage.json  \r\n\n my reports/shard 2/coverage.json\r\n",
+        "my reports/*/coverage.json\n",  # a YAML `|` block of one line ends in a newline
+        "my*reports/**/coverage.json",  # one line, no blank: as before
+    ],
+    ids=["lines", "crlf-and-blanks", "one-line-block", "glob"],
+)
+def test_coverage_files__a_line_is_one_path_spaces_and_all(action, workspace, fake_github, value):
+    spaced_shards(workspace)
+    run = action.run({**CHECK_ONLY, "coverage-files": value})
+    assert run.code == 0, run
+    assert run.outputs["coverage"] == "60.0000"  # both shards, merged
+
+
+def test_coverage_files__a_single_line_is_split_on_blanks(action, workspace, fake_github):
+    spaced_shards(workspace)
+    workspace.write_report(SPACED[0], name="one.json")
+    workspace.write_report(SPACED[1], name="two.json")
+    run = action.run({**CHECK_ONLY, "coverage-files": " one.json\ttwo.json "})
+    assert run.code == 0, run
+    assert run.outputs["coverage"] == "60.0000"
+
+    run = action.run({**CHECK_ONLY, "coverage-files": "my reports/shard 1/coverage.json"})
+    assert run.code == 2
+    hint = "(one line is split on blanks; for a path with spaces, give one path a line)"
+    assert f"::error title=coverage-ratchet::coverage-files: no file matches 'my' {hint}" in (
+        run.stdout
+    )
+    assert "my: no such file" in run.stderr
+
+
+def test_coverage_files__a_pattern_matching_nothing_is_named(action, workspace, fake_github):
+    spaced_shards(workspace)
+    run = action.run(
+        {**CHECK_ONLY, "coverage-files": "my reports/*/coverage.json\nnomatch/*.json\n100%.xml"}
+    )
+    assert run.code == 2
+    errors = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert errors == [
+        "::error title=coverage-ratchet::coverage-files: no file matches 'nomatch/*.json'",
+        "::error title=coverage-ratchet::coverage-files: no file matches '100%25.xml'",
+    ]
+    assert "nomatch/*.json: no such file" in run.stderr  # ratchet names it too
+
+
+# -- baseline-ref: every way of naming it, fetched from a real remote ------------------------
+
+
+@pytest.fixture
+def pr_origin(tmp_path, workspace):
+    """A remote whose main (tagged v1) holds the bar at 60, and a PR branch lowering it."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    workspace.configure(threshold=60)
+    main = workspace.commit("bar at 60")
+    git(workspace.root, "tag", "-a", "v1", "-m", "v1")
+    git(workspace.root, "remote", "add", "origin", f"file://{origin}")
+    git(workspace.root, "push", "-q", "origin", "main", "v1")
+    git(workspace.root, "checkout", "-q", "-b", "feature")
+    workspace.configure(threshold=40)
+    workspace.commit("lower the bar")
+    git(workspace.root, "push", "-q", "origin", "feature")
+    report = workspace.write_report({"a.py": (50, 50)})
+    return origin, main, report
+
+
+def pr_checkout(tmp_path, pr_origin, *, shallow: bool) -> Path:
+    """What actions/checkout leaves: the PR branch only (depth 1), or fetch-depth: 0."""
+    origin, _, report = pr_origin
+    clone = tmp_path / "clone"
+    args = ["--depth=1", "--single-branch"] if shallow else []
+    git(tmp_path, "clone", "-q", *args, "--branch", "feature", f"file://{origin}", str(clone))
+    assert subprocess.run(["git", "rev-parse", "--verify", "-q", "main"], cwd=clone).returncode != 0
+    shutil.copy(report, clone / "coverage.json")
+    return clone
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shallow", [True, False], ids=["depth-1", "fetch-depth-0"])
+@pytest.mark.parametrize(
+    ("given", "resolved"),
+    [
+        ("main", "origin/main"),
+        ("refs/heads/main", "origin/main"),
+        ("origin/main", "origin/main"),
+        ("refs/remotes/origin/main", "origin/main"),
+        ("v1", "refs/tags/v1"),
+        ("refs/tags/v1", "refs/tags/v1"),
+        ("SHA", "SHA"),
+    ],
+)
+def test_baseline_ref__any_name_for_the_bar_is_fetched_and_holds(
+    tmp_path, pr_origin, fake_github, shallow, given, resolved
+):
+    sha = pr_origin[1]
+    clone = pr_checkout(tmp_path, pr_origin, shallow=shallow)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url)
+    run = harness.run(
+        {
+            "coverage-files": "coverage.json",
+            "comment": "never",
+            "baseline-ref": given.replace("SHA", sha),
+        }
+    )
+    assert run.step("baseline").outputs["ref"] == resolved.replace("SHA", sha)
+    assert run.code == 1, run
+    assert "loosens the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
+    # The fetch left the clone as deep as it was.
+    is_shallow = git(clone, "rev-parse", "--is-shallow-repository").strip()
+    assert is_shallow == ("true" if shallow else "false")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("nosuch", "no branch or tag of that name on origin, nor a commit in this clone"),
+        ("origin/no..such", "not a branch name"),
+        ("refs/heads/nosuch", "could not fetch it from origin; check out with fetch-depth: 0"),
+        ("e" * 40, "could not fetch it from origin"),
+    ],
+)
+def test_baseline_ref__one_that_is_not_there_says_so(tmp_path, pr_origin, fake_github, given, said):
+    clone = pr_checkout(tmp_path, pr_origin, shallow=True)
+    run = Harness(clone, tmp_path / "temp", fake_github.url).run(
+        {"coverage-files": "coverage.json", "baseline-ref": given}
+    )
+    assert run.code == 2
+    assert run.failed is not None and run.failed.id == "baseline"
+    assert f"::error title=coverage-ratchet::baseline-ref '{given}': {said}" in run.stdout
     assert fake_github.calls == []
