@@ -177,6 +177,15 @@ def merge_base(ref: str, cwd: Path) -> str:
     raise RatchetError(f"{ref!r} and HEAD have no common history (no merge-base)")
 
 
+def untracked(cwd: Path) -> tuple[str, ...]:
+    """Files below ``cwd`` that git does not track and does not ignore, relative to ``cwd``;
+    a wholly untracked directory is one entry ending in ``/`` (``./`` for ``cwd`` itself),
+    so a large one costs one line. Empty when git cannot tell: this only feeds a note."""
+    args = ["ls-files", "-z", "--others", "--exclude-standard", "--directory"]
+    proc = run([*args, "--no-empty-directory", "--", "."], cwd, check=False)
+    return tuple(p for p in proc.stdout.split("\0") if p) if proc.returncode == 0 else ()
+
+
 def diff(base: str, cwd: Path, *, worktree: bool) -> str:
     """``git diff`` from ``base`` to HEAD, or to the work tree (staged and unstaged changes
     of tracked files) when ``worktree``; paths relative to the top of the work tree."""

@@ -45,6 +45,10 @@ class ChangeSet:
     files: Mapping[str, FileDiff]  # keyed by path relative to the CONFIG ROOT
     outside: tuple[str, ...] = ()  # changed paths outside the config root (work-tree relative)
     prefix: str = ""  # the config root relative to the top of the git work tree ("" at the top)
+    from_file: bool = False  # the diff came from --diff-file, not from git
+    # Local runs only: what ``git ls-files --others`` lists below the config root (relative
+    # to it; a directory ends in "/"). git's diff never shows these files.
+    untracked: tuple[str, ...] = ()
 
     @property
     def paths(self) -> frozenset[str]:
@@ -87,6 +91,10 @@ class PatchResult:
     # The config root relative to the top of the git work tree: GitHub annotations need
     # ``posixpath.join(prefix, file.path)`` in a monorepo.
     prefix: str = ""
+    # Changed files outside the config root, relative to the top of the work tree: ignored.
+    outside: tuple[str, ...] = ()
+    # Files of the report that git does not track, so no diff shows (local runs only).
+    untracked: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -122,9 +130,10 @@ def collect(
         raise RatchetError("give either --diff REF or --diff-file FILE, not both")
     root = root.resolve()
     top = git.find_toplevel(root)
+    untracked: tuple[str, ...] = ()
     if diff_file is not None:
-        text, source = _read_diff_file(diff_file), diff_file
-        description = f"the diff in {'standard input' if diff_file == '-' else diff_file}"
+        source = "standard input" if diff_file == "-" else diff_file
+        text, description = _read_diff_file(diff_file), f"the diff in {source}"
     elif ref is not None:
         if top is None:
             raise RatchetError(
@@ -137,6 +146,9 @@ def collect(
         description = f"changes since the merge-base of {ref} ({base[:7]})" + (
             ", including staged and unstaged changes" if worktree else " up to HEAD"
         )
+        if worktree:
+            # The tests may measure a new module nobody has told git about yet.
+            untracked = git.untracked(root)
     else:
         raise RatchetError("patch coverage needs --diff REF or --diff-file FILE")
     try:
@@ -145,14 +157,15 @@ def collect(
         raise RatchetError(f"not a unified diff: {e}", source=source) from None
     prefix = _prefix(root, top)
     mapped, outside = relocate(files, prefix)
-    return ChangeSet(description, mapped, outside, prefix)
+    return ChangeSet(description, mapped, outside, prefix, diff_file is not None, untracked)
 
 
 def _read_diff_file(name: str) -> str:
     try:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as e:
-        raise RatchetError(f"cannot read the diff: {e.strerror or e}", source=name) from None
+        source = "standard input" if name == "-" else name
+        raise RatchetError(f"cannot read the diff: {e.strerror or e}", source=source) from None
     return data.decode("utf-8", "surrogateescape")
 
 
@@ -245,6 +258,26 @@ def _measured_kind(paths: Iterable[str]) -> Callable[[str], bool]:
     return check
 
 
+def _untracked(paths: Iterable[str], untracked: tuple[str, ...]) -> list[str]:
+    """The paths that are, or are below, an entry of ``git ls-files --others --directory``."""
+    if not untracked:
+        return []
+    files = {u for u in untracked if not u.endswith("/")}
+    dirs = {"" if u == "./" else u.rstrip("/") for u in untracked if u.endswith("/")}
+    out: list[str] = []
+    for p in paths:
+        if p in files:
+            out.append(p)
+        elif dirs:
+            d = p
+            while d:
+                d = posixpath.dirname(d)
+                if d in dirs:
+                    out.append(p)
+                    break
+    return sorted(out)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -304,6 +337,29 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
             f"{_plural(len(unreported), 'changed file')} not in the coverage report, so not "
             f"counted (never imported by the tests?): {_named(unreported)}"
         )
+    untracked = _untracked(current, changes.untracked)
+    if untracked:
+        notes.append(
+            f"{_plural(len(untracked), 'file')} in the coverage report not tracked by git, "
+            f"so no line of {'it' if len(untracked) == 1 else 'them'} counts as changed: "
+            f"{_named(untracked)}; `git add --intent-to-add FILE` (`git add -N`) makes "
+            "git show a new file's lines"
+        )
+    if changes.outside:
+        where = changes.prefix or "the config root"
+        note = (
+            f"{_plural(len(changes.outside), 'changed file')} outside {where} ignored: "
+            f"{_named(list(changes.outside))}"
+        )
+        if not changes.files and changes.from_file:
+            # A diff made with ``git diff --relative`` names files from the project, not
+            # from the top of the repository.
+            note += (
+                f". No changed file is inside {where}: paths in a --diff-file are taken "
+                "relative to the top of the repository, so make the diff there, without "
+                "--relative"
+            )
+        notes.append(note)
 
     touched = changes.touched
     indirect = tuple(c for c in verdict.changes if c.path not in touched)
@@ -329,4 +385,6 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
         waived=waived,
         unreported=tuple(unreported),
         prefix=changes.prefix,
+        outside=changes.outside,
+        untracked=tuple(untracked),
     )

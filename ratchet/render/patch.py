@@ -105,6 +105,8 @@ def json(p: PatchResult) -> dict[str, Any]:
         "failures": [{"kind": f.kind, "path": f.path, "message": f.message} for f in p.failures],
         "notes": list(p.notes),
         "unreported": list(p.unreported),
+        "outside": list(p.outside),
+        "untracked": list(p.untracked),
         "indirect": [
             {
                 "path": c.path,

@@ -520,3 +520,154 @@ def test_indirect__waived_regression_does_not_fail_the_check(
     r = check(run_ratchet, indirect, "--diff", "main", "--format", "json")
     assert json.loads(r.stdout)["status"] == "pass"
     assert r.code == 0
+
+
+# -- what a --diff-file must be ----------------------------------------------------------
+
+
+def test_diff_file__text_that_is_not_a_diff_exits_2(feature: Repo, run_ratchet: RunRatchet):
+    feature.config(patch_threshold=90)
+    feature.commit("gate")
+    feature.run_tests()
+    # The report itself, given by mistake: no file section at all.
+    r = check(run_ratchet, feature, "--diff-file", "coverage.xml")
+    assert r.code == 2, r
+    assert r.stderr.startswith("ratchet: error: coverage.xml: not a unified diff: no file section")
+    assert len(r.stderr.splitlines()) == 1
+    # `git diff --stat` names files but holds no lines.
+    stat = feature.git("diff", "--stat", "main")
+    assert "pkg/calc.py" in stat
+    r = check(run_ratchet, feature, "--diff-file", "-", stdin=stat)
+    assert r.code == 2, r
+    assert "standard input: not a unified diff: no file section" in r.stderr
+    assert len(r.stderr.splitlines()) == 1
+    # An empty diff is a change with no lines, not an error.
+    for empty in ("", "\n"):
+        r = check(run_ratchet, feature, "--diff-file", "-", stdin=empty)
+        assert r.code == 0, r
+        assert "no measurable changed lines (0 changed files)" in r.stdout
+
+
+def test_diff_file__a_series_of_patches_exits_2(feature: Repo, run_ratchet: RunRatchet):
+    # Two commits touch pkg/calc.py: each patch of `git format-patch` numbers the lines of a
+    # different version of it, so none of their line numbers can be trusted together.
+    feature.write("pkg/calc.py", FEATURE + "\n\ndef neg(x):\n    return -x\n")
+    feature.commit("neg")
+    feature.run_tests()
+    series = feature.git("format-patch", "--stdout", "main")
+    assert series.count("diff --git a/pkg/calc.py") == 2
+    r = check(run_ratchet, feature, "--diff-file", "-", stdin=series)
+    assert r.code == 2, r
+    assert (
+        "not a unified diff: pkg/calc.py appears in several file sections" in r.stderr
+        and "`git diff BASE...HEAD`" in r.stderr
+    ), r
+    # The cumulative diff the message asks for works.
+    one = feature.git("diff", "main...HEAD")
+    r = check(run_ratchet, feature, "--diff-file", "-", "--format", "json", stdin=one)
+    assert r.code == 0, r
+    assert patch_json(r.stdout)["files"][0]["uncovered_ranges"] == [[11, 11], [16, 16]]
+
+
+# -- a monorepo: changes outside the config root ----------------------------------------
+
+
+@pytest.fixture
+def mono(make_repo: MakeRepo) -> Repo:
+    """Config at sub/proj; ``feature`` edits the project, a sibling and the top README."""
+    repo = make_repo("sub/proj")
+    repo.write("pkg/calc.py", BASE)
+    repo.write("run.py", RUN_BASE)
+    repo.write("sub/other/x.py", "x = 1\n", at_top=True)
+    repo.commit("two projects")
+    repo.branch("feature")
+    repo.write("pkg/calc.py", FEATURE)
+    repo.write("run.py", RUN_FEATURE)
+    repo.write("sub/other/x.py", "x = 2\n", at_top=True)
+    repo.write("README.md", "top\n", at_top=True)
+    repo.commit("feature")
+    repo.run_tests()
+    return repo
+
+
+def test_monorepo__changes_outside_the_config_root_are_reported(
+    mono: Repo, run_ratchet: RunRatchet
+):
+    r = check(run_ratchet, mono, "--diff", "main")
+    assert r.code == 0, r
+    note = "note: 2 changed files outside sub/proj ignored: README.md, sub/other/x.py"
+    assert note in r.stdout.splitlines()
+    p = patch_json(check(run_ratchet, mono, "--diff", "main", "--format", "json").stdout)
+    assert p["outside"] == ["README.md", "sub/other/x.py"]
+    assert [f["path"] for f in p["files"]] == ["pkg/calc.py"]
+    md = check(run_ratchet, mono, "--diff", "main", "--format", "markdown").stdout
+    assert r"> 2 changed files outside sub/proj ignored\: README\.md, sub/other/x\.py" in md
+
+
+def test_monorepo__a_relative_diff_file_is_all_outside_and_says_why(
+    mono: Repo, run_ratchet: RunRatchet
+):
+    mono.config(patch_threshold=90)
+    mono.commit("gate")
+    mono.run_tests()
+    # `--relative` names files from sub/proj, so none lines up with the top of the repository.
+    relative = mono.git("diff", "--relative=sub/proj", "main...HEAD")
+    r = check(run_ratchet, mono, "--diff-file", "-", stdin=relative)
+    assert r.code == 0, r
+    (note,) = [n for n in r.stdout.splitlines() if "outside sub/proj" in n]
+    assert note == (
+        "note: 3 changed files outside sub/proj ignored: pkg/calc.py, pyproject.toml, run.py. "
+        "No changed file is inside sub/proj: paths in a --diff-file are taken relative to the "
+        "top of the repository, so make the diff there, without --relative"
+    )
+    r = check(run_ratchet, mono, "--diff-file", "-", "--format", "json", stdin=relative)
+    p = patch_json(r.stdout)
+    assert p["outside"] == ["pkg/calc.py", "pyproject.toml", "run.py"]
+    md = check(run_ratchet, mono, "--diff-file", "-", "--format", "markdown", stdin=relative)
+    assert r"without \-\-relative" in md.stdout
+    # Made from the top, the same change is measured and fails the gate.
+    whole = mono.git("diff", "main...HEAD")
+    r = check(run_ratchet, mono, "--diff-file", "-", "--format", "json", stdin=whole)
+    assert r.code == 1, r
+    assert patch_json(r.stdout)["outside"] == ["README.md", "sub/other/x.py"]
+
+
+# -- untracked files the tests measure ---------------------------------------------------
+
+
+def test_diff__untracked_measured_file_gets_a_git_add_n_note(
+    feature: Repo, run_ratchet: RunRatchet
+):
+    feature.write("pkg/fresh.py", "def fresh(x):\n    if x:\n        return 1\n    return 2\n")
+    feature.write("pkg/newpkg/__init__.py", "VALUE = 1\n")  # a whole untracked directory
+    feature.write(
+        "run.py", RUN_FEATURE + "from pkg.fresh import fresh\nfresh(1)\nimport pkg.newpkg\n"
+    )
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "main", "--format", "json")
+    assert r.code == 0, r
+    p = patch_json(r.stdout)
+    assert p["untracked"] == ["pkg/fresh.py", "pkg/newpkg/__init__.py"]
+    (note,) = [n for n in p["notes"] if "not tracked by git" in n]
+    assert "pkg/fresh.py, pkg/newpkg/__init__.py" in note and "git add -N" in note
+    assert [f["path"] for f in p["files"]] == ["pkg/calc.py"]
+    # CI judges the commits: nothing local to point at, and no git call to make.
+    ci = patch_json(
+        check(run_ratchet, feature, "--diff", "main", "--format", "json", env={"CI": "true"}).stdout
+    )
+    assert ci["untracked"] == [] and not any("tracked" in n for n in ci["notes"])
+    # Doing what the note says makes the new files count.
+    feature.git("add", "-N", "pkg/fresh.py", "pkg/newpkg/__init__.py")
+    p = patch_json(check(run_ratchet, feature, "--diff", "main", "--format", "json").stdout)
+    assert p["untracked"] == []
+    assert [f["path"] for f in p["files"]] == [
+        "pkg/calc.py",
+        "pkg/fresh.py",
+        "pkg/newpkg/__init__.py",
+    ]
+    fresh = next(f for f in p["files"] if f["path"] == "pkg/fresh.py")
+    assert (fresh["status"], fresh["covered"], fresh["uncovered_ranges"]) == (
+        "added",
+        [1, 2, 3],
+        [[4, 4]],
+    )
