@@ -92,16 +92,30 @@ def is_shallow(cwd: Path) -> bool:
     return run(["rev-parse", "--is-shallow-repository"], cwd).stdout.strip() == "true"
 
 
-def _remote_branch(ref: str, cwd: Path) -> tuple[str, str | None]:
-    """(remote, branch) a ref would be fetched from: ``origin/main`` -> (origin, main)."""
-    names = run(["remote"], cwd, check=False).stdout.split()
-    for name in sorted(names, key=len, reverse=True):
-        if ref.startswith(name + "/"):
-            return name, ref[len(name) + 1 :]
+# What a ref that names no commit in this clone can be, each with its own remedy.
+_RANGE = re.compile(r"\.\.")  # A..B, A...B: two commits, not a base
+_OPERATOR = re.compile(r"[~^]|@\{")  # HEAD~3, main^, main@{1}, @{upstream}
+_FULL_HASH = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_SHORT_HASH = re.compile(r"[0-9a-fA-F]{4,39}")
+_VERSION = re.compile(r"v?\d+(\.\d+)+([-+.]\w+)*")  # a name that is most likely a tag
+
+
+def _remotes(cwd: Path) -> list[str]:
+    return run(["remote"], cwd, check=False).stdout.split()
+
+
+def _default_remote(remotes: list[str]) -> str:
+    return "origin" if "origin" in remotes else remotes[0]
+
+
+def _remote_branch(ref: str, remotes: list[str]) -> tuple[str, str] | None:
+    """(remote, branch) of a remote-tracking branch: ``origin/main`` -> (origin, main)."""
     if ref.startswith("refs/remotes/"):
-        remote, _, branch = ref.removeprefix("refs/remotes/").partition("/")
-        return remote, branch or None
-    return ("origin" if "origin" in names or not names else names[0]), None
+        ref = ref.removeprefix("refs/remotes/")
+    for name in sorted(remotes, key=len, reverse=True):
+        if ref.startswith(name + "/") and len(ref) > len(name) + 1:
+            return name, ref[len(name) + 1 :]
+    return None
 
 
 def _refspec(remote: str, branch: str) -> str:
@@ -110,15 +124,94 @@ def _refspec(remote: str, branch: str) -> str:
     return f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}"
 
 
-def fetch_hint(ref: str, cwd: Path) -> str:
-    """The exact command(s) that bring ``ref`` into this clone."""
-    remote, branch = _remote_branch(ref, cwd)
-    if branch is not None:
-        return f"`git fetch --no-tags {remote} {_refspec(remote, branch)}`"
-    if re.fullmatch(r"[0-9a-fA-F]{7,40}", ref):
-        return f"`git fetch --no-tags {remote} {ref}`"
-    # A bare branch name: fetch it as the remote-tracking branch, and name that.
-    return f"`git fetch --no-tags {remote} {_refspec(remote, ref)}`, then use {remote}/{ref}"
+def _is_tag(ref: str, cwd: Path) -> bool:
+    if ref.startswith("refs/tags/"):
+        return True
+    return (
+        run(["show-ref", "--verify", "--quiet", f"refs/tags/{ref}"], cwd, check=False).returncode
+        == 0
+    )
+
+
+def missing_ref(ref: str, cwd: Path, consequence: str = "") -> RatchetError:
+    """The error for a ``ref`` that names no commit here, with what would bring it: a fetch
+    for a branch, a tag or a hash, more history for ``HEAD~N``, and no fetch at all when
+    there is no remote. ``consequence``: what cannot be done, e.g. ", so ... cannot ...".
+    """
+    remotes = _remotes(cwd)
+    if _RANGE.search(ref):
+        left = ref.split("..", 1)[0] or "HEAD"
+        return RatchetError(
+            f"git ref {ref!r} is a range, not one commit{consequence}; give the base "
+            f"alone, e.g. {left!r}"
+        )
+    op = _OPERATOR.search(ref)
+    if op is not None:
+        base = ref[: op.start()] or "HEAD"
+        if commit_of(base, cwd) is None:
+            inner = missing_ref(base, cwd, consequence).message
+            return RatchetError(inner.replace(repr(base), f"{base!r} (of {ref!r})", 1))
+        if op.group() == "@{" or not is_shallow(cwd):
+            what = "reflog entry or upstream" if op.group() == "@{" else "ancestor"
+            return RatchetError(
+                f"git ref {ref!r} names no commit{consequence}: {base!r} has no such {what}"
+            )
+        if not remotes:
+            return RatchetError(
+                f"git ref {ref!r} names no commit in this shallow clone{consequence}, and it "
+                "has no remote to fetch more history from"
+            )
+        remote, what = _history_of(ref, remotes, cwd)
+        return RatchetError(
+            f"git ref {ref!r} names no commit in this shallow clone{consequence}: the history "
+            f"of {base!r} stops before it. Fetch more: `git fetch --no-tags --deepen=N "
+            f"{remote}{what}` (N: the commits missing) or "
+            f"`git fetch --no-tags --unshallow {remote}{what}`"
+        )
+    where = f"git ref {ref!r} not found in this clone{consequence}"
+    if not remotes:
+        return RatchetError(
+            f"git ref {ref!r} not found in this repository{consequence}, and it has no remote "
+            "to fetch it from: check the name (`git branch --all`, `git tag --list`)"
+        )
+    tracking = _remote_branch(ref, remotes)
+    if tracking is not None:
+        remote, branch = tracking
+        return RatchetError(
+            f"{where}; fetch it first: `git fetch --no-tags {remote} {_refspec(remote, branch)}`"
+        )
+    remote = _default_remote(remotes)
+    if ref.startswith("refs/remotes/"):
+        name = ref.removeprefix("refs/remotes/").split("/", 1)[0]
+        return RatchetError(f"{where}: no remote named {name!r} is configured (`git remote -v`)")
+    if ref.startswith("refs/tags/"):
+        tag = ref.removeprefix("refs/tags/")
+        return RatchetError(
+            f"{where}; fetch the tag first: `git fetch --no-tags {remote} tag {tag}`"
+        )
+    if _FULL_HASH.fullmatch(ref):
+        return RatchetError(f"{where}; fetch it first: `git fetch --no-tags {remote} {ref}`")
+    if _SHORT_HASH.fullmatch(ref):
+        more = (
+            f"`git fetch --no-tags --unshallow {remote}`"
+            if is_shallow(cwd)
+            else "the branch that holds it"
+        )
+        return RatchetError(
+            f"{where}; an abbreviated hash cannot be fetched: give the full one "
+            f"(`git fetch --no-tags {remote} FULL_HASH`), or fetch the history that holds "
+            f"it: {more}"
+        )
+    # A bare name: a branch (fetched as the remote-tracking branch) or a tag, which only
+    # the remote can tell; a name like v1.2 is most likely a tag.
+    name = ref.removeprefix("refs/heads/")
+    branch = f"`git fetch --no-tags {remote} {_refspec(remote, name)}`, then use {remote}/{name}"
+    tag = f"`git fetch --no-tags {remote} tag {name}`"
+    if ref.startswith("refs/heads/"):
+        return RatchetError(f"{where}; fetch it first: {branch}")
+    if _VERSION.fullmatch(ref):
+        return RatchetError(f"{where}; fetch it first, as a tag: {tag}; or as a branch: {branch}")
+    return RatchetError(f"{where}; fetch it first: {branch}; or, if it is a tag: {tag}")
 
 
 def show(ref: str, path: Path, cwd: Path) -> str | None:
@@ -127,9 +220,7 @@ def show(ref: str, path: Path, cwd: Path) -> str | None:
     Raises when the ref itself is unknown, naming the fetch that would bring it.
     """
     if commit_of(ref, cwd) is None:
-        raise RatchetError(
-            f"git ref {ref!r} not found in this clone; fetch it first: {fetch_hint(ref, cwd)}"
-        )
+        raise missing_ref(ref, cwd)
     top = toplevel(cwd)
     try:
         rel = path.resolve().relative_to(top.resolve()).as_posix()
@@ -152,11 +243,7 @@ def merge_base(ref: str, cwd: Path) -> str:
     if commit_of("HEAD", cwd) is None:
         raise RatchetError("HEAD names no commit (an empty repository?); commit first")
     if commit_of(ref, cwd) is None:
-        hint = fetch_hint(ref, cwd)
-        raise RatchetError(
-            f"git ref {ref!r} not found in this clone, so the changed lines cannot be "
-            f"computed; fetch it first: {hint}"
-        )
+        raise missing_ref(ref, cwd, ", so the changed lines cannot be computed")
     proc = run(["merge-base", ref, "HEAD"], cwd, check=False)
     if proc.returncode == 0 and proc.stdout.strip():
         return proc.stdout.split()[0]
@@ -164,17 +251,37 @@ def merge_base(ref: str, cwd: Path) -> str:
         err = proc.stderr.strip().splitlines()
         raise RatchetError(f"`git merge-base {ref} HEAD` failed: {err[-1] if err else ''}")
     if is_shallow(cwd):
-        remote, branch = _remote_branch(ref, cwd)
-        what = _refspec(remote, branch) if branch else ref
-        raise RatchetError(
+        shallow = (
             f"this is a shallow clone and its history does not reach the merge-base of "
-            f"{ref!r} and HEAD, so the changed lines cannot be computed. Fetch the whole "
-            f"history of both: `git fetch --no-tags --unshallow {remote} {what}`; or deepen "
-            f"both by at least the number of commits on this branch (N): "
-            f"`git fetch --no-tags --deepen=N {remote} {what}`. "
+            f"{ref!r} and HEAD, so the changed lines cannot be computed"
+        )
+        remotes = _remotes(cwd)
+        if not remotes:
+            raise RatchetError(f"{shallow}, and it has no remote to fetch more history from")
+        remote, what = _history_of(ref, remotes, cwd)
+        raise RatchetError(
+            f"{shallow}. Fetch the whole history of both: "
+            f"`git fetch --no-tags --unshallow {remote}{what}`; or deepen both by at least "
+            f"the number of commits on this branch (N): "
+            f"`git fetch --no-tags --deepen=N {remote}{what}`. "
             f"In GitHub Actions: actions/checkout with `fetch-depth: 0`."
         )
     raise RatchetError(f"{ref!r} and HEAD have no common history (no merge-base)")
+
+
+def _history_of(ref: str, remotes: list[str], cwd: Path) -> tuple[str, str]:
+    """The remote and the refspec (with a leading space, or "") that deepen ``ref``."""
+    op = _OPERATOR.search(ref)
+    base = ref[: op.start()] if op is not None else ref
+    tracking = _remote_branch(base, remotes)
+    if tracking is not None:
+        return tracking[0], " " + _refspec(*tracking)
+    remote = _default_remote(remotes)
+    if op is not None or not base or _SHORT_HASH.fullmatch(base) or _FULL_HASH.fullmatch(base):
+        return remote, ""  # HEAD~N, a hash: the fetch's configured refspec is what is there
+    if _is_tag(base, cwd):
+        return remote, f" tag {base.removeprefix('refs/tags/')}"
+    return remote, f" {base}"
 
 
 def untracked(cwd: Path) -> tuple[str, ...]:

@@ -296,12 +296,11 @@ def test_diff_file__same_result_as_git_and_from_stdin(feature: Repo, run_ratchet
         (("--diff", "main", "--diff-file", "x.diff"), "not both"),
         (
             ("--diff", "no-such-branch"),
-            "git ref 'no-such-branch' not found in this clone, so the changed lines cannot be "
-            "computed; fetch it first: `git fetch --no-tags origin "
-            "+refs/heads/no-such-branch:refs/remotes/origin/no-such-branch`, "
-            "then use origin/no-such-branch",
+            "git ref 'no-such-branch' not found in this repository, so the changed lines "
+            "cannot be computed, and it has no remote to fetch it from: check the name "
+            "(`git branch --all`, `git tag --list`)",
         ),
-        (("--diff", "0123abcd"), "fetch it first: `git fetch --no-tags origin 0123abcd`"),
+        (("--diff", "0123abcd"), "'0123abcd' not found in this repository"),
         (("--diff", "--help-me"), "invalid git ref"),
     ],
 )
@@ -310,7 +309,8 @@ def test_diff__bad_input_exits_2(feature: Repo, run_ratchet: RunRatchet, args, m
     r = check(run_ratchet, feature, *args, stdin="--- a/x\n+++ b/x\n@@ -1 +1,5 @@\n+truncated\n")
     assert r.code == 2
     assert message in r.stderr
-    assert "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1
+    assert "origin" not in r.stderr  # this repository has no remote
 
 
 def test_diff__outside_a_git_work_tree_exits_2(
@@ -457,6 +457,84 @@ def test_shallow_clone__unshallow_advice_works(origin: Repo, run_ratchet: RunRat
     r = check(run_ratchet, repo, "--diff", "origin/main", "--format", "json")
     assert r.code == 0, r
     assert patch_json(r.stdout)["files"][0]["uncovered_ranges"] == [[11, 11]]
+
+
+def clone_shallow(origin: Repo, tmp_path) -> Repo:
+    """What actions/checkout makes: the branch alone, one commit deep, no tags."""
+    url = f"file://{origin.top}"
+    sh_git(tmp_path, "clone", "-q", "--depth=1", "--no-tags", "--branch", "feature", url, "c")
+    repo = Repo(tmp_path / "c", tmp_path / "c")
+    repo.run_tests()
+    return repo
+
+
+def test_missing_ref__a_tag_gets_a_tag_fetch_that_works(
+    origin: Repo, run_ratchet: RunRatchet, tmp_path
+):
+    origin.git("tag", "v1.0", "main~1")  # the fork point of feature
+    repo = clone_shallow(origin, tmp_path)
+    r = check(run_ratchet, repo, "--diff", "v1.0")
+    assert r.code == 2, r
+    assert len(r.stderr.splitlines()) == 1
+    tag_fetch, _branch_fetch = advice(r.stderr)
+    assert tag_fetch == "git fetch --no-tags origin tag v1.0"
+    sh_git(repo.top, *shlex.split(tag_fetch)[1:])
+    # The tag is here now, but this clone's history does not reach it from HEAD.
+    r = check(run_ratchet, repo, "--diff", "v1.0")
+    assert r.code == 2, r
+    unshallow, deepen = advice(r.stderr)
+    assert unshallow == "git fetch --no-tags --unshallow origin tag v1.0"
+    assert deepen == "git fetch --no-tags --deepen=N origin tag v1.0"
+    sh_git(repo.top, *shlex.split(unshallow)[1:])
+    r = check(run_ratchet, repo, "--diff", "v1.0", "--format", "json")
+    assert r.code == 0, r
+    assert patch_json(r.stdout)["files"][0]["uncovered_ranges"] == [[11, 11]]
+
+
+def test_missing_ref__revision_expressions_and_ranges_are_not_branches(
+    origin: Repo, run_ratchet: RunRatchet, tmp_path
+):
+    repo = clone_shallow(origin, tmp_path)
+    r = check(run_ratchet, repo, "--diff", "HEAD~2")
+    assert r.code == 2, r
+    assert len(r.stderr.splitlines()) == 1
+    assert "'HEAD~2' names no commit in this shallow clone" in r.stderr
+    deepen, unshallow = advice(r.stderr)
+    assert (deepen, unshallow) == (
+        "git fetch --no-tags --deepen=N origin",
+        "git fetch --no-tags --unshallow origin",
+    )
+    assert "refs/heads" not in r.stderr
+    # Deepening by 2 is what HEAD~2 needs (N: the commits missing).
+    sh_git(repo.top, *shlex.split(deepen.replace("=N", "=2"))[1:])
+    r = check(run_ratchet, repo, "--diff", "HEAD~2", "--format", "json")
+    assert r.code == 0, r
+    # HEAD~2 is "feature 1": since then, run.py and NOTES changed, not pkg/calc.py.
+    assert patch_json(r.stdout)["files"] == []
+
+    r = check(run_ratchet, repo, "--diff", "main..feature")
+    assert r.code == 2, r
+    assert "git ref 'main..feature' is a range, not one commit" in r.stderr
+    assert "give the base alone, e.g. 'main'" in r.stderr
+    assert "fetch" not in r.stderr
+
+
+def test_missing_ref__no_remote_means_no_fetch(feature: Repo, run_ratchet: RunRatchet):
+    feature.git("tag", "v0.9", "main")
+    feature.run_tests()
+    for ref, said in [
+        ("v1.0", "git ref 'v1.0' not found in this repository"),
+        ("HEAD~100", "git ref 'HEAD~100' names no commit, so the changed lines cannot be "
+         "computed: 'HEAD' has no such ancestor"),
+        ("nope~1", "git ref 'nope' (of 'nope~1') not found in this repository"),
+        ("main@{99}", "'main' has no such reflog entry or upstream"),
+    ]:  # fmt: skip
+        r = check(run_ratchet, feature, "--diff", ref)
+        assert r.code == 2, r
+        assert said in r.stderr, r
+        assert len(r.stderr.splitlines()) == 1
+        assert "origin" not in r.stderr and "git fetch" not in r.stderr, r
+    assert check(run_ratchet, feature, "--diff", "v0.9").code == 0  # a tag that is here works
 
 
 # -- indirect changes --------------------------------------------------------------------
