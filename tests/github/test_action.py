@@ -12,15 +12,18 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ratchet.render.comment import marker
-from tests.conftest import REPO, git
+from tests.conftest import REPO, clean_env, git
 from tests.github.conftest import (
     BOT,
     HEAD_SHA,
     MERGE_SHA,
     TOKEN,
     Harness,
+    condition,
+    parse_output_file,
     pull_request_event,
     workflow_run_event,
 )
@@ -666,3 +669,94 @@ def test_baseline_ref__one_that_is_not_there_says_so(tmp_path, pr_origin, fake_g
     assert run.failed is not None and run.failed.id == "baseline"
     assert f"::error title=coverage-ratchet::baseline-ref '{given}': {said}" in run.stdout
     assert fake_github.calls == []
+
+
+# -- the coverage-comment workflow: a CI run that left no result is skipped -----------------
+
+COMMENT_WORKFLOW = REPO / ".github" / "workflows" / "coverage-comment.yml"
+
+
+def comment_job_steps(text: str) -> list[dict]:
+    (job,) = yaml.safe_load(text)["jobs"].values()
+    return job["steps"]
+
+
+def readme_comment_workflow() -> str:
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("```yaml\n# .github/workflows/coverage-comment.yml\n") + len("```yaml\n")
+    return readme[start : readme.index("```\n", start)]
+
+
+def look_for_result(tmp_path, httpserver, step) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run the step's script as the runner runs `shell: bash`, against the API on loopback."""
+    assert step["id"] == "result" and step["shell"] == "bash"
+    assert step["env"] == {
+        "GH_TOKEN": "${{ github.token }}",
+        "RUN_ID": "${{ github.event.workflow_run.id }}",
+    }
+    script = tmp_path / "look.sh"
+    script.write_text(step["run"])
+    out = tmp_path / "set_output"
+    out.write_text("")
+    env = clean_env(
+        GITHUB_API_URL=httpserver.url_for("/").rstrip("/"),
+        GITHUB_REPOSITORY="octo/demo",
+        GITHUB_OUTPUT=str(out),
+        GH_TOKEN=TOKEN,
+        RUN_ID="99",
+        NO_PROXY="*",
+    )
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    print(proc.stdout, proc.stderr)
+    return proc, parse_output_file(out)
+
+
+@pytest.mark.parametrize(
+    ("artifacts", "found"),
+    [
+        ([], False),  # CI died before the ratchet step
+        ([{"name": "coverage-ratchet", "expired": True}], False),
+        ([{"name": "coverage-ratchet", "expired": False}], True),
+    ],
+    ids=["none", "expired", "present"],
+)
+@pytest.mark.parametrize("where", ["workflow", "readme"])
+def test_comment_workflow__runs_only_when_ci_left_a_result(
+    tmp_path, httpserver, artifacts, found, where
+):
+    text = COMMENT_WORKFLOW.read_text() if where == "workflow" else readme_comment_workflow()
+    steps = comment_job_steps(text)
+    httpserver.expect_request(
+        "/repos/octo/demo/actions/runs/99/artifacts",
+        query_string={"name": "coverage-ratchet"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    ).respond_with_json({"total_count": len(artifacts), "artifacts": artifacts})
+    proc, outputs = look_for_result(tmp_path, httpserver, steps[0])
+    assert proc.returncode == 0
+    assert outputs == {"found": "true" if found else "false"}
+    httpserver.check_assertions()
+    notice = "::notice title=coverage-ratchet::CI run 99 left no coverage-ratchet result"
+    assert (notice in proc.stdout) is not found
+    # Every later step (checkout, download, comment) runs only when there is a result.
+    ctx = {"steps": {"result": {"outputs": outputs}}, "github": {}}
+    assert [condition(s.get("if", "success()"), ctx) for s in steps[1:]] == [found] * (
+        len(steps) - 1
+    )
+    assert TOKEN not in proc.stdout + proc.stderr
+
+
+def test_comment_workflow__an_api_error_is_a_failure_not_a_skip(tmp_path, httpserver):
+    (step, *_) = comment_job_steps(COMMENT_WORKFLOW.read_text())
+    httpserver.expect_request("/repos/octo/demo/actions/runs/99/artifacts").respond_with_json(
+        {"message": "Not Found"}, status=404
+    )
+    proc, outputs = look_for_result(tmp_path, httpserver, step)
+    assert proc.returncode != 0
+    assert outputs == {}
