@@ -205,3 +205,26 @@ def test_parity__monorepo_subdirectory(make_repo: MakeRepo, run_ratchet: RunRatc
     assert_parity(p, dc, dc_branch, dc_float, prefix="services/api/")
     assert [f["path"] for f in p["files"]] == ["pkg/calc.py"]
     assert list(dc["src_stats"]) == ["services/api/pkg/calc.py"]
+
+
+def test_parity__no_newline_at_end_of_file_is_a_deliberate_difference(
+    make_repo: MakeRepo, run_ratchet: RunRatchet
+):
+    """A file without a final newline whose last line becomes two: git's diff adds lines 2
+    and 3. diff-cover counts only 3: it mishandles the ``\\ No newline at end of file``
+    marker after the removed line. README, "Compared with diff-cover", says so."""
+    repo = make_repo()
+    (repo.root / "pkg" / "last.py").write_text("x = 1\ny = 2")  # no final newline
+    repo.write("run.py", "import pkg.last\n")
+    repo.commit("main")
+    repo.branch("feature")
+    (repo.root / "pkg" / "last.py").write_text("x = 1\ny = 3\nz = 4")
+    repo.commit("the last line becomes two")
+    diff = repo.git("diff", "main")
+    assert "-y = 2\n\\ No newline at end of file\n+y = 3\n+z = 4\n\\ No newline" in diff
+    repo.run_tests()
+    p, dc, _, _ = run_both(repo, run_ratchet)
+    (f,) = p["files"]
+    assert (f["path"], f["covered"], f["uncovered_ranges"]) == ("pkg/last.py", [2, 3], [])
+    assert dc["src_stats"]["pkg/last.py"]["covered_lines"] == [3]  # line 2 is missed
+    assert (p["lines_valid"], dc["total_num_lines"]) == (2, 1)
