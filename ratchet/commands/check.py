@@ -71,26 +71,48 @@ def command(
     if diff_ref is None and diff_file is None and not no_diff:
         diff_ref = cfg.diff_against
     settings = None
+    notify = echo_err
     if in_github(github, fmt):
+        from ratchet.github.outputs import inert_line
         from ratchet.github.settings import Settings
 
         # Before any work or output: a bad setting is exit 2 with nothing else said,
         # never a printed FAIL that then exits 2.
         settings = Settings.from_env(os.environ)
+
+        def notify(message: str) -> None:
+            echo_err(inert_line(message))
+
     outcome = evaluate(
         cfg,
         reports,
         baseline_ref=baseline_ref,
         diff_ref=diff_ref,
         diff_file=diff_file,
-        notify=echo_err,
+        notify=notify,
     )
-    out(render(outcome, fmt), nl=False)
-    if settings is not None:
-        from ratchet.github.publish import publish
+    document = render(outcome, fmt)
+    if settings is None:
+        out(document, nl=False)
+        raise SystemExit(outcome.exit_code)
 
-        # The runner reads workflow commands from stderr too: there they cannot corrupt a
-        # JSON or Markdown document on stdout.
-        summary = render_markdown(outcome)
-        publish(outcome, summary, settings, echo=out if fmt == "text" else echo_err)
+    from ratchet.github.outputs import inert_block
+    from ratchet.github.publish import publish
+
+    # The runner reads workflow commands from every line of the log, and a report holds
+    # file names anyone who can open a pull request chooses.
+    if fmt == "text":
+        out(inert_block(document), nl=False)
+    elif fmt == "json":
+        # "#[" is only ever inside a JSON string, where \u005b is the same "[": the legacy
+        # "##[command]" form cannot appear, and the document means what it meant.
+        out(document.replace("#[", "#\\u005b"), nl=False)
+    else:
+        # Markdown escapes "#", "[" and ":" everywhere but in code spans (file names): there
+        # a zero-width space splits "##[", as the renderer splits "@" mentions.
+        out(document.replace("##[", "#\u200b#["), nl=False)
+    # After the report, once commands run again. The runner reads stderr too: there they
+    # cannot corrupt a JSON or Markdown document on stdout.
+    summary = render_markdown(outcome)
+    publish(outcome, summary, settings, echo=out if fmt == "text" else echo_err)
     raise SystemExit(outcome.exit_code)

@@ -4,14 +4,23 @@
 Escaping follows actions/toolkit (``command.ts``): ``%`` first, then CR and LF; property
 values also escape ``:`` and ``,``. Without it, a file name with a newline could end the
 annotation and start a workflow command of its own.
+
+Other text that reaches the log can hold a file name too, and the runner reads commands
+from every line of stdout and stderr: ``::name::`` at a line's start (after blanks) and the
+legacy ``##[name]`` anywhere in it, with CR alone also ending a line. ``inert_block`` wraps
+a whole report in ``::stop-commands::`` (GitHub's mechanism for printing untrusted text);
+``inert_line`` defuses one line where a block cannot be used.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+
+from ratchet.render.text import printable
 
 # A step summary over 1 MiB is rejected by the runner; stay well under it.
 MAX_SUMMARY = 1_000_000
@@ -48,6 +57,24 @@ def annotation(
     if level not in ("error", "warning", "notice"):
         raise ValueError(level)
     return command(level, message, file=file, line=line, endLine=end_line, title=title)
+
+
+def inert_line(text: str) -> str:
+    """``text`` as one log line the runner takes for no command: control characters shown as
+    escapes, ``##[`` broken, and a leading ``::`` behind a ``|``."""
+    line = printable(text).replace("##[", "##\\[")
+    return "| " + line if line.lstrip().startswith("::") else line
+
+
+def inert_block(text: str) -> str:
+    """``text`` between ``::stop-commands::<token>`` and ``::<token>::``: the runner runs no
+    command in between, whatever the text holds, and the token is unguessable."""
+    while True:
+        token = f"coverage-ratchet-{secrets.token_hex(16)}"
+        if token not in text:
+            break
+    body = text if text.endswith("\n") or not text else text + "\n"
+    return f"::stop-commands::{token}\n{body}::{token}::\n"
 
 
 def _delimiter(value: str) -> str:

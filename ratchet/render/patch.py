@@ -9,6 +9,7 @@ from ratchet.numbers import as_json_number, fmt_pct, percent
 from ratchet.patch import PatchFile, PatchResult
 from ratchet.render import jsonout
 from ratchet.render import markdown as md
+from ratchet.render import text as plain
 from ratchet.rules import FileChange
 
 MAX_NOTES = 5
@@ -54,12 +55,14 @@ def text(p: PatchResult) -> str:
         f"  changed    {_headline(p, 4)}{threshold}",
         f"  diff       {p.description}",
     ]
-    width = max((len(f.path) for f in p.files), default=0)
-    for f in p.files:
+    # Widths of the names as printed: a control character is shown as an escape.
+    names = [plain.printable(f.path) for f in p.files]
+    width = max(map(len, names), default=0)
+    for f, name in zip(p.files, names, strict=True):
         if f.status == "deleted":
-            lines.append(f"  {f.path.ljust(width)}  deleted")
+            lines.append(f"  {name.ljust(width)}  deleted")
             continue
-        row = f"  {f.path.ljust(width)}  {_status(f)}: {_counts(f.counts)}"
+        row = f"  {name.ljust(width)}  {_status(f)}: {_counts(f.counts)}"
         if f.uncovered:
             row += f"; uncovered {format_spans(f.uncovered)}"
         if f.partial:
@@ -75,7 +78,7 @@ def text(p: PatchResult) -> str:
         for c in p.indirect:
             tag = "  (not failing: fail_on_indirect = false)" if c.path in waived else ""
             lines.append(f"  {c.path}  {_moved(c)}{tag}")
-    return "\n".join(lines) + "\n"
+    return plain.lines(lines)
 
 
 def _file_json(f: PatchFile) -> dict[str, Any]:

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 from ratchet.models import Report, format_ranges
 from ratchet.numbers import fmt_margin, fmt_pct
 from ratchet.render.common import display
 from ratchet.rules import Verdict
 
+# C0 and C1 controls, DEL and Unicode's line separators: any of them in a file name would
+# break a line (or a terminal) in the middle of a row.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\n``, ``\\x1b``)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def lines(rows: list[str]) -> str:
+    """Rows joined into text, one line each, whatever they hold."""
+    return "\n".join(map(printable, rows)) + "\n"
+
 
 def report(rep: Report, *, precision: int = 2, show_missing: bool = True) -> str:
     rows = [
         (
-            f.path,
+            printable(f.path),
             str(f.counts.lines_valid),
             str(f.counts.lines_valid - f.counts.lines_covered),
             str(f.counts.branches_valid),
@@ -55,7 +74,7 @@ def report(rep: Report, *, precision: int = 2, show_missing: bool = True) -> str
 def verdict(v: Verdict, *, status: str | None = None) -> str:
     """``status`` is the overall one when more than the total was judged (patch coverage)."""
     t = v.totals
-    lines = [
+    out = [
         f"coverage-ratchet: {(status or v.status).upper()}",
         f"  total      {fmt_pct(v.percent)}%  ({t.covered}/{t.valid} lines+branches covered, "
         f"{t.missing} uncovered)",
@@ -64,13 +83,13 @@ def verdict(v: Verdict, *, status: str | None = None) -> str:
     ]
     if v.baseline is not None:
         unc = f", {v.baseline_uncovered} uncovered" if v.baseline_uncovered is not None else ""
-        lines.append(f"  baseline   {v.baseline}%{unc}")
+        out.append(f"  baseline   {v.baseline}%{unc}")
     else:
-        lines.append("  baseline   none recorded yet")
+        out.append("  baseline   none recorded yet")
     for f in v.failures:
-        lines.append(f"FAIL {f.message}")
+        out.append(f"FAIL {f.message}")
     for n in v.notes:
-        lines.append(f"note: {n}")
+        out.append(f"note: {n}")
     if (status or v.status) == "pass" and v.raises_bar:
         bits = []
         if v.new_threshold > v.threshold:
@@ -78,5 +97,5 @@ def verdict(v: Verdict, *, status: str | None = None) -> str:
         if v.baseline is None or v.new_baseline > v.baseline:
             was = f"{v.baseline}%" if v.baseline is not None else "none"
             bits.append(f"the baseline {was} -> {v.new_baseline}%")
-        lines.append("`ratchet update` would raise " + " and ".join(bits) + ".")
-    return "\n".join(lines) + "\n"
+        out.append("`ratchet update` would raise " + " and ".join(bits) + ".")
+    return lines(out)
