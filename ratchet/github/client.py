@@ -9,10 +9,11 @@ the ``Authorization`` header and is scrubbed from every message this module buil
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -84,8 +85,21 @@ class GitHub:
         return f"GitHub({self.api_url!r})"
 
     def _scrub(self, text: str) -> str:
-        if self._token is not None and self._token.reveal():
-            text = text.replace(self._token.reveal(), "***")
+        """``text`` without the token, as is or in the escaped forms an exception message
+        can quote it in (``repr``, JSON, percent-encoded, Latin-1 bytes)."""
+        if self._token is None or not self._token.reveal():
+            return text
+        token = self._token.reveal()
+        forms = {
+            token,
+            repr(token)[1:-1],
+            json.dumps(token)[1:-1],
+            repr(token.encode("utf-8", "backslashreplace"))[2:-1],
+            quote(token, safe=""),
+        }
+        for form in sorted(forms, key=len, reverse=True):
+            if form:
+                text = text.replace(form, "***")
         return text
 
     def _headers(self) -> dict[str, str]:
@@ -148,6 +162,10 @@ class GitHub:
                     headers=self._headers(),
                     timeout=self.timeout,
                 )
+            except (UnicodeError, requests.exceptions.InvalidHeader):
+                # A header requests will not send (a token with a newline, or characters
+                # beyond Latin-1): retrying cannot help, and the exception quotes the token.
+                raise GitHubError(f"{shown}: a request header is not valid") from None
             except requests.RequestException as e:
                 error: GitHubError = GitHubError(
                     self._scrub(f"{shown}: {type(e).__name__}: {e}")[:500]

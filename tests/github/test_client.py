@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import urllib.parse
 
 import pytest
 import requests
@@ -195,3 +196,35 @@ def test_token__never_in_messages_even_when_the_server_echoes_it(httpserver, cli
         down.json("GET", "/x")
     assert TOKEN not in str(e2.value)
     assert "ConnectionError" in str(e2.value)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [repr, json.dumps, lambda t: repr(t.encode()), lambda t: urllib.parse.quote(t, safe="")],
+)
+def test_token__escaped_forms_scrubbed_too(httpserver, session, no_sleep, quote):
+    # A token with a backslash and a quote: as a repr, JSON or URL-encoding quotes it, it is
+    # no longer the token's own characters.
+    token = "ghs_ab\\cd\"ef'gh/ij"
+    httpserver.expect_request("/api/v3/echo").respond_with_json(
+        {"message": f"Bad credentials: {quote(token)}"}, status=401
+    )
+    gh = GitHub(session, httpserver.url_for("/api/v3"), Secret(token), sleep=no_sleep)
+    with pytest.raises(GitHubError) as e:
+        gh.json("GET", "/echo")
+    shown = str(e.value)
+    assert "***" in shown
+    for piece in ("ab\\", "cd", "ef", "gh", "ij"):
+        assert piece not in shown.split("Bad credentials:")[1]
+
+
+@pytest.mark.parametrize("token", [TOKEN + "\r\nX-Evil: 1", TOKEN + "\u20ac"])
+def test_token__a_header_requests_will_not_send_is_an_error_not_a_crash(
+    httpserver, session, no_sleep, token
+):
+    gh = GitHub(session, httpserver.url_for("/api/v3"), Secret(token), sleep=no_sleep)
+    with pytest.raises(GitHubError) as e:
+        gh.json("GET", "/user")
+    assert TOKEN[4:] not in str(e.value) and "\\r\\n" not in str(e.value)
+    assert no_sleep.calls == []  # no retry can help
+    assert len(httpserver.log) == 0
