@@ -14,13 +14,16 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ratchet import rules
+from ratchet.config import Config
 from ratchet.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
 from ratchet.errors import RatchetError
 from ratchet.github.settings import check_id, parse_pr_number
-from ratchet.models import Counts
+from ratchet.models import Counts, FileCoverage, Report
 from ratchet.patch import PatchFile, PatchResult
 from ratchet.render import jsonout
 from ratchet.render.comment import Result
@@ -205,7 +208,7 @@ class _Checker:
         )
 
     def patch(self, x: Any, where: str) -> PatchResult:
-        d = self.obj(x, where, _PATCH, ("path_prefix",))
+        d = self.obj(x, where, _PATCH, ("path_prefix", "outside", "untracked"))
         prefix = self.string(d.get("path_prefix", ""), f"{where}.path_prefix", MAX_PATH)
         counts = self.counts({k: d[k] for k in ("percent", *_COUNT_KEYS)}, where)
         threshold = (
@@ -241,6 +244,8 @@ class _Checker:
             waived=waived,
             unreported=self.strings(d["unreported"], f"{where}.unreported", MAX_FILES),
             prefix=prefix,
+            outside=self.strings(d.get("outside", []), f"{where}.outside", MAX_FILES),
+            untracked=self.strings(d.get("untracked", []), f"{where}.untracked", MAX_FILES),
         )
 
     def ident(self, x: Any) -> str:
@@ -285,7 +290,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
     except (ValueError, RecursionError) as e:
         raise InvalidArtifact(f"not JSON: {str(e)[:200]}", source=source) from None
     c = _Checker(source)
-    d = c.obj(data, "result", _TOP, ("patch", "id"))
+    d = c.obj(data, "result", _TOP, ("patch", "id", "tolerance", "file_tolerance"))
     ident = c.ident(d["id"]) if "id" in d else None
     if d["schema_version"] != jsonout.SCHEMA_VERSION:
         c.fail("schema_version", f"must be {jsonout.SCHEMA_VERSION}")
@@ -321,7 +326,60 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         any(f.message not in waived for f in verdict.failures) or (patch and not patch.passed)
     ):
         c.fail("status", "says pass but lists failures")
+    tolerances = [
+        None if d.get(k) is None else c.percent(d[k], k) for k in ("tolerance", "file_tolerance")
+    ]
+    if d["status"] == "pass":
+        failing = contradictions(verdict, patch, *tolerances)
+        if failing:
+            c.fail("status", f"says pass, but its own numbers fail: {'; '.join(failing)}")
     return Result(verdict, d["status"], patch), ident
+
+
+def contradictions(
+    v: Verdict,
+    patch: PatchResult | None,
+    tolerance: Decimal | None,
+    file_tolerance: Decimal | None,
+) -> list[str]:
+    """What a result's own numbers fail by the ratchet's rules (``ratchet.rules``, exact
+    fractions), whatever its status and failures say. A drop against a baseline is judged
+    only when the result states the tolerance it was allowed; the messages name no file
+    (file names are the untrusted part)."""
+    found = []
+    total = rules.evaluate(
+        Report((FileCoverage("total", v.totals),)),
+        Config(
+            threshold=v.threshold,
+            baseline=v.baseline if tolerance is not None else None,
+            baseline_uncovered=v.baseline_uncovered,
+            tolerance=tolerance or Decimal(0),
+            present=True,
+        ),
+    )
+    kinds = {f.kind for f in total.failures}
+    if rules.BELOW_THRESHOLD in kinds:
+        found.append(f"the total is below the threshold {v.threshold}%")
+    if rules.TOTAL_REGRESSION in kinds:
+        found.append(f"the total fell below the baseline {v.baseline}% by more than {tolerance}")
+    if file_tolerance is not None and v.changes:
+        files = rules.evaluate(
+            Report(tuple(FileCoverage(ch.path, ch.after) for ch in v.changes if ch.after)),
+            Config(file_tolerance=file_tolerance, present=True),
+            {ch.path: ch.before for ch in v.changes if ch.before is not None},
+        )
+        waived = {w.path for w in (patch.waived if patch else ())}
+        regressed = [f for f in files.failures if f.path not in waived]
+        if regressed:
+            found.append(f"{len(regressed)} file(s) lost coverage beyond {file_tolerance}")
+    if (
+        patch is not None
+        and patch.threshold is not None
+        and not patch.empty
+        and patch.percent < Fraction(patch.threshold)
+    ):
+        found.append(f"patch coverage is below patch_threshold {patch.threshold}%")
+    return found
 
 
 def _before(totals: Counts, changes: tuple[FileChange, ...], c: _Checker) -> Counts | None:

@@ -19,11 +19,12 @@ from typing import Any
 
 import requests
 
+from ratchet import git
 from ratchet.errors import RatchetError
 from ratchet.github import artifact, comment, outputs, status
 from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
-from ratchet.numbers import fmt_pct
+from ratchet.numbers import as_json_number, fmt_pct
 from ratchet.outcome import Outcome
 from ratchet.render.comment import Result, delta, marker, render, result_of, signed
 from ratchet.render.outcome import outcome_dict
@@ -35,33 +36,45 @@ FORK_HINT = (
     "Upload the result directory and post it from a workflow_run workflow "
     "(see the coverage-ratchet README, 'Pull requests from forks')."
 )
+PERMISSION_HINT = (
+    "The token may not {what} (the workflow needs `{permission}` in its `permissions:`): "
+    "no {thing} was {done}.{saved}"
+)
 
 Echo = Callable[[str], None]
 
 
-def _repo_path(path: str, root: Path, workspace: Path | None) -> str:
+def repo_top(root: Path, workspace: Path | None) -> Path | None:
+    """The directory GitHub takes annotation paths relative to: the top of the repository's
+    work tree (a checkout into a subdirectory of the workspace, a monorepo package), else the
+    workspace."""
+    return git.find_toplevel(root) or workspace
+
+
+def _repo_path(path: str, root: Path, top: Path | None) -> str:
     """A report path (relative to the config's root) as the repository sees it."""
-    if workspace is None:
+    if top is None:
         return path
     try:
-        rel = (root / path).resolve().relative_to(workspace.resolve())
+        rel = (root / path).resolve().relative_to(top.resolve())
     except ValueError:
         return path
     return rel.as_posix()
 
 
-def annotation_lines(outcome: Outcome, workspace: Path | None) -> list[str]:
-    """``::error``/``::warning`` lines on the files and lines that failed the ratchet."""
+def annotation_lines(outcome: Outcome, top: Path | None) -> list[str]:
+    """``::error``/``::warning`` lines on the files and lines that failed the ratchet;
+    ``top``: the repository's top (``repo_top``), which file names are made relative to."""
     root = outcome.config.root
     lines: list[str] = []
     failures = outcome.verdict.failures + (outcome.patch.failures if outcome.patch else ())
     for f in failures:
-        where = _repo_path(f.path, root, workspace) if f.path else None
+        where = _repo_path(f.path, root, top) if f.path else None
         lines.append(outputs.annotation("error", f.message, file=where, title=TITLE))
     if outcome.patch is not None:
         level = "warning" if outcome.patch.passed else "error"
         for pf in outcome.patch.files:
-            where = _repo_path(pf.path, root, workspace)
+            where = _repo_path(pf.path, root, top)
             for a, b in pf.uncovered:
                 what = f"Line {a} is" if a == b else f"Lines {a}-{b} are"
                 lines.append(
@@ -98,8 +111,9 @@ def output_values(
         "delta": "" if d is None else signed(d, 4),
         "comment-id": str(posted.id) if posted and posted.id is not None else "",
         "comment-action": posted.action if posted else comment.SKIPPED,
-        "comment-file": str(comment_file) if comment_file else "",
-        "result-dir": str(result_dir),
+        # Absolute: later steps run in the workspace, not in this step's working-directory.
+        "comment-file": str(comment_file.absolute()) if comment_file else "",
+        "result-dir": str(result_dir.absolute()),
     }
 
 
@@ -143,6 +157,37 @@ def warn(echo: Echo, message: str) -> None:
     echo(outputs.annotation("warning", message, title=TITLE))
 
 
+def read_only(settings: Settings) -> bool:
+    """The token is read-only whatever the workflow asks for: a fork's or Dependabot's PR."""
+    return settings.fork or settings.dependabot
+
+
+def forbidden_hint(settings: Settings, what: str, saved: str) -> str:
+    """Why a 403 on the ``"comment"`` or the ``"status"``, and what to do about it."""
+    if read_only(settings):
+        why = (
+            "the pull request comes from a fork"
+            if settings.fork
+            else "Dependabot's pull requests get a read-only token"
+        )
+        return FORK_HINT.format(why=why, saved=saved)
+    if what == "comment":
+        return PERMISSION_HINT.format(
+            what="comment on pull requests",
+            permission="pull-requests: write",
+            thing="PR comment",
+            done="posted",
+            saved=saved,
+        )
+    return PERMISSION_HINT.format(
+        what="set commit statuses",
+        permission="statuses: write",
+        thing="status",
+        done="set",
+        saved=saved,
+    )
+
+
 def deliver(
     result: Result,
     text: str,
@@ -170,16 +215,16 @@ def deliver(
                 create = should_create(result, settings.comment)
                 posted = post_comment(gh, settings, pr, text, create=create)
                 url = f": {posted.url}" if posted.url else ""
-                echo(f"coverage-ratchet: comment {posted.action} on #{pr}{url}")
+                echo(outputs.inert_line(f"coverage-ratchet: comment {posted.action} on #{pr}{url}"))
+            except Forbidden:
+                if strict:
+                    raise
+                forbidden = read_only(settings)
+                warn(echo, forbidden_hint(settings, "comment", saved))
             except GitHubError as e:
                 if strict:
                     raise
-                forbidden = isinstance(e, Forbidden)
-                if forbidden:
-                    why = "the pull request comes from a fork" if settings.fork else "Dependabot?"
-                    warn(echo, FORK_HINT.format(why=why, saved=saved))
-                else:
-                    warn(echo, f"Could not post the PR comment ({e}).{saved}")
+                warn(echo, f"Could not post the PR comment ({e}).{saved}")
 
     if settings.commit_status and settings.head_sha and gh is not None and settings.repository:
         try:
@@ -198,12 +243,8 @@ def deliver(
         except Forbidden:
             if strict:
                 raise
-            if not forbidden:
-                warn(
-                    echo,
-                    "The token may not set commit statuses here (needs `statuses: write`; "
-                    "read-only on forks): no status was set.",
-                )
+            if not forbidden:  # a read-only token was explained with the comment
+                warn(echo, forbidden_hint(settings, "status", ""))
         except GitHubError as e:
             if strict:
                 raise
@@ -263,12 +304,18 @@ def publish_with(
 def publish(outcome: Outcome, summary: str, settings: Settings, *, echo: Echo) -> None:
     """Step summary (``summary``, the verdict's Markdown), annotations, result directory,
     outputs, PR comment, commit status."""
-    notes = annotation_lines(outcome, settings.workspace)
+    notes = annotation_lines(outcome, repo_top(outcome.config.root, settings.workspace))
     with requests.Session() as session:
         gh = None
         if settings.token is not None and settings.repository is not None:
             gh = GitHub(session, settings.api_url, settings.token)
-        data = outcome_dict(outcome)
+        # The tolerances let the privileged half re-derive the verdict from the numbers. The
+        # working copy's: never stricter than the bar applied (a ref's can only be lower).
+        data = {
+            **outcome_dict(outcome),
+            "tolerance": as_json_number(outcome.config.tolerance),
+            "file_tolerance": as_json_number(outcome.config.file_tolerance),
+        }
         publish_with(result_of(outcome), data, summary, settings, gh, notes=notes, echo=echo)
 
 
@@ -285,14 +332,15 @@ def verify_pr(gh: GitHub, repo: str, pr: int, head_sha: str) -> None:
 
 
 def ident_for(given: str, saved: str | None) -> str:
-    """The id to post under: the one the result was made with. A different one named by the
-    workflow would post a second comment and status beside the check job's own."""
-    if given and saved is not None and given != saved:
+    """The id to post under: the comment step's own. The untrusted result may not pick the
+    status context or the comment it replaces, so one made with another id (a result without
+    one counts as made with none) is refused."""
+    if (saved or "") != given:
         raise RatchetError(
-            f"the result was made with id {saved or '(none)'!r}, but id {given!r} was given: "
-            "give the comment step the id of the check step (or none, to use the result's)"
+            f"the result was made with id {saved or '(none)'!r}, but this step's id is "
+            f"{given or '(none)'!r}: not posting (give the comment step the check step's id)"
         )
-    return given or saved or ""
+    return given
 
 
 def comment_from_artifact(

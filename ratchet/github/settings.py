@@ -28,6 +28,9 @@ _REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
 _ID = re.compile(r"^[A-Za-z0-9_.-]{0,64}$")
 _SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _LOGIN = re.compile(r"^[A-Za-z0-9-]{1,39}(?:\[bot\])?$")
+# Visible ASCII: what GitHub's tokens are made of, and all an HTTP header can carry safely.
+_TOKEN = re.compile(r"^[\x21-\x7e]+$")
+DEPENDABOT = "dependabot[bot]"
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
 
@@ -79,6 +82,21 @@ def check_id(value: str) -> str:
     return value
 
 
+def check_token(value: str) -> Secret | None:
+    """The token as a ``Secret`` (None when empty). One with a space, a control character or
+    anything beyond ASCII is refused before any request, by a message that does not quote it:
+    ``requests`` would refuse it in a message that does (escaped), or crash encoding it."""
+    token = value.strip()
+    if not token:
+        return None
+    if not _TOKEN.match(token):
+        raise RatchetError(
+            "github-token holds a character no token has (whitespace, a control character or "
+            "non-ASCII); check the secret it comes from"
+        )
+    return Secret(token)
+
+
 def _load_event(path: str) -> Mapping[str, Any]:
     p = Path(path)
     try:
@@ -112,7 +130,8 @@ class Settings:
     token: Secret | None = field(default=None, repr=False)
     pr_number: int | None = None
     head_sha: str | None = None
-    fork: bool = False
+    fork: bool = False  # the PR's head is another repository (or a deleted one)
+    dependabot: bool = False  # the run is Dependabot's: its token is read-only too
     run_url: str | None = None
     comment: str = "auto"
     commit_status: bool = True
@@ -141,6 +160,7 @@ class Settings:
         head_sha: str | None = None
         run_html: Any = None
         fork = False
+        dependabot = env.get("GITHUB_ACTOR") == DEPENDABOT
         pr = event.get("pull_request")
         run = event.get("workflow_run")
         if isinstance(pr, Mapping):
@@ -150,6 +170,7 @@ class Settings:
             head_sha = _get(pr, "head", "sha")
             head_repo = _get(pr, "head", "repo", "full_name")
             fork = head_repo is None or head_repo != _get(pr, "base", "repo", "full_name")
+            dependabot = dependabot or _get(pr, "user", "login") == DEPENDABOT
         elif isinstance(run, Mapping):
             # The privileged half: the commit the untrusted run tested, and its run to link
             # to. GitHub lists the PR only for same-repository PRs; for forks the number
@@ -188,20 +209,23 @@ class Settings:
             run_url = run_html
 
         if env.get("RATCHET_RESULT_DIR"):
-            result_dir = Path(env["RATCHET_RESULT_DIR"])
+            # Absolute, so the result-dir and comment-file outputs mean the same directory to
+            # later steps, which run in the workspace, not in this step's working-directory.
+            result_dir = Path(env["RATCHET_RESULT_DIR"]).resolve()
         else:
             base = Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else Path.cwd()
             result_dir = base / (RESULT_DIR + (f"-{ident}" if ident else ""))
 
-        token = env.get("GITHUB_TOKEN", "").strip()
+        token = check_token(env.get("GITHUB_TOKEN", ""))
         return cls(
             api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
             server_url=server_url,
             repository=repository,
-            token=Secret(token) if token else None,
+            token=token,
             pr_number=pr_number,
             head_sha=head_sha,
             fork=fork,
+            dependabot=dependabot,
             run_url=run_url,
             comment=comment,
             commit_status=parse_bool(env.get("RATCHET_COMMIT_STATUS", "true"), "commit-status"),

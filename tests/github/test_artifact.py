@@ -228,3 +228,39 @@ def test_real_cli_json__is_accepted(run_ratchet, workspace):
     assert result.status == "pass"
     assert [c.path for c in result.verdict.changes] == ["a.py", "new.py"]
     assert result.verdict.before == Counts(10, 5)
+
+
+def _forged_pass(doc, **extra):
+    return {**doc, "status": "pass", "failures": [], **extra}
+
+
+@pytest.mark.unit
+def test_parse__a_pass_its_own_numbers_contradict_is_refused(outcome):
+    # NOW/BEFORE: 19/29 = 65.5% (threshold 50, baseline 60), a.py and the hostile file lost
+    # coverage; all of it forged into a pass.
+    doc = json.loads(jsonout.dumps(outcome_dict(outcome)))
+    with pytest.raises(artifact.InvalidArtifact, match="2 file\\(s\\) lost coverage beyond 0"):
+        parse(_forged_pass(doc, tolerance=0, file_tolerance=0))
+    # The file drops are 13.3 and 50 points: a file_tolerance of 60 covers them.
+    assert parse(_forged_pass(doc, tolerance=0, file_tolerance=60)).status == "pass"
+    below = _forged_pass(doc, threshold=70, new_threshold=70)
+    with pytest.raises(artifact.InvalidArtifact, match="below the threshold 70%"):
+        parse(below)
+    fell = _forged_pass(doc, baseline=66, new_baseline=66, baseline_uncovered=1)
+    with pytest.raises(artifact.InvalidArtifact, match="fell below the baseline 66%"):
+        parse({**fell, "tolerance": 0.4})
+    assert parse({**fell, "tolerance": 0.5}).status == "pass"  # 0.48 points: within it
+    # Covered code deleted, nothing newly uncovered: a lower percent is no regression.
+    exempt = {**fell, "baseline_uncovered": doc["totals"]["uncovered"], "tolerance": 0}
+    assert parse(exempt).status == "pass"
+
+
+@pytest.mark.unit
+def test_parse__a_patch_below_its_threshold_cannot_pass(outcome):
+    doc = json.loads(jsonout.dumps(outcome_dict(with_patch(outcome))))
+    doc = _forged_pass(doc, patch={**doc["patch"], "status": "pass", "failures": []})
+    doc["patch"]["waived"] = []
+    for entry in doc["patch"]["indirect"]:
+        entry["waived"] = False
+    with pytest.raises(artifact.InvalidArtifact, match=r"below patch_threshold 80\.5%"):
+        parse(doc)

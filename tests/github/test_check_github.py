@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ratchet.render.comment import marker
-from tests.github.conftest import REPOSITORY, TOKEN, pull_request_event
+from tests.github.conftest import REPOSITORY, TOKEN, parse_output_file, pull_request_event
 
 pytestmark = pytest.mark.integration
 
@@ -77,7 +77,8 @@ def test_text_in_actions__published_with_annotations_on_stdout(
 ):
     res = check(run_ratchet, workspace, runner)
     assert res.code == 1, res
-    assert res.stdout.startswith("coverage-ratchet: FAIL\n")
+    assert res.stdout.startswith("::stop-commands::coverage-ratchet-")
+    assert res.stdout.splitlines()[1] == "coverage-ratchet: FAIL"
     assert "::error title=Coverage ratchet::total 40.0000%25 is" in res.stdout
     assert "coverage-ratchet: comment created on #7" in res.stdout
     assert len(fake_github.comments) == 1
@@ -126,3 +127,85 @@ def test_runner_files_that_cannot_be_written__warnings_and_the_verdicts_exit_cod
     for line, thing in zip(warnings, what, strict=True):
         assert line.startswith(f"::warning title=Coverage ratchet::Could not write {thing}")
     assert len(fake_github.comments) == 1  # the comment does not need those files
+
+
+@pytest.mark.parametrize(
+    "token",
+    [TOKEN + "\r\nX-Injected: 1", TOKEN[:8] + "tökén" + TOKEN[8:], TOKEN + "\u20ac", "ghs_a b"],
+)
+def test_a_token_no_header_can_carry__exit_2_without_quoting_it(
+    run_ratchet, workspace, runner, fake_github, token
+):
+    res = check(run_ratchet, workspace, {**runner, "GITHUB_TOKEN": token})
+    assert res.code == 2, res  # not 3 (a crash), and not a verdict lost behind a warning
+    assert res.stdout == ""
+    (line,) = res.stderr.splitlines()
+    assert line.startswith("ratchet: error: github-token holds a character no token has")
+    for piece in (TOKEN[4:12], TOKEN[-8:], "ghs_a", "tökén"):
+        assert piece not in res.stderr
+    assert fake_github.calls == []
+
+
+def test_relative_result_dir__outputs_are_absolute(run_ratchet, workspace, runner, tmp_path):
+    # The action runs the step in working-directory; the outputs are used from the workspace.
+    workspace.configure(threshold=10, subdir="pkg")
+    workspace.write_report({"src/a.py": (5, 5)}, name="pkg/coverage.json")
+    env = {**runner, "RATCHET_RESULT_DIR": "out", "RATCHET_COMMENT": "never"}
+    res = run_ratchet("check", "coverage.json", cwd=workspace.root / "pkg", env=env)
+    assert res.code == 0, res
+    values = parse_output_file(tmp_path / "runner" / "output")
+    assert values["result-dir"] == str(workspace.root / "pkg" / "out")
+    assert values["comment-file"] == str(workspace.root / "pkg" / "out" / "comment.md")
+    assert (workspace.root / "pkg" / "out" / "comment.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("fork", "actor", "expected"),
+    [
+        (False, "dependabot[bot]", ["Dependabot's pull requests get a read-only token"]),
+        (
+            False,
+            "octocat",
+            [
+                "may not comment on pull requests (the workflow needs `pull-requests: write`",
+                "may not set commit statuses (the workflow needs `statuses: write`",
+            ],
+        ),
+    ],
+)
+def test_a_403__advice_fits_the_pull_request(
+    run_ratchet, workspace, runner, fake_github, tmp_path, fork, actor, expected
+):
+    fake_github.read_only = True
+    (tmp_path / "event.json").write_text(json.dumps(pull_request_event(fork=fork)))
+    res = check(run_ratchet, workspace, {**runner, "GITHUB_ACTOR": actor})
+    assert res.code == 1, res  # the verdict, whatever the token may do
+    warnings = [line for line in res.stdout.splitlines() if line.startswith("::warning")]
+    assert len(warnings) == len(expected), warnings
+    for line, text in zip(warnings, expected, strict=True):
+        assert text in line
+    if actor.startswith("dependabot"):
+        assert "workflow_run" in warnings[0]
+    else:
+        assert "workflow_run" not in "".join(warnings)
+        assert "Dependabot" not in "".join(warnings)
+
+
+def test_annotations__relative_to_the_repository_not_the_workspace(
+    run_ratchet, workspace, runner, git_repo, tmp_path
+):
+    # actions/checkout with `path: r6`: the repository is a directory of the workspace, and
+    # the config in it is a monorepo package's.
+    repo = git_repo(workspace.root / "r6")
+    pkg = repo / "pkg"
+    pkg.mkdir()
+    (workspace.root / "pyproject.toml").rename(pkg / "pyproject.toml")
+    (workspace.root / "coverage.json").rename(pkg / "coverage.json")
+    (pkg / "pyproject.toml").write_text(
+        '[tool.ratchet]\nthreshold = 50\nbaseline_file = "b.tsv"\n', encoding="utf-8"
+    )
+    (pkg / "b.tsv").write_text("src/a.py\t100\t60\t0\t0\n", encoding="utf-8")
+    res = run_ratchet("check", "coverage.json", cwd=pkg, env=runner)
+    assert res.code == 1, res
+    lines = [line for line in res.stdout.splitlines() if line.startswith("::error file=")]
+    assert lines and lines[0].startswith("::error file=pkg/src/a.py,"), lines

@@ -32,23 +32,24 @@ def env_for(tmp_path, fake_github, **extra):
         "GITHUB_TOKEN": TOKEN,
         "GITHUB_EVENT_PATH": str(event),
         "GITHUB_EVENT_NAME": "workflow_run",
+        "RATCHET_ID": "api",  # the check step's id: the comment step names it too
         **extra,
     }
 
 
 def test_dry_run_prints_the_comment_and_calls_nothing(run_ratchet, saved, tmp_path, fake_github):
-    res = run_ratchet("comment", "--result", str(saved), "--dry-run", cwd=tmp_path)
+    env = {"RATCHET_ID": "api"}
+    res = run_ratchet("comment", "--result", str(saved), "--dry-run", cwd=tmp_path, env=env)
     assert res.code == 0, res
     assert res.stdout.startswith(marker("api"))  # the id the check step ran with
     assert "- &lt;img src=x onerror=alert\\(1\\)&gt;" in res.stdout  # the hostile name, escaped
     assert fake_github.calls == []
 
 
-@pytest.mark.parametrize("given", ["", "api"])
-def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_github, given):
+def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_github):
     fake_github.pulls[9] = {"number": 9, "head": {"sha": "f" * 40}}
     out = tmp_path / "out"
-    env = env_for(tmp_path, fake_github, GITHUB_OUTPUT=str(out), RATCHET_ID=given)
+    env = env_for(tmp_path, fake_github, GITHUB_OUTPUT=str(out))
     res = run_ratchet(
         "comment",
         "--result",
@@ -75,7 +76,9 @@ def test_posts_with_options_for_pr_and_sha(run_ratchet, saved, tmp_path, fake_gi
         (("--head-sha", "nope"), {}, "--head-sha must be a full hexadecimal commit SHA"),
         ((), {"GITHUB_EVENT_PATH": ""}, "needs the tested commit"),
         ((), {}, "Not Found"),  # PR 7 does not exist
-        ((), {"RATCHET_ID": "web"}, "the result was made with id 'api', but id 'web' was given"),
+        ((), {"RATCHET_ID": "web"}, "made with id 'api', but this step's id is 'web'"),
+        # The untrusted result may not choose the status context or the comment it replaces.
+        ((), {"RATCHET_ID": ""}, "made with id 'api', but this step's id is '(none)'"),
     ],
 )
 def test_refuses_without_what_it_needs(

@@ -133,15 +133,14 @@ def test_publish_with__files_that_cannot_be_written_are_warnings(tmp_path):
     assert all(line.startswith("::warning title=Coverage ratchet::") for line in lines)
 
 
+@pytest.mark.parametrize(("given", "saved"), [("", None), ("", ""), ("api", "api")])
+def test_ident_for__the_steps_own(given, saved):
+    assert publish.ident_for(given, saved) == given
+
+
 @pytest.mark.parametrize(
-    ("given", "saved", "expected"),
-    [("", None, ""), ("", "api", "api"), ("api", "api", "api"), ("api", None, "api")],
+    ("given", "saved"), [("", "api"), ("api", None), ("api", ""), ("api", "web")]
 )
-def test_ident_for__the_results_own_unless_named(given, saved, expected):
-    assert publish.ident_for(given, saved) == expected
-
-
-@pytest.mark.parametrize(("given", "saved"), [("web", "api"), ("web", "")])
-def test_ident_for__a_different_id_is_refused(given, saved):
+def test_ident_for__a_result_made_with_another_id_is_refused(given, saved):
     with pytest.raises(RatchetError, match="the result was made with id"):
         publish.ident_for(given, saved)

@@ -114,3 +114,25 @@ def test_token__never_in_repr_or_str(tmp_path):
     assert TOKEN not in repr(s)
     assert TOKEN not in str(s)
     assert TOKEN not in f"{s.token}" + repr(Secret(TOKEN))
+
+
+@pytest.mark.parametrize("token", [TOKEN + "\nX: 1", "tök" + TOKEN, TOKEN + " x", TOKEN + "\x00"])
+def test_token__characters_no_token_has_are_refused_unquoted(tmp_path, token):
+    with pytest.raises(RatchetError) as e:
+        Settings.from_env(env_for(tmp_path, pull_request_event(), GITHUB_TOKEN=token))
+    assert "github-token" in str(e.value)
+    assert TOKEN[4:12] not in str(e.value) and "tök" not in str(e.value)
+
+
+def test_result_dir__a_relative_one_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    s = Settings.from_env(env_for(tmp_path, pull_request_event(), RATCHET_RESULT_DIR="out/../r"))
+    assert s.result_dir == tmp_path / "r"
+
+
+def test_dependabot__by_actor_or_by_the_pull_requests_author(tmp_path):
+    event = pull_request_event()
+    assert not Settings.from_env(env_for(tmp_path, event)).dependabot
+    assert Settings.from_env(env_for(tmp_path, event, GITHUB_ACTOR="dependabot[bot]")).dependabot
+    event["pull_request"]["user"] = {"login": "dependabot[bot]"}
+    assert Settings.from_env(env_for(tmp_path, event)).dependabot
