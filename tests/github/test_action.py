@@ -287,9 +287,16 @@ def test_same_repo_pr__both_halves_keep_one_comment_and_one_status(action, works
     first = action.run({**NO_REF, "id": "api"})  # the check job, allowed to write
     assert first.code == 1, first
     fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
-    # The comment workflow names no id: it takes the one the result was made with.
-    second = action.run(
+    # The comment step names the check step's id: the marker and context come from it.
+    unnamed = action.run(
         {"mode": "comment", "result-dir": first.outputs["result-dir"]},
+        event_name="workflow_run",
+        event=workflow_run_event(HEAD_SHA),
+    )
+    assert unnamed.code == 2
+    assert "give the comment step the check step's id" in unnamed.stderr
+    second = action.run(
+        {"mode": "comment", "result-dir": first.outputs["result-dir"], "id": "api"},
         event_name="workflow_run",
         event=workflow_run_event(HEAD_SHA),
     )
