@@ -84,6 +84,13 @@ def test_hostile_xml__refused_without_expanding(tmp_path: Path, xml: str):
     assert "root:" not in str(e.value)  # /etc/passwd content never surfaces
 
 
+def _one_line(attrs: str) -> str:
+    return (
+        "<coverage><packages><package><classes><class filename='a.py'><lines>"
+        f"<line {attrs}/></lines></class></classes></package></packages></coverage>"
+    )
+
+
 @pytest.mark.parametrize(
     ("xml", "message"),
     [
@@ -96,8 +103,23 @@ def test_hostile_xml__refused_without_expanding(tmp_path: Path, xml: str):
             "malformed",
         ),
         ("<coverage><packages/></coverage>", "no source files"),
+        (_one_line("number='1' hits='-1'"), "negative hits '-1'"),
+        (_one_line("number='0' hits='1'"), "line number 0"),
+        (
+            _one_line("number='1' hits='1' branch='true' condition-coverage='150% (3/2)'"),
+            "covers more branches than there are",
+        ),
     ],
-    ids=["truncated", "jacoco", "html", "bad-number", "empty"],
+    ids=[
+        "truncated",
+        "jacoco",
+        "html",
+        "bad-number",
+        "empty",
+        "negative-hits",
+        "line-zero",
+        "covered-over-valid",
+    ],
 )
 def test_bad_xml__one_clear_error(tmp_path: Path, xml: str, message: str):
     with pytest.raises(RatchetError, match=message) as e:

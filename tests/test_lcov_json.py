@@ -105,8 +105,30 @@ def test_lcov__summary_only_record__counts_kept(tmp_path: Path):
         ("SF:a.py\nhello world\nend_of_record\n", "not an LCOV line"),
         ("DA:1,1\nend_of_record\n", "no SF"),
         ("TN:\n", "no SF/end_of_record"),
+        ("SF:a.py\nDA:1,-5\nend_of_record\n", "line 2: negative execution count -5"),
+        ("SF:a.py\nDA:1,-5,abcdef\nend_of_record\n", "line 2: negative execution count -5"),
+        ("SF:a.py\nDA:0,1\nend_of_record\n", "line 2: line number 0"),
+        ("SF:a.py\nDA:1,1\nBRDA:1,0,0,-3\nend_of_record\n", "line 3: negative taken count"),
+        ("SF:a.py\nLF:-3\nend_of_record\n", "line 2: negative LF"),
+        ("SF:a.py\nLF:3\nLH:5\nend_of_record\n", r"LH \(5\) is more than LF \(3\)"),
+        ("SF:a.py\nBRF:1\nBRH:2\nend_of_record\n", r"BRH \(2\) is more than BRF \(1\)"),
+        ("SF:a.py\nLF:100000000000\nLH:1\nend_of_record\n", "more than 1,000,000 lines"),
     ],
-    ids=["truncated", "bad-number", "garbage", "no-sf", "no-records"],
+    ids=[
+        "truncated",
+        "bad-number",
+        "garbage",
+        "no-sf",
+        "no-records",
+        "negative-da",
+        "negative-da-checksum",
+        "line-zero",
+        "negative-brda",
+        "negative-lf",
+        "lh-over-lf",
+        "brh-over-brf",
+        "absurd-lf",
+    ],
 )
 def test_lcov__bad_input__one_clear_error(tmp_path: Path, text: str, message: str):
     p = _write(tmp_path, "lcov.info", text)
@@ -157,6 +179,70 @@ def test_json__not_a_coverage_report__one_clear_error(tmp_path: Path, text: str,
     with pytest.raises(RatchetError, match=message) as e:
         load([p], root=tmp_path)
     assert str(e.value).startswith(str(p))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("executed_lines", "abc", "executed_lines is not a list of line numbers"),
+        ("missing_lines", ["2"], "missing_lines is not a list of line numbers"),
+        ("executed_lines", ["x", 2], "executed_lines is not a list of line numbers"),
+        ("executed_lines", [1.0], "executed_lines is not a list of line numbers"),
+        ("executed_lines", [True], "executed_lines is not a list of line numbers"),
+        ("missing_lines", [-2], "missing_lines holds line number -2"),
+        ("executed_lines", [0], "executed_lines holds line number 0"),
+        ("executed_branches", [[1]], r"executed_branches holds \[1\], not a \[from, to\]"),
+        ("missing_branches", [["1", 2]], "missing_branches holds"),
+        ("missing_branches", [[1, 0]], "missing_branches holds"),
+        ("missing_branches", {"1": 2}, "missing_branches is not a list"),
+    ],
+)
+def test_json__bad_line_numbers__one_line_naming_file_and_entry(
+    tmp_path: Path, field: str, value: object, message: str
+):
+    entry = {"executed_lines": [1], "missing_lines": [2], field: value}
+    p = _write(tmp_path, "coverage.json", _coverage_json({"pkg/a.py": entry}))
+    with pytest.raises(RatchetError, match=message) as e:
+        load([p], root=tmp_path)
+    assert str(e.value).startswith(f"{p}: 'files' entry 'pkg/a.py': ")
+    assert "\n" not in str(e.value)
+
+
+def test_two_exits_from_one_line__both_counted_in_every_format(tmp_path: Path):
+    # A line can leave two code objects (a class body ending a function): coverage.py's XML
+    # names both "exit"; neither may hide the other.
+    json_report = _write(
+        tmp_path,
+        "coverage.json",
+        _coverage_json(
+            {
+                "a.py": {
+                    "executed_lines": [1, 2],
+                    "missing_lines": [],
+                    "missing_branches": [[2, -1], [2, -2]],
+                }
+            }
+        ),
+    )
+    lcov = _write(
+        tmp_path,
+        "coverage.lcov",
+        "SF:a.py\nDA:1,1\nDA:2,1\nBRDA:2,0,exit class 'A',0\n"
+        "BRDA:2,0,return from function 'f',0\nend_of_record\n",
+    )
+    xml = _write(
+        tmp_path,
+        "coverage.xml",
+        "<coverage><packages><package><classes><class filename='a.py'><lines>"
+        "<line number='1' hits='1'/><line number='2' hits='1' branch='true' "
+        "condition-coverage='0% (0/2)' missing-branches='exit,exit'/>"
+        "</lines></class></classes></package></packages></coverage>",
+    )
+    for report in (json_report, lcov, xml):
+        counts = load([report], root=tmp_path).totals
+        assert (counts.branches_valid, counts.branches_covered) == (2, 0), report.name
+    merged = load([json_report, lcov, xml], root=tmp_path).totals
+    assert (merged.branches_valid, merged.branches_covered) == (2, 0)
 
 
 @pytest.mark.parametrize(

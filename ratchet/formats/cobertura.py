@@ -55,7 +55,12 @@ class _Restart(Exception):
 def _condition(text: str) -> tuple[int, int]:
     """``"50% (1/2)"`` -> (covered, valid); ``_NO_MATCH`` when there is no ``(n/m)``."""
     m = _CONDITION.search(text)
-    return (int(m.group(1)), int(m.group(2))) if m else _NO_MATCH
+    if not m:
+        return _NO_MATCH
+    covered, valid = int(m.group(1)), int(m.group(2))
+    if covered > valid:
+        raise ValueError(f"condition-coverage {text!r} covers more branches than there are")
+    return covered, valid
 
 
 def _missing(named: str) -> frozenset[str]:
@@ -207,13 +212,20 @@ def _parse(path: Path, *, fast: bool, chunk_size: int) -> Iterator[RawFile]:
             number = numbers.get(text)
             if number is None:
                 number = int(text)
+                if number < 1:
+                    raise ValueError(f"line number {number}; line numbers start at 1")
                 if len(numbers) < _NUMBERS_MAX:
                     numbers[text] = number
             try:  # a subscript is cheaper than .get(); "hits" is always there in practice
                 text = attrs["hits"]
             except KeyError:
                 text = "0"
-            h = 0 if text == "0" else 1 if text == "1" else int(text)
+            if text == "0":
+                h = 0
+            elif text == "1":
+                h = 1
+            elif (h := int(text)) < 0:
+                raise ValueError(f"negative hits {text!r}")
             if number in hits:
                 hits[number] += h
             else:

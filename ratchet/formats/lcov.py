@@ -21,6 +21,9 @@ _EXIT = re.compile(
 _NUMBERS_MAX = 4096
 _BRANCHES_MAX = 4096
 _COUNTS_MAX = 256
+# A summary-only record (LF/LH, no DA) becomes one placeholder per line: refuse a count
+# no source file has rather than build it (LF:100000000000 would take all memory).
+_SUMMARY_LINES_MAX = 1_000_000
 
 
 class _Malformed(Exception):
@@ -32,6 +35,24 @@ def _ints(value: str, n: int) -> list[int]:
     if len(parts) < n:
         raise _Malformed(f"expected {n} comma-separated fields, got {value!r}")
     return [int(p) for p in parts[:n]]
+
+
+def _check_da(n: int, count: int) -> None:
+    if n < 1:
+        raise _Malformed(f"line number {n}; line numbers start at 1")
+    if count < 0:
+        raise _Malformed(f"negative execution count {count} for line {n}")
+
+
+def _check_summary(summary: dict[str, int]) -> None:
+    """The counts of a summary-only record, which are all there is of it."""
+    for total, hit in (("LF", "LH"), ("BRF", "BRH")):
+        if summary.get(hit, 0) > summary.get(total, 0):
+            raise _Malformed(
+                f"{hit} ({summary[hit]}) is more than {total} ({summary.get(total, 0)})"
+            )
+    if summary.get("LF", 0) > _SUMMARY_LINES_MAX or summary.get("BRF", 0) > _SUMMARY_LINES_MAX:
+        raise _Malformed(f"a record with more than {_SUMMARY_LINES_MAX:,} lines or branches")
 
 
 def parse(path: Path) -> Iterator[RawFile]:
@@ -68,6 +89,8 @@ def parse(path: Path) -> Iterator[RawFile]:
             line: (valid, frozenset(branch_missing.get(line, ())))
             for line, valid in branch_valid.items()
         }
+        if (not hits and "LF" in summary) or (not branches and "BRF" in summary):
+            _check_summary(summary)
         if not hits and "LF" in summary:
             # A summary-only record: counts without line numbers. Synthesize placeholders so
             # the counts survive; such a record cannot take part in line-level merges.
@@ -118,18 +141,22 @@ def parse(path: Path) -> Iterator[RawFile]:
                     fields = value.split(",")
                     if len(fields) == 2:  # plain (no checksum): learn its halves, see above
                         n, count = number(fields[0]), number(fields[1])
+                        _check_da(n, count)
                         if len(da_heads) < _NUMBERS_MAX:
                             da_heads[head] = n
                         if len(da_tails) < _COUNTS_MAX:
                             da_tails[tail] = count
                     else:
                         n, count = _ints(value, 2)
+                        _check_da(n, count)
                     hits[n] = hits.get(n, 0) + count
                 elif key == "BRDA":
                     parts = value.split(",", 3)
                     if len(parts) != 4:
                         raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
                     n = number(parts[0])
+                    if n < 1:
+                        raise _Malformed(f"line number {n}; line numbers start at 1")
                     branch, taken = parts[2], parts[3]
                     if branch in jumps:
                         target = jumps[branch]
@@ -142,11 +169,15 @@ def parse(path: Path) -> Iterator[RawFile]:
                             jumps[branch] = target
                     ident = target if target is not None else f"{parts[1]},{branch}"
                     branch_valid[n] = branch_valid.get(n, 0) + 1
-                    if taken == "-" or number(taken) == 0:
+                    if taken == "-" or (count := number(taken)) == 0:
                         names = branch_missing.setdefault(n, set())
                         names.add(again(ident, names) if ident in names else ident)
+                    elif count < 0:
+                        raise _Malformed(f"negative taken count {count} for a branch of line {n}")
                 elif key in ("LF", "LH", "BRF", "BRH"):
                     summary[key] = int(value)
+                    if summary[key] < 0:
+                        raise _Malformed(f"negative {key}: {value}")
     except _Malformed as e:
         raise RatchetError(f"line {lineno}: {e}", source=name) from None
     except ValueError as e:
