@@ -169,11 +169,11 @@ def parse(path: Path) -> Iterator[RawFile]:
                             jumps[branch] = target
                     ident = target if target is not None else f"{parts[1]},{branch}"
                     branch_valid[n] = branch_valid.get(n, 0) + 1
-                    if taken == "-" or (count := number(taken)) == 0:
+                    if taken == "-" or (times := number(taken)) == 0:
                         names = branch_missing.setdefault(n, set())
                         names.add(again(ident, names) if ident in names else ident)
-                    elif count < 0:
-                        raise _Malformed(f"negative taken count {count} for a branch of line {n}")
+                    elif times < 0:
+                        raise _Malformed(f"negative taken count {times} for a branch of line {n}")
                 elif key in ("LF", "LH", "BRF", "BRH"):
                     summary[key] = int(value)
                     if summary[key] < 0:
