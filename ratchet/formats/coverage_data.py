@@ -17,11 +17,34 @@ from ratchet.errors import RatchetError
 from ratchet.formats import RawFile, coverage_json
 
 
+def _check_read_only(data_file: Path, name: str) -> None:
+    """Refuse an SQLite file that is not coverage.py's, before coverage.py opens it: given
+    any other database, coverage.py writes its own schema into it."""
+    try:
+        con = sqlite3.connect(f"{data_file.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise RatchetError(f"cannot open as SQLite: {e}", source=name) from None
+    try:
+        found = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coverage_schema'"
+        ).fetchone()
+    except sqlite3.Error as e:
+        raise RatchetError(f"not a readable coverage data file: {e}", source=name) from None
+    finally:
+        con.close()
+    if found is None:
+        raise RatchetError(
+            "an SQLite database, but not coverage.py data (no coverage_schema table)",
+            source=name,
+        )
+
+
 def parse(path: Path, *, config_root: Path) -> Iterator[RawFile]:
     import coverage
     from coverage.exceptions import CoverageException
 
     data_file = path.resolve()
+    _check_read_only(data_file, str(path))
     with tempfile.TemporaryDirectory(prefix="ratchet-") as tmp:
         out = Path(tmp) / "coverage.json"
         cwd = Path.cwd()
