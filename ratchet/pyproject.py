@@ -9,7 +9,7 @@ every comment.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,26 @@ def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, so
         if key in table and table[key] == value:
             continue
         table[key] = value
-    return tomlkit.dumps(doc)
+    return _keep_newlines(text, tomlkit.dumps(doc))
+
+
+def _keep_newlines(original: str, new: str) -> str:
+    """tomlkit writes the lines it adds with LF; a file that is CRLF throughout stays so."""
+    crlf = original.count("\r\n")
+    if not crlf or crlf != original.count("\n"):
+        return new
+    return new.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def _table(node: Any, *keys: str) -> MutableMapping[str, Any] | None:
+    """``node[keys[0]][keys[1]]...`` when every step is a table, else None: another tool's
+    section that is not a table (``[tool] coverage = 1``) is that tool's to report, not
+    ours to crash on or to rewrite."""
+    for key in keys:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node if isinstance(node, MutableMapping) else None
 
 
 def _raise_number(old: str, new: Decimal) -> str:
@@ -73,7 +92,7 @@ def sync_pyproject_fail_under(text: str, threshold: Decimal) -> str:
     """[tool.coverage.report] fail_under and --cov-fail-under in [tool.pytest.ini_options]."""
     doc = tomlkit.parse(text)
     changed = False
-    report = doc.get("tool", {}).get("coverage", {}).get("report")
+    report = _table(doc, "tool", "coverage", "report")
     if report is not None and "fail_under" in report:
         old = report["fail_under"]
         if (
@@ -83,7 +102,7 @@ def sync_pyproject_fail_under(text: str, threshold: Decimal) -> str:
         ):
             report["fail_under"] = as_toml_number(threshold)
             changed = True
-    ini = doc.get("tool", {}).get("pytest", {}).get("ini_options")
+    ini = _table(doc, "tool", "pytest", "ini_options")
     if ini is not None and "addopts" in ini:
         addopts = ini["addopts"]
         if isinstance(addopts, str):
@@ -98,7 +117,7 @@ def sync_pyproject_fail_under(text: str, threshold: Decimal) -> str:
                     if new != item:
                         addopts[i] = new
                         changed = True
-    return tomlkit.dumps(doc) if changed else text
+    return _keep_newlines(text, tomlkit.dumps(doc)) if changed else text
 
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]")

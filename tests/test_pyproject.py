@@ -54,3 +54,41 @@ def test_ini__only_the_named_sections():
         text, Decimal(80), coverage_sections={"report"}, pytest_sections=set()
     )
     assert out == "[run]\nfail_under = 10\n[report]\nfail_under = 80 ; keep comment\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[tool]\ncoverage = 1\npytest = 2\n",
+        "[tool.coverage]\nreport = 1\n[tool.pytest]\nini_options = 'addopts'\n",
+        "[tool.coverage]\nreport = [1]\n[tool.pytest]\nini_options = ['addopts']\n",
+        "[[tool.coverage.report]]\nfail_under = 10\n",
+    ],
+)
+def test_fail_under__another_tools_key_that_is_not_a_table_is_left_alone(text: str):
+    assert sync_pyproject_fail_under(text, Decimal(75)) == text
+
+
+def test_fail_under__inline_tables_are_tables_too():
+    text = "[tool.coverage]\nreport = { fail_under = 50 }\n"
+    assert sync_pyproject_fail_under(text, Decimal(75)) == (
+        "[tool.coverage]\nreport = { fail_under = 75 }\n"
+    )
+
+
+def test_set_values__a_crlf_file_gets_crlf_keys():
+    text = "[project]\r\nname = 'x'\r\n\r\n[tool.ratchet]\r\nthreshold = 70\r\n"
+    out = set_ratchet_values(
+        text, {"threshold": Decimal(75), "baseline": Decimal("75.5")}, create=False, source="p"
+    )
+    assert out == (
+        "[project]\r\nname = 'x'\r\n\r\n[tool.ratchet]\r\nthreshold = 75\r\nbaseline = 75.5\r\n"
+    )
+    created = set_ratchet_values("[project]\r\n", {"step": 5}, create=True, source="p")
+    assert created == "[project]\r\n\r\n[tool.ratchet]\r\nstep = 5\r\n"
+
+
+def test_set_values__mixed_line_endings_are_left_as_tomlkit_writes_them():
+    text = "[project]\r\nname = 'x'\n[tool.ratchet]\nthreshold = 70\n"
+    out = set_ratchet_values(text, {"step": 5}, create=False, source="p")
+    assert out == text + "step = 5\n"

@@ -72,3 +72,15 @@ def test_update__crlf_line_endings_survive(project: Path, run_ratchet: RunRatche
     assert rc.read_bytes() == (GOLDEN / "expected" / ".coveragerc").read_bytes().replace(
         b"\n", b"\r\n"
     )
+
+
+def test_update__crlf_pyproject_stays_crlf_with_the_keys_it_adds(
+    project: Path, run_ratchet: RunRatchet
+):
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text().replace("baseline_uncovered = 57\n", "")  # update adds it back
+    pyproject.write_bytes(text.replace("\n", "\r\n").encode())
+    assert run_ratchet("update", "lcov.info", cwd=project).code == 0
+    data = pyproject.read_bytes()
+    assert b"baseline_uncovered = 54\r\n" in data
+    assert b"\n" not in data.replace(b"\r\n", b"")  # no bare LF anywhere
