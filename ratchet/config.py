@@ -7,10 +7,11 @@ Reading uses the standard library's TOML parser (fast, strict); editing uses tom
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ratchet.errors import RatchetError
@@ -140,6 +141,8 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
             if not isinstance(table[key], str) or not table[key]:
                 raise RatchetError(f"[{SECTION}] {key} must be a non-empty string", source=src)
             kw[key] = table[key]
+    if "baseline_file" in kw:
+        check_baseline_file(kw["baseline_file"], src=src, what=f"[{SECTION}] baseline_file")
     if "patch_empty" in table:
         if table["patch_empty"] not in PATCH_EMPTY_CHOICES:
             raise RatchetError(
@@ -176,6 +179,45 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
             source=src,
         )
     return cfg
+
+
+def check_baseline_file(value: str, *, src: str, what: str = "baseline_file") -> None:
+    """Refuse a per-file baseline outside the directory of pyproject.toml: `update` writes
+    it, and must never write anywhere a config (say, a branch's) points it to."""
+    posix = value.replace("\\", "/")
+    windows = PureWindowsPath(value)
+    parts = PurePosixPath(posixpath.normpath(posix)).parts
+    if PurePosixPath(posix).is_absolute() or windows.drive or windows.root or parts[:1] == ("..",):
+        raise RatchetError(
+            f"{what} {value!r} is outside the project: give a path relative to the "
+            "directory of pyproject.toml, inside it",
+            source=src,
+        )
+    if parts in ((), (".",)):
+        raise RatchetError(f"{what} {value!r} names no file", source=src)
+
+
+REWRITTEN_BY_INIT = ("threshold", "step", "baseline", "baseline_uncovered", "baseline_file")
+
+
+def for_reinit(text: str, pyproject: Path, *, src: str) -> tuple[Config, tuple[str, ...]]:
+    """The settings ``init --force`` keeps, and the unknown keys it drops.
+
+    ``--force`` starts the bar over, so what it rewrites is not validated (a broken
+    threshold is what it is there to replace) and an unknown key, a typo ``init`` cannot
+    guess the meaning of, is dropped instead of refusing the fix."""
+    data = parse_toml(text, src)
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise RatchetError("[tool] must be a table", source=src)
+    table = tool.get("ratchet")
+    if table is None:
+        return Config(pyproject=pyproject), ()
+    if not isinstance(table, Mapping):
+        raise RatchetError(f"[{SECTION}] must be a table", source=src)
+    unknown = tuple(sorted(set(table) - KEYS))
+    kept = {k: v for k, v in table.items() if k in KEYS and k not in REWRITTEN_BY_INIT}
+    return from_table(kept, pyproject, src=src), unknown
 
 
 def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:

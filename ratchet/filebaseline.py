@@ -37,7 +37,11 @@ def _unescape(text: str) -> str:
 
 def parse(text: str, *, source: str) -> dict[str, Counts]:
     files: dict[str, Counts] = {}
-    for n, line in enumerate(text.splitlines(), 1):
+    first: dict[str, int] = {}  # path -> line it was first given on
+    # Split on "\n" only: str.splitlines() also splits on \x1c, \x85, \u2028..., which a
+    # path may hold unescaped (only \\, \t, \n and \r are escaped).
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.removesuffix("\r")
         if not line or line.startswith("#"):
             continue
         parts = line.split("\t")
@@ -49,7 +53,16 @@ def parse(text: str, *, source: str) -> dict[str, Counts]:
             raise RatchetError(f"line {n}: counts must be integers", source=source) from None
         if min(lv, lc, bv, bc) < 0 or lc > lv or bc > bv:
             raise RatchetError(f"line {n}: impossible counts", source=source)
-        files[_unescape(parts[0])] = Counts(lv, lc, bv, bc)
+        path = _unescape(parts[0])
+        if path in first:
+            # Which line is the bar? Neither can be trusted to be the one meant (a bad merge
+            # of two branches' updates, say), so refuse rather than let one win silently.
+            raise RatchetError(
+                f"line {n}: {path!r} is listed twice (first on line {first[path]})",
+                source=source,
+            )
+        first[path] = n
+        files[path] = Counts(lv, lc, bv, bc)
     return files
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from ratchet.config import from_text
+from ratchet import filebaseline
+from ratchet.config import for_reinit, from_text
 from ratchet.errors import RatchetError
+from ratchet.models import Counts
 
 pytestmark = pytest.mark.unit
 
@@ -69,3 +73,65 @@ def test_boundaries_accepted(edge: str):
 def test_no_section__not_present():
     c = from_text("[project]\nname = 'x'\n", None, src="pyproject.toml")
     assert not c.present
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "../b.tsv",
+        "a/../../b.tsv",
+        "/etc/b.tsv",
+        "C:/b.tsv",
+        "C:b.tsv",
+        r"\\host\b.tsv",
+        r"..\b.tsv",
+    ],
+)
+def test_baseline_file__outside_the_project_is_refused(value: str):
+    with pytest.raises(RatchetError, match="is outside the project"):
+        parse(f"baseline_file = {json.dumps(value)}")
+
+
+@pytest.mark.parametrize("value", ["b.tsv", "ci/b.tsv", "./b.tsv", "ci/../b.tsv"])
+def test_baseline_file__inside_the_project_is_accepted(value: str):
+    assert parse(f"baseline_file = {value!r}").baseline_file == value
+
+
+def test_for_reinit__drops_unknown_keys_and_ignores_what_init_rewrites():
+    text = (
+        "[tool.ratchet]\ntreshold = 80\nthreshold = 'broken'\nbaseline_file = '../x'\n"
+        "precision = 0\nmax_threshold = 90\n"
+    )
+    cfg, dropped = for_reinit(text, Path("/p/pyproject.toml"), src="pyproject.toml")
+    assert dropped == ("treshold",)
+    assert (cfg.precision, cfg.max_threshold, cfg.threshold, cfg.baseline_file) == (
+        0,
+        Decimal(90),
+        Decimal(0),
+        None,
+    )
+    with pytest.raises(RatchetError, match="precision"):  # what it keeps is still validated
+        for_reinit("[tool.ratchet]\nprecision = 9\n", None, src="p")  # type: ignore[arg-type]
+
+
+# -- the per-file baseline file ------------------------------------------------------------
+
+
+def test_baseline_tsv__a_path_listed_twice_is_refused_with_both_lines():
+    text = "# header\na.py\t10\t9\t0\t0\nb.py\t1\t1\t0\t0\na.py\t10\t1\t0\t0\n"
+    with pytest.raises(RatchetError) as e:
+        filebaseline.parse(text, source="coverage-baseline.tsv")
+    assert str(e.value) == (
+        "coverage-baseline.tsv: line 4: 'a.py' is listed twice (first on line 2)"
+    )
+
+
+def test_baseline_tsv__round_trips_names_with_any_line_separator():
+    files = {
+        "a\u2028b.py": Counts(1, 1, 0, 0),
+        "c\x1cd.py": Counts(2, 1, 0, 0),
+        "e\r\nf.py": Counts(3, 0, 2, 1),
+    }
+    text = filebaseline.render(files)
+    assert filebaseline.parse(text, source="t") == files
+    assert filebaseline.parse(text.replace("\n", "\r\n"), source="t") == files

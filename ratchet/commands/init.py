@@ -51,15 +51,24 @@ def command(
 ) -> None:
     """Start ratcheting: threshold = the highest multiple of STEP not above the current total."""
     path = config_path or config_mod.find_pyproject() or Path("pyproject.toml")
-    cfg = config_mod.load(path) if path.exists() else Config(pyproject=path.absolute())
+    if not no_file_baselines:
+        config_mod.check_baseline_file(baseline_file, src="--baseline-file")
+    dropped: tuple[str, ...] = ()
+    existing = read_text(path)
+    if existing is None:
+        cfg = Config(pyproject=path.absolute())
+    elif force:
+        # --force starts the bar over but keeps the rest of the user's settings (precision,
+        # max_threshold, paths, tolerances...), minus keys it cannot make sense of.
+        cfg, dropped = config_mod.for_reinit(existing, path.absolute(), src=str(path))
+    else:
+        cfg = config_mod.from_text(existing, path.absolute(), src=str(path))
     if cfg.present and not force:
         raise RatchetError(
             "[tool.ratchet] already exists; use `ratchet update` "
             "(or `ratchet init --force` to start over)",
             source=str(path),
         )
-    # --force starts the bar over but keeps the rest of the user's settings (precision,
-    # max_threshold, paths, tolerances...).
     cfg = dataclasses.replace(cfg, pyproject=path.absolute())
     rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
     pct = percent(rep.totals)
@@ -71,6 +80,9 @@ def command(
         "baseline_uncovered": rep.totals.missing,
         "baseline_file": None if no_file_baselines else baseline_file,
     }
+    for key in dropped:
+        echo_err(f"ratchet: dropping the unknown key {key!r} from [tool.ratchet]")
+        values[key] = None
     edits: dict[Path, str] = {}
     if not no_file_baselines:
         edits[cfg.root / baseline_file] = filebaseline.render({f.path: f.counts for f in rep.files})
