@@ -89,15 +89,34 @@ def evaluate(
     rep = load_report(cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify)
     files = read_file_baseline(cfg)
     ref_cfg = None
+    bar = cfg
     if baseline_ref:
-        ref_cfg, files = config_at_ref(cfg, baseline_ref)
-    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg)
+        ref_cfg, ref_files = config_at_ref(cfg, baseline_ref)
+        if ref_files is not None:  # else the working copy's own per-file bar, if any, holds
+            files = ref_files
+        bar, _ = rules.held_to_ref(cfg, ref_cfg)
+    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, exists=in_tree(cfg.root))
     if changes is None:
-        return Outcome(rep, verdict, cfg)
-    result = patch_mod.evaluate(rep, changes, cfg, verdict)
+        return Outcome(rep, verdict, bar)
+    # Patch coverage's own gates (patch_threshold, patch_empty, fail_on_indirect) are held
+    # to the ref like the rest.
+    result = patch_mod.evaluate(rep, changes, bar, verdict)
     if result.waived:
         # Drops in files the change did not touch (fail_on_indirect = false): the patch
         # result lists them as indirect and says why they do not fail.
         kept = tuple(f for f in verdict.failures if f not in result.waived)
         verdict = dataclasses.replace(verdict, failures=kept)
-    return Outcome(rep, verdict, cfg, result)
+    return Outcome(rep, verdict, bar, result)
+
+
+def in_tree(root: Path) -> Callable[[str], bool]:
+    """Whether a report path (relative to the config root, POSIX) names a file that exists:
+    a file absent from a report while still here was not measured, rather than deleted."""
+
+    def exists(path: str) -> bool:
+        try:
+            return (root / path).is_file()
+        except OSError:  # a name too long, say: nothing there we could have measured
+            return False
+
+    return exists

@@ -7,7 +7,7 @@ uncovered lines and branches, and that is not a regression.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -19,7 +19,12 @@ from ratchet.numbers import floor_step, floor_to, fmt_margin, fmt_pct, percent
 BELOW_THRESHOLD = "below_threshold"
 TOTAL_REGRESSION = "total_regression"
 FILE_REGRESSION = "file_regression"
+FILE_MISSING = "file_missing"
 BAR_LOWERED = "bar_lowered"
+
+# Failures `ratchet update` records past: the file keeps its old per-file line (never
+# recorded lower, never dropped while it exists), so it need not hold back the total.
+KEEPS_FILE_LINE = frozenset({FILE_REGRESSION, FILE_MISSING})
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class FileChange:
 
     path: str
     before: Counts | None
-    after: Counts | None  # None: the file is gone from the report
+    after: Counts | None  # None: the file is gone from the report (see Verdict.unmeasured)
 
     @property
     def delta(self) -> Fraction | None:
@@ -80,6 +85,40 @@ class Verdict:
             self.baseline is None or self.new_baseline > self.baseline
         )
 
+    @property
+    def new_baseline_uncovered(self) -> int | None:
+        """What `ratchet update` records beside ``new_baseline`` (see the function)."""
+        return new_baseline_uncovered(
+            self.totals, self.baseline, self.baseline_uncovered, self.new_baseline
+        )
+
+    @property
+    def unmeasured(self) -> frozenset[str]:
+        """Files of the per-file baseline missing from the report though still in the tree
+        (the other absent ones were removed)."""
+        return frozenset(f.path for f in self.failures if f.kind == FILE_MISSING and f.path)
+
+    @property
+    def tightens_uncovered(self) -> bool:
+        """`update` records fewer uncovered lines+branches at an unchanged baseline."""
+        return (
+            self.baseline is not None
+            and self.new_baseline == self.baseline
+            and self.new_baseline_uncovered is not None
+            and self.new_baseline_uncovered != self.baseline_uncovered
+        )
+
+    @property
+    def update_blockers(self) -> tuple[Failure, ...]:
+        """The failures that make `ratchet update` refuse to record anything."""
+        return update_blockers(self.failures)
+
+
+def update_blockers(failures: tuple[Failure, ...] | list[Failure]) -> tuple[Failure, ...]:
+    """What `ratchet update` refuses to record: anything but a file's own drop or absence
+    (those keep the file's old per-file line and let the rest of the bar rise)."""
+    return tuple(f for f in failures if f.kind not in KEEPS_FILE_LINE)
+
 
 def new_threshold(pct: Fraction, config: Config) -> Decimal:
     """Highest step reached, capped at max_threshold, never below the current threshold."""
@@ -99,48 +138,140 @@ def _file_failure(path: str, before: Counts, after: Counts, tol: Decimal) -> Fai
     )
 
 
-def _stricter(here: Config, ref: Config, failures: list[Failure]) -> Config:
-    """The bar of ``ref`` wherever the working copy loosened it; a loosening is a failure.
+Pair = tuple[Decimal, "int | None"]  # a baseline and its uncovered count, judged together
 
-    Every value a branch could edit to get through is held to the ref: the threshold, the
-    baseline and its uncovered count, and both tolerances.
+
+def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
+    """The bar in force when ``here`` (the working copy) is held to ``ref`` (the config at
+    a git ref), and what ``here`` loosened.
+
+    Every gate takes the stricter of the two values, each on its own: a branch can tighten
+    its bar but not loosen the ref's. The baseline and its uncovered count are a pair (the
+    count is the exemption *at that baseline*); ``evaluate`` judges the ref's pair and the
+    working copy's pair each as a pair, so neither inflating the count beside a raised
+    baseline nor mixing the two pairs can let a regression through or fail a good change.
+    ``max_threshold`` and ``precision`` only shape what ``update`` records, but a lower one
+    records a lower bar from then on, so lowering either is a loosening too. ``step`` is
+    not held: a different step is neither stricter nor looser everywhere (at 100% a step
+    of 3 reaches 99, a step of 5 reaches 100), and ``update`` never lowers the threshold.
     """
-    loosened = []
-    if here.threshold < ref.threshold:
-        loosened.append(f"threshold {here.threshold} < {ref.threshold}")
-    baseline, uncovered = here.baseline, here.baseline_uncovered
-    if ref.baseline is not None:
-        if baseline is None or baseline < ref.baseline:
-            loosened.append(f"baseline {baseline} < {ref.baseline}")
-            baseline, uncovered = ref.baseline, ref.baseline_uncovered
-        elif (
-            baseline == ref.baseline
-            and ref.baseline_uncovered is not None
-            and (uncovered is None or uncovered > ref.baseline_uncovered)
-        ):
-            loosened.append(f"baseline_uncovered {uncovered} > {ref.baseline_uncovered}")
-            uncovered = ref.baseline_uncovered
-    for key in ("tolerance", "file_tolerance"):
-        if getattr(here, key) > getattr(ref, key):
-            loosened.append(f"{key} {getattr(here, key)} > {getattr(ref, key)}")
-    if loosened:
-        failures.append(
-            Failure(
-                BAR_LOWERED,
-                None,
-                "this change loosens the bar set at the baseline ref ("
-                + "; ".join(loosened)
-                + "); the ref's values apply",
-            )
-        )
-    return replace(
+    if not ref.present:  # no bar at the ref yet: the branch introduces it
+        return here, ()
+    loosened: list[str] = []
+
+    def lower(key: str, a: Decimal | None, b: Decimal | None) -> bool:
+        """Whether ``here``'s floor ``a`` is below the ref's ``b`` (and say so)."""
+        if b is not None and (a is None or a < b):
+            loosened.append(f"{key} {a if a is not None else 'unset'} < {b}")
+            return True
+        return False
+
+    def at_most(key: str, a: Decimal, b: Decimal) -> Decimal:
+        if a > b:
+            loosened.append(f"{key} {a} > {b}")
+            return b
+        return a
+
+    threshold = (
+        ref.threshold if lower("threshold", here.threshold, ref.threshold) else here.threshold
+    )
+    max_threshold = (
+        ref.max_threshold
+        if lower("max_threshold", here.max_threshold, ref.max_threshold)
+        else here.max_threshold
+    )
+    baseline = ref.baseline if lower("baseline", here.baseline, ref.baseline) else here.baseline
+    if (
+        baseline is not None
+        and here.baseline == ref.baseline
+        and ref.baseline_uncovered is not None
+        and (here.baseline_uncovered is None or here.baseline_uncovered > ref.baseline_uncovered)
+    ):
+        # A None count is the strictest (no exemption), so only a larger one loosens.
+        loosened.append(f"baseline_uncovered {here.baseline_uncovered} > {ref.baseline_uncovered}")
+    if here.baseline == ref.baseline:
+        uncovered = _min_uncovered(here.baseline_uncovered, ref.baseline_uncovered)
+    else:
+        uncovered = (here if baseline == here.baseline else ref).baseline_uncovered
+    tolerance = at_most("tolerance", here.tolerance, ref.tolerance)
+    file_tolerance = at_most("file_tolerance", here.file_tolerance, ref.file_tolerance)
+    patch_threshold = (
+        ref.patch_threshold
+        if lower("patch_threshold", here.patch_threshold, ref.patch_threshold)
+        else here.patch_threshold
+    )
+    patch_empty = here.patch_empty
+    if ref.patch_empty == "fail" and here.patch_empty != "fail":
+        loosened.append(f"patch_empty {here.patch_empty!r} (was 'fail')")
+        patch_empty = "fail"
+    if ref.fail_on_indirect and not here.fail_on_indirect:
+        loosened.append("fail_on_indirect false (was true)")
+    if here.precision < ref.precision:
+        loosened.append(f"precision {here.precision} < {ref.precision}")
+    if ref.baseline_file is not None and here.baseline_file is None:
+        loosened.append(f"baseline_file removed (was {ref.baseline_file!r})")
+    bar = replace(
         here,
-        threshold=max(here.threshold, ref.threshold),
+        threshold=threshold,
+        max_threshold=max_threshold,
         baseline=baseline,
         baseline_uncovered=uncovered,
-        tolerance=min(here.tolerance, ref.tolerance),
-        file_tolerance=min(here.file_tolerance, ref.file_tolerance),
+        tolerance=tolerance,
+        file_tolerance=file_tolerance,
+        patch_threshold=patch_threshold,
+        patch_empty=patch_empty,
+        fail_on_indirect=here.fail_on_indirect or ref.fail_on_indirect,
+        precision=max(here.precision, ref.precision),
     )
+    return bar, tuple(loosened)
+
+
+def _min_uncovered(a: int | None, b: int | None) -> int | None:
+    """The stricter exemption: None (no exemption at all) beats any count."""
+    return None if a is None or b is None else min(a, b)
+
+
+def _pairs(config: Config, ref: Config | None) -> list[Pair]:
+    """The (baseline, uncovered) pairs to judge, strictest first."""
+    pairs: set[Pair] = set()
+    for c in (config, ref):
+        if c is not None and c.baseline is not None:
+            pairs.add((c.baseline, c.baseline_uncovered))
+    # Highest baseline first; at one baseline a missing count (no exemption) first.
+    return sorted(pairs, key=lambda p: (-p[0], -1 if p[1] is None else p[1]))
+
+
+def _judge_baseline(
+    totals: Counts, pairs: list[Pair], tolerance: Decimal
+) -> tuple[Pair | None, Failure | None, str | None]:
+    """The pair that decides, and its failure or its note. A failure against any pair
+    fails; the note of an exempted drop is given only when nothing failed."""
+    pct = percent(totals)
+    noted: tuple[Pair, str] | None = None
+    for baseline, uncovered in pairs:
+        if pct >= Fraction(baseline) - Fraction(tolerance):
+            continue
+        gap = fmt_margin(Fraction(baseline) - pct)
+        drop = f"{fmt_pct(pct)}% is {gap} points below the baseline {baseline}%"
+        if uncovered is not None and totals.missing <= uncovered:
+            if noted is None:
+                noted = (
+                    (baseline, uncovered),
+                    f"total {drop}, but no line became uncovered ({totals.missing} "
+                    f"uncovered, baseline {uncovered}): covered code was removed, which is "
+                    "not a regression",
+                )
+            continue
+        was = f" (uncovered {uncovered} -> {totals.missing})" if uncovered is not None else ""
+        tol = f", tolerance {tolerance}" if tolerance else ""
+        return (
+            (baseline, uncovered),
+            Failure(TOTAL_REGRESSION, None, f"total {drop}{tol}{was}"),
+            None,
+        )
+    if noted is not None:
+        return noted[0], None, noted[1]
+    return (pairs[0] if pairs else None), None, None
 
 
 def evaluate(
@@ -149,15 +280,33 @@ def evaluate(
     file_baseline: Mapping[str, Counts] | None = None,
     *,
     ref_config: Config | None = None,
+    exists: Callable[[str], bool] | None = None,
 ) -> Verdict:
-    """Hold ``report`` against the configured bar (and, with ``ref_config``, the bar at a ref)."""
+    """Hold ``report`` against the configured bar (and, with ``ref_config``, the bar at a ref).
+
+    ``exists(path)`` says whether a file of the per-file baseline is still in the working
+    tree: one that is but is missing from the report fails (``FILE_MISSING``); one that is
+    not was removed. Without ``exists``, every absent file counts as removed.
+    """
     totals = report.totals
     pct = percent(totals)
     failures: list[Failure] = []
     notes: list[str] = []
 
-    bar = config if ref_config is None else _stricter(config, ref_config, failures)
-    threshold, baseline, uncovered = bar.threshold, bar.baseline, bar.baseline_uncovered
+    bar = config
+    if ref_config is not None:
+        bar, loosened = held_to_ref(config, ref_config)
+        if loosened:
+            failures.append(
+                Failure(
+                    BAR_LOWERED,
+                    None,
+                    "this change loosens the bar set at the baseline ref ("
+                    + "; ".join(loosened)
+                    + "); the ref's values apply",
+                )
+            )
+    threshold = bar.threshold
 
     count = f"{totals.covered}/{totals.valid} lines+branches"
     if pct < Fraction(threshold):
@@ -169,35 +318,47 @@ def evaluate(
                 f"{threshold}% by {fmt_margin(Fraction(threshold) - pct)} points",
             )
         )
-    if baseline is not None and pct < Fraction(baseline) - Fraction(bar.tolerance):
-        gap = fmt_margin(Fraction(baseline) - pct)
-        drop = f"{fmt_pct(pct)}% is {gap} points below the baseline {baseline}%"
-        if uncovered is not None and totals.missing <= uncovered:
-            notes.append(
-                f"total {drop}, but no line became uncovered ({totals.missing} uncovered, "
-                f"baseline {uncovered}): covered code was removed, which is not a regression"
-            )
-        else:
-            was = f" (uncovered {uncovered} -> {totals.missing})" if uncovered is not None else ""
-            tol = f", tolerance {bar.tolerance}" if bar.tolerance else ""
-            failures.append(Failure(TOTAL_REGRESSION, None, f"total {drop}{tol}{was}"))
+    pairs = _pairs(config, ref_config if ref_config is not None and ref_config.present else None)
+    shown, failure, note = _judge_baseline(totals, pairs, bar.tolerance)
+    baseline, uncovered = shown if shown is not None else (None, None)
+    if failure is not None:
+        failures.append(failure)
+    if note is not None:
+        notes.append(note)
 
     changes: list[FileChange] = []
     before_total: Counts | None = None
     if file_baseline is not None:
         before_total = Counts()
         current = report.by_path()
+        missing: list[str] = []
+        removed = 0
         for path, before in file_baseline.items():
             before_total = before_total + before
             fc = current.get(path)
             if fc is None:
                 changes.append(FileChange(path, before, None))
+                if exists is not None and exists(path):
+                    missing.append(path)
+                else:
+                    removed += 1
                 continue
             if fc.counts != before:
                 changes.append(FileChange(path, before, fc.counts))
-                failure = _file_failure(path, before, fc.counts, bar.file_tolerance)
-                if failure:
-                    failures.append(failure)
+                file_failure = _file_failure(path, before, fc.counts, bar.file_tolerance)
+                if file_failure:
+                    failures.append(file_failure)
+        failures.extend(
+            Failure(
+                FILE_MISSING,
+                p,
+                f"{p}: has a per-file baseline but is not in the report, and the file still "
+                "exists (a `paths` remap or an `omit`?)",
+            )
+            for p in missing
+        )
+        if missing or removed:
+            notes.append(_absent_note(len(missing), removed))
         changes.extend(
             FileChange(p, None, f.counts) for p, f in current.items() if p not in file_baseline
         )
@@ -205,7 +366,8 @@ def evaluate(
 
     nt = new_threshold(pct, config)
     floor = floor_to(pct, config.precision)
-    nb = max(floor, baseline) if baseline is not None else floor
+    top = pairs[0][0] if pairs else None
+    nb = max(floor, top) if top is not None else floor
     return Verdict(
         totals=totals,
         threshold=threshold,
@@ -220,10 +382,39 @@ def evaluate(
     )
 
 
-def updated_file_baseline(report: Report, old: Mapping[str, Counts] | None) -> dict[str, Counts]:
-    """Current counts per file, except where a file's percent fell: the old bar stays."""
-    out: dict[str, Counts] = {}
+def _absent_note(missing: int, removed: int) -> str:
+    n = missing + removed
+    return (
+        f"{n} file(s) with a per-file baseline are not in the report: {missing} still "
+        f"exist (a failure each), {removed} were removed from the tree (`ratchet update` "
+        "drops their lines)"
+    )
+
+
+def new_baseline_uncovered(
+    totals: Counts, baseline: Decimal | None, uncovered: int | None, new_baseline: Decimal
+) -> int | None:
+    """The uncovered count `update` records beside ``new_baseline``: the current one at a
+    raised baseline; at an unchanged baseline only when it is fewer (a tighter exemption).
+    No count at all is the strictest (no exemption), so none is never replaced by one."""
+    if baseline is None or new_baseline > baseline:
+        return totals.missing
+    if uncovered is not None and totals.missing < uncovered:
+        return totals.missing
+    return uncovered
+
+
+def updated_file_baseline(
+    report: Report, old: Mapping[str, Counts] | None, *, keep: Iterable[str] = ()
+) -> dict[str, Counts]:
+    """Current counts per file, except where a file's percent fell: the old bar stays.
+
+    Files absent from the report leave, except those named in ``keep`` (absent but still in
+    the tree): their old line stays, so dropping one is a deliberate edit, never a side
+    effect of a report that stopped measuring it."""
+    prev_all = old or {}
+    out: dict[str, Counts] = {p: prev_all[p] for p in keep if p in prev_all}
     for f in report.files:
-        prev = (old or {}).get(f.path)
+        prev = prev_all.get(f.path)
         out[f.path] = prev if prev is not None and percent(prev) > percent(f.counts) else f.counts
     return out

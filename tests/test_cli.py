@@ -236,6 +236,8 @@ def test_bad_report__one_line_exit_2(
         ("[project]\nname = 'x'\n", "run `ratchet init` first"),
         ("tool = 1\n", "[tool] must be a table"),
         ("[tool.ratchet]\nthreshold = 80\nbaseline_file = 'b.tsv'\n", "b.tsv"),
+        ("[tool.ratchet]\nbaseline_file = '../b.tsv'\n", "'../b.tsv' is outside the project"),
+        ("[tool.ratchet]\nbaseline_file = '/tmp/b.tsv'\n", "'/tmp/b.tsv' is outside the project"),
     ],
     ids=[
         "broken-toml",
@@ -246,6 +248,8 @@ def test_bad_report__one_line_exit_2(
         "no-section",
         "tool-int",
         "bad-baseline-file",
+        "baseline-file-above-root",
+        "baseline-file-absolute",
     ],
 )
 def test_bad_config__one_line_exit_2(
@@ -364,7 +368,10 @@ def test_baseline_ref__unknown_ref_names_the_fetch(climb: Project, run_ratchet: 
     git(climb.root, "init", "-q", "-b", "main")
     run_ratchet("init", "coverage.xml", cwd=climb.root)
     r = run_ratchet("check", "--baseline-ref", "origin/main", "coverage.xml", cwd=climb.root)
-    _assert_clean_error(r, "git fetch", "origin/main")
+    _assert_clean_error(r, "'origin/main' not found", "no remote to fetch it from")
+    git(climb.root, "remote", "add", "origin", str(climb.root / "no-such-remote"))
+    r = run_ratchet("check", "--baseline-ref", "origin/main", "coverage.xml", cwd=climb.root)
+    _assert_clean_error(r, "git fetch", "origin")
 
 
 def test_init__new_files_get_normal_permissions_and_symlinks_survive(
@@ -396,4 +403,227 @@ def test_init_force__keeps_settings_and_drops_an_unwanted_baseline_file(
     assert "threshold = 60\n" in text  # capped by the kept max_threshold
     assert "baseline = 72\n" in text  # precision 0 kept
     assert "baseline_file" not in text
+    assert run_ratchet("check", "coverage.xml", cwd=climb.root).code == 0
+
+
+# -- the bar at a ref: every gate, every file -------------------------------------------------
+
+
+def _commit_bar(proj: Project, *files: str) -> None:
+    git(proj.root, "init", "-q", "-b", "main")
+    git(proj.root, "add", "pyproject.toml", *files)
+    git(proj.root, "commit", "-qm", "ratchet")
+    git(proj.root, "checkout", "-qb", "feature")
+
+
+def test_baseline_ref__an_inflated_uncovered_count_cannot_buy_a_regression(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 16)  # 84%, 16 uncovered
+    assert run_ratchet("init", "--no-file-baselines", "coverage.xml", cwd=climb.root).code == 0
+    _commit_bar(climb)
+    pyproject = climb.root / "pyproject.toml"
+    text = pyproject.read_text()
+    assert "baseline = 84\n" in text and "baseline_uncovered = 16\n" in text
+    # A higher baseline looks stricter; the count beside it is what the branch is after.
+    pyproject.write_text(
+        text.replace("baseline = 84\n", "baseline = 99\n").replace(
+            "baseline_uncovered = 16\n", "baseline_uncovered = 99999\n"
+        )
+    )
+    cover(climb, 15)  # 80%: 20 uncovered, 4 more than main recorded
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "FAIL total 80.0000% is 4.0000 points below the baseline 84% (uncovered 16 -> 20)" in (
+        r.stdout
+    )
+    assert "no line became uncovered" not in r.stdout
+
+
+def _two_files(proj: Project, calls: str) -> None:
+    proj.write("pkg/other.py", "def g():\n    return 1\n")
+    proj.write("run_sample.py", f"from pkg.sample import *\nfrom pkg.other import g\n{calls}\n")
+    proj.run_tests()
+
+
+def test_baseline_ref__a_paths_remap_cannot_hide_per_file_regressions(
+    climb: Project, run_ratchet: RunRatchet
+):
+    _two_files(climb, "f0(); g()")
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    _commit_bar(climb, "coverage-baseline.tsv")
+    # The branch drops g()'s coverage and renames every measured path away from the TSV's.
+    pyproject = climb.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.ratchet.paths]\nlib = ["lib/", "pkg/"]\n')
+    _two_files(climb, "f0()")
+    r = run_ratchet(
+        "check", "--baseline-ref", "main", "--format", "json", "coverage.xml", cwd=climb.root
+    )
+    assert r.code == 1
+    data = json.loads(r.stdout)
+    missing = sorted(f["path"] for f in data["failures"] if f["kind"] == "file_missing")
+    assert missing == ["pkg/__init__.py", "pkg/other.py", "pkg/sample.py"]
+    assert (
+        "3 file(s) with a per-file baseline are not in the report: 3 still exist (a failure "
+        "each), 0 were removed from the tree" in data["notes"][-1]
+    )
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "FAIL pkg/other.py: has a per-file baseline but is not in the report" in r.stdout
+    assert "note: 3 file(s) with a per-file baseline are not in the report" in r.stdout
+    r = run_ratchet(
+        "check", "--baseline-ref", "main", "--format", "markdown", "coverage.xml", cwd=climb.root
+    )
+    assert "| `pkg/other.py` | 100.00% | not in report |" in r.stdout
+    assert "**3** file(s) with a per-file baseline still exist but are not in the report" in (
+        r.stdout
+    )
+
+
+def test_check__a_baselined_file_deleted_from_the_tree_is_a_note_and_update_drops_it(
+    climb: Project, run_ratchet: RunRatchet
+):
+    _two_files(climb, "; ".join(f"f{i}()" for i in range(16)) + "; g()")  # 86/102
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    tsv = climb.root / "coverage-baseline.tsv"
+    assert "pkg/other.py\t" in tsv.read_text()
+    (climb.root / "pkg" / "other.py").unlink()
+    cover(climb, 16)  # 84/100: covered code deleted, nothing newly uncovered
+    r = run_ratchet("check", "--format", "json", "coverage.xml", cwd=climb.root)
+    assert r.code == 0, r
+    data = json.loads(r.stdout)
+    assert data["notes"][-1].startswith(
+        "1 file(s) with a per-file baseline are not in the report: 0 still exist (a failure "
+        "each), 1 were removed from the tree"
+    )
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    assert "dropping 1 removed file(s) from coverage-baseline.tsv" in r.stderr
+    assert "pkg/other.py" not in tsv.read_text()
+
+
+def test_update__keeps_and_names_a_baselined_file_the_report_no_longer_measures(
+    climb: Project, run_ratchet: RunRatchet
+):
+    _two_files(climb, "; ".join(f"f{i}()" for i in range(16)) + "; g()")  # 86/102
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    tsv = climb.root / "coverage-baseline.tsv"
+    other = next(line for line in tsv.read_text().splitlines() if line.startswith("pkg/other"))
+    climb.coverage("run", "--branch", "--source=pkg", "--omit=pkg/other.py", "run_sample.py")
+    climb.coverage("xml", "-o", "coverage.xml")
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "FAIL pkg/other.py: has a per-file baseline but is not in the report" in r.stdout
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    assert (
+        "keeping the per-file baseline of pkg/other.py: not in the report, but the file "
+        "exists (delete its line from coverage-baseline.tsv to stop tracking it)" in r.stderr
+    )
+    assert other in tsv.read_text().splitlines()
+
+
+def test_update__records_a_tighter_uncovered_count_at_an_unchanged_baseline(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 16)  # exactly 84%, 16 uncovered
+    climb.write(
+        "pyproject.toml",
+        '[project]\nname = "sample"\n\n[tool.ratchet]\nthreshold = 80\nbaseline = 84\n'
+        "baseline_uncovered = 160  # stale: far more than there are now\n",
+    )
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)
+    assert r.code == 0
+    assert "baseline_uncovered 160 -> 16" in r.stdout
+    assert "baseline_uncovered = 16  # stale" in (climb.root / "pyproject.toml").read_text()
+    cover(climb, 15)  # 80%, 20 uncovered: 4 lines became uncovered
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "below the baseline 84% (uncovered 16 -> 20)" in r.stdout
+    # The same report again changes nothing, and more uncovered never loosens the count.
+    cover(climb, 16)
+    assert "nothing to change" in run_ratchet("update", "coverage.xml", cwd=climb.root).stdout
+
+
+@pytest.mark.parametrize(
+    "other_tools",
+    [
+        "[tool]\ncoverage = 1\npytest = 'x'\n",
+        "[tool.coverage]\nreport = 1\n[tool.pytest]\nini_options = 'addopts'\n",
+        "[[tool.coverage.report]]\nfail_under = 10\n",
+    ],
+    ids=["tool-keys", "sub-keys", "array-of-tables"],
+)
+def test_update__another_tools_section_that_is_not_a_table_is_left_alone(
+    climb: Project, run_ratchet: RunRatchet, other_tools: str
+):
+    cover(climb, 16)
+    climb.write("pyproject.toml", f"{other_tools}\n[tool.ratchet]\nthreshold = 70\n")
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)
+    assert r.code == 0, r
+    text = (climb.root / "pyproject.toml").read_text()
+    assert text.startswith(other_tools)
+    assert "threshold = 80\n" in text
+
+
+def test_check_markdown__a_file_drop_alone_says_update_still_raises_the_bar(
+    climb: Project, run_ratchet: RunRatchet
+):
+    _two_files(climb, "f0(); g()")
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    _two_files(climb, "; ".join(f"f{i}()" for i in range(16)))  # up, but g() no longer runs
+    r = run_ratchet("check", "--format", "markdown", "coverage.xml", cwd=climb.root)
+    assert r.code == 1
+    assert "would not record" not in r.stdout
+    said = (
+        "`ratchet update` would raise the threshold to **80%** and the baseline to "
+        "**83.33%**, keeping the old per-file baseline of 1 file(s)."
+    )
+    assert said in r.stdout
+    r = run_ratchet("update", "coverage.xml", cwd=climb.root)  # ...and so it does
+    assert r.code == 0
+    text = (climb.root / "pyproject.toml").read_text()
+    assert "threshold = 80\n" in text and "baseline = 83.33\n" in text
+
+
+def test_baseline_file__duplicate_path_is_refused_with_its_line(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 13)
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    tsv = climb.root / "coverage-baseline.tsv"
+    line = next(x for x in tsv.read_text().splitlines() if x.startswith("pkg/sample.py"))
+    tsv.write_text(tsv.read_text() + line.replace("\t13\t", "\t0\t", 1) + "\n")
+    for command in ("check", "update"):
+        r = run_ratchet(command, "coverage.xml", cwd=climb.root)
+        _assert_clean_error(
+            r, "coverage-baseline.tsv: line 5: 'pkg/sample.py' is listed twice (first on line 4)"
+        )
+
+
+def test_init__baseline_file_outside_the_project_is_refused(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 13)
+    for name in ("../b.tsv", str(climb.root.parent / "b.tsv")):
+        r = run_ratchet("init", "--baseline-file", name, "coverage.xml", cwd=climb.root)
+        _assert_clean_error(r, "--baseline-file", "outside the project")
+    assert not (climb.root.parent / "b.tsv").exists()
+    assert "ratchet" not in (climb.root / "pyproject.toml").read_text()
+
+
+def test_init_force__drops_an_unknown_key_with_a_note(climb: Project, run_ratchet: RunRatchet):
+    cover(climb, 13)  # 72%
+    pyproject = climb.root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + "\n[tool.ratchet]\ntreshold = 80  # typo\nthreshold = 'x'\n"
+        "precision = 0\n"
+    )
+    assert run_ratchet("check", "coverage.xml", cwd=climb.root).code == 2
+    r = run_ratchet("init", "--force", "coverage.xml", cwd=climb.root)
+    assert r.code == 0, r
+    assert "dropping the unknown key 'treshold' from [tool.ratchet]" in r.stderr
+    text = pyproject.read_text()
+    assert "treshold" not in text
+    assert "threshold = 70\n" in text and "baseline = 72\n" in text  # precision 0 kept
     assert run_ratchet("check", "coverage.xml", cwd=climb.root).code == 0

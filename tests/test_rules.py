@@ -28,7 +28,9 @@ def lines(valid: int, covered: int, bv: int = 0, bc: int = 0) -> Counts:
 def cfg(**kw) -> Config:
     kw = {
         k: Decimal(str(v))
-        if isinstance(v, (int, float)) and k != "baseline_uncovered" and k != "precision"
+        if isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and k not in ("baseline_uncovered", "precision")
         else v
         for k, v in kw.items()
     }
@@ -138,12 +140,33 @@ def test_per_file__tolerance_and_deletions():
 
 def test_per_file__new_and_deleted_files_are_changes_not_failures():
     base = {"old.py": lines(10, 10)}
-    v = rules.evaluate(report({"new.py": lines(10, 1)}), cfg(), base)
+    v = rules.evaluate(report({"new.py": lines(10, 1)}), cfg(), base, exists=lambda p: False)
     assert v.passed
     assert {(c.path, c.before is None, c.after is None) for c in v.changes} == {
         ("old.py", False, True),
         ("new.py", True, False),
     }
+    assert v.notes == (
+        "1 file(s) with a per-file baseline are not in the report: 0 still exist (a failure "
+        "each), 1 were removed from the tree (`ratchet update` drops their lines)",
+    )
+
+
+def test_per_file__a_baselined_file_still_in_the_tree_but_not_in_the_report_fails():
+    # A `paths` remap (or an `omit`) makes files vanish from the report, not from the tree.
+    base = {"pkg/a.py": lines(10, 9), "pkg/b.py": lines(10, 9), "pkg/gone.py": lines(5, 5)}
+    rep = report({"src/pkg/a.py": lines(10, 1), "src/pkg/b.py": lines(10, 1)})
+    v = rules.evaluate(rep, cfg(), base, exists=lambda p: p != "pkg/gone.py")
+    assert [(f.kind, f.path) for f in v.failures] == [
+        (rules.FILE_MISSING, "pkg/a.py"),
+        (rules.FILE_MISSING, "pkg/b.py"),
+    ]
+    assert "has a per-file baseline but is not in the report" in v.failures[0].message
+    assert "3 file(s) with a per-file baseline are not in the report: 2 still exist" in v.notes[0]
+    assert {c.path for c in v.changes if c.after is None} == {"pkg/a.py", "pkg/b.py", "pkg/gone.py"}
+    assert v.unmeasured == {"pkg/a.py", "pkg/b.py"}
+    # A file drop or absence keeps the file's line; it does not stop `update`.
+    assert v.update_blockers == ()
 
 
 def test_per_file__unchanged_file_not_listed():
@@ -214,6 +237,42 @@ def test_raises_bar__reported_only_when_something_would_rise():
     assert v.new_threshold == 85
 
 
+def test_updated_file_baseline__keeps_the_line_of_a_file_that_still_exists():
+    old = {"kept.py": lines(10, 9), "gone.py": lines(1, 1)}
+    rep = report({"a.py": lines(2, 1)})
+    assert rules.updated_file_baseline(rep, old, keep=["kept.py", "never-baselined.py"]) == {
+        "kept.py": lines(10, 9),
+        "a.py": lines(2, 1),
+    }
+
+
+@pytest.mark.parametrize(
+    ("covered", "baseline", "uncovered", "expected"),
+    [
+        (84, 84, 160, 16),  # the same baseline, fewer uncovered: the tighter count
+        (84, 84, 10, 10),  # more uncovered than recorded: never loosened
+        (84, 84, None, None),  # no count is no exemption, the strictest: stays so
+        (85, 84, 10, 15),  # a raised baseline records its own count
+        (84, None, None, 16),  # the first baseline
+        (83, 84, 160, 17),  # below the baseline (a deletion, exempt): still tighter
+    ],
+)
+def test_new_baseline_uncovered__tighter_at_an_unchanged_baseline_never_looser(
+    covered, baseline, uncovered, expected
+):
+    v = rules.evaluate(
+        report(a=lines(100, covered)),
+        cfg(baseline=baseline, baseline_uncovered=uncovered, precision=0),
+    )
+    assert v.new_baseline_uncovered == expected
+
+
+def test_update_blockers__only_the_total_stops_update():
+    f = {k: rules.Failure(k, None, k) for k in ("file_regression", "file_missing", "bar_lowered")}
+    blocking = [rules.Failure(rules.BELOW_THRESHOLD, None, "x"), *f.values()]
+    assert rules.update_blockers(blocking) == (blocking[0], f["bar_lowered"])
+
+
 def test_updated_file_baseline__never_records_a_drop():
     old = {"a.py": lines(10, 9), "b.py": lines(10, 5), "gone.py": lines(1, 1)}
     rep = report({"a.py": lines(10, 8), "b.py": lines(10, 7), "c.py": lines(2, 1)})
@@ -273,3 +332,81 @@ def test_ref_config__every_loosened_gate_fails_and_the_ref_applies(here, needle)
     # The ref's strict values were applied: the 1-point drop fails on the total and the file.
     assert rules.TOTAL_REGRESSION in kinds
     assert rules.FILE_REGRESSION in kinds
+
+
+def test_ref_config__an_inflated_uncovered_count_beside_a_raised_baseline_does_not_pass():
+    # The reviewer's case: main 80 / 84.5 / 31 uncovered; the branch sets baseline 99 and
+    # baseline_uncovered 99999, and a report at 83.64% with 36 uncovered must still fail.
+    ref = cfg(threshold=80, baseline=84.5, baseline_uncovered=31)
+    here = cfg(threshold=80, baseline=99, baseline_uncovered=99999)
+    v = rules.evaluate(report(a=lines(220, 184)), here, ref_config=ref)
+    assert [f.kind for f in v.failures] == [rules.TOTAL_REGRESSION]
+    assert "below the baseline 84.5% (uncovered 31 -> 36)" in v.failures[0].message
+    assert (v.baseline, v.baseline_uncovered) == (Decimal("84.5"), 31)  # the pair that failed
+    assert v.notes == ()
+
+
+def test_ref_config__each_baseline_is_judged_with_its_own_count():
+    # The branch ran `update` itself after adding well-tested code: 86% with 40 uncovered
+    # (main: 84.5% with 31). A report at 85.71% with 40 uncovered deleted covered code: it
+    # fails neither pair, while mixing them (86% with 31) would fail it.
+    ref = cfg(threshold=80, baseline=84.5, baseline_uncovered=31)
+    here = cfg(threshold=80, baseline=86, baseline_uncovered=40)
+    v = rules.evaluate(report(a=lines(280, 240)), here, ref_config=ref)
+    assert v.passed, v.failures
+    assert (v.baseline, v.baseline_uncovered) == (Decimal(86), 40)
+    assert "covered code was removed" in v.notes[0]
+    # ...and below the ref's baseline, the ref's own count decides.
+    v = rules.evaluate(report(a=lines(240, 200)), here, ref_config=ref)  # 83.33%, 40
+    assert [f.kind for f in v.failures] == [rules.TOTAL_REGRESSION]
+    assert "below the baseline 84.5% (uncovered 31 -> 40)" in v.failures[0].message
+
+
+@pytest.mark.parametrize(
+    ("ref", "here", "needle", "applied"),
+    [
+        ({"patch_threshold": 90}, {}, "patch_threshold unset < 90", {"patch_threshold": 90}),
+        ({"patch_threshold": 90}, {"patch_threshold": 50}, "patch_threshold 50 < 90", {}),
+        ({"patch_empty": "fail"}, {}, "patch_empty 'pass' (was 'fail')", {"patch_empty": "fail"}),
+        ({"fail_on_indirect": True}, {}, "fail_on_indirect false", {"fail_on_indirect": True}),
+        ({"max_threshold": 100}, {"max_threshold": 85}, "max_threshold 85 < 100", {}),
+        ({"precision": 2}, {"precision": 0}, "precision 0 < 2", {"precision": 2}),
+        ({"baseline_file": "b.tsv"}, {}, "baseline_file removed (was 'b.tsv')", {}),
+        ({"baseline": 85, "baseline_uncovered": 15}, {}, "baseline unset < 85", {}),
+    ],
+)
+def test_ref_config__every_gate_is_held_to_the_ref(ref, here, needle, applied):
+    ref_c, here_c = cfg(threshold=80, **ref), cfg(threshold=80, **here)
+    bar, loosened = rules.held_to_ref(here_c, ref_c)
+    assert any(needle in x for x in loosened), loosened
+    for key, value in {**ref, **applied}.items():
+        if key != "baseline_file":
+            assert getattr(bar, key) == value, key
+    v = rules.evaluate(report(a=lines(100, 90)), here_c, ref_config=ref_c)
+    assert v.failures[0].kind == rules.BAR_LOWERED
+    assert needle in v.failures[0].message
+
+
+def test_ref_config__a_stricter_branch_is_not_a_loosening():
+    ref = cfg(threshold=80, baseline=85, baseline_uncovered=15, tolerance=1, file_tolerance=1)
+    here = cfg(
+        threshold=85,
+        baseline=86,
+        baseline_uncovered=20,  # beside a higher baseline: its own pair, not a loosening
+        patch_threshold=90,
+        patch_empty="fail",
+        fail_on_indirect=True,
+        precision=3,
+        max_threshold=100,
+    )
+    bar, loosened = rules.held_to_ref(here, ref)
+    assert loosened == ()
+    assert (bar.threshold, bar.baseline, bar.tolerance, bar.file_tolerance) == tuple(
+        map(Decimal, (85, 86, 0, 0))
+    )
+    assert rules.evaluate(report(a=lines(100, 86)), here, ref_config=ref).passed
+
+
+def test_ref_config__no_section_at_the_ref_holds_nothing():
+    here = cfg(threshold=70, tolerance=1)
+    assert rules.held_to_ref(here, Config()) == (here, ())

@@ -35,21 +35,35 @@ def command(reports: tuple[Path, ...], config_path: Path | None, dry_run: bool) 
     assert cfg.pyproject is not None
     outcome = evaluate(cfg, reports, notify=echo_err)
     v = outcome.verdict
-    # A file that lost coverage keeps its old per-file line (never recorded lower), so it
-    # need not hold back the rest: on the default branch, where `check` may have waived it
-    # as an indirect change, the bar still rises. A total regression is never recorded.
-    blocking = [f for f in v.failures if f.kind != rules.FILE_REGRESSION]
-    if blocking:
+    # A file that lost coverage keeps its old per-file line (never recorded lower), and so
+    # does one that still exists but is not in the report; neither need hold back the rest:
+    # on the default branch, where `check` may have waived a drop as an indirect change, the
+    # bar still rises. A total regression is never recorded.
+    if v.update_blockers:
         out(render(outcome, "text"), nl=False)
         click.echo("ratchet: not recording a regression as the new baseline.", err=True)
         raise SystemExit(EXIT_FAIL)
+    unmeasured = sorted(v.unmeasured)
     for f in v.failures:
-        click.echo(f"ratchet: keeping the per-file baseline of {f.message}", err=True)
+        if f.kind == rules.FILE_REGRESSION:
+            click.echo(f"ratchet: keeping the per-file baseline of {f.message}", err=True)
+    for path in unmeasured:
+        click.echo(
+            f"ratchet: keeping the per-file baseline of {path}: not in the report, but the "
+            f"file exists (delete its line from {cfg.baseline_file} to stop tracking it)",
+            err=True,
+        )
+    removed = sum(1 for c in v.changes if c.after is None and c.path not in v.unmeasured)
+    if removed and cfg.baseline_path is not None:
+        click.echo(
+            f"ratchet: dropping {removed} removed file(s) from {cfg.baseline_file}", err=True
+        )
 
     values: dict[str, Any] = {"threshold": v.new_threshold}
     if v.baseline is None or v.new_baseline > v.baseline:
         values["baseline"] = v.new_baseline
-        values["baseline_uncovered"] = v.totals.missing
+    if v.new_baseline_uncovered is not None and v.new_baseline_uncovered != v.baseline_uncovered:
+        values["baseline_uncovered"] = v.new_baseline_uncovered
     text = read_text(cfg.pyproject)
     if text is None:
         raise RatchetError("no such file", source=str(cfg.pyproject))
@@ -60,11 +74,16 @@ def command(reports: tuple[Path, ...], config_path: Path | None, dry_run: bool) 
     if cfg.baseline_path is not None:
         old = read_file_baseline(cfg)
         edits[cfg.baseline_path] = filebaseline.render(
-            rules.updated_file_baseline(outcome.report, old)
+            rules.updated_file_baseline(outcome.report, old, keep=unmeasured)
         )
     out(
         f"ratchet: threshold {v.threshold}% -> {v.new_threshold}%, baseline "
         f"{v.baseline if v.baseline is not None else '-'}% -> "
         f"{values.get('baseline', v.baseline)}%"
+        + (
+            f", baseline_uncovered {v.baseline_uncovered} -> {v.new_baseline_uncovered}"
+            if "baseline_uncovered" in values and "baseline" not in values
+            else ""
+        )
     )
     apply(edits, cfg.root, dry_run=dry_run)

@@ -91,11 +91,17 @@ class Movement:
     covered_deleted: int = 0
     new_files: int = 0
     removed_files: int = 0
+    unmeasured_files: int = 0  # baselined, still in the tree, missing from the report
 
     @classmethod
-    def of(cls, changes: tuple[FileChange, ...]) -> Movement:
-        ua = ug = ca = cd = new = gone = 0
+    def of(
+        cls, changes: tuple[FileChange, ...], unmeasured_paths: frozenset[str] = frozenset()
+    ) -> Movement:
+        ua = ug = ca = cd = new = gone = unmeasured = 0
         for c in changes:
+            if c.path in unmeasured_paths:  # not measured is not deleted: no counts to add
+                unmeasured += 1
+                continue
             before, after = c.before or Counts(), c.after or Counts()
             new += c.before is None
             gone += c.after is None
@@ -103,13 +109,13 @@ class Movement:
             d_covered = after.covered - before.covered
             ua, ug = ua + max(d_missing, 0), ug + max(-d_missing, 0)
             ca, cd = ca + max(d_covered, 0), cd + max(-d_covered, 0)
-        return cls(ua, ug, ca, cd, new, gone)
+        return cls(ua, ug, ca, cd, new, gone, unmeasured)
 
 
 def why(v: Verdict) -> list[str]:
     """Bullet points that explain the change of the total in counts, not only percent."""
     if v.before is not None and v.changes:
-        m = Movement.of(v.changes)
+        m = Movement.of(v.changes, v.unmeasured)
         b, t = v.before, v.totals
         out = [
             f"- Measured lines+branches {b.valid} → {t.valid}, uncovered {b.missing} → "
@@ -133,6 +139,11 @@ def why(v: Verdict) -> list[str]:
             )
         if m.new_files or m.removed_files:
             out.append(f"- {m.new_files} new file(s), {m.removed_files} removed file(s).")
+        if m.unmeasured_files:
+            out.append(
+                f"- **{m.unmeasured_files}** file(s) with a per-file baseline still exist but "
+                "are not in the report."
+            )
         return out
     if v.baseline_uncovered is not None:
         return [
@@ -188,16 +199,28 @@ def _notes(notes: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _update(v: Verdict, passed: bool) -> list[str]:
-    if not passed:
-        return ["", "`ratchet update` would not record this: the ratchet failed."]
-    if not v.raises_bar:
-        return ["", "`ratchet update` would leave the bar where it is."]
-    return [
-        "",
-        f"`ratchet update` would raise the threshold to **{v.new_threshold}%** and the "
-        f"baseline to **{v.new_baseline}%**.",
-    ]
+def _update(v: Verdict) -> list[str]:
+    """What `ratchet update` would do with this report: the rule it applies
+    (``Verdict.update_blockers``), not this run's status (patch coverage, and a file's own
+    drop, fail a check without stopping update)."""
+    blockers = v.update_blockers
+    if blockers:
+        return ["", "`ratchet update` would not record this: the total failed the ratchet."]
+    kept = len(v.failures)  # the rest keep a file's old per-file line
+    keeping = f", keeping the old per-file baseline of {kept} file(s)" if kept else ""
+    if v.raises_bar:
+        return [
+            "",
+            f"`ratchet update` would raise the threshold to **{v.new_threshold}%** and the "
+            f"baseline to **{v.new_baseline}%**{keeping}.",
+        ]
+    if v.tightens_uncovered:
+        return [
+            "",
+            f"`ratchet update` would record **{v.new_baseline_uncovered}** uncovered "
+            f"lines+branches at the baseline (was {v.baseline_uncovered}){keeping}.",
+        ]
+    return ["", f"`ratchet update` would leave the bar where it is{keeping}."]
 
 
 def _sort_key(c: FileChange) -> tuple[int, float, str]:
@@ -207,16 +230,18 @@ def _sort_key(c: FileChange) -> tuple[int, float, str]:
     return (-(after.missing - before.missing), drop, c.path)
 
 
-def _row(c: FileChange) -> str:
+def _row(c: FileChange, unmeasured: frozenset[str]) -> str:
     b = _pct(c.before) if c.before else "new"
-    a = _pct(c.after) if c.after else "removed"
+    a = _pct(c.after) if c.after else "not in report" if c.path in unmeasured else "removed"
     d = f"{signed(c.delta)}" if c.delta is not None else ""
     unc_b = c.before.missing if c.before else 0
     unc_a = c.after.missing if c.after else 0
     return f"| {md.path(c.path)} | {b} | {a} | {d} | {unc_b} → {unc_a} |"
 
 
-def _changed(changes: tuple[FileChange, ...], budget: int, max_rows: int) -> list[str]:
+def _changed(
+    changes: tuple[FileChange, ...], budget: int, max_rows: int, unmeasured: frozenset[str]
+) -> list[str]:
     if not changes:
         return []
     head = [
@@ -225,7 +250,7 @@ def _changed(changes: tuple[FileChange, ...], budget: int, max_rows: int) -> lis
         "| File | Before | After | Δ points | Uncovered |",
         "|---|---:|---:|---:|---:|",
     ]
-    rows = map(_row, heapq.nsmallest(max_rows, changes, key=_sort_key))
+    rows = (_row(c, unmeasured) for c in heapq.nsmallest(max_rows, changes, key=_sort_key))
     table = md.table(head, rows, total=len(changes), max_rows=max_rows, budget=budget - 20)
     return ["", *table, "", "</details>"]
 
@@ -249,7 +274,7 @@ def render(
     reasons = why(v)
     if reasons:
         out += ["", "**Why the numbers moved**", "", *reasons]
-    out += _update(v, result.status == "pass")
+    out += _update(v)
     footer = [
         "",
         f"<sub>coverage-ratchet{f' · [workflow run]({run_url})' if run_url else ''}</sub>",
@@ -259,7 +284,7 @@ def render(
         room = (budget - md.size(out + footer)) // 2
         section = patch_render.markdown(result.patch, budget=room)
         out += ["", *section.rstrip("\n").split("\n")]
-    out += _changed(v.changes, budget - md.size(out + footer), max_rows)
+    out += _changed(v.changes, budget - md.size(out + footer), max_rows, v.unmeasured)
     body = "\n".join(out + footer) + "\n"
     if len(body) > MAX_COMMENT:  # pragma: no cover - every part above is bounded
         body = body[: MAX_COMMENT - 2] + "…\n"
