@@ -47,8 +47,9 @@ def _read_one(
     """Returns the files, and the paths that occurred more than once but lost their detail."""
     files: dict[str, FileCoverage] = {}
     lossy: set[str] = set()
+    base = resolver.base(path)
     for raw in formats.parse(path, fmt, config_root=root):
-        p = resolver.resolve(raw.path, raw.roots)
+        p = resolver.resolve(raw.path, raw.roots, base)
         fc = FileCoverage.from_detail(
             p, raw.detail, keep_detail=keep(p), keep_missing_lines=missing
         )

@@ -74,7 +74,13 @@ class PathMap:
 
 
 class Resolver:
-    """Resolves each raw path once; stats the disk only to choose among several roots."""
+    """Resolves each raw path once; stats the disk only to choose among several roots.
+
+    A relative path is relative to where its producer ran. coverage.py runs in the
+    directory it writes its reports to, which need not be the config root (a service of a
+    monorepo): so a relative path is first looked for beside the report (``base``), and
+    taken from there if the file exists; otherwise it is relative to the config root.
+    """
 
     def __init__(self, root: Path, path_map: PathMap) -> None:
         self.root = root.resolve()
@@ -82,7 +88,7 @@ class Resolver:
         self.path_map = path_map
         # Every file of a report passes through resolve(); split classes and LCOV test
         # sections repeat paths. Both tables grow with the number of files, not lines.
-        self._resolved: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._resolved: dict[tuple[str, tuple[str, ...], str], str] = {}
         self._missing_dirs: set[str] = set()
 
     def _relative(self, path: str) -> str:
@@ -96,11 +102,21 @@ class Resolver:
             return path
         return path[2:] if path.startswith("./") else path
 
-    def resolve(self, raw: str, roots: Sequence[str] = ()) -> str:
-        key = (raw, tuple(roots))
+    def base(self, report: Path) -> str:
+        """The directory of ``report`` relative to the root: "" for the root itself, or for
+        a report outside it (whose neighbours are no files of this checkout)."""
+        try:
+            rel = report.resolve().parent.relative_to(self.root)
+        except ValueError:
+            return ""
+        return "" if str(rel) == "." else rel.as_posix()
+
+    def resolve(self, raw: str, roots: Sequence[str] = (), base: str = "") -> str:
+        """``base``: the report's directory, from ``base()``."""
+        key = (raw, tuple(roots), base)
         done = self._resolved.get(key)
         if done is None:
-            done = self._resolved[key] = self._resolve(raw, roots)
+            done = self._resolved[key] = self._resolve(raw, roots, base)
         return done
 
     def _exists(self, path: str) -> bool:
@@ -118,13 +134,19 @@ class Resolver:
             self._missing_dirs.add(parent)
         return False
 
-    def _resolve(self, raw: str, roots: Sequence[str]) -> str:
+    def _resolve(self, raw: str, roots: Sequence[str], base: str) -> str:
         raw = _posix(raw)
         candidates: list[str] = []
         if raw.startswith("/") or not roots:
             candidates.append(raw)
         else:
             candidates.extend(posixpath.join(_posix(r), raw) for r in roots)
+        if base:
+            for c in candidates:
+                if not c.startswith("/"):
+                    beside = self._relative(self.path_map.remap(posixpath.join(base, c)))
+                    if not beside.startswith("../") and self._exists(beside):
+                        return beside
         mapped = [self._relative(self.path_map.remap(c)) for c in candidates]
         if len(mapped) > 1:
             for m in mapped:

@@ -89,3 +89,34 @@ def test_no_report_named__finds_coverage_xml_and_says_so(
     assert r.code == 0
     assert "using" in r.stderr
     assert "coverage.xml" in r.stderr
+
+
+def test_coverage_run_in_a_subdirectory__every_format_gives_repository_paths(
+    make_project, tmp_path
+):
+    # A monorepo: the config root is the repository, coverage.py ran in svc/ and wrote its
+    # reports there; JSON and LCOV paths are relative to svc/, the XML's to its <source>.
+    repo = tmp_path / "repo"
+    svc = make_project(root=repo / "svc")
+    svc.run_tests()
+    (repo / "pyproject.toml").write_text("[tool.ratchet]\n")
+    seen = {}
+    for name in FORMATS:
+        rep = load([svc.root / name], root=repo)
+        seen[name] = [(f.path, f.counts, f.missing_lines) for f in rep.files]
+    assert [p for p, _, _ in seen["coverage.json"]] == ["svc/pkg/__init__.py", "svc/pkg/sample.py"]
+    assert all(s == seen["coverage.json"] for s in seen.values()), seen
+    both = load([svc.root / "coverage.xml", svc.root / "coverage.json"], root=repo)
+    assert [f.path for f in both.files] == ["svc/pkg/__init__.py", "svc/pkg/sample.py"]
+
+
+def test_report_in_a_subdirectory_of_root_relative_paths__still_from_the_root(make_project):
+    # `coverage json -o reports/coverage.json` run in the root: nothing of the report's
+    # paths exists under reports/, so they stay relative to the root.
+    proj = make_project()
+    proj.run_tests(reports=False)
+    proj.coverage("json", "-o", "reports/coverage.json")
+    proj.coverage("lcov", "-o", "reports/coverage.lcov")
+    for name in ("reports/coverage.json", "reports/coverage.lcov"):
+        rep = load([proj.root / name], root=proj.root)
+        assert [f.path for f in rep.files] == ["pkg/__init__.py", "pkg/sample.py"], name

@@ -124,3 +124,18 @@ def test_resolver__report_from_another_machine_falls_back_to_the_checkout(tmp_pa
     assert r.resolve("pkg/a.py", ("/home/runner/work/x/x",)) == "pkg/a.py"
     # Not a file here: the producer's absolute path is kept, for `paths` to remap.
     assert r.resolve("pkg/b.py", ("/home/runner/work/x/x",)) == "/home/runner/work/x/x/pkg/b.py"
+
+
+def test_resolver__relative_path_beside_the_report_first_then_the_root(tmp_path: Path):
+    for rel in ("svc/pkg/a.py", "pkg/b.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    r = Resolver(tmp_path, PathMap())
+    base = r.base(tmp_path / "svc" / "coverage.json")
+    assert base == "svc"
+    assert r.resolve("pkg/a.py", (), base) == "svc/pkg/a.py"  # exists beside the report
+    assert r.resolve("pkg/b.py", (), base) == "pkg/b.py"  # does not: from the root
+    assert r.resolve("pkg/c.py", (), base) == "pkg/c.py"  # nowhere: from the root
+    assert r.resolve("../pkg/b.py", (), base) == "pkg/b.py"  # relative to the report
+    assert r.base(tmp_path / "coverage.json") == ""
+    assert r.base(tmp_path.parent / "elsewhere" / "coverage.json") == ""
