@@ -78,8 +78,16 @@ def evaluate(
     baseline_ref: str | None = None,
     diff_ref: str | None = None,
     diff_file: str | None = None,
+    diff_from_config: bool = False,
     notify: Notify | None = None,
 ) -> Outcome:
+    """``diff_from_config``: no diff was asked for on the command line, so ``diff_against``
+    from the configuration decides (the ref's, with ``baseline_ref``)."""
+    ref_cfg = ref_files = None
+    if baseline_ref:
+        ref_cfg, ref_files = config_at_ref(cfg, baseline_ref)
+    if diff_from_config and diff_ref is None and diff_file is None:
+        diff_ref = _diff_against(cfg, ref_cfg, baseline_ref, notify)
     changes = None
     if diff_ref is not None or diff_file is not None:
         changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
@@ -88,10 +96,8 @@ def evaluate(
     # detail, kept above, is all that patch coverage needs).
     rep = load_report(cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify)
     files = read_file_baseline(cfg)
-    ref_cfg = None
     bar = cfg
-    if baseline_ref:
-        ref_cfg, ref_files = config_at_ref(cfg, baseline_ref)
+    if ref_cfg is not None:
         if ref_files is not None:  # else the working copy's own per-file bar, if any, holds
             files = ref_files
         bar, _ = rules.held_to_ref(cfg, ref_cfg)
@@ -107,6 +113,24 @@ def evaluate(
         kept = tuple(f for f in verdict.failures if f not in result.waived)
         verdict = dataclasses.replace(verdict, failures=kept)
     return Outcome(rep, verdict, bar, result)
+
+
+def _diff_against(
+    cfg: Config, ref_cfg: Config | None, baseline_ref: str | None, notify: Notify | None
+) -> str | None:
+    """The configured ``diff_against``. Held to the ref like every gate: a branch could
+    otherwise point it at itself, empty its own patch gate and make its own drops look
+    indirect (waived where ``fail_on_indirect = false``). A new value takes effect once it
+    is merged."""
+    if ref_cfg is None or not ref_cfg.present:
+        return cfg.diff_against
+    if cfg.diff_against != ref_cfg.diff_against and notify is not None:
+        notify(
+            f"ratchet: diff_against is held to {baseline_ref}: "
+            f"{ref_cfg.diff_against or 'unset'} (the working copy says "
+            f"{cfg.diff_against or 'unset'})"
+        )
+    return ref_cfg.diff_against
 
 
 def in_tree(root: Path) -> Callable[[str], bool]:

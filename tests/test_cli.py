@@ -363,6 +363,43 @@ def test_baseline_ref__branch_cannot_lower_its_own_bar(climb: Project, run_ratch
     assert "below the threshold 80%" in r.stdout
 
 
+def test_baseline_ref__diff_against_is_the_refs(climb: Project, run_ratchet: RunRatchet):
+    # main gates changed lines at 90%; the branch adds untested code and points diff_against
+    # at itself, so that its diff is empty and its patch gate has nothing to judge.
+    cover(climb, 15)
+    git(climb.root, "init", "-q", "-b", "main")
+    assert run_ratchet("init", "--no-file-baselines", "coverage.xml", cwd=climb.root).code == 0
+    pyproject = climb.root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "[tool.ratchet]\n", '[tool.ratchet]\ndiff_against = "main"\npatch_threshold = 90\n'
+        )
+    )
+    git(climb.root, "add", "pyproject.toml", "pkg", "run_sample.py")
+    git(climb.root, "commit", "-qm", "ratchet")
+    git(climb.root, "checkout", "-qb", "feature")
+    climb.write("pkg/extra.py", "def g(x):\n    if x:\n        return 1\n    return 2\n")
+    pyproject.write_text(pyproject.read_text().replace('"main"', '"HEAD"'))
+    git(climb.root, "add", "pyproject.toml", "pkg/extra.py")
+    git(climb.root, "commit", "-qm", "untested code")
+    cover(climb, 20)  # the total rises...
+    climb.write("run_sample.py", "import pkg.extra\n" + (climb.root / "run_sample.py").read_text())
+    climb.run_tests()  # ...but g(), the change itself, never runs
+    ci = {"CI": "true"}
+
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root, env=ci)
+    assert r.code == 0  # the working copy alone: an empty diff, nothing to judge
+    assert "no measurable changed lines" in r.stdout
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root, env=ci)
+    assert r.code == 1  # held to main: the diff against main, and its 90% gate
+    assert "diff_against is held to main: main (the working copy says HEAD)" in r.stderr
+    assert "pkg/extra.py" in r.stdout
+    r = run_ratchet(
+        "check", "--baseline-ref", "main", "--no-diff", "coverage.xml", cwd=climb.root, env=ci
+    )
+    assert "pkg/extra.py" not in r.stdout  # the command line still decides
+
+
 def test_baseline_ref__unknown_ref_names_the_fetch(climb: Project, run_ratchet: RunRatchet):
     cover(climb, 13)
     git(climb.root, "init", "-q", "-b", "main")

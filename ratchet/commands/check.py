@@ -68,8 +68,6 @@ def command(
     """Fail (exit 1) if coverage fell below the threshold or the baseline."""
     cfg = load_config(config_path)
     require_section(cfg)
-    if diff_ref is None and diff_file is None and not no_diff:
-        diff_ref = cfg.diff_against
     settings = None
     notify = echo_err
     if in_github(github, fmt):
@@ -89,6 +87,7 @@ def command(
         baseline_ref=baseline_ref,
         diff_ref=diff_ref,
         diff_file=diff_file,
+        diff_from_config=not no_diff,
         notify=notify,
     )
     document = render(outcome, fmt)
