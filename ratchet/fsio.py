@@ -20,9 +20,10 @@ def write_atomic(files: Mapping[Path, str]) -> None:
     """
     staged: list[tuple[str, Path]] = []
     umask = _umask()
+    target: Path | None = None  # the file being written, named in an error
     try:
-        for given, text in files.items():
-            path = given.resolve()  # a symlinked pyproject.toml stays a symlink
+        for target, text in files.items():
+            path = target.resolve()  # a symlinked pyproject.toml stays a symlink
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -35,12 +36,18 @@ def write_atomic(files: Mapping[Path, str]) -> None:
                 mode = 0o666 & ~umask
             os.chmod(tmp, mode)
         for tmp, path in staged:
+            target = path
             os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:
+        # Whatever went wrong (a full disk, a bug, Ctrl-C), no temporary file stays behind.
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        raise RatchetError(f"cannot write: {e.strerror}", source=str(e.filename or "")) from None
+        if isinstance(e, OSError):
+            # e.filename is the temporary file; the user knows the file it stood in for.
+            where = str(target) if target is not None else str(e.filename or "")
+            raise RatchetError(f"cannot write: {e.strerror}", source=where) from None
+        raise
 
 
 def _umask() -> int:

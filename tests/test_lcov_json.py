@@ -181,6 +181,21 @@ def test_json__not_a_coverage_report__one_clear_error(tmp_path: Path, text: str,
     assert str(e.value).startswith(str(p))
 
 
+def test_lcov__path_not_utf8__refused_with_its_line(tmp_path: Path):
+    p = tmp_path / "coverage.lcov"
+    p.write_bytes(b"TN:\nSF:a\xff.py\nDA:1,1\nend_of_record\n")
+    with pytest.raises(RatchetError) as e:
+        load([p], root=tmp_path)
+    assert str(e.value) == f"{p}: line 2: source path 'a\\xff.py' is not valid UTF-8"
+
+
+def test_json__path_with_a_lone_surrogate__refused(tmp_path: Path):
+    text = '{"files": {"a\\ud800.py": {"executed_lines": [1], "missing_lines": []}}}'
+    p = _write(tmp_path, "coverage.json", text)
+    with pytest.raises(RatchetError, match=r"source path 'a\\ud800.py' is not valid UTF-8"):
+        load([p], root=tmp_path)
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import filebaseline
+from ratchet import filebaseline, fsio
 from ratchet.errors import RatchetError
 from ratchet.models import Counts
 from ratchet.paths import PathMap, Resolver
@@ -139,3 +139,21 @@ def test_resolver__relative_path_beside_the_report_first_then_the_root(tmp_path:
     assert r.resolve("../pkg/b.py", (), base) == "pkg/b.py"  # relative to the report
     assert r.base(tmp_path / "coverage.json") == ""
     assert r.base(tmp_path.parent / "elsewhere" / "coverage.json") == ""
+
+
+def test_write_atomic__any_failure_leaves_no_temporary_file(tmp_path: Path):
+    kept = tmp_path / "coverage-baseline.tsv"
+    kept.write_text("old\n")
+    with pytest.raises(UnicodeEncodeError):  # a bug upstream, not the disk: still cleaned up
+        fsio.write_atomic({kept: "new\n", tmp_path / "other.tsv": "a\udcff.py\n"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coverage-baseline.tsv"]
+    assert kept.read_text() == "old\n"
+
+
+def test_write_atomic__error_names_the_users_file_not_the_temporary_one(tmp_path: Path):
+    target = tmp_path / "pyproject.toml"
+    target.mkdir()  # replacing a directory with a file fails, even for root
+    with pytest.raises(RatchetError) as e:
+        fsio.write_atomic({target: "x = 1\n"})
+    assert str(e.value) == f"{target}: cannot write: Is a directory"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]

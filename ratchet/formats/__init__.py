@@ -51,6 +51,22 @@ def again(name: str, taken: set[str] | frozenset[str]) -> str:
     return f"{name}#{k}"
 
 
+def checked_path(path: str) -> str:
+    """A source path as read, refused if it cannot be written back: bytes that were not
+    UTF-8 (read as surrogate escapes), or a lone surrogate from a JSON ``\\udcff``. Every
+    output — the baseline file, JSON, Markdown — is UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:  # the bytes as they were in the file: a\xff.py
+            raw = path.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate no byte decodes to: a\ud800.py
+            raw = path.encode("utf-8", "backslashreplace")
+        shown = raw.decode("utf-8", "backslashreplace")[:200]
+        raise ValueError(f"source path '{shown}' is not valid UTF-8") from None
+    return path
+
+
 _SNIFF_BYTES = 4096
 _LCOV_KEYS = (b"TN:", b"SF:", b"DA:", b"FN:", b"FNDA:", b"BRDA:", b"LF:", b"LH:", b"VER:")
 

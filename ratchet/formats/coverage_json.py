@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ratchet.errors import RatchetError
-from ratchet.formats import EXIT, RawFile, again
+from ratchet.formats import EXIT, RawFile, again, checked_path
 from ratchet.models import LineDetail
 
 _CHUNK = 1 << 20
@@ -181,7 +181,11 @@ def parse(path: Path) -> Iterator[RawFile]:
                         detail = _detail(value)
                     except _Malformed as e:
                         raise _Malformed(f"'files' entry {str(file_key)[:200]!r}: {e}") from None
-                    yield RawFile(str(file_key), detail)
+                    try:
+                        source_path = checked_path(str(file_key))
+                    except ValueError as e:
+                        raise _Malformed(str(e)) from None
+                    yield RawFile(source_path, detail)
             r.finish()
     except _Malformed as e:
         raise RatchetError(str(e), source=name) from None

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ratchet.errors import RatchetError
-from ratchet.formats import EXIT, RawFile, again
+from ratchet.formats import EXIT, RawFile, again, checked_path
 from ratchet.models import LineDetail, placeholder_missing
 
 _KEY = re.compile(r"[A-Z][A-Z_]*:")
@@ -133,7 +133,10 @@ def parse(path: Path) -> Iterator[RawFile]:
                 if key == "SF":
                     if sf is not None:
                         raise _Malformed("SF before end_of_record of the previous file")
-                    sf = value
+                    try:
+                        sf = checked_path(value)
+                    except ValueError as e:
+                        raise _Malformed(str(e)) from None
                     hits, branch_valid, branch_missing, summary = {}, {}, {}, {}
                 elif sf is None and key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH"):
                     raise _Malformed(f"{key} outside a file record (no SF)")
