@@ -20,7 +20,9 @@ FORMATS = ("text", "json", "markdown")
 
 
 def reports_argument(f: F) -> F:
-    return click.argument("reports", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))(f)
+    # No checks by click (a directory, an unreadable file): its usage error is four lines;
+    # formats.detect says what is wrong in one, like every other bad report.
+    return click.argument("reports", nargs=-1, type=click.Path(path_type=Path, readable=False))(f)
 
 
 def config_option(f: F) -> F:
@@ -61,12 +63,22 @@ def echo_err(message: str) -> None:
 def out(message: str, *, nl: bool = True) -> None:
     """Write to stdout. A reader that stops early (``ratchet report | head``) is not an
     error: the rest of the output is dropped, quietly, and the command goes on to its own
-    verdict and exit code, so a closed pipe can neither hide a failure nor fake one."""
+    verdict and exit code, so a closed pipe can neither hide a failure nor fake one.
+
+    Any other failure to write (a full disk) is an error, exit 2: output asked for was
+    lost. That replaces the verdict, but never with a pass."""
     try:
         click.echo(message, nl=nl)
     except BrokenPipeError:
-        # Point fd 1 at /dev/null so later writes, and the interpreter's flush at exit,
-        # go nowhere instead of raising again (the recipe in Python's signal docs).
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+        _discard_stdout()
+    except OSError as e:
+        _discard_stdout()
+        raise RatchetError(f"cannot write output: {e.strerror or e}") from None
+
+
+def _discard_stdout() -> None:
+    # Point fd 1 at /dev/null so later writes, and the interpreter's flush at exit, go
+    # nowhere instead of raising again (the recipe in Python's signal docs).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
