@@ -6,7 +6,7 @@ Builds (once, cached under benchmarks/data/) a git repository holding the genera
 project's source files and its coverage reports, with a branch ``feature`` that edits
 ``--changed`` files. Then measures, in this process (best of ``--repeat``):
 
-- the plain check: ``check.evaluate`` with no diff;
+- the plain check: ``checking.evaluate`` with no diff;
 - the check with patch coverage from a diff file, and from git (``--diff main``);
 - the git calls alone (``patch.collect``: merge-base and diff), locally and as in CI;
 - ``patch.evaluate`` alone, on a loaded report;
@@ -34,8 +34,7 @@ from typing import Any
 import generate
 
 from ratchet import patch
-from ratchet.commands import check
-from ratchet.commands.common import load_report
+from ratchet.checking import evaluate, load_report
 from ratchet.config import load as load_config
 from ratchet.outcome import Outcome
 
@@ -137,13 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     xml = (root / "coverage.xml",)
 
     def plain() -> Outcome:
-        return check.evaluate(cfg, xml, baseline_ref=None)
+        return evaluate(cfg, xml, baseline_ref=None)
 
     def with_file() -> Outcome:
-        return check.evaluate(cfg, xml, baseline_ref=None, diff_file="change.diff")
+        return evaluate(cfg, xml, baseline_ref=None, diff_file="change.diff")
 
     def with_git() -> Outcome:
-        return check.evaluate(cfg, xml, baseline_ref=None, diff_ref="main")
+        return evaluate(cfg, xml, baseline_ref=None, diff_ref="main")
 
     t = interleaved(
         {

@@ -1,0 +1,35 @@
+"""The benchmark scripts still run against the current code (tiny sizes; numbers ignored).
+
+They are measurements, not tests, but bench_patch.py calls ratchet in process: an API it
+uses that moves must fail here, not months later when someone wants the numbers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, clean_env
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_bench_patch__runs_and_agrees(tmp_path: Path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "bench_patch.py",
+            *("--files", "30", "--changed", "3", "--repeat", "1", "--data", str(tmp_path)),
+        ],
+        cwd=REPO / "benchmarks",
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "patch check - (plain check + git calls)" in proc.stdout
