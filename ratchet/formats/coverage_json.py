@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -22,6 +23,8 @@ _CHUNK = 1 << 20
 _WS = " \t\r\n"
 _TOP_KEYS = {"meta", "files", "totals"}
 _INT = {int}
+_LIST = {list}
+_PAIR = {2}
 
 
 class _Malformed(Exception):
@@ -31,19 +34,22 @@ class _Malformed(Exception):
 class _Reader:
     """A text buffer over a binary file that refills on demand."""
 
-    def __init__(self, f: IO[bytes]) -> None:
+    def __init__(self, f: IO[bytes], chunk_size: int) -> None:
         self._f = f
+        self._chunk = chunk_size
         self._dec = codecs.getincrementaldecoder("utf-8-sig")()
         self.buf = ""
         self.pos = 0
+        self.dropped = 0  # characters read before buf[0]: error offsets are the file's
         self.eof = False
         self._json = json.JSONDecoder()
 
-    def _more(self) -> bool:
+    def _more(self, size: int = 0) -> bool:
         if self.eof:
             return False
-        chunk = self._f.read(_CHUNK)
-        if self.pos > _CHUNK:
+        chunk = self._f.read(size or self._chunk)
+        if self.pos > self._chunk:
+            self.dropped += self.pos
             self.buf, self.pos = self.buf[self.pos :], 0
         if not chunk:
             self.eof = True
@@ -72,7 +78,9 @@ class _Reader:
         ch = self.peek()
         if ch not in chars:
             want = " or ".join(repr(c) for c in chars)
-            raise _Malformed(f"expected {want} at offset {self.pos}, found {ch!r}")
+            raise _Malformed(
+                f"expected {want} at character {self.dropped + self.pos}, found {ch!r}"
+            )
         self.pos += 1
         return ch
 
@@ -82,7 +90,13 @@ class _Reader:
             try:
                 val, end = self._json.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as e:
-                if self._more():
+                if not _truncated(e, len(self.buf)):
+                    at = self.dropped + e.pos
+                    raise _Malformed(f"invalid JSON: {e.msg} at character {at}") from None
+                # Each retry decodes the value from its start again: read three times what
+                # is buffered of it, so that the retries of one large value cost about
+                # half its decoding again, not its size squared over the chunk size.
+                if self._more(max(self._chunk, 3 * (len(self.buf) - self.pos))):
                     continue
                 raise _Malformed(f"invalid JSON: {e.msg} (truncated?)") from None
             # A number that ends exactly at the buffer's end may continue in the next chunk.
@@ -90,6 +104,15 @@ class _Reader:
                 continue
             self.pos = end
             return val
+
+
+def _truncated(e: json.JSONDecodeError, end: int) -> bool:
+    """Whether the decoder failed for want of input, rather than at an error in it.
+
+    A value cut short fails at the buffer's end, or at the start of the token it cuts
+    (a literal such as ``-Infinity``, a ``\\uXXXX`` escape) or of the string it is in.
+    Anything else is an error where it stands: reading on would only fill memory."""
+    return e.pos >= end - 16 or e.msg.startswith("Unterminated string")
 
 
 def _entries(r: _Reader) -> Iterator[tuple[str, Any]]:
@@ -115,21 +138,33 @@ def _lines(entry: dict[str, Any], key: str) -> list[int]:
     return lines
 
 
-def _arcs(entry: dict[str, Any], key: str) -> list[list[int]]:
+def _arcs(entry: dict[str, Any], key: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The sources and destinations of the arcs under ``key``, checked.
+
+    Once per file of every report: the checks run as C loops (set, map, zip, min) over
+    whole lists, not as Python code per arc."""
     arcs = entry.get(key, [])
     if type(arcs) is not list:
         raise _Malformed(f"{key} is not a list of [from, to] line pairs")
-    for arc in arcs:
+    if not arcs:
+        return (), ()
+    if set(map(type, arcs)) <= _LIST and set(map(len, arcs)) <= _PAIR:
+        srcs, dsts = zip(*arcs, strict=True)
         if (
-            type(arc) is not list
-            or len(arc) != 2
-            or type(arc[0]) is not int
-            or type(arc[1]) is not int
-            or arc[0] < 1
-            or arc[1] == 0
+            set(map(type, srcs)) <= _INT
+            and set(map(type, dsts)) <= _INT
+            and min(srcs) >= 1
+            and 0 not in dsts
         ):
-            raise _Malformed(f"{key} holds {str(arc)[:40]}, not a [from, to] line pair")
-    return arcs
+            return srcs, dsts
+    bad = next(
+        a
+        for a in arcs
+        if not (type(a) is list and len(a) == 2 and set(map(type, a)) <= _INT)
+        or a[0] < 1
+        or a[1] == 0
+    )
+    raise _Malformed(f"{key} holds {str(bad)[:40]}, not a [from, to] line pair")
 
 
 def _detail(entry: Any) -> LineDetail:
@@ -137,12 +172,12 @@ def _detail(entry: Any) -> LineDetail:
         raise _Malformed("lacks executed_lines/missing_lines")
     hits = dict.fromkeys(_lines(entry, "missing_lines"), 0)
     hits.update(dict.fromkeys(_lines(entry, "executed_lines"), 1))
-    per_line: dict[int, int] = {}  # line -> branches from it
+    executed, _ = _arcs(entry, "executed_branches")
+    sources, destinations = _arcs(entry, "missing_branches")
+    per_line = Counter(executed)  # line -> branches from it
+    per_line.update(sources)
     missing: dict[int, set[str]] = {}
-    for src, _dst in _arcs(entry, "executed_branches"):
-        per_line[src] = per_line.get(src, 0) + 1
-    for src, dst in _arcs(entry, "missing_branches"):
-        per_line[src] = per_line.get(src, 0) + 1
+    for src, dst in zip(sources, destinations, strict=True):
         name = str(dst) if dst > 0 else EXIT
         names = missing.get(src)
         if names is None:
@@ -157,12 +192,14 @@ def _detail(entry: Any) -> LineDetail:
     return LineDetail(hits, branches)
 
 
-def parse(path: Path) -> Iterator[RawFile]:
+def parse(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
+    """The files of a coverage.py JSON report, in order. ``chunk_size``: bytes read at a
+    time when a value is not cut short (the result never depends on it)."""
     name = str(path)
     seen_files = False
     try:
         with path.open("rb") as f:
-            r = _Reader(f)
+            r = _Reader(f, chunk_size)
             for key, _ in _entries(r):
                 if key not in _TOP_KEYS:
                     raise _Malformed(
