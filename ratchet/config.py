@@ -10,7 +10,7 @@ import difflib
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -90,10 +90,7 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
 def _number(value: Any, key: str, src: str, *, lo: Decimal, hi: Decimal | None) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RatchetError(f"[{SECTION}] {key} must be a number, not {value!r}", source=src)
-    try:
-        d = Decimal(str(value))
-    except InvalidOperation:
-        raise RatchetError(f"[{SECTION}] {key} is not a finite number", source=src) from None
+    d = Decimal(str(value))  # str() of any float is a valid Decimal: nan, inf included
     if not d.is_finite() or d < lo or (hi is not None and d > hi):
         bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
         raise RatchetError(f"[{SECTION}] {key} = {value} must be {bound}", source=src)
@@ -206,31 +203,28 @@ def for_reinit(text: str, pyproject: Path, *, src: str) -> tuple[Config, tuple[s
     ``--force`` starts the bar over, so what it rewrites is not validated (a broken
     threshold is what it is there to replace) and an unknown key, a typo ``init`` cannot
     guess the meaning of, is dropped instead of refusing the fix."""
-    data = parse_toml(text, src)
-    tool = data.get("tool", {})
-    if not isinstance(tool, Mapping):
-        raise RatchetError("[tool] must be a table", source=src)
-    table = tool.get("ratchet")
+    table = _section(text, src)
     if table is None:
         return Config(pyproject=pyproject), ()
-    if not isinstance(table, Mapping):
-        raise RatchetError(f"[{SECTION}] must be a table", source=src)
     unknown = tuple(sorted(set(table) - KEYS))
     kept = {k: v for k, v in table.items() if k in KEYS and k not in REWRITTEN_BY_INIT}
     return from_table(kept, pyproject, src=src), unknown
 
 
-def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:
-    data = parse_toml(text, src)
-    tool = data.get("tool", {})
+def _section(text: str, src: str) -> Mapping[str, Any] | None:
+    """``[tool.ratchet]`` of a pyproject.toml's text; ``None`` when there is none."""
+    tool = parse_toml(text, src).get("tool", {})
     if not isinstance(tool, Mapping):
         raise RatchetError("[tool] must be a table", source=src)
     table = tool.get("ratchet")
-    if table is None:
-        return Config(pyproject=pyproject)
-    if not isinstance(table, Mapping):
+    if table is not None and not isinstance(table, Mapping):
         raise RatchetError(f"[{SECTION}] must be a table", source=src)
-    return from_table(table, pyproject, src=src)
+    return table
+
+
+def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:
+    table = _section(text, src)
+    return Config(pyproject=pyproject) if table is None else from_table(table, pyproject, src=src)
 
 
 def load(pyproject: Path | None) -> Config:

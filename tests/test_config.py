@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ratchet import filebaseline
-from ratchet.config import for_reinit, from_text
+from ratchet.config import for_reinit, from_text, load
 from ratchet.errors import RatchetError
 from ratchet.models import Counts
 
@@ -55,12 +55,46 @@ def test_numbers_are_exact_decimals():
         ("threshold = 90\nmax_threshold = 80", "above max_threshold"),
         ("baseline_file = ''", "non-empty string"),
         ("stepp = 5", "did you mean 'step'"),
+        ("threshold = inf", "between 0 and 100"),
+        ("baseline_file = '.'", "names no file"),
+        ("reports = 'coverage.xml'\nreports = 'x'", "invalid TOML"),
     ],
 )
 def test_invalid__one_message_naming_the_key(body: str, message: str):
     with pytest.raises(RatchetError, match=message) as e:
         parse(body)
     assert str(e.value).startswith("pyproject.toml: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tool = 1\n", "[tool]\nratchet = 'on'\n"],
+    ids=["tool-not-a-table", "section-not-a-table"],
+)
+@pytest.mark.parametrize("reader", [from_text, for_reinit])
+def test_invalid__tool_or_section_not_a_table(text: str, reader):
+    with pytest.raises(RatchetError, match=r"must be a table") as e:
+        reader(text, None, src="pyproject.toml")
+    assert str(e.value).startswith("pyproject.toml: ")
+
+
+def test_for_reinit__no_section_is_a_fresh_config():
+    cfg, dropped = for_reinit("[project]\nname = 'x'\n", Path("/p/pyproject.toml"), src="p")
+    assert (cfg.present, dropped) == (False, ())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("'coverage.xml'", ("coverage.xml",)), ("['a.xml', 'b.json']", ("a.xml", "b.json"))],
+)
+def test_reports__one_path_or_a_list(value: str, expected: tuple[str, ...]):
+    assert parse(f"reports = {value}").reports == expected
+
+
+def test_load__a_missing_config_file_is_named(tmp_path: Path):
+    with pytest.raises(RatchetError) as e:
+        load(tmp_path / "nope.toml")
+    assert str(e.value) == f"{tmp_path / 'nope.toml'}: no such file"
 
 
 @pytest.mark.parametrize(

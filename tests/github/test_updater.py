@@ -316,3 +316,53 @@ def test_race__bookkeeping_in_between_is_no_reason_to_give_up(remote):
     assert "pushed after 2 attempt(s)" in second.stdout
     assert bar_on(remote)["threshold"] == 85 and bar_on(remote)["baseline"] == 86
     assert "fail_under = 85" in git(remote, "show", "main:setup.cfg")
+
+
+def test_race__rewritten_history_supersedes(remote):
+    high = clone(remote, "high", 86)
+    # Someone force-pushes main: the commit this run measured is no longer in its history.
+    rewriter = clone(remote, "rewriter", 0)
+    git(rewriter, "commit", "-q", "--amend", "-m", "seed, reworded")
+    git(rewriter, "push", "-q", "--force", "origin", "HEAD:main")
+    proc = push_update(high)
+    assert proc.returncode == 0, proc.stderr
+    assert "history that does not contain" in proc.stdout
+    assert "superseded after 2 attempt(s)" in proc.stdout
+    assert bar_on(remote) == {"threshold": 50, "baseline": 55}
+
+
+def test_race__a_newer_unreadable_pyproject_supersedes(remote):
+    high = clone(remote, "high", 86)
+    push_commit(remote, {"pyproject.toml": PYPROJECT + "[broken\n"}, "Break the TOML")
+    proc = push_update(high)
+    assert proc.returncode == 0, proc.stderr
+    assert "which changes pyproject.toml;" in proc.stdout
+    assert "superseded after 2 attempt(s)" in proc.stdout
+
+
+def test_foreign_changes__a_synced_file_deleted_or_a_pyproject_without_tool(remote):
+    work = clone(remote, "work", 0)
+    (work / "setup.cfg").write_text("[coverage:report]\nfail_under = 50\n")
+    (work / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "base")
+    base = git(work, "rev-parse", "HEAD").strip()
+    owned = [work / "setup.cfg", work / "pkg" / "pyproject.toml"]
+    (work / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"  # renamed? no\n')
+    git(work, "commit", "-q", "-am", "a comment, no [tool] table anywhere")
+    same = git(work, "rev-parse", "HEAD").strip()
+    assert pushupdate.foreign_changes(work, base, same, owned) == []
+    git(work, "rm", "-q", "setup.cfg")
+    git(work, "commit", "-q", "-m", "drop setup.cfg")
+    tip = git(work, "rev-parse", "HEAD").strip()
+    assert pushupdate.foreign_changes(work, base, tip, owned) == ["setup.cfg"]
+
+
+def test_detached_head_needs_a_branch(remote):
+    work = clone(remote, "work", 80)
+    git(work, "checkout", "-q", "--detach")
+    proc = push_update(work)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "ratchet: error: HEAD is detached: name the branch to push to with --branch"
+    )
