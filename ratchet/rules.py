@@ -121,8 +121,13 @@ def update_blockers(failures: tuple[Failure, ...] | list[Failure]) -> tuple[Fail
 
 
 def new_threshold(pct: Fraction, config: Config) -> Decimal:
-    """Highest step reached, capped at max_threshold, never below the current threshold."""
-    reached = min(floor_step(pct, config.step), config.max_threshold)
+    """Highest step reached, capped at max_threshold, never below the current threshold.
+
+    A step counts as reached once the total clears it by ``tolerance``: the points a
+    project declares its total wobbles by. The threshold is a hard floor, so a bar raised to
+    95 on a total of 95.01 that wobbles by 0.2 would fail about every other run."""
+    clear = pct - Fraction(config.tolerance)
+    reached = min(floor_step(max(clear, Fraction(0)), config.step), config.max_threshold)
     return max(reached, config.threshold)
 
 

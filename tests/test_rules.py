@@ -202,6 +202,22 @@ def test_new_threshold__capped_by_max_threshold():
     assert rules.new_threshold(Fraction(99), c) == 90
 
 
+@pytest.mark.parametrize(
+    ("pct", "tolerance", "expected"),
+    [
+        (Fraction("95.01"), "0.2", 90),  # within the declared wobble of 95: not yet
+        (Fraction("95.2"), "0.2", 95),  # clears 95 by exactly the tolerance
+        (Fraction("95.19"), "0.2", 90),
+        (Fraction("95.01"), "0", 95),  # no tolerance: a step reached is a step reached
+        (Fraction("100"), "0.2", 95),  # 100 is a step like the others
+        (Fraction("0.1"), "0.2", 90),  # never below the threshold, never negative
+    ],
+)
+def test_new_threshold__a_step_counts_once_cleared_by_the_tolerance(pct, tolerance, expected):
+    c = cfg(threshold=90, tolerance=Decimal(tolerance))
+    assert rules.new_threshold(pct, c) == expected
+
+
 def test_climb__70_75_80():
     c = cfg(threshold=70, step=5)
     for covered, expected in [(7210, 70), (7690, 75), (8105, 80)]:
