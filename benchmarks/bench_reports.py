@@ -318,7 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {label:<26} {files:>7,} {lines:>10,}{rss}")
     print(
         "  (load XML, counts only: ratchet.load.load(keep_missing_lines=False), all that "
-        "check needs;\n   check and report keep every file's missing line numbers today)"
+        "check needs;\n   check, update and init read that way; report keeps missing line "
+        "numbers to list them)"
     )
     print(
         "\nwhy the no-op-handler floor: a consumer that must look at each element pays one "
