@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from typing import Any
@@ -24,6 +25,19 @@ COMMANDS = {
 }
 
 
+def _one_line(message: str) -> str:
+    """An error message as one line whatever it quotes (a file name may hold a newline).
+    In a GitHub run also one the runner takes for no command: the names in a report, and
+    the files a pattern matched, are chosen by whoever opened the pull request."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        from ratchet.github.outputs import inert_line
+
+        return inert_line(message)
+    from ratchet.render.text import printable
+
+    return printable(message)
+
+
 class _Group(click.Group):
     """Maps every failure to the documented exit codes: 2 for anything the user can fix
     (one line, no traceback), 3 for a bug (traceback). Never 0, never 1."""
@@ -32,7 +46,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RatchetError as e:
-            click.echo(f"ratchet: error: {e}", err=True)
+            click.echo(f"ratchet: error: {_one_line(str(e))}", err=True)
             ctx.exit(EXIT_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

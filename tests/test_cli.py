@@ -269,6 +269,20 @@ def test_usage_error__exit_2(tmp_path: Path, run_ratchet: RunRatchet):
     assert run_ratchet("frobnicate", cwd=tmp_path).code == 2
 
 
+@pytest.mark.parametrize("github", [False, True], ids=["terminal", "github-run"])
+def test_error_line__a_hostile_file_name_stays_one_inert_line(
+    tmp_path: Path, run_ratchet: RunRatchet, github: bool
+):
+    name = "x\n::error file=a.py::pwned ##[group]y.xml"
+    env = {"GITHUB_ACTIONS": "true"} if github else {}
+    r = run_ratchet("report", name, cwd=tmp_path, env=env)
+    assert r.code == 2
+    [line] = r.stderr.splitlines()
+    assert line.startswith("ratchet: error: x\\n::error file=a.py::pwned ##")
+    assert line.endswith("y.xml: no such file")
+    assert ("##[" in line) is not github  # the runner's legacy command form, anywhere
+
+
 def _run_with_closed_stdout(cwd: Path, *args: str) -> tuple[int, str]:
     """Run the CLI with nobody reading its stdout, as ``ratchet ... | head -0`` would: the
     read end of the pipe is closed before ratchet writes, so its first write fails."""
