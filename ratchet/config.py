@@ -227,12 +227,19 @@ def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:
     return Config(pyproject=pyproject) if table is None else from_table(table, pyproject, src=src)
 
 
+def read_pyproject(path: Path) -> str | None:
+    """The text of ``path``; ``None`` when there is no such file."""
+    if path.is_dir():
+        raise RatchetError("is a directory, not a pyproject.toml", source=str(path))
+    return read_text(path)
+
+
 def load(pyproject: Path | None) -> Config:
     """Read the configuration; ``None`` means: look upward from the working directory."""
     path = pyproject if pyproject is not None else find_pyproject()
     if path is None:
         return Config()
-    text = read_text(path)
+    text = read_pyproject(path)
     if text is None:
         raise RatchetError("no such file", source=str(path))
     return from_text(text, path.absolute(), src=str(path))

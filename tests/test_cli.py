@@ -264,6 +264,18 @@ def test_bad_config__one_line_exit_2(
         assert (tmp_path / "pyproject.toml").read_bytes() == before
 
 
+@pytest.mark.parametrize("command", ["check", "update", "init", "report"])
+def test_config_option__a_directory_is_one_line(
+    sample_reports: Project, tmp_path: Path, run_ratchet: RunRatchet, command: str
+):
+    (tmp_path / "conf").mkdir()
+    r = run_ratchet(
+        command, "--config", "conf", str(sample_reports.root / "coverage.xml"), cwd=tmp_path
+    )
+    _assert_clean_error(r, "conf: is a directory, not a pyproject.toml")
+    assert list(tmp_path.iterdir()) == [tmp_path / "conf"]
+
+
 def test_usage_error__exit_2(tmp_path: Path, run_ratchet: RunRatchet):
     assert run_ratchet("check", "--format", "yaml", cwd=tmp_path).code == 2
     assert run_ratchet("frobnicate", cwd=tmp_path).code == 2

@@ -29,7 +29,8 @@ def config_option(f: F) -> F:
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
+        # No checks by click here either: config.load says what is wrong in one line.
+        type=click.Path(path_type=Path),
         default=None,
         help="pyproject.toml to read [tool.ratchet] from (default: nearest one upward).",
     )(f)

@@ -54,7 +54,7 @@ def command(
     if not no_file_baselines:
         config_mod.check_baseline_file(baseline_file, src="--baseline-file")
     dropped: tuple[str, ...] = ()
-    existing = read_text(path)
+    existing = config_mod.read_pyproject(path)
     if existing is None:
         cfg = Config(pyproject=path.absolute())
     elif force:
