@@ -491,6 +491,26 @@ def pull_request_event(
     }
 
 
+def pr_step_env(tmp_path: Path, workspace: Workspace, fake_github: FakeGitHub) -> dict[str, str]:
+    """The variables the runner sets for a ``pull_request`` step of a run of ``ratchet``
+    itself (not through the action): event payload, step files, the fake API."""
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(pull_request_event()))
+    files = tmp_path / "runner"
+    files.mkdir()
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_API_URL": fake_github.url,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_TOKEN": TOKEN,
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_STEP_SUMMARY": str(files / "summary"),
+        "GITHUB_OUTPUT": str(files / "output"),
+        "GITHUB_WORKSPACE": str(workspace.root),
+        "RUNNER_TEMP": str(files),
+    }
+
+
 def workflow_run_event(head_sha: str = HEAD_SHA, run_id: int = 4242) -> dict[str, Any]:
     """The privileged run's event: CI's run ``run_id`` finished (the harness's own run is
     4242 too, so both halves link the same run)."""

@@ -8,7 +8,12 @@ import json
 import pytest
 
 from ratchet.render.comment import marker
-from tests.github.conftest import REPOSITORY, TOKEN, parse_output_file, pull_request_event
+from tests.github.conftest import (
+    TOKEN,
+    parse_output_file,
+    pr_step_env,
+    pull_request_event,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -18,21 +23,7 @@ def runner(tmp_path, workspace, fake_github):
     """The variables the runner sets for a ``pull_request`` step, and a failing report."""
     workspace.configure(threshold=50, baseline="55", baseline_uncovered=50)
     workspace.write_report({"src/a.py": (40, 60)})
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(pull_request_event()))
-    files = tmp_path / "runner"
-    files.mkdir()
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_API_URL": fake_github.url,
-        "GITHUB_REPOSITORY": REPOSITORY,
-        "GITHUB_TOKEN": TOKEN,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_STEP_SUMMARY": str(files / "summary"),
-        "GITHUB_OUTPUT": str(files / "output"),
-        "GITHUB_WORKSPACE": str(workspace.root),
-        "RUNNER_TEMP": str(files),
-    }
+    return pr_step_env(tmp_path, workspace, fake_github)
 
 
 def check(run_ratchet, workspace, env, *args):

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from ratchet.github import outputs
-from tests.github.conftest import REPOSITORY, TOKEN, pull_request_event
+from tests.github.conftest import pr_step_env
 
 pytestmark = pytest.mark.integration
 
@@ -59,21 +59,7 @@ def hostile(tmp_path, workspace, fake_github):
         base[name], files[name] = (9, 1), (1, 9)
     workspace.configure(threshold=10, baseline="10", baseline_uncovered=1, file_baseline=base)
     workspace.write_report(files)
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps(pull_request_event()))
-    runner = tmp_path / "runner"
-    runner.mkdir()
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_API_URL": fake_github.url,
-        "GITHUB_REPOSITORY": REPOSITORY,
-        "GITHUB_TOKEN": TOKEN,
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_STEP_SUMMARY": str(runner / "summary"),
-        "GITHUB_OUTPUT": str(runner / "output"),
-        "GITHUB_WORKSPACE": str(workspace.root),
-        "RUNNER_TEMP": str(runner),
-    }
+    return pr_step_env(tmp_path, workspace, fake_github)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
