@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from ratchet.config import Config
 from ratchet.models import Counts, Report
@@ -171,21 +172,22 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
             return True
         return False
 
-    def at_most(key: str, a: Decimal, b: Decimal) -> Decimal:
+    def at_least(key: str) -> Any:
+        """The ref's floor ``key`` where ``here`` lowered it, else ``here``'s."""
+        a, b = getattr(here, key), getattr(ref, key)
+        return b if lower(key, a, b) else a
+
+    def at_most(key: str) -> Any:
+        """The ref's allowance ``key`` where ``here`` raised it, else ``here``'s."""
+        a, b = getattr(here, key), getattr(ref, key)
         if a > b:
             loosened.append(f"{key} {a} > {b}")
             return b
         return a
 
-    threshold = (
-        ref.threshold if lower("threshold", here.threshold, ref.threshold) else here.threshold
-    )
-    max_threshold = (
-        ref.max_threshold
-        if lower("max_threshold", here.max_threshold, ref.max_threshold)
-        else here.max_threshold
-    )
-    baseline = ref.baseline if lower("baseline", here.baseline, ref.baseline) else here.baseline
+    threshold = at_least("threshold")
+    max_threshold = at_least("max_threshold")
+    baseline = at_least("baseline")
     if (
         baseline is not None
         and here.baseline == ref.baseline
@@ -198,13 +200,9 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
         uncovered = _min_uncovered(here.baseline_uncovered, ref.baseline_uncovered)
     else:
         uncovered = (here if baseline == here.baseline else ref).baseline_uncovered
-    tolerance = at_most("tolerance", here.tolerance, ref.tolerance)
-    file_tolerance = at_most("file_tolerance", here.file_tolerance, ref.file_tolerance)
-    patch_threshold = (
-        ref.patch_threshold
-        if lower("patch_threshold", here.patch_threshold, ref.patch_threshold)
-        else here.patch_threshold
-    )
+    tolerance = at_most("tolerance")
+    file_tolerance = at_most("file_tolerance")
+    patch_threshold = at_least("patch_threshold")
     patch_empty = here.patch_empty
     if ref.patch_empty == "fail" and here.patch_empty != "fail":
         loosened.append(f"patch_empty {here.patch_empty!r} (was 'fail')")

@@ -37,9 +37,13 @@ def _ints(value: str, n: int) -> list[int]:
     return [int(p) for p in parts[:n]]
 
 
-def _check_da(n: int, count: int) -> None:
+def _check_line(n: int) -> None:
     if n < 1:
         raise _Malformed(f"line number {n}; line numbers start at 1")
+
+
+def _check_da(n: int, count: int) -> None:
+    _check_line(n)
     if count < 0:
         raise _Malformed(f"negative execution count {count} for line {n}")
 
@@ -158,8 +162,7 @@ def parse(path: Path) -> Iterator[RawFile]:
                     if len(parts) != 4:
                         raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
                     n = number(parts[0])
-                    if n < 1:
-                        raise _Malformed(f"line number {n}; line numbers start at 1")
+                    _check_line(n)
                     branch, taken = parts[2], parts[3]
                     if branch in jumps:
                         target = jumps[branch]
