@@ -1,17 +1,32 @@
 # The two commands of the README: `make demo` and `make test`. Everything they need is
-# installed here, from a fresh machine with only python3 on it.
+# installed here, from a fresh machine with only python3 on it, and only from the lock:
+# requirements/dev.txt pins every development and test dependency by version and hash, so
+# no one else's release changes what we test with. `make lock` moves the pins, on purpose.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
 STAMP  := $(VENV)/.installed-stamp
+# One resolution for every Python we support (3.10 up) and every OS, with hashes.
+COMPILE := --quiet --universal --generate-hashes --python-version 3.10 --custom-compile-command "make lock"
 
-.PHONY: demo test lint typecheck test-ratchet test-demo unit bench clean
+.PHONY: demo test lint typecheck test-ratchet test-demo unit bench lock clean
 
-$(STAMP): pyproject.toml demo_app/requirements.txt
+# pip only bootstraps uv (pinned by hash in requirements/uv.txt); uv then makes the venv
+# exactly the lock (sync also removes what the lock no longer names) in a few seconds.
+$(STAMP): pyproject.toml requirements/dev.txt requirements/uv.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' -r demo_app/requirements.txt
+	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+## lock: re-resolve every pin to the newest releases; review the diff before committing it
+lock: $(STAMP)
+	$(UV) pip compile $(COMPILE) --upgrade pyproject.toml --group dev demo_app/requirements.txt -o requirements/dev.txt
+	$(UV) pip compile $(COMPILE) --upgrade pyproject.toml -o requirements/action.txt
+	grep -E '^uv==' requirements/dev.txt | cut -d' ' -f1 | $(UV) pip compile $(COMPILE) - -o requirements/uv.txt
 
 ## demo: run demo_app's tests under coverage, then `ratchet check` on the result
 demo: $(STAMP)

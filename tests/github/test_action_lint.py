@@ -25,7 +25,7 @@ MINE = [
 
 def tool(name: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     exe = VENV_BIN / name
-    assert exe.exists(), f"{name} is not installed in the venv (pip install -e '.[test]')"
+    assert exe.exists(), f"{name} is not installed in the venv (`make test` installs the lock)"
     env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = subprocess.run(
         [str(exe), *args],
