@@ -1,7 +1,7 @@
 # The two commands of the README: `make demo` and `make test`. Everything they need is
 # installed here, from a fresh machine with only python3 on it, and only from the lock:
 # requirements/dev.txt pins every development and test dependency by version and hash, so
-# no one else's release changes what we test with. `make lock` moves the pins, on purpose.
+# no one else's release changes what we test with. `make upgrade` moves the pins, on purpose.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed-stamp
 # One resolution for every Python we support (3.10 up) and every OS, with hashes.
 COMPILE := --quiet --universal --generate-hashes --python-version 3.10 --custom-compile-command "make lock"
 
-.PHONY: demo test lint typecheck test-ratchet test-demo unit bench lock clean
+.PHONY: demo test lint typecheck test-ratchet test-demo unit bench lock upgrade clean
 
 # pip only bootstraps uv (pinned by hash in requirements/uv.txt); uv then makes the venv
 # exactly the lock (sync also removes what the lock no longer names) in a few seconds.
@@ -22,11 +22,16 @@ $(STAMP): pyproject.toml requirements/dev.txt requirements/uv.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-## lock: re-resolve every pin to the newest releases; review the diff before committing it
+## lock: resolve again after pyproject.toml or demo_app/requirements.txt changed its
+## dependencies; every pin that still fits stays as it is
 lock: $(STAMP)
-	$(UV) pip compile $(COMPILE) --upgrade pyproject.toml --group dev demo_app/requirements.txt -o requirements/dev.txt
-	$(UV) pip compile $(COMPILE) --upgrade pyproject.toml -o requirements/action.txt
+	$(UV) pip compile $(COMPILE) $(UPGRADE) pyproject.toml --group dev demo_app/requirements.txt -o requirements/dev.txt
+	$(UV) pip compile $(COMPILE) $(UPGRADE) pyproject.toml -o requirements/action.txt
 	grep -E '^uv==' requirements/dev.txt | cut -d' ' -f1 | $(UV) pip compile $(COMPILE) - -o requirements/uv.txt
+
+## upgrade: move every pin to the newest release; review the diff (and peers' changelogs)
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 ## demo: run demo_app's tests under coverage, then `ratchet check` on the result
 demo: $(STAMP)

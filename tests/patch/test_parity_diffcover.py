@@ -5,7 +5,7 @@ truncates the percent), the test computes diff-cover's number from ours and comp
 diff-cover is a test dependency, pinned by requirements/dev.txt. The lock resolves 11.0.4
 (Python 3.11 and up) and 10.6.0 (Python 3.10, which 11 no longer supports); these tests
 hold for those two versions. Where the two behave differently the expectation is kept per
-version (``DIFF_COVER``), and any other version fails loudly: `make lock` moving diff-cover
+version (``DIFF_COVER``), and any other version fails loudly: `make upgrade` moving diff-cover
 means reading its changelog and checking these expectations again.
 """
 
