@@ -1,6 +1,7 @@
 """The lock files agree with what they lock: every dependency pyproject.toml (and demo_app)
 names is pinned, by exact version and hash, and the uv that bootstraps the install is the
-uv the lock holds. `make lock` (and `make upgrade`) write all three; this catches a hand edit or a half-run."""
+uv the lock holds. `make lock` and `make upgrade` write all three; this catches a hand edit
+or a half-run."""
 
 from __future__ import annotations
 
