@@ -53,17 +53,16 @@ def blank(match: re.Match[str]) -> str:
 def without_code_blocks(text: str) -> str:
     """The text with every fenced code block's lines emptied (the line count is kept)."""
     out: list[str] = []
-    fence: str | None = None
+    fence = ""  # the open fence's marker, "" outside a code block
     for line in text.split("\n"):
         m = FENCE.match(line)
-        if fence is None:
+        if not fence:
+            # A backtick fence's info string may not hold a backtick (that is a code span).
             if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = m.group(1)
-                line = ""
+                fence, line = m.group(1), ""
         else:
-            closes = m is not None and m.group(1)[0] == fence[0] and not m.group(2).strip()
-            if closes and m is not None and len(m.group(1)) >= len(fence):
-                fence = None
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = "" if not m.group(2).strip() else fence
             line = ""
         out.append(line)
     return "\n".join(out)
