@@ -6,11 +6,10 @@ from typing import Any
 
 from ratchet.models import Counts, format_spans
 from ratchet.numbers import as_json_number, fmt_pct, percent
-from ratchet.patch import PatchFile, PatchResult
 from ratchet.render import jsonout
 from ratchet.render import markdown as md
 from ratchet.render import text as plain
-from ratchet.rules import FileChange
+from ratchet.results import FileChange, PatchFile, PatchResult
 
 MAX_NOTES = 5
 MAX_SPANS = 20  # uncovered ranges listed per file in Markdown (the JSON has them all)
