@@ -47,10 +47,16 @@ def _moved(c: FileChange) -> str:
     )
 
 
+def _status_word(p: PatchResult) -> str:
+    """PASS or FAIL where a gate judged the changed lines; else they were only measured
+    (a PASS beside an overall FAIL read as if they had been)."""
+    return p.status.upper() if p.gated else "not gated (no patch_threshold)"
+
+
 def text(p: PatchResult) -> str:
     threshold = f", patch_threshold {p.threshold}%" if p.threshold is not None else ""
     lines = [
-        f"patch coverage: {p.status.upper()}",
+        f"patch coverage: {_status_word(p)}",
         f"  changed    {_headline(p, 4)}{threshold}",
         f"  diff       {p.description}",
     ]
@@ -142,8 +148,8 @@ def markdown(p: PatchResult, *, max_rows: int = md.MAX_FILE_ROWS, budget: int = 
     """The "Changed lines" section of the Markdown verdict (the PR comment): bounded by
     ``max_rows`` rows a table and about ``budget`` characters, whatever the change holds.
     Its failures are listed with the verdict's."""
-    icon = "✅" if p.passed else "❌"
-    threshold = f" (threshold {p.threshold}%)" if p.threshold is not None else ""
+    icon = ("✅" if p.passed else "❌") if p.gated else "ℹ️"
+    threshold = f" (threshold {p.threshold}%)" if p.threshold is not None else " (not gated)"
     head = [
         f"#### {icon} Changed lines: {_headline(p, 2)}{threshold}",
         "",
