@@ -148,7 +148,7 @@ def markdown(p: PatchResult, *, max_rows: int = md.MAX_FILE_ROWS, budget: int = 
     """The "Changed lines" section of the Markdown verdict (the PR comment): bounded by
     ``max_rows`` rows a table and about ``budget`` characters, whatever the change holds.
     Its failures are listed with the verdict's."""
-    icon = ("✅" if p.passed else "❌") if p.gated else "ℹ️"
+    icon = ("✅" if p.passed else "❌") if p.gated else "⚪"
     threshold = f" (threshold {p.threshold}%)" if p.threshold is not None else " (not gated)"
     head = [
         f"#### {icon} Changed lines: {_headline(p, 2)}{threshold}",

@@ -126,7 +126,7 @@ def test_diff__without_a_patch_threshold_it_is_measured_not_gated(
     assert "patch coverage: not gated (no patch_threshold)" in r.stdout
     assert "patch coverage: PASS" not in r.stdout
     md = check(run_ratchet, feature, "--diff", "main", "--format", "markdown")
-    assert "#### ℹ️ Changed lines: 80.00% (8/10 changed lines+branches) (not gated)" in md.stdout
+    assert "#### ⚪ Changed lines: 80.00% (8/10 changed lines+branches) (not gated)" in md.stdout
 
 
 def test_diff__fully_covered_change(feature: Repo, run_ratchet: RunRatchet):
