@@ -87,7 +87,7 @@ def test_refuses__a_total_regression_is_never_recorded():
     p = make(report(a=lines(100, 60)), cfg(threshold=70))
     assert p.refused and p.exit_code == 1
     assert [b.kind for b in p.blockers] == [REGRESSION]
-    assert "below the threshold" in p.blockers[0].message
+    assert p.blockers[0].message == "the total failed the ratchet"
 
 
 def test_refuses__a_baselined_file_not_measured_is_bad_input_naming_the_fixes():

@@ -20,7 +20,7 @@ from ratchet.commands.common import (
 from ratchet.commands.edits import apply
 from ratchet.config import Config
 from ratchet.render import text
-from ratchet.results import EVENT_UPDATE, Outcome
+from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome
 
 
 def run(
@@ -35,7 +35,8 @@ def run(
     if plan.refused:
         out(text.verdict(outcome.verdict), nl=False)
         for b in plan.blockers:
-            echo_err(f"ratchet: {b.message}")
+            said = "not recording a regression: " if b.kind == REGRESSION else ""
+            echo_err(f"ratchet: {said}{b.message}")
         return outcome, []
     for line in plan.kept:
         echo_err(f"ratchet: keeping the per-file baseline of {line.path}: its coverage fell")
