@@ -261,8 +261,9 @@ def evaluate(
         raise RatchetError(problem, source=", ".join(rep.sources))
 
     exists = in_tree(cfg.root)
-    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, exists=exists)
-    bar = rules.held_to_ref(cfg, ref_cfg)[0] if ref_cfg is not None else cfg
+    held = rules.held_to_ref(cfg, ref_cfg) if ref_cfg is not None else (cfg, ())
+    bar = held[0]
+    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, held=held, exists=exists)
     # What `update` would record: on the working copy's own bar and per-file lines.
     own = verdict if ref_cfg is None else rules.evaluate(rep, cfg, own_files, exists=exists)
     plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)

@@ -299,10 +299,13 @@ def evaluate(
     file_baseline: Mapping[str, Counts] | None = None,
     *,
     ref_config: Config | None = None,
+    held: tuple[Config, tuple[str, ...]] | None = None,
     exists: Callable[[str], bool] | None = None,
 ) -> Verdict:
     """Hold ``report`` against the configured bar (and, with ``ref_config``, the bar at a ref).
 
+    ``held``: ``held_to_ref(config, ref_config)`` when the caller has it already (it needs
+    the bar too), so that it is worked out once.
     ``exists(path)`` says whether a file of the per-file baseline is still in the working
     tree: one that is but is missing from the report fails (``FILE_MISSING``); one that is
     not was removed. Without ``exists``, every absent file counts as removed.
@@ -314,7 +317,7 @@ def evaluate(
 
     bar = config
     if ref_config is not None:
-        bar, loosened = held_to_ref(config, ref_config)
+        bar, loosened = held if held is not None else held_to_ref(config, ref_config)
         if loosened:
             failures.append(
                 Failure(
