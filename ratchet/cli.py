@@ -22,6 +22,7 @@ COMMANDS = {
     "update": "ratchet.commands.update",
     "comment": "ratchet.commands.comment",
     "push-update": "ratchet.commands.push_update",
+    "action": "ratchet.commands.action",  # the GitHub Action's entry (action.yml)
 }
 
 
