@@ -167,7 +167,7 @@ def find_uv(cache: Path, env: Mapping[str, str]) -> str:
     home = cache / f"uv-{version}-{digest(UV_LOCK.read_bytes(), interpreter())}"
 
     def build(target: Path) -> None:
-        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
+        pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile"]
         pip += ["--require-hashes", "--only-binary", ":all:", "--target", str(target)]
         pip_env = {
             **clean_env(env),

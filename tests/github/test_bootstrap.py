@@ -146,9 +146,9 @@ def venv_python(cache: Path) -> Path:
 def test_launch__builds_the_locked_venv_once_and_runs_ratchet_from_the_checkout(tmp_path):
     cache, work = tmp_path / "tools", tmp_path / "work"
     work.mkdir()
-    # A `ratchet` package in the user's repository is not what runs (3.11+: PYTHONSAFEPATH).
-    (work / "ratchet").mkdir()
-    (work / "ratchet" / "__init__.py").write_text("raise SystemExit('the wrong ratchet')\n")
+    if sys.version_info >= (3, 11):  # PYTHONSAFEPATH: a `ratchet` of the user's is not run
+        (work / "ratchet").mkdir()
+        (work / "ratchet" / "__init__.py").write_text("raise SystemExit('the wrong ratchet')\n")
     first = launch(work, cache, RATCHET_MODE="deploy")
     assert first.returncode == 2  # ratchet action's own answer, passed on
     assert "::error title=coverage-ratchet::mode must be check, update or comment" in first.stdout
