@@ -7,9 +7,10 @@ runner OS::
     "$RATCHET_PYTHON" -I "$GITHUB_ACTION_PATH/ratchet/github/bootstrap.py"
 
 So it uses the standard library only. Nothing is built: the dependencies install as wheels
-from ``requirements/action.txt``, every one checked against its hash, by uv (itself pinned by
-hash in ``requirements/uv.txt``, installed with the interpreter's pip when no uv of that
-version is on PATH); ratchet itself is imported from the checkout (``PYTHONPATH``).
+from ``requirements/action.txt``, every one checked against its hash, by ``uv pip sync``
+(uv itself pinned by hash in ``requirements/uv.txt``, installed with the interpreter's pip
+when no uv of that version is on PATH); ratchet is imported from the checkout
+(``PYTHONPATH``).
 
 Cold, that costs about a second (benchmarks/README.md, "The Action"). The venv is keyed by
 the lock's content and the interpreter and kept in the runner's tool cache, so a second call
@@ -192,7 +193,8 @@ def ensure_venv(cache: Path, env: Mapping[str, str]) -> tuple[Path, bool]:
     def build(target: Path) -> None:
         venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(target)
         uv = find_uv(cache, env)
-        args = [uv, "pip", "install", "--quiet", "--no-config", "--python"]
+        # sync, not install: exactly the lock, nothing resolved (so no metadata fetched).
+        args = [uv, "pip", "sync", "--quiet", "--no-config", "--python"]
         args += [str(venv_python(target)), "--require-hashes", "--only-binary", ":all:"]
         uv_env = clean_env(env)
         uv_env.setdefault("UV_LINK_MODE", "copy")  # the cache may be on another file system
@@ -200,7 +202,7 @@ def ensure_venv(cache: Path, env: Mapping[str, str]) -> tuple[Path, bool]:
         # TLS trusts its CA there, not in uv's built-in roots (the variable's old and new name).
         uv_env.setdefault("UV_NATIVE_TLS", "1")
         uv_env.setdefault("UV_SYSTEM_CERTS", "1")
-        run_tool([*args, "-r", str(LOCK)], uv_env, f"coverage-ratchet's dependencies ({LOCK})")
+        run_tool([*args, str(LOCK)], uv_env, f"coverage-ratchet's dependencies ({LOCK})")
 
     built = ensure(home, build)
     return venv_python(home), built
