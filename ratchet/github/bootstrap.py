@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import venv
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -242,6 +243,12 @@ def main(env: Mapping[str, str] | None = None) -> int:
         annotate(f"could not set up coverage-ratchet: {e}")
         print(f"ratchet: error: could not set up coverage-ratchet: {e}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception:  # a bug: Python's own exit code would be 1, a "regression"
+        traceback.print_exc()
+        print(
+            "ratchet: internal error (a bug in coverage-ratchet; please report it)", file=sys.stderr
+        )
+        return EXIT_INTERNAL
     proc = subprocess.run(
         [str(python), "-m", "ratchet", "action"], env=launch_env(env), check=False
     )

@@ -241,6 +241,9 @@ def test_bad_mode_is_a_usage_error(action, workspace):
     run = action.run({**NO_REF, "mode": "deploy"})
     assert run.code == 2
     assert "::error title=coverage-ratchet::mode must be check, update or comment" in run.stdout
+    run = action.run({**NO_REF, "mode": "comment"})
+    assert run.code == 2
+    assert "::error title=coverage-ratchet::mode comment needs result-dir\n" in run.stdout
 
 
 # -- the privileged half ---------------------------------------------------------------

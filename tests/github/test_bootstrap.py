@@ -207,3 +207,12 @@ def test_launch__no_pinned_uv_to_be_had_is_exit_2_with_the_reason(tmp_path):
     assert f"ratchet: error: could not install uv {version} with pip" in proc.stderr
     leftovers = list((tmp_path / "tools" / "coverage-ratchet").iterdir())
     assert leftovers == []  # nothing half-built is left to be mistaken for a venv
+
+
+@pytest.mark.unit
+def test_main__what_nobody_foresaw_is_exit_3_never_1(capsys):
+    # A NUL byte in a path is a ValueError, not an OSError: no handled case covers it.
+    assert bootstrap.main({"RUNNER_TOOL_CACHE": "/tmp/a\0b"}) == bootstrap.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "ValueError" in err
+    assert "ratchet: internal error" in err
