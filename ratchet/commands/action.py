@@ -58,10 +58,20 @@ def run(ctx: click.Context, cwd: Path) -> None:
     if inputs.mode == "update":
         from ratchet.commands import push_update
 
-        ctx.invoke(push_update.command, reports=reports, config_path=config)
+        ctx.invoke(
+            push_update.command,
+            reports=reports,
+            config_path=config,
+            expect=inputs.expect_reports,
+        )
     else:
         from ratchet.commands import check
 
         ctx.invoke(
-            check.command, reports=reports, config_path=config, baseline_ref=baseline, github=True
+            check.command,
+            reports=reports,
+            config_path=config,
+            baseline_ref=baseline,
+            expect=inputs.expect_reports,
+            github=True,
         )

@@ -40,17 +40,22 @@ class Inputs:
     coverage_files: str = ""
     config: str = ""
     baseline_ref: str = "auto"
+    expect_reports: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs:
         mode = env.get("RATCHET_MODE", "").strip() or "check"
         if mode not in MODES:
             raise RatchetError("mode must be check, update or comment")
+        expect = env.get("RATCHET_EXPECT_REPORTS", "").strip()
+        if expect and not (expect.isascii() and expect.isdigit() and int(expect) > 0):
+            raise RatchetError(f"expect-reports must be a positive whole number, not {expect!r}")
         return cls(
             mode=mode,
             coverage_files=env.get("RATCHET_COVERAGE_FILES", ""),
             config=env.get("RATCHET_CONFIG", "").strip(),
             baseline_ref=env.get("RATCHET_BASELINE_REF", "").strip() or "auto",
+            expect_reports=int(expect) if expect else None,
         )
 
 

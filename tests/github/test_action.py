@@ -216,6 +216,25 @@ def test_shards_are_globbed_and_merged(action, workspace, fake_github):
     assert run.outputs["coverage"] == "63.6363"  # the union of the shards, not a sum or mean
 
 
+def test_expect_reports__a_missing_shard_fails_the_step_not_the_bar(action, workspace, fake_github):
+    passing(workspace)
+    (workspace.root / "coverage.json").unlink()
+    for n in (1, 2):
+        files = {"src/a.py": (60, 40), "src/b.py": (10, 0)}
+        workspace.write_report(files, name=f"shards/{n}/coverage.json")
+    inputs = {"coverage-files": "shards/*/coverage.json", "baseline-ref": "none"}
+    run = action.run({**inputs, "expect-reports": "3"})  # the matrix had three
+    assert run.code == 2, run
+    assert (
+        "::error title=coverage-ratchet::expected 3 coverage report(s), found 2 "
+        "(shards/1/coverage.json, shards/2/coverage.json)" in run.stdout
+    )
+    assert fake_github.calls == []  # no status, no comment: there is no verdict
+    assert action.run({**inputs, "expect-reports": "2"}).code == 0
+    bad = action.run({**inputs, "expect-reports": "two"})
+    assert bad.code == 2 and "expect-reports must be a positive whole number" in bad.stdout
+
+
 @pytest.mark.slow
 def test_two_ids_two_comments_two_statuses(action, workspace, fake_github):
     passing(workspace)
