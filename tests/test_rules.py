@@ -10,7 +10,6 @@ import pytest
 from ratchet import rules
 from ratchet.config import Config
 from ratchet.models import Counts, FileCoverage, Report
-from ratchet.numbers import floor_step, floor_to, fmt_margin, fmt_pct
 
 pytestmark = pytest.mark.unit
 
@@ -316,17 +315,6 @@ def test_ref_config__same_bar_passes():
     ref = cfg(threshold=70, baseline=75, baseline_uncovered=25)
     v = rules.evaluate(report(a=lines(100, 76)), ref, ref_config=ref)
     assert v.passed
-
-
-# -- numbers -------------------------------------------------------------------------------------
-
-
-def test_numbers__truncate_never_round_up():
-    assert fmt_pct(Fraction(799999, 10000)) == "79.9999"
-    assert fmt_pct(Fraction(7999999, 100000)) == "79.9999"
-    assert fmt_margin(Fraction(1, 10**9)) == "<0.0001"
-    assert floor_to(Fraction(2, 3) * 100, 2) == Decimal("66.66")
-    assert floor_step(Fraction(100), Decimal(5)) == 100
 
 
 @pytest.mark.parametrize(

@@ -64,12 +64,12 @@ def test_first_run_creates_the_comment_second_run_updates_it(action, workspace, 
     assert {
         k: first.outputs[k] for k in ("coverage", "baseline", "threshold", "new-threshold")
     } == {
-        "coverage": "63.6363",
+        "coverage": "63.6364",
         "baseline": "55",
         "threshold": "50",
         "new-threshold": "60",
     }
-    assert first.outputs["delta"] == "+8.6363"
+    assert first.outputs["delta"] == "+8.6364"
 
     # The status goes on the PR's head commit, not on the merge commit the job checked out.
     sha, status = fake_github.statuses[0]
@@ -127,7 +127,7 @@ def test_regression_fails_with_annotations_in_a_monorepo_package(action, workspa
         "::error file=packages/api/src/a.py,title=Coverage ratchet::src/a.py: 50.0000%25 -> 40"
         in (run.stdout)
     )
-    assert "::error title=Coverage ratchet::total 45.4545%25 is 9.5454 points below" in run.stdout
+    assert "::error title=Coverage ratchet::total 45.4545%25 is 9.5455 points below" in run.stdout
     (comment,) = fake_github.comments.values()
     assert comment["body"].startswith(marker("api"))
     assert "❌" in comment["body"]
@@ -213,7 +213,7 @@ def test_shards_are_globbed_and_merged(action, workspace, fake_github):
         {"coverage-files": "shards/**/coverage.json\n  other.json", "baseline-ref": "none"}
     )
     assert run.code == 0, run
-    assert run.outputs["coverage"] == "63.6363"  # the union of the shards, not a sum or mean
+    assert run.outputs["coverage"] == "63.6364"  # the union of the shards, not a sum or mean
 
 
 @pytest.mark.slow
