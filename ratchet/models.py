@@ -107,7 +107,9 @@ class LineDetail:
         hits = self.hits
         if not countOf(hits.values(), 0):
             return ()
-        statements = sorted(filter((0).__lt__, hits))
+        statements = sorted(hits)
+        if statements[0] < 1:
+            statements = [s for s in statements if s > 0]
         # Positions of the missing statements among all of them (C loops), then one step
         # per missing line, not per statement.
         at = list(
