@@ -105,7 +105,7 @@ class LineDetail:
         between two missing statements do not split it (``14-18`` when 15-17 are not
         statements). Placeholder lines (below 1) are never listed."""
         hits = self.hits
-        if not countOf(hits.values(), 0):
+        if not hits:
             return ()
         statements = sorted(hits)
         if statements[0] < 1:
@@ -233,7 +233,7 @@ def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
     if not ordered:
         return out
     start = prev = ordered[0]
-    for n in ordered[1:]:  # one tuple per range, not per line: `report` runs it per file
+    for n in ordered[1:]:  # one tuple per range, not per line
         if n == prev + 1:
             prev = n
         else:
@@ -246,7 +246,3 @@ def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
 def format_spans(spans: Iterable[tuple[int, int]]) -> str:
     """[(1, 3), (7, 7)] -> "1-3, 7"."""
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
-
-
-def format_ranges(lines: Iterable[int]) -> str:
-    return format_spans(ranges(lines))

@@ -145,6 +145,35 @@ def test_report__skip_options_as_coverage_py(
     assert r.stdout == branchy.coverage("report", "-m", *options).stdout
 
 
+def test_report_markdown__coverage_py_numbers(branchy: Project, run_ratchet: RunRatchet):
+    # Its own layout (least covered first, for a PR comment), coverage.py's cells.
+    r = run_ratchet(
+        "report",
+        "--format",
+        "markdown",
+        "--precision",
+        "0",
+        "--skip-covered",
+        "coverage.json",
+        cwd=branchy.root,
+    )
+    assert r.code == 0
+    theirs = branchy.coverage("report", "--format=markdown", "--skip-covered").stdout
+
+    def cells(table: str) -> set[tuple[str, ...]]:
+        rows = [line for line in table.splitlines() if line.startswith("| ") and "pkg" in line]
+        return {
+            tuple(c.strip().strip("`").replace("\\", "") for c in row.split("|")[1:-1])
+            for row in rows
+        }
+
+    assert cells(r.stdout) == cells(theirs)
+    assert len(cells(r.stdout)) == 2
+    assert r.stdout.startswith(f"**Coverage: {branchy.total(0)}%**")
+    skipped = "\n\n3 files skipped due to complete coverage.\n"
+    assert r.stdout.endswith(skipped) and theirs.endswith(skipped)
+
+
 def test_report__no_show_missing_is_coverage_report_without_m(
     branchy: Project, run_ratchet: RunRatchet
 ):

@@ -73,6 +73,15 @@ def test_missing_spans__placeholder_lines_never_listed():
     assert missing_text(f) == "3-4"
 
 
+@pytest.mark.parametrize(
+    ("hits", "spans"),
+    [({}, ()), ({1: 1, 2: 1}, ()), ({-1: 0, 1: 1}, ()), ({3: 0, 1: 0, 2: 1}, ((1, 1), (3, 3)))],
+    ids=["no-lines", "all-ran", "only-a-placeholder-missing", "unordered"],
+)
+def test_missing_spans__edges(hits: dict[int, int], spans: tuple[tuple[int, int], ...]):
+    assert LineDetail(hits).missing_spans() == spans
+
+
 def test_partial_branches__brpart_counts_missed_branches_of_lines_that_ran():
     f = file(
         hits={1: 1, 2: 0, 3: 1, 4: 1},
@@ -202,6 +211,13 @@ def test_markdown__coverage_py_columns_least_covered_first():
         "| `b.py` | 3 | 1 | 2 | 1 | 60.0% |\n"
         "| `a.py` | 2 | 0 | 0 | 0 | 100.0% |\n"
     )
+
+
+def test_markdown__rows_capped_least_covered_kept():
+    rep = report(*(file(f"f{i}.py", {1: 1, 2: int(i > 0), 3: int(i > 1)}) for i in range(4)))
+    out = markdown.report(rep, max_rows=2)
+    assert "`f0.py`" in out and "`f1.py`" in out and "`f2.py`" not in out
+    assert out.endswith("\n\n…and 2 more files (least covered shown first).\n")
 
 
 def test_markdown__skip_options():
