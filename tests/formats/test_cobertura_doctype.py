@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cobertura import ISTANBUL_STYLE, _load
+from tests.formats.test_cobertura import ISTANBUL_STYLE, _load
 
 pytestmark = pytest.mark.integration
 
