@@ -51,7 +51,7 @@ def _hits(text: str) -> int:
 
 
 @lru_cache(maxsize=1024)
-def condition(text: str) -> tuple[int, int] | None:
+def _condition_coverage(text: str) -> tuple[int, int] | None:
     """``"50% (1/2)"`` -> (covered, valid); None when there is no ``(n/m)``."""
     m = _CONDITION.search(text)
     if not m:
@@ -98,9 +98,14 @@ class _Handlers:
         self.parser.StartElementHandler = self.start
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == "line":
-            if self.path is not None and not self.method_depth:
-                self.line(attrs)
+        if name == "line":  # nearly every element: this case first, and short
+            if self.path is None or self.method_depth:
+                return
+            number = _line_number(attrs["number"])
+            hits = self.hits
+            hits[number] = hits.get(number, 0) + _hits(attrs.get("hits", "0"))
+            if attrs.get("branch") == "true":
+                self.branch(number, attrs)
         elif name == "class":
             path = attrs.get("filename") or attrs.get("name")
             if not path:
@@ -128,13 +133,8 @@ class _Handlers:
             if text:
                 self.roots = (*self.roots, text)
 
-    def line(self, attrs: dict[str, str]) -> None:
-        number = _line_number(attrs["number"])
-        self.hits[number] = self.hits.get(number, 0) + _hits(attrs.get("hits", "0"))
-        if attrs.get("branch") != "true":
-            return
-        text = attrs.get("condition-coverage", "")
-        cond = condition(text)
+    def branch(self, number: int, attrs: dict[str, str]) -> None:
+        cond = _condition_coverage(attrs.get("condition-coverage", ""))
         if cond is None:
             return
         covered, valid = cond
