@@ -145,7 +145,7 @@ def parse(
     if fmt == COVERAGE_JSON:
         from ratchet.formats import coverage_json
 
-        return coverage_json.parse(path)
+        return coverage_json.count(path) if counts_only else coverage_json.parse(path)
     if fmt == LCOV:
         from ratchet.formats import lcov
 
@@ -153,5 +153,5 @@ def parse(
     if fmt == COVERAGE_DATA:
         from ratchet.formats import coverage_data
 
-        return coverage_data.parse(path, config_root=config_root)
+        return coverage_data.parse(path, config_root=config_root, counts_only=counts_only)
     raise AssertionError(fmt)

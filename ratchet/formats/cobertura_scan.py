@@ -172,28 +172,30 @@ def _attrs(raw: bytes) -> dict[bytes, bytes]:
     return attrs
 
 
-def _line_numbers(block: bytes) -> list[bytes]:
-    """The ``re.split`` of a ``<lines>`` block that holds nothing but coverage.py's or
-    istanbul's ``<line/>`` elements and blanks: an empty string and a line number per line."""
-    parts = _LINE.split(block)  # [text before line 1, its number, text before line 2, ...]
+def _line_numbers(data: bytes, start: int, end: int) -> list[bytes]:
+    """The ``re.split`` of a ``<lines>`` block, ``data[start:end]``, that holds nothing but
+    coverage.py's or istanbul's ``<line/>`` elements and blanks: an empty string and a line
+    number per line. (Split through a memoryview: the block is not copied.)"""
+    parts = _LINE.split(memoryview(data)[start:end])  # [text before line 1, its number, ...]
     if parts.pop().strip(b" \t\r\n") or parts.count(b"") != len(parts) // 2:
         raise _Unknown  # something else in the block
     return parts
 
 
-def _count_lines(block: bytes) -> Counts:
-    parts = _line_numbers(block)
+def _count_lines(data: bytes, start: int, end: int) -> Counts:
+    parts = _line_numbers(data, start, end)
     lines = len(parts) // 2
     if lines and len(set(parts)) != lines + 1:  # the numbers, and the empty string
         raise _Unknown  # a line listed twice: the exact reader adds up its hits
     branches_valid = branches_covered = 0
-    fractions = _FRACTION.findall(block)
+    fractions = _FRACTION.findall(data, start, end)
     for fraction in set(fractions):
         covered, valid = _fraction(fraction)
         times = fractions.count(fraction)
         branches_valid += valid * times
         branches_covered += covered * times
-    return Counts(lines, lines - block.count(_MISSED), branches_valid, branches_covered)
+    missed = data.count(_MISSED, start, end)
+    return Counts(lines, lines - missed, branches_valid, branches_covered)
 
 
 @lru_cache(maxsize=1024)
@@ -267,11 +269,10 @@ class _Scan:
     def read_lines(self, *, counted: bool) -> None:
         inp = self.inp
         end = inp.find(b"</lines")
-        block = inp.buf[inp.pos : end]
         if not counted:  # a <method>'s, which the class lists too
-            _line_numbers(block)
+            _line_numbers(inp.buf, inp.pos, end)
         elif self.counts is None:
-            self.counts = _count_lines(block)
+            self.counts = _count_lines(inp.buf, inp.pos, end)
         else:
             raise _Unknown  # a second <lines> in one class
         inp.pos = end
