@@ -135,7 +135,8 @@ def parse(
 ) -> Iterable[RawFile | CountedFile]:
     """The files of one report. ``counts_only``: the caller wants each file's counts and
     seldom its lines (``check``, ``update``, ``init`` on one report), which a scanner reads
-    without a Python call per line from the layouts it knows (``cobertura_scan``)."""
+    without a Python call per line from the layouts it knows (``cobertura_scan``,
+    ``lcov_scan``; ``coverage_json.count`` for coverage.py's JSON)."""
     # Imported here so that reading LCOV never pays for importing coverage.py's API.
     if fmt == COBERTURA:
         from ratchet.formats import cobertura, cobertura_scan
@@ -147,9 +148,10 @@ def parse(
 
         return coverage_json.count(path) if counts_only else coverage_json.parse(path)
     if fmt == LCOV:
-        from ratchet.formats import lcov
+        from ratchet.formats import lcov, lcov_scan
 
-        return lcov.parse(path)
+        scanned_lcov = lcov_scan.scan(path) if counts_only else None
+        return lcov.parse(path) if scanned_lcov is None else scanned_lcov
     if fmt == COVERAGE_DATA:
         from ratchet.formats import coverage_data
 

@@ -12,6 +12,10 @@ from ratchet.paths import PathMap
 
 pytestmark = pytest.mark.unit
 
+# check, update and init read a tracefile for its counts (lcov_scan, where it can), report
+# for its lines (lcov.parse): the two must agree on every tracefile, and on every refusal.
+both_readers = pytest.mark.parametrize("counts_only", [False, True], ids=["exact", "counts-only"])
+
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     p = tmp_path / name
@@ -46,7 +50,8 @@ end_of_record
     assert (f.counts.branches_valid, f.counts.branches_covered) == (3, 1)
 
 
-def test_lcov__same_file_in_two_test_sections__union_not_sum(tmp_path: Path):
+@both_readers
+def test_lcov__same_file_in_two_test_sections__union_not_sum(tmp_path: Path, counts_only: bool):
     p = _write(
         tmp_path,
         "lcov.info",
@@ -62,13 +67,14 @@ DA:2,3
 end_of_record
 """,
     )
-    (f,) = load([p], root=tmp_path).files
+    (f,) = load([p], root=tmp_path, keep_missing_lines=not counts_only).files
     assert (f.counts.lines_valid, f.counts.lines_covered) == (2, 2)
 
 
-def test_lcov__summary_only_record__counts_kept(tmp_path: Path):
+@both_readers
+def test_lcov__summary_only_record__counts_kept(tmp_path: Path, counts_only: bool):
     p = _write(tmp_path, "lcov.info", "SF:a.js\nLF:10\nLH:7\nBRF:4\nBRH:1\nend_of_record\n")
-    rep = load([p], root=tmp_path)
+    rep = load([p], root=tmp_path, keep_missing_lines=not counts_only)
     t = rep.totals
     assert (t.lines_valid, t.lines_covered, t.branches_valid, t.branches_covered) == (10, 7, 4, 1)
     assert rep.files[0].missing_lines == ()  # no line numbers to show, not placeholders
@@ -107,16 +113,20 @@ def test_lcov__summary_only_record__counts_kept(tmp_path: Path):
         "absurd-lf",
     ],
 )
-def test_lcov__bad_input__one_clear_error(tmp_path: Path, text: str, message: str):
+@both_readers
+def test_lcov__bad_input__one_clear_error(
+    tmp_path: Path, text: str, message: str, counts_only: bool
+):
     p = _write(tmp_path, "lcov.info", text)
     with pytest.raises(RatchetError, match=message) as e:
-        load([p], root=tmp_path)
+        load([p], root=tmp_path, keep_missing_lines=not counts_only)
     assert str(e.value).startswith(str(p))
 
 
-def test_lcov__path_not_utf8__refused_with_its_line(tmp_path: Path):
+@both_readers
+def test_lcov__path_not_utf8__refused_with_its_line(tmp_path: Path, counts_only: bool):
     p = tmp_path / "coverage.lcov"
     p.write_bytes(b"TN:\nSF:a\xff.py\nDA:1,1\nend_of_record\n")
     with pytest.raises(RatchetError) as e:
-        load([p], root=tmp_path)
+        load([p], root=tmp_path, keep_missing_lines=not counts_only)
     assert str(e.value) == f"{p}: line 2: source path 'a\\xff.py' is not valid UTF-8"
