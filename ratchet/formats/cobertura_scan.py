@@ -33,7 +33,7 @@ from ratchet.formats import CountedFile
 from ratchet.formats.cobertura import read_class
 from ratchet.models import Counts
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # small enough that a chunk stays in cache while its lines are read
 _TAG_ROOM = 1 << 16  # the most bytes one tag (and comments before it) may take
 
 _WS = rb"[ \t\r\n]*"

@@ -32,7 +32,7 @@ from ratchet.formats import CountedFile
 from ratchet.formats.lcov import read_record
 from ratchet.models import Counts
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 16  # small enough that a chunk stays in cache while its lines are read
 _END = b"\nend_of_record\n"
 # A DA line: group 1 the line number, short enough for int() whatever its limits and without
 # leading zeros, so that equal numbers are equal bytes; hits without leading zeros, so that
