@@ -20,16 +20,21 @@ The floors, each a Python process of its own (start-up counts on both sides):
   reader opens it.
 
 A ``--variant NAME=DIR`` runs ratchet with ``DIR`` first on ``PYTHONPATH`` (an older
-checkout, say); ``NAME=`` runs the installed one. A measurement, not a test: it exits 0
-whatever the numbers say, and non-zero only if a command fails.
+checkout, say); ``NAME=`` runs the installed one. ``--instructions`` runs each command once
+more under ``valgrind --tool=callgrind`` and prints the instructions it executed, a measure
+other work on the machine cannot move (it takes minutes: valgrind runs code ~50x slower).
+A measurement, not a test: it exits 0 whatever the numbers say, and non-zero only if a
+command fails.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,12 +63,8 @@ FLOORS = {
     "line scan": ("floor_lines.py", LINE_SCAN, "coverage.lcov"),
 }
 
-# (command, report, the floor it is judged against)
-CHECKS = (
-    ("check", "coverage.xml", "expat, no-op handler"),
-    ("check", "coverage.json", "json.load"),
-    ("check", "coverage.lcov", "line scan"),
-)
+# The floor each report is judged against.
+FLOOR_OF = {"XML": "expat, no-op handler", "JSON": "json.load", "LCOV": "line scan"}
 
 
 def jobs_for(
@@ -92,6 +93,19 @@ def jobs_for(
     return jobs
 
 
+def instructions(job: Job) -> int:
+    """The instructions one run of ``job`` executes, counted by callgrind."""
+    argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *job.argv]
+    proc = subprocess.run(
+        argv, cwd=job.cwd, env=job.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, check=False,
+    )  # fmt: skip
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or not found:
+        raise SystemExit(f"{job.label}: valgrind failed: {proc.stderr[-500:]}")
+    return int(found.group(1))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="a directory made by generate.py")
@@ -115,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the reports to time (default: all three)",
     )
     ap.add_argument("--seed", type=int, default=1, help="for the order of runs within a round")
+    ap.add_argument(
+        "--instructions", action="store_true", help="count instructions with callgrind too"
+    )
     args = ap.parse_args(argv)
 
     variants = dict(v.split("=", 1) for v in args.variant) or {"": ""}
@@ -143,21 +160,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{min(cpu):>10.3f} {rss:>12.1f}"
         )
     print("\nratios: the median of the per-round ratios, and the ratio of the minimums")
-    for name in variants:
-        suffix = f" [{name}]" if name else ""
-        for cmd in args.command or ["check"]:
-            for _, report, floor in CHECKS:
-                if report not in reports:
-                    continue
-                label = f"{cmd} {report.split('.')[1].upper()}{suffix}"
-                for i, kind in ((0, "wall"), (1, "CPU")):
-                    mine = [r[i] for r in runs[label]]
-                    ref = [r[i] for r in runs[floor]]
-                    paired = statistics.median(a / b for a, b in zip(mine, ref, strict=True))
-                    print(
-                        f"  {label + ' / ' + floor:<46} {kind:>4}: {paired:5.2f}x median, "
-                        f"{min(mine) / min(ref):5.2f}x of minimums"
-                    )
+    for label in runs:
+        if label in FLOORS:
+            continue
+        floor = FLOOR_OF[label.split()[1]]
+        for i, kind in ((0, "wall"), (1, "CPU")):
+            mine = [r[i] for r in runs[label]]
+            ref = [r[i] for r in runs[floor]]
+            paired = statistics.median(a / b for a, b in zip(mine, ref, strict=True))
+            print(
+                f"  {label + ' / ' + floor:<46} {kind:>4}: {paired:5.2f}x median, "
+                f"{min(mine) / min(ref):5.2f}x of minimums"
+            )
+    if args.instructions:
+        counts = {job.label: instructions(job) for job in jobs}
+        print("\ninstructions (callgrind), and the ratio to the floor")
+        for label, n in counts.items():
+            floor = None if label in FLOORS else FLOOR_OF[label.split()[1]]
+            ratio = f"{n / counts[floor]:6.2f}x {floor}" if floor else ""
+            print(f"  {label:<28} {n / 1e9:8.2f} G  {ratio}")
     return 0
 
 
