@@ -407,3 +407,23 @@ def test_load__counts_only__reads_through_the_scanner_and_lines_on_demand(tmp_pa
     assert f.detail is not None
     assert dict(f.detail.hits) == {1: 1, 2: 0}
     assert f.counts == Counts(2, 1, 2, 1)
+
+
+def test_load__counts_only__a_file_in_two_classes_apart_is_a_union(tmp_path: Path):
+    # a.py, b.py, a.py again: the exact reader merges only neighbours, so load() reads the
+    # two a.py classes' lines back (read_detail) and takes their union.
+    a1 = f'<class filename="a.py"><lines>{_line_xml(1, 1)}{_line_xml(2, 0)}</lines></class>'
+    b = f'<class filename="b.py"><lines>{_line_xml(1, 1)}</lines></class>'
+    a2 = f'<class filename="a.py"><lines>{_line_xml(2, 3)}{_line_xml(3, 0, "1/2")}</lines></class>'
+    path = tmp_path / "coverage.xml"
+    path.write_text(
+        f"<coverage><packages><package><classes>{a1}{b}{a2}</classes></package></packages>"
+        "</coverage>"
+    )
+    assert cobertura_scan.scan(path) is not None
+    counts_only = load([path], root=tmp_path, keep_missing_lines=False)
+    exact = load([path], root=tmp_path)
+    assert [(f.path, f.counts) for f in counts_only.files] == [
+        (f.path, f.counts) for f in exact.files
+    ]
+    assert counts_only.by_path()["a.py"].counts == Counts(3, 2, 2, 1)
