@@ -89,23 +89,7 @@ def _record(record: bytes) -> tuple[str, Counts]:
     brda_start, brda_end = _block(record, b"BRDA:")
     # The other lines, in order: before, between and after the two blocks.
     (a, b), (c, d) = sorted([(da_start, da_end), (brda_start, brda_end)])
-    rest = record[:a] + record[b:c] + record[d : -len(_END) + 1]
-    if _OTHER.fullmatch(rest) is None:
-        raise _Unknown  # not an LCOV line, or blanks the exact reader strips
-    path: str | None = None
-    summary: dict[bytes, int] = {}
-    for key, value in _READ.findall(rest):
-        if key == b"SF" and path is None:
-            try:
-                path = value.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _Unknown from None  # an error the exact reader words
-        elif key in (b"SF", b"DA", b"BRDA") or path is None or not _NUMBER.fullmatch(value):
-            raise _Unknown  # a second SF, DA or BRDA out of its block, LF... before the SF
-        else:
-            summary[key] = int(value)
-    if path is None or path != path.strip():
-        raise _Unknown
+    path, summary = _other_lines(record[:a] + record[b:c] + record[d : -len(_END) + 1])
     sf = 0 if record.startswith(b"SF:") else record.find(b"\nSF:") + 1
     if (da_end and da_start < sf) or (brda_end and brda_start < sf):
         raise _Unknown  # DA or BRDA before the SF: an error
@@ -125,6 +109,27 @@ def _record(record: bytes) -> tuple[str, Counts]:
     else:
         branches = taken = 0
     return path, Counts(lines.lines_valid, lines.lines_covered, branches, taken)
+
+
+def _other_lines(rest: bytes) -> tuple[str, dict[bytes, int]]:
+    """The path and the LF/LH/BRF/BRH of a record's lines other than DA and BRDA."""
+    if _OTHER.fullmatch(rest) is None:
+        raise _Unknown  # not an LCOV line, or blanks the exact reader strips
+    path: str | None = None
+    summary: dict[bytes, int] = {}
+    for key, value in _READ.findall(rest):
+        if key == b"SF" and path is None:
+            try:
+                path = value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _Unknown from None  # an error the exact reader words
+        elif key in (b"SF", b"DA", b"BRDA") or path is None or not _NUMBER.fullmatch(value):
+            raise _Unknown  # a second SF, DA or BRDA out of its block, LF... before the SF
+        else:
+            summary[key] = int(value)
+    if path is None or path != path.strip():
+        raise _Unknown
+    return path, summary
 
 
 class _Records:
