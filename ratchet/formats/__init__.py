@@ -150,8 +150,8 @@ def parse(
     if fmt == LCOV:
         from ratchet.formats import lcov, lcov_scan
 
-        scanned_lcov = lcov_scan.scan(path) if counts_only else None
-        return lcov.parse(path) if scanned_lcov is None else scanned_lcov
+        scanned = lcov_scan.scan(path) if counts_only else None
+        return lcov.parse(path) if scanned is None else scanned
     if fmt == COVERAGE_DATA:
         from ratchet.formats import coverage_data
 
