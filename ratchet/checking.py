@@ -32,6 +32,15 @@ def load_report(
     """``keep_missing_lines=False`` for callers that never list missing line numbers: memory
     then grows with the number of files, not with the number of uncovered lines."""
     paths = list(reports) or [cfg.root / r for r in cfg.reports]
+    if not reports:
+        # Typically a push (the pre-commit hook) before the tests ran: say what to do.
+        for p in paths:
+            if not p.exists():
+                raise RatchetError(
+                    "no such file (named by [tool.ratchet] reports);"
+                    " run the tests under coverage first",
+                    source=str(p),
+                )
     rep = load(
         paths,
         root=cfg.root,
