@@ -689,7 +689,7 @@ def comment_job_steps(text: str) -> list[dict]:
 
 
 def readme_comment_workflow() -> str:
-    readme = (REPO / "README.md").read_text()
+    readme = (REPO / "docs" / "action.md").read_text()
     start = readme.index("```yaml\n# .github/workflows/coverage-comment.yml\n") + len("```yaml\n")
     return readme[start : readme.index("```\n", start)]
 
