@@ -84,6 +84,40 @@ def test_manifest__pre_commit_validates_it():
     assert (proc.returncode, proc.stdout) == (0, "")
 
 
+# --- what the hook says with no report, from this checkout's CLI ------------------------------
+
+
+@pytest.mark.integration
+def test_cli__no_report_at_all_says_to_run_the_tests_first(user_project, run_ratchet):
+    remove_reports(user_project)
+    r = run_ratchet("check", cwd=user_project.root)
+    assert r.code == 2
+    [line] = r.stderr.splitlines()
+    assert line.startswith("ratchet: error: no coverage report given and none of coverage.xml")
+    assert "run the tests under coverage first (e.g. `pytest --cov --cov-report=xml`)" in line
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "reports", [["c.xml", "coverage.xml"], ["coverage.xml", "c.xml"]], ids=["first", "second"]
+)
+def test_cli__a_configured_report_missing_is_named(user_project, run_ratchet, reports):
+    pyproject = user_project.root / "pyproject.toml"
+    listed = ", ".join(f'"{r}"' for r in reports)
+    pyproject.write_text(
+        pyproject.read_text().replace("[tool.ratchet]\n", f"[tool.ratchet]\nreports = [{listed}]\n")
+    )
+    r = run_ratchet("check", cwd=user_project.root)
+    assert r.code == 2
+    assert r.stderr == (
+        f"ratchet: error: {user_project.root / 'c.xml'}: no such file (named by [tool.ratchet]"
+        " reports); run the tests under coverage first\n"
+    )
+    # Named on the command line, a missing file gets the readers' plain one-line error.
+    r = run_ratchet("check", "c.xml", cwd=user_project.root)
+    assert (r.code, r.stderr) == (2, "ratchet: error: c.xml: no such file\n")
+
+
 # --- try-repo: what a user runs to try the hook ----------------------------------------------
 
 
