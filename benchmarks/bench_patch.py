@@ -36,7 +36,7 @@ import generate
 from ratchet import patch
 from ratchet.checking import evaluate, load_report
 from ratchet.config import load as load_config
-from ratchet.outcome import Outcome
+from ratchet.results import Outcome
 
 HERE = Path(__file__).resolve().parent
 STAMP_VERSION = "1"

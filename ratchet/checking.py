@@ -1,22 +1,26 @@
-"""What ``check`` and ``update`` decide, with the I/O they need: config at a git ref, the
-reports, the per-file baselines, the diff. The decisions themselves are pure (``rules``,
-``patch``); this module only gathers their inputs."""
+"""What ``check``, ``update`` and ``accept`` decide, with the I/O they need: the config at a
+git ref, the reports and the files they measured, the per-file baselines, the history, the
+diff. The decisions themselves are pure (``rules``, ``patch``, ``plan``); this module only
+gathers their inputs, and refuses a report that cannot be compared at all."""
 
 from __future__ import annotations
 
 import dataclasses
+import stat
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ratchet import config as config_mod
-from ratchet import filebaseline, git, rules
+from ratchet import filebaseline, git, history, rules
 from ratchet import patch as patch_mod
+from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
 from ratchet.load import load
 from ratchet.models import Counts, Report
-from ratchet.outcome import Outcome
 from ratchet.paths import PathMap
+from ratchet.results import BAD_INPUT, EVENT_ACCEPT, Blocker, Event, Outcome
 
 Notify = Callable[[str], None]
 
@@ -49,8 +53,105 @@ def load_report(
         keep_missing_lines=keep_missing_lines,
     )
     if notify is not None and not reports and not cfg.reports:
-        notify(f"ratchet: using {rep.sources[0]}")
+        notify(f"ratchet: using {rep.sources[0]} (the newest of the usual report files)")
     return rep
+
+
+# -- what the report's files are on disk ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The report's files as found under the config root."""
+
+    total: int
+    found: int  # regular files under the root
+    not_found: tuple[str, ...]  # under the root, but no such file (deleted since, or foreign)
+    outside: tuple[str, ...]  # absolute, or above the root
+    newest: tuple[str, float] | None  # the most recently modified file found, and when
+
+
+def inspect_sources(report: Report, root: Path) -> Sources:
+    """One ``stat`` per file of the report."""
+    found = 0
+    not_found: list[str] = []
+    outside: list[str] = []
+    newest: tuple[str, float] | None = None
+    for f in report.files:
+        p = f.path
+        if p.startswith("/") or p == ".." or p.startswith("../"):
+            outside.append(p)
+            continue
+        try:
+            st = (root / p).stat()
+        except (OSError, ValueError):
+            not_found.append(p)
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            not_found.append(p)
+            continue
+        found += 1
+        if newest is None or st.st_mtime > newest[1]:
+            newest = (p, st.st_mtime)
+    return Sources(len(report.files), found, tuple(not_found), tuple(outside), newest)
+
+
+def describes_repository(report: Report, sources: Sources, root: Path) -> None:
+    """Refuse a report of another project, or one whose paths do not resolve under the
+    config root: compared or recorded, it would stand for code that is not here."""
+    shown = ", ".join(report.sources)
+    if sources.outside:
+        n = len(sources.outside)
+        raise RatchetError(
+            f"the report does not describe this repository: {n} of its {sources.total} "
+            f"files resolve outside {root} (e.g. {sources.outside[0]}). Measure only this "
+            "repository's code (coverage's `source`), or map the paths with "
+            "[tool.ratchet.paths]",
+            source=shown,
+        )
+    if sources.found * 2 < sources.total:
+        example = f" (e.g. {sources.not_found[0]})" if sources.not_found else ""
+        raise RatchetError(
+            f"the report does not describe this repository: {sources.found} of "
+            f"{sources.total} files found under {root}{example}. Run the tests here, or map "
+            "the report's paths with [tool.ratchet.paths]",
+            source=shown,
+        )
+
+
+def staleness(report: Report, sources: Sources) -> str | None:
+    """Why the report may not measure the code as it is now: a measured file changed
+    after the report was written (a test run that crashed before writing its report
+    leaves the last one behind)."""
+    if sources.newest is None:
+        return None
+    mtimes = []
+    for name in report.sources:
+        try:
+            mtimes.append(Path(name).stat().st_mtime)
+        except OSError:
+            return None
+    path, newest = sources.newest
+    if not mtimes or newest <= min(mtimes):
+        return None
+    oldest = report.sources[mtimes.index(min(mtimes))]
+    return (
+        f"{oldest} is older than {path}, which changed after it was written: it may not "
+        "measure this code"
+    )
+
+
+# -- the bar at a git ref ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AtRef:
+    """The configuration, per-file baseline and history as committed at a ref."""
+
+    ref: str
+    config: Config
+    files: dict[str, Counts] | None
+    history: list[Event]
 
 
 def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
@@ -58,14 +159,14 @@ def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
     return filebaseline.read(path) if path else None
 
 
-def config_at_ref(cfg: Config, ref: str) -> tuple[Config, dict[str, Counts] | None]:
-    """The configuration and per-file baseline as committed at ``ref``."""
+def at_ref(cfg: Config, ref: str) -> AtRef:
+    """The configuration, per-file baseline and history as committed at ``ref``."""
     if cfg.pyproject is None:
         raise RatchetError("--baseline-ref needs a pyproject.toml")
     text = git.show(ref, cfg.pyproject, cfg.root)
     src = f"{ref}:{cfg.pyproject.name}"
     if text is None:
-        return Config(pyproject=cfg.pyproject), None
+        return AtRef(ref, Config(pyproject=cfg.pyproject), None, [])
     ref_cfg = config_mod.from_text(text, cfg.pyproject, src=src)
     files = None
     if ref_cfg.baseline_path is not None:
@@ -77,7 +178,23 @@ def config_at_ref(cfg: Config, ref: str) -> tuple[Config, dict[str, Counts] | No
                 source=src,
             )
         files = filebaseline.parse(tsv, source=f"{ref}:{ref_cfg.baseline_file}")
-    return ref_cfg, files
+    log = git.show(ref, ref_cfg.history_path, cfg.root)
+    events = [] if log is None else history.parse(log, source=f"{ref}:{ref_cfg.history_file}")
+    return AtRef(ref, ref_cfg, files, events)
+
+
+def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
+    """The ref's bar as the branch's ``ratchet accept`` lowered it, on the record: the
+    threshold and baseline of the latest accepted event (never above the ref's own)."""
+    if not accepted:
+        return ref_cfg
+    last = accepted[-1]
+    threshold = min(ref_cfg.threshold, last.threshold[1])
+    baseline = ref_cfg.baseline
+    new = last.baseline[1]
+    if new is not None and (baseline is None or new.percent <= baseline.percent):
+        baseline = new
+    return dataclasses.replace(ref_cfg, threshold=threshold, baseline=baseline)
 
 
 def evaluate(
@@ -88,31 +205,64 @@ def evaluate(
     diff_ref: str | None = None,
     diff_file: str | None = None,
     diff_from_config: bool = False,
+    allow_stale: bool = False,
     notify: Notify | None = None,
 ) -> Outcome:
     """``diff_from_config``: no diff was asked for on the command line, so ``diff_against``
     from the configuration decides (the ref's, with ``baseline_ref``)."""
-    ref_cfg = ref_files = None
-    if baseline_ref:
-        ref_cfg, ref_files = config_at_ref(cfg, baseline_ref)
+    ref = at_ref(cfg, baseline_ref) if baseline_ref else None
     if diff_from_config and diff_ref is None and diff_file is None:
-        diff_ref = _diff_against(cfg, ref_cfg, baseline_ref, notify)
+        diff_ref = _diff_against(cfg, ref.config if ref else None, baseline_ref, notify)
     changes = None
     if diff_ref is not None or diff_file is not None:
         changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
     keep = changes.paths.__contains__ if changes is not None else None
+    # The configuration's own files first: a broken one is named before any report is read.
+    own_files = read_file_baseline(cfg)
+    own_history = history.read(cfg.history_path)
     # No output of check or update lists a file's missing lines (the changed files' line
     # detail, kept above, is all that patch coverage needs).
     rep = load_report(cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify)
-    files = read_file_baseline(cfg)
-    bar = cfg
-    if ref_cfg is not None:
-        if ref_files is not None:  # else the working copy's own per-file bar, if any, holds
-            files = ref_files
-        bar, _ = rules.held_to_ref(cfg, ref_cfg)
-    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, exists=in_tree(cfg.root))
+    sources = inspect_sources(rep, cfg.root)
+    describes_repository(rep, sources, cfg.root)
+    warnings: list[str] = []
+    blockers: list[Blocker] = []
+    stale = staleness(rep, sources)
+    if stale is not None:
+        warnings.append(f"{stale}; re-run the tests")
+        if not allow_stale:
+            blockers.append(Blocker(BAD_INPUT, f"{stale}: re-run the tests, or pass --allow-stale"))
+
+    files = own_files
+    ref_cfg = None
+    accepted: list[Event] = []
+    if ref is not None:
+        accepted = [
+            e for e in history.new_since(own_history, ref.history) if e.event == EVENT_ACCEPT
+        ]
+        ref_cfg = with_accepted(ref.config, accepted)
+        if ref.files is not None and not accepted:
+            # Else the working copy's own per-file bar holds: none at the ref, or the one
+            # `ratchet accept` recorded on this branch (on the record, and in the diff).
+            files = ref.files
+    judged = ref_cfg if ref_cfg is not None and ref_cfg.present else cfg
+    problem = rules.incomparable(rep, judged, files) or rules.incomparable(rep, cfg, own_files)
+    if problem is not None:
+        raise RatchetError(problem, source=", ".join(rep.sources))
+
+    exists = in_tree(cfg.root)
+    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, exists=exists)
+    bar = rules.held_to_ref(cfg, ref_cfg)[0] if ref_cfg is not None else cfg
+    # What `update` would record: on the working copy's own bar and per-file lines.
+    own = verdict if ref_cfg is None else rules.evaluate(rep, cfg, own_files, exists=exists)
+    plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)
+    trend = tuple(own_history[-history.TREND :])
+    outcome = Outcome(rep, verdict, bar, None, plan, tuple(accepted), trend, tuple(warnings))
+    if notify is not None:
+        for w in warnings:
+            notify(f"ratchet: warning: {w}")
     if changes is None:
-        return Outcome(rep, verdict, bar)
+        return outcome
     # Patch coverage's own gates (patch_threshold, patch_empty, fail_on_indirect) are held
     # to the ref like the rest.
     result = patch_mod.evaluate(rep, changes, bar, verdict)
@@ -121,7 +271,7 @@ def evaluate(
         # result lists them as indirect and says why they do not fail.
         kept = tuple(f for f in verdict.failures if f not in result.waived)
         verdict = dataclasses.replace(verdict, failures=kept)
-    return Outcome(rep, verdict, bar, result)
+    return dataclasses.replace(outcome, verdict=verdict, patch=result)
 
 
 def _diff_against(

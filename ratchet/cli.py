@@ -20,6 +20,8 @@ COMMANDS = {
     "init": "ratchet.commands.init",
     "check": "ratchet.commands.check",
     "update": "ratchet.commands.update",
+    "accept": "ratchet.commands.accept",
+    "badge": "ratchet.commands.badge",
     "comment": "ratchet.commands.comment",
     "push-update": "ratchet.commands.push_update",
 }

@@ -11,11 +11,13 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
+from ratchet.models import Baseline
 from ratchet.numbers import normalize
 
 try:
@@ -25,6 +27,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 SECTION = "tool.ratchet"
 PATCH_EMPTY_CHOICES = ("pass", "fail")
+DEFAULT_HISTORY_FILE = "coverage-history.jsonl"
+BASELINE_KEYS = ("percent", "covered", "measured", "branches", "uncovered")
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,13 @@ class Config:
     threshold: Decimal = Decimal(0)
     step: Decimal = Decimal(5)
     max_threshold: Decimal = Decimal(100)
-    baseline: Decimal | None = None
-    baseline_uncovered: int | None = None
+    baseline: Baseline | None = None
     tolerance: Decimal = Decimal(0)
     file_tolerance: Decimal = Decimal(0)
     precision: int = 2
     baseline_file: str | None = None
+    history_file: str = DEFAULT_HISTORY_FILE
+    badge_file: str | None = None
     reports: tuple[str, ...] = ()
     paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     sync_fail_under: bool = True
@@ -59,11 +64,20 @@ class Config:
     def baseline_path(self) -> Path | None:
         return self.root / self.baseline_file if self.baseline_file else None
 
+    @property
+    def history_path(self) -> Path:
+        return self.root / self.history_file
+
+    @property
+    def badge_path(self) -> Path | None:
+        return self.root / self.badge_file if self.badge_file else None
+
 
 KEYS = {
     "threshold", "step", "max_threshold", "baseline", "baseline_uncovered", "tolerance",
-    "file_tolerance", "precision", "baseline_file", "reports", "paths", "sync_fail_under",
-    "diff_against", "patch_threshold", "patch_empty", "fail_on_indirect",
+    "file_tolerance", "precision", "baseline_file", "history_file", "badge_file", "reports",
+    "paths", "sync_fail_under", "diff_against", "patch_threshold", "patch_empty",
+    "fail_on_indirect",
 }  # fmt: skip
 
 
@@ -110,7 +124,6 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
     for key in (
         "threshold",
         "max_threshold",
-        "baseline",
         "tolerance",
         "file_tolerance",
         "patch_threshold",
@@ -126,20 +139,18 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
         if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= 6:
             raise RatchetError(f"[{SECTION}] precision must be an integer 0-6", source=src)
         kw["precision"] = p
-    if "baseline_uncovered" in table:
-        u = table["baseline_uncovered"]
-        if isinstance(u, bool) or not isinstance(u, int) or u < 0:
-            raise RatchetError(
-                f"[{SECTION}] baseline_uncovered must be a non-negative integer", source=src
-            )
-        kw["baseline_uncovered"] = u
-    for key in ("baseline_file", "diff_against"):
+    if "baseline" in table:
+        kw["baseline"] = _baseline(table["baseline"], table.get("baseline_uncovered"), src)
+    elif "baseline_uncovered" in table:
+        raise RatchetError(f"[{SECTION}] baseline_uncovered without a baseline", source=src)
+    for key in ("baseline_file", "history_file", "badge_file", "diff_against"):
         if key in table:
             if not isinstance(table[key], str) or not table[key]:
                 raise RatchetError(f"[{SECTION}] {key} must be a non-empty string", source=src)
             kw[key] = table[key]
-    if "baseline_file" in kw:
-        check_baseline_file(kw["baseline_file"], src=src, what=f"[{SECTION}] baseline_file")
+    for key in ("baseline_file", "history_file", "badge_file"):
+        if key in kw:
+            check_baseline_file(kw[key], src=src, what=f"[{SECTION}] {key}")
     if "patch_empty" in table:
         if table["patch_empty"] not in PATCH_EMPTY_CHOICES:
             raise RatchetError(
@@ -176,6 +187,69 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
             source=src,
         )
     return cfg
+
+
+def _count(value: Any, key: str, src: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RatchetError(f"[{SECTION}] {key} must be a non-negative integer", source=src)
+    return value
+
+
+def _baseline(value: Any, legacy_uncovered: Any, src: str) -> Baseline:
+    """``baseline = { percent, covered, measured, branches, uncovered }``: the exact counts
+    of the accepted run decide; ``percent`` is there for people to read. A plain number
+    (with ``baseline_uncovered`` beside it) is what versions before 0.2 wrote."""
+    if not isinstance(value, Mapping):
+        legacy = _number(value, "baseline", src, lo=Decimal(0), hi=Decimal(100))
+        uncovered = None
+        if legacy_uncovered is not None:
+            uncovered = _count(legacy_uncovered, "baseline_uncovered", src)
+        return Baseline(uncovered=uncovered, legacy=legacy)
+    if legacy_uncovered is not None:
+        raise RatchetError(
+            f"[{SECTION}] baseline_uncovered: give it as `uncovered` inside baseline = {{...}}",
+            source=src,
+        )
+    unknown = sorted(set(value) - set(BASELINE_KEYS))
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], BASELINE_KEYS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise RatchetError(f"unknown key {unknown[0]!r} in [{SECTION}] baseline{hint}", source=src)
+    for key in ("covered", "measured"):
+        if key not in value:
+            raise RatchetError(
+                f"[{SECTION}] baseline needs `covered` and `measured` (the counts of the "
+                "accepted run); `ratchet update` writes them",
+                source=src,
+            )
+    covered, measured = (_count(value[k], f"baseline.{k}", src) for k in ("covered", "measured"))
+    if covered > measured:
+        raise RatchetError(
+            f"[{SECTION}] baseline covers {covered} of {measured}: more than it measured",
+            source=src,
+        )
+    branches = None
+    if "branches" in value:
+        branches = _count(value["branches"], "baseline.branches", src)
+        if branches > measured:
+            raise RatchetError(
+                f"[{SECTION}] baseline.branches {branches} is more than it measured", source=src
+            )
+    uncovered = measured - covered
+    if "uncovered" in value:
+        uncovered = _count(value["uncovered"], "baseline.uncovered", src)
+    baseline = Baseline(covered, measured, branches, uncovered)
+    if "percent" in value:
+        shown = _number(value["percent"], "baseline.percent", src, lo=Decimal(0), hi=Decimal(100))
+        places = max(-shown.as_tuple().exponent, 0)  # type: ignore[operator]
+        if abs(baseline.percent - Fraction(shown)) >= Fraction(1, 10**places):
+            raise RatchetError(
+                f"[{SECTION}] baseline percent {shown} does not match its counts "
+                f"{covered}/{measured} ({float(baseline.percent):.4f}%): the counts decide. "
+                "To lower the bar on purpose use `ratchet accept --reason ...`",
+                source=src,
+            )
+    return baseline
 
 
 def check_baseline_file(value: str, *, src: str, what: str = "baseline_file") -> None:

@@ -19,22 +19,23 @@ DEFAULT_REPORTS = ("coverage.xml", "coverage.json", "lcov.info", "coverage.lcov"
 
 
 def find_default(root: Path) -> Path:
-    """The first usual report file in ``root`` or the working directory."""
+    """The newest of the usual report files in the working directory and ``root``: a
+    run that wrote a JSON report today is not judged by last week's XML."""
     seen: list[Path] = []
     for base in (Path.cwd(), root):
         for name in DEFAULT_REPORTS:
             p = base / name
-            if p in seen:
-                continue
-            seen.append(p)
-            if p.is_file():
-                return p
-    raise RatchetError(
-        "no coverage report given and none of "
-        + ", ".join(DEFAULT_REPORTS)
-        + " found; run the tests under coverage first (e.g. `pytest --cov --cov-report=xml`)"
-        " or name the report (`ratchet check coverage.xml`)"
-    )
+            if p not in seen and p.is_file():
+                seen.append(p)
+    if not seen:
+        raise RatchetError(
+            "no coverage report given and none of "
+            + ", ".join(DEFAULT_REPORTS)
+            + " found; run the tests under coverage first (e.g. `pytest --cov --cov-report=xml`)"
+            " or name the report (`ratchet check coverage.xml`)"
+        )
+    # Ties (a report written with several formats at once) go to the usual order.
+    return max(seen, key=lambda p: (p.stat().st_mtime, -seen.index(p)))
 
 
 def _read_one(
@@ -89,8 +90,11 @@ def load(
     keep: Callable[[str], bool] = (lambda _p: True) if len(paths) > 1 else wanted
 
     merged: dict[str, FileCoverage] = {}
+    branchless: list[str] = []
     for path, fmt in zip(paths, fmts, strict=True):
         files, lossy = _read_one(path, fmt, resolver, keep, root, keep_missing_lines)
+        if not any(fc.counts.branches_valid for fc in files.values()):
+            branchless.append(str(path))
         if lossy:
             # A file repeated inside one report (LCOV test sections, split classes): read again
             # keeping those files' lines so the repeats merge as a union, not a sum.
@@ -122,7 +126,10 @@ def load(
             "the report lists no source files", source=", ".join(str(p) for p in paths)
         )
     report = Report(
-        tuple(merged[p] for p in sorted(merged)), tuple(str(p) for p in paths), tuple(fmts)
+        tuple(merged[p] for p in sorted(merged)),
+        tuple(str(p) for p in paths),
+        tuple(fmts),
+        tuple(branchless),
     )
     if report.totals.valid == 0:
         raise RatchetError(

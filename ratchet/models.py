@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from itertools import compress, repeat
@@ -55,6 +56,47 @@ class Counts:
             self.branches_valid + other.branches_valid,
             self.branches_covered + other.branches_covered,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The accepted run a total is held to: its exact counts, not a rounded percent.
+
+    ``uncovered`` is the exemption: a total below the baseline with at most this many
+    uncovered lines+branches lost only covered code (deleted), which is not a regression.
+    It starts as the run's own uncovered count and only ever falls.
+
+    A pyproject.toml written before the counts were recorded holds only a percent,
+    truncated to ``precision`` places: ``legacy``. It decides until the next update records
+    the counts of a run that reaches it.
+    """
+
+    covered: int | None = None  # lines+branches covered by the accepted run
+    measured: int | None = None  # lines+branches it measured
+    branches: int | None = None  # branches it measured (0: measured without branches)
+    uncovered: int | None = None
+    legacy: Decimal | None = None
+
+    @classmethod
+    def of(cls, totals: Counts, uncovered: int | None = None) -> Baseline:
+        return cls(
+            totals.covered,
+            totals.valid,
+            totals.branches_valid,
+            totals.missing if uncovered is None else uncovered,
+        )
+
+    @property
+    def exact(self) -> bool:
+        return self.covered is not None and self.measured is not None
+
+    @property
+    def percent(self) -> Fraction:
+        """The exact percent (the legacy one as recorded)."""
+        if self.covered is not None and self.measured is not None:
+            return Fraction(100 * self.covered, self.measured) if self.measured else Fraction(100)
+        assert self.legacy is not None
+        return Fraction(self.legacy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +189,7 @@ class Report:
     files: tuple[FileCoverage, ...]
     sources: tuple[str, ...] = ()  # the report files read, as given, in order
     formats: tuple[str, ...] = ()
+    branchless: tuple[str, ...] = ()  # the sources that measured no branch at all
 
     @property
     def totals(self) -> Counts:

@@ -14,7 +14,6 @@ import posixpath
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from ratchet.diff import DELETED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, Report, ranges
 from ratchet.numbers import fmt_margin, fmt_pct, percent
-from ratchet.rules import FILE_REGRESSION, Failure, FileChange, Verdict
+from ratchet.results import Failure, PatchFile, PatchResult, Verdict
+from ratchet.rules import FILE_REGRESSION
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
 PATCH_EMPTY = "patch_empty"
@@ -60,57 +60,6 @@ class ChangeSet:
         """Every path the change touched, including the old names of renamed files."""
         old = {f.old_path for f in self.files.values() if f.old_path is not None}
         return self.paths | old
-
-
-@dataclass(frozen=True)
-class PatchFile:
-    path: str
-    status: str  # "added" | "modified" | "renamed" | "deleted" (| "copied", from a diff file)
-    old_path: str | None
-    counts: Counts  # measurable changed lines (+ branches on those lines)
-    uncovered: tuple[tuple[int, int], ...]  # inclusive ranges of uncovered changed lines
-    covered: tuple[int, ...] = ()  # covered changed lines
-    partial: tuple[int, ...] = ()  # covered changed lines with a branch never taken
-
-
-@dataclass(frozen=True)
-class PatchResult:
-    description: str
-    files: tuple[PatchFile, ...]
-    counts: Counts
-    threshold: Decimal | None
-    failures: tuple[Failure, ...]  # kinds PATCH_BELOW_THRESHOLD, PATCH_EMPTY (path None)
-    notes: tuple[str, ...]
-    indirect: tuple[FileChange, ...]
-    # Per-file regressions (in ``Verdict.failures``) of files the change did not touch, which
-    # do not fail the check when ``fail_on_indirect`` is false: ``Outcome`` drops them.
-    waived: tuple[Failure, ...] = ()
-    # Changed files the report does not list although it measures files of their kind
-    # (same suffix): their lines are not counted. A new module no test imports lands here.
-    unreported: tuple[str, ...] = ()
-    # The config root relative to the top of the git work tree: GitHub annotations need
-    # ``posixpath.join(prefix, file.path)`` in a monorepo.
-    prefix: str = ""
-    # Changed files outside the config root, relative to the top of the work tree: ignored.
-    outside: tuple[str, ...] = ()
-    # Files of the report that git does not track, so no diff shows (local runs only).
-    untracked: tuple[str, ...] = ()
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures
-
-    @property
-    def status(self) -> str:
-        return "pass" if self.passed else "fail"
-
-    @property
-    def empty(self) -> bool:
-        return self.counts.valid == 0
-
-    @property
-    def percent(self) -> Fraction:
-        return percent(self.counts)
 
 
 # -- collecting: the I/O edge -----------------------------------------------------------

@@ -37,11 +37,19 @@ SUPERSEDED = "superseded"
 REGRESSION = "regression"
 MAX_BACKOFF = 30.0
 
-WROTE = "ratchet: wrote "
 _INI_NAMES = frozenset(INI_FILES)
 
-# ``ratchet update``, run in the user's directory: (exit code, what it printed on stdout).
-RunUpdate = Callable[[], tuple[int, str]]
+
+@dataclass(frozen=True)
+class Updated:
+    """What one in-process ``ratchet update`` did."""
+
+    code: int  # its exit code: 0 recorded (or nothing to record), 1 regression, 2 bad input
+    written: list[Path]  # the files it wrote
+    summary: str  # what changed, for the commit message ("threshold 90% -> 95%, ...")
+
+
+RunUpdate = Callable[[], Updated]
 
 
 @dataclass(frozen=True)
@@ -58,16 +66,6 @@ def current_branch(cwd: Path) -> str:
     if proc.returncode != 0 or not name:
         raise RatchetError("HEAD is detached: name the branch to push to with --branch")
     return name
-
-
-def written(update_output: str, root: Path) -> list[Path]:
-    """The files ``ratchet update`` says it wrote (``ratchet: wrote PATH``, relative to the
-    configuration's directory ``root`` unless absolute)."""
-    out = []
-    for line in update_output.splitlines():
-        if line.startswith(WROTE):
-            out.append(root / line.removeprefix(WROTE))
-    return out
 
 
 def _repo_paths(paths: list[Path], top: Path, *, strict: bool = True) -> list[str]:
@@ -144,11 +142,8 @@ def _at(rev: str, path: str, top: Path) -> str | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def _message(update_output: str) -> str:
-    for line in update_output.splitlines():
-        if line.startswith("ratchet: threshold"):
-            return "Raise the coverage bar: " + line.removeprefix("ratchet: ")[:200]
-    return "Raise the coverage bar (ratchet update)"
+def _message(summary: str) -> str:
+    return "Raise the coverage bar" + (f": {summary[:200]}" if summary else " (ratchet update)")
 
 
 def _identity(top: Path) -> list[str]:
@@ -161,7 +156,6 @@ def record(
     cwd: Path,
     run_update: RunUpdate,
     *,
-    root: Path,
     owned: Collection[Path],
     branch: str,
     remote: str = "origin",
@@ -169,9 +163,8 @@ def record(
     sleep: Callable[[float], None] = time.sleep,
     echo: Callable[[str], None] = print,
 ) -> Recorded:
-    """Update, commit and push to ``remote``/``branch``; retry on a lost race. ``root`` is
-    the directory of the configuration ``run_update`` edits (its "wrote" paths start there);
-    ``owned`` the files ``ratchet update`` may edit (see ``foreign_changes``)."""
+    """Update, commit and push to ``remote``/``branch``; retry on a lost race. ``owned``:
+    the files ``ratchet update`` may edit (see ``foreign_changes``)."""
     for ref in (branch, remote):
         if ref.startswith("-") or not ref.strip():
             raise RatchetError(f"invalid git name {ref!r}")
@@ -198,18 +191,18 @@ def record(
             # --keep, not --hard: what else the job changed in the work tree stays (git
             # refuses, rather than overwrite it, when the new tip changed the same file).
             git.run(["reset", "--quiet", "--keep", tip], top)
-        code, output = run_update()
-        if code == 1:
+        updated = run_update()
+        if updated.code == 1:
             if attempt == 1:
-                return Recorded(REGRESSION, attempt, message=output)
+                return Recorded(REGRESSION, attempt, message=updated.summary)
             # The new tip records a higher bar than this run reached: nothing to add.
-            return Recorded(SUPERSEDED, attempt, message=output)
-        if code != 0:
-            raise RatchetError(f"`ratchet update` failed with exit code {code}")
-        paths = _repo_paths(written(output, root), top)
+            return Recorded(SUPERSEDED, attempt, message=updated.summary)
+        if updated.code != 0:
+            raise RatchetError(f"`ratchet update` refused the report (exit {updated.code})")
+        paths = _repo_paths(updated.written, top)
         if not _stage(paths, top):
             return Recorded(UNCHANGED, attempt)
-        message = _message(output)
+        message = _message(updated.summary)
         # --only with the paths: whatever else is staged stays staged, out of this commit.
         only = ["--only", "-m", message, "--", *paths]
         git.run([*_identity(top), "commit", "--quiet", "--no-verify", *only], top)

@@ -7,118 +7,23 @@ uncovered lines and branches, and that is not a regression.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ratchet import results
 from ratchet.config import Config
-from ratchet.models import Counts, Report
-from ratchet.numbers import floor_step, floor_to, fmt_margin, fmt_pct, percent
+from ratchet.models import Baseline, Counts, Report
+from ratchet.numbers import floor_step, fmt_margin, fmt_pct, percent
+from ratchet.results import Failure, FileChange, Verdict
 
 BELOW_THRESHOLD = "below_threshold"
 TOTAL_REGRESSION = "total_regression"
 FILE_REGRESSION = "file_regression"
-FILE_MISSING = "file_missing"
+FILE_MISSING = results.FILE_MISSING
 BAR_LOWERED = "bar_lowered"
-
-# Failures `ratchet update` records past: the file keeps its old per-file line (never
-# recorded lower, never dropped while it exists), so it need not hold back the total.
-KEEPS_FILE_LINE = frozenset({FILE_REGRESSION, FILE_MISSING})
-
-
-@dataclass(frozen=True)
-class Failure:
-    kind: str
-    path: str | None  # None for the total
-    message: str
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """A file whose counts differ from its per-file baseline (``before`` None: new file)."""
-
-    path: str
-    before: Counts | None
-    after: Counts | None  # None: the file is gone from the report (see Verdict.unmeasured)
-
-    @property
-    def delta(self) -> Fraction | None:
-        if self.before is None or self.after is None:
-            return None
-        return percent(self.after) - percent(self.before)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    totals: Counts
-    threshold: Decimal
-    baseline: Decimal | None
-    baseline_uncovered: int | None
-    new_threshold: Decimal
-    new_baseline: Decimal
-    failures: tuple[Failure, ...]
-    notes: tuple[str, ...]
-    changes: tuple[FileChange, ...]
-    before: Counts | None  # totals of the per-file baseline, when there is one
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures
-
-    @property
-    def status(self) -> str:
-        return "pass" if self.passed else "fail"
-
-    @property
-    def percent(self) -> Fraction:
-        return percent(self.totals)
-
-    @property
-    def margin(self) -> Fraction:
-        """Points above (positive) or below (negative) the threshold."""
-        return self.percent - Fraction(self.threshold)
-
-    @property
-    def raises_bar(self) -> bool:
-        return self.new_threshold > self.threshold or (
-            self.baseline is None or self.new_baseline > self.baseline
-        )
-
-    @property
-    def new_baseline_uncovered(self) -> int | None:
-        """What `ratchet update` records beside ``new_baseline`` (see the function)."""
-        return new_baseline_uncovered(
-            self.totals, self.baseline, self.baseline_uncovered, self.new_baseline
-        )
-
-    @property
-    def unmeasured(self) -> frozenset[str]:
-        """Files of the per-file baseline missing from the report though still in the tree
-        (the other absent ones were removed)."""
-        return frozenset(f.path for f in self.failures if f.kind == FILE_MISSING and f.path)
-
-    @property
-    def tightens_uncovered(self) -> bool:
-        """`update` records fewer uncovered lines+branches at an unchanged baseline."""
-        return (
-            self.baseline is not None
-            and self.new_baseline == self.baseline
-            and self.new_baseline_uncovered is not None
-            and self.new_baseline_uncovered != self.baseline_uncovered
-        )
-
-    @property
-    def update_blockers(self) -> tuple[Failure, ...]:
-        """The failures that make `ratchet update` refuse to record anything."""
-        return update_blockers(self.failures)
-
-
-def update_blockers(failures: tuple[Failure, ...] | list[Failure]) -> tuple[Failure, ...]:
-    """What `ratchet update` refuses to record: anything but a file's own drop or absence
-    (those keep the file's old per-file line and let the rest of the bar rise)."""
-    return tuple(f for f in failures if f.kind not in KEEPS_FILE_LINE)
 
 
 def new_threshold(pct: Fraction, config: Config) -> Decimal:
@@ -144,7 +49,20 @@ def _file_failure(path: str, before: Counts, after: Counts, tol: Decimal) -> Fai
     )
 
 
-Pair = tuple[Decimal, "int | None"]  # a baseline and its uncovered count, judged together
+MAX_NAMED = 10  # files named in one message; the JSON lists them all
+
+
+def named(paths: list[str]) -> str:
+    """``a, b, c`` and, past ``MAX_NAMED``, how many more."""
+    more = f" and {len(paths) - MAX_NAMED} more" if len(paths) > MAX_NAMED else ""
+    return ", ".join(paths[:MAX_NAMED]) + more
+
+
+def describe(b: Baseline) -> str:
+    """A baseline as messages show it: the exact percent and the counts behind it."""
+    if b.covered is None or b.measured is None:
+        return f"{b.legacy}%"
+    return f"{fmt_pct(b.percent)}% ({b.covered}/{b.measured})"
 
 
 def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
@@ -156,6 +74,7 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
     count is the exemption *at that baseline*); ``evaluate`` judges the ref's pair and the
     working copy's pair each as a pair, so neither inflating the count beside a raised
     baseline nor mixing the two pairs can let a regression through or fail a good change.
+    Baselines compare exactly (their counts), never as rounded percents.
     ``max_threshold`` and ``precision`` only shape what ``update`` records, but a lower one
     records a lower bar from then on, so lowering either is a loosening too. ``step`` is
     not held: a different step is neither stricter nor looser everywhere (at 100% a step
@@ -187,19 +106,16 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
 
     threshold = at_least("threshold")
     max_threshold = at_least("max_threshold")
-    baseline = at_least("baseline")
-    if (
-        baseline is not None
-        and here.baseline == ref.baseline
-        and ref.baseline_uncovered is not None
-        and (here.baseline_uncovered is None or here.baseline_uncovered > ref.baseline_uncovered)
-    ):
-        # A None count is the strictest (no exemption), so only a larger one loosens.
-        loosened.append(f"baseline_uncovered {here.baseline_uncovered} > {ref.baseline_uncovered}")
-    if here.baseline == ref.baseline:
-        uncovered = _min_uncovered(here.baseline_uncovered, ref.baseline_uncovered)
-    else:
-        uncovered = (here if baseline == here.baseline else ref).baseline_uncovered
+    baseline = here.baseline
+    hb, rb = here.baseline, ref.baseline
+    if rb is not None:
+        if hb is None or hb.percent < rb.percent:
+            loosened.append(f"baseline {describe(hb) if hb else 'unset'} < {describe(rb)}")
+            baseline = rb
+        elif hb.percent == rb.percent and rb.uncovered is not None:
+            if hb.uncovered is None or hb.uncovered > rb.uncovered:
+                loosened.append(f"baseline uncovered {hb.uncovered} > {rb.uncovered}")
+            baseline = replace(hb, uncovered=_min_uncovered(hb.uncovered, rb.uncovered))
     tolerance = at_most("tolerance")
     file_tolerance = at_most("file_tolerance")
     patch_threshold = at_least("patch_threshold")
@@ -218,7 +134,6 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
         threshold=threshold,
         max_threshold=max_threshold,
         baseline=baseline,
-        baseline_uncovered=uncovered,
         tolerance=tolerance,
         file_tolerance=file_tolerance,
         patch_threshold=patch_threshold,
@@ -234,32 +149,35 @@ def _min_uncovered(a: int | None, b: int | None) -> int | None:
     return None if a is None or b is None else min(a, b)
 
 
-def _pairs(config: Config, ref: Config | None) -> list[Pair]:
-    """The (baseline, uncovered) pairs to judge, strictest first."""
-    pairs: set[Pair] = set()
+def _pairs(config: Config, ref: Config | None) -> list[Baseline]:
+    """The baselines (each with its uncovered count) to judge, strictest first."""
+    pairs: list[Baseline] = []
     for c in (config, ref):
-        if c is not None and c.baseline is not None:
-            pairs.add((c.baseline, c.baseline_uncovered))
+        if c is not None and c.baseline is not None and c.baseline not in pairs:
+            pairs.append(c.baseline)
     # Highest baseline first; at one baseline a missing count (no exemption) first.
-    return sorted(pairs, key=lambda p: (-p[0], -1 if p[1] is None else p[1]))
+    return sorted(pairs, key=lambda b: (-b.percent, -1 if b.uncovered is None else b.uncovered))
 
 
 def _judge_baseline(
-    totals: Counts, pairs: list[Pair], tolerance: Decimal
-) -> tuple[Pair | None, Failure | None, str | None]:
-    """The pair that decides, and its failure or its note. A failure against any pair
+    totals: Counts, pairs: list[Baseline], tolerance: Decimal
+) -> tuple[Baseline | None, Failure | None, str | None]:
+    """The baseline that decides, and its failure or its note. A failure against any one
     fails; the note of an exempted drop is given only when nothing failed."""
     pct = percent(totals)
-    noted: tuple[Pair, str] | None = None
-    for baseline, uncovered in pairs:
-        if pct >= Fraction(baseline) - Fraction(tolerance):
+    noted: tuple[Baseline, str] | None = None
+    for b in pairs:
+        if pct >= b.percent - Fraction(tolerance):
             continue
-        gap = fmt_margin(Fraction(baseline) - pct)
-        drop = f"{fmt_pct(pct)}% is {gap} points below the baseline {baseline}%"
+        drop = (
+            f"{fmt_pct(pct)}% ({totals.covered}/{totals.valid}) is "
+            f"{fmt_margin(b.percent - pct)} points below the baseline {describe(b)}"
+        )
+        uncovered = b.uncovered
         if uncovered is not None and totals.missing <= uncovered:
             if noted is None:
                 noted = (
-                    (baseline, uncovered),
+                    b,
                     f"total {drop}, but no line became uncovered ({totals.missing} "
                     f"uncovered, baseline {uncovered}): covered code was removed, which is "
                     "not a regression",
@@ -267,14 +185,43 @@ def _judge_baseline(
             continue
         was = f" (uncovered {uncovered} -> {totals.missing})" if uncovered is not None else ""
         tol = f", tolerance {tolerance}" if tolerance else ""
-        return (
-            (baseline, uncovered),
-            Failure(TOTAL_REGRESSION, None, f"total {drop}{tol}{was}"),
-            None,
-        )
+        return b, Failure(TOTAL_REGRESSION, None, f"total {drop}{tol}{was}"), None
     if noted is not None:
         return noted[0], None, noted[1]
     return (pairs[0] if pairs else None), None, None
+
+
+def incomparable(
+    report: Report, config: Config, file_baseline: Mapping[str, Counts] | None
+) -> str | None:
+    """Why ``report`` cannot be held to this bar at all (a problem with the input, not a
+    regression), or None. Today: the bar was measured with branches and the report (or one
+    of the reports merged into it) without, so branch misses would silently vanish."""
+    if report.totals.branches_valid and not report.branchless:
+        return None
+    had = config.baseline is not None and bool(config.baseline.branches)
+    with_branches = None
+    if not had and file_baseline:
+        with_branches = next((p for p, c in file_baseline.items() if c.branches_valid), None)
+    if not had and with_branches is None:
+        return None
+    where = (
+        "the baseline measured branches"
+        if had
+        else f"the per-file baseline measured branches ({with_branches}, ...)"
+    )
+    if report.totals.branches_valid:
+        names = ", ".join(report.branchless)
+        return (
+            f"{names} measured no branches, but {where}: merged with the other reports, "
+            "their branch misses would vanish. Run every shard with branch coverage "
+            "(pytest --cov-branch, or branch = true in [tool.coverage.run])"
+        )
+    return (
+        f"the report measures no branches, but {where}: it would pass with every branch "
+        "miss gone. Run the tests with branch coverage (pytest --cov-branch, or "
+        "branch = true in [tool.coverage.run])"
+    )
 
 
 def evaluate(
@@ -322,8 +269,7 @@ def evaluate(
             )
         )
     pairs = _pairs(config, ref_config if ref_config is not None and ref_config.present else None)
-    shown, failure, note = _judge_baseline(totals, pairs, bar.tolerance)
-    baseline, uncovered = shown if shown is not None else (None, None)
+    baseline, failure, note = _judge_baseline(totals, pairs, bar.tolerance)
     if failure is not None:
         failures.append(failure)
     if note is not None:
@@ -335,7 +281,7 @@ def evaluate(
         before_total = Counts()
         current = report.by_path()
         missing: list[str] = []
-        removed = 0
+        removed: list[str] = []
         for path, before in file_baseline.items():
             before_total = before_total + before
             fc = current.get(path)
@@ -344,7 +290,7 @@ def evaluate(
                 if exists is not None and exists(path):
                     missing.append(path)
                 else:
-                    removed += 1
+                    removed.append(path)
                 continue
             if fc.counts != before:
                 changes.append(FileChange(path, before, fc.counts))
@@ -360,64 +306,22 @@ def evaluate(
             )
             for p in missing
         )
-        if missing or removed:
-            notes.append(_absent_note(len(missing), removed))
+        if removed:
+            notes.append(
+                f"{len(removed)} file(s) with a per-file baseline were removed from the tree "
+                f"({named(removed)}): `ratchet update` drops their lines"
+            )
         changes.extend(
             FileChange(p, None, f.counts) for p, f in current.items() if p not in file_baseline
         )
         changes.sort(key=lambda c: c.path)
 
-    nt = new_threshold(pct, config)
-    floor = floor_to(pct, config.precision)
-    top = pairs[0][0] if pairs else None
-    nb = max(floor, top) if top is not None else floor
     return Verdict(
         totals=totals,
         threshold=threshold,
         baseline=baseline,
-        baseline_uncovered=uncovered,
-        new_threshold=max(nt, threshold),
-        new_baseline=nb,
         failures=tuple(failures),
         notes=tuple(notes),
         changes=tuple(changes),
         before=before_total,
     )
-
-
-def _absent_note(missing: int, removed: int) -> str:
-    n = missing + removed
-    return (
-        f"{n} file(s) with a per-file baseline are not in the report: {missing} still "
-        f"exist (a failure each), {removed} were removed from the tree (`ratchet update` "
-        "drops their lines)"
-    )
-
-
-def new_baseline_uncovered(
-    totals: Counts, baseline: Decimal | None, uncovered: int | None, new_baseline: Decimal
-) -> int | None:
-    """The uncovered count `update` records beside ``new_baseline``: the current one at a
-    raised baseline; at an unchanged baseline only when it is fewer (a tighter exemption).
-    No count at all is the strictest (no exemption), so none is never replaced by one."""
-    if baseline is None or new_baseline > baseline:
-        return totals.missing
-    if uncovered is not None and totals.missing < uncovered:
-        return totals.missing
-    return uncovered
-
-
-def updated_file_baseline(
-    report: Report, old: Mapping[str, Counts] | None, *, keep: Iterable[str] = ()
-) -> dict[str, Counts]:
-    """Current counts per file, except where a file's percent fell: the old bar stays.
-
-    Files absent from the report leave, except those named in ``keep`` (absent but still in
-    the tree): their old line stays, so dropping one is a deliberate edit, never a side
-    effect of a report that stopped measuring it."""
-    prev_all = old or {}
-    out: dict[str, Counts] = {p: prev_all[p] for p in keep if p in prev_all}
-    for f in report.files:
-        prev = prev_all.get(f.path)
-        out[f.path] = prev if prev is not None and percent(prev) > percent(f.counts) else f.counts
-    return out

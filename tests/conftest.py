@@ -181,6 +181,16 @@ def make_project(tmp_path: Path) -> Callable[..., Project]:
     return make
 
 
+def copy_sample(sample: Project, dest: Path) -> Path:
+    """The sample project's code and reports in ``dest``: a checkout the reports describe
+    (ratchet refuses to judge a report of files that are not there)."""
+    shutil.copytree(sample.root / "pkg", dest / "pkg", dirs_exist_ok=True)
+    for name in ("coverage.xml", "coverage.json", "coverage.lcov", ".coverage"):
+        if (sample.root / name).exists():
+            shutil.copy2(sample.root / name, dest / name)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def sample_reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     """One real coverage.py run with all four report kinds, shared by read-only tests."""

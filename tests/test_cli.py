@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, clean_env, git
+from tests.conftest import Project, RunRatchet, clean_env, copy_sample, git
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +26,14 @@ def climb(make_project) -> Project:
     return proj
 
 
+def baseline_line(percent, covered: int, measured: int = 100, branches: int = 0) -> str:
+    """The line `ratchet init` and `update` write: exact counts, a percent for reading."""
+    return (
+        f"baseline = {{percent = {percent}, covered = {covered}, measured = {measured}, "
+        f"branches = {branches}, uncovered = {measured - covered}}}\n"
+    )
+
+
 def cover(proj: Project, k: int) -> None:
     calls = "; ".join(f"f{i}()" for i in range(k)) or "pass"
     proj.write("run_sample.py", f"from pkg.sample import *\n{calls}\n")
@@ -38,12 +46,12 @@ def test_worked_example__threshold_climbs_70_75_80(climb: Project, run_ratchet: 
     assert r.code == 0
     text = (climb.root / "pyproject.toml").read_text()
     assert "threshold = 70\n" in text
-    assert "baseline = 72\n" in text or "baseline = 72.0\n" in text
+    assert baseline_line(72, 72) in text
 
     cover(climb, 14)  # 76%
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 0
-    assert "would raise the threshold 70% -> 75%" in r.stdout
+    assert "`ratchet update` would record:\n  threshold 70% -> 75%" in r.stdout
     assert run_ratchet("update", "coverage.xml", cwd=climb.root).code == 0
     assert "threshold = 75\n" in (climb.root / "pyproject.toml").read_text()
 
@@ -104,17 +112,10 @@ def test_check_json__documented_keys(sample_reports: Project, run_ratchet: RunRa
         not (proj.root / "pyproject.toml").exists()
         or "ratchet" not in (proj.root / "pyproject.toml").read_text()
     )
-    cfg = tmp_path / "pyproject.toml"
+    here = copy_sample(proj, tmp_path / "here")
+    cfg = here / "pyproject.toml"
     cfg.write_text("[tool.ratchet]\nthreshold = 50\n")
-    r = run_ratchet(
-        "check",
-        "--config",
-        str(cfg),
-        "--format",
-        "json",
-        str(proj.root / "coverage.xml"),
-        cwd=proj.root,
-    )
+    r = run_ratchet("check", "--config", str(cfg), "--format", "json", "coverage.xml", cwd=here)
     assert r.code == 0
     data = json.loads(r.stdout)
     assert set(data) >= {"status", "totals", "threshold", "baseline", "new_threshold", "failures"}
@@ -140,7 +141,7 @@ def test_check_markdown__summary_table(climb: Project, run_ratchet: RunRatchet):
     assert "<!--" not in r.stdout
     total = "**Total: 72.00%** (+0.00 points) · 72/100 lines+branches covered, 28 uncovered"
     assert total in r.stdout
-    assert "| Baseline | 72% (28 uncovered) |" in r.stdout
+    assert "| Baseline | 72.00% (72/100, 28 uncovered) |" in r.stdout
     assert "| Threshold | 70% |" in r.stdout
     assert "| Margin over the threshold | +2.0000 points |" in r.stdout
 
@@ -377,7 +378,7 @@ def test_baseline_ref__branch_cannot_lower_its_own_bar(climb: Project, run_ratch
     pyproject.write_text(
         pyproject.read_text()
         .replace("threshold = 80", "threshold = 75")
-        .replace("baseline = 80", "baseline = 76")
+        .replace(baseline_line(80, 80), baseline_line(76, 76))
     )
     assert run_ratchet("check", "--no-diff", "coverage.xml", cwd=climb.root).code == 1  # per-file
     (climb.root / "coverage-baseline.tsv").unlink()
@@ -464,7 +465,7 @@ def test_init_force__keeps_settings_and_drops_an_unwanted_baseline_file(
     assert r.code == 0
     text = pyproject.read_text()
     assert "threshold = 60\n" in text  # capped by the kept max_threshold
-    assert "baseline = 72\n" in text  # precision 0 kept
+    assert baseline_line(72, 72) in text  # precision 0 kept
     assert "baseline_file" not in text
     assert run_ratchet("check", "coverage.xml", cwd=climb.root).code == 0
 
@@ -487,18 +488,16 @@ def test_baseline_ref__an_inflated_uncovered_count_cannot_buy_a_regression(
     _commit_bar(climb)
     pyproject = climb.root / "pyproject.toml"
     text = pyproject.read_text()
-    assert "baseline = 84\n" in text and "baseline_uncovered = 16\n" in text
+    assert baseline_line(84, 84) in text
     # A higher baseline looks stricter; the count beside it is what the branch is after.
-    pyproject.write_text(
-        text.replace("baseline = 84\n", "baseline = 99\n").replace(
-            "baseline_uncovered = 16\n", "baseline_uncovered = 99999\n"
-        )
-    )
+    inflated = "baseline = {percent = 99, covered = 99, measured = 100, uncovered = 99999}\n"
+    pyproject.write_text(text.replace(baseline_line(84, 84), inflated))
     cover(climb, 15)  # 80%: 20 uncovered, 4 more than main recorded
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "FAIL total 80.0000% is 4.0000 points below the baseline 84% (uncovered 16 -> 20)" in (
-        r.stdout
+    assert (
+        "FAIL total 80.0000% (80/100) is 4.0000 points below the baseline 84.0000% (84/100) "
+        "(uncovered 16 -> 20)" in r.stdout
     )
     assert "no line became uncovered" not in r.stdout
 
@@ -519,28 +518,20 @@ def test_baseline_ref__a_paths_remap_cannot_hide_per_file_regressions(
     pyproject = climb.root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.ratchet.paths]\nlib = ["lib/", "pkg/"]\n')
     _two_files(climb, "f0()")
-    r = run_ratchet(
-        "check", "--baseline-ref", "main", "--format", "json", "coverage.xml", cwd=climb.root
-    )
-    assert r.code == 1
-    data = json.loads(r.stdout)
-    missing = sorted(f["path"] for f in data["failures"] if f["kind"] == "file_missing")
-    assert missing == ["pkg/__init__.py", "pkg/other.py", "pkg/sample.py"]
-    assert (
-        "3 file(s) with a per-file baseline are not in the report: 3 still exist (a failure "
-        "each), 0 were removed from the tree" in data["notes"][-1]
-    )
+    # No file of the report is where the bar's files are: the report is refused outright
+    # (exit 2), before any per-file line could be missed.
+    for fmt in ("json", "text", "markdown"):
+        r = run_ratchet(
+            "check", "--baseline-ref", "main", "--format", fmt, "coverage.xml", cwd=climb.root
+        )
+        _assert_clean_error(
+            r, "the report does not describe this repository: 0 of 3 files found under"
+        )
+    # Measured where the bar says (the remap gone), the same drop fails as a file's own.
+    pyproject.write_text(pyproject.read_text().split("\n[tool.ratchet.paths]")[0] + "\n")
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "FAIL pkg/other.py: has a per-file baseline but is not in the report" in r.stdout
-    assert "note: 3 file(s) with a per-file baseline are not in the report" in r.stdout
-    r = run_ratchet(
-        "check", "--baseline-ref", "main", "--format", "markdown", "coverage.xml", cwd=climb.root
-    )
-    assert "| `pkg/other.py` | 100.00% | not in report |" in r.stdout
-    assert "**3** file(s) with a per-file baseline still exist but are not in the report" in (
-        r.stdout
-    )
+    assert "FAIL pkg/other.py: 100.0000% -> 50.0000%" in r.stdout
 
 
 def test_check__a_baselined_file_deleted_from_the_tree_is_a_note_and_update_drops_it(
@@ -555,35 +546,40 @@ def test_check__a_baselined_file_deleted_from_the_tree_is_a_note_and_update_drop
     r = run_ratchet("check", "--format", "json", "coverage.xml", cwd=climb.root)
     assert r.code == 0, r
     data = json.loads(r.stdout)
-    assert data["notes"][-1].startswith(
-        "1 file(s) with a per-file baseline are not in the report: 0 still exist (a failure "
-        "each), 1 were removed from the tree"
+    assert data["notes"][-1] == (
+        "1 file(s) with a per-file baseline were removed from the tree (pkg/other.py): "
+        "`ratchet update` drops their lines"
     )
+    assert [x["path"] for x in data["update"]["lines"] if x["new"] is None] == ["pkg/other.py"]
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
     assert r.code == 0
-    assert "dropping 1 removed file(s) from coverage-baseline.tsv" in r.stderr
+    assert "1 removed from the tree" in r.stdout
     assert "pkg/other.py" not in tsv.read_text()
 
 
-def test_update__keeps_and_names_a_baselined_file_the_report_no_longer_measures(
+def test_update__refuses_while_a_baselined_file_is_not_measured(
     climb: Project, run_ratchet: RunRatchet
 ):
+    # An added `omit` stops measuring a file: the report no longer describes what the bar
+    # was recorded on, so update records nothing (it used to raise the total past it).
     _two_files(climb, "; ".join(f"f{i}()" for i in range(16)) + "; g()")  # 86/102
     assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
-    tsv = climb.root / "coverage-baseline.tsv"
-    other = next(line for line in tsv.read_text().splitlines() if line.startswith("pkg/other"))
+    owned = ("pyproject.toml", "coverage-baseline.tsv", "coverage-history.jsonl")
+    before = {name: (climb.root / name).read_bytes() for name in owned}
     climb.coverage("run", "--branch", "--source=pkg", "--omit=pkg/other.py", "run_sample.py")
     climb.coverage("xml", "-o", "coverage.xml")
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 1
     assert "FAIL pkg/other.py: has a per-file baseline but is not in the report" in r.stdout
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
-    assert r.code == 0
+    assert r.code == 2
     assert (
-        "keeping the per-file baseline of pkg/other.py: not in the report, but the file "
-        "exists (delete its line from coverage-baseline.tsv to stop tracking it)" in r.stderr
+        "1 file(s) with a per-file baseline still exist but are not in the report "
+        "(pkg/other.py): re-run the tests so that the report measures them, or stop tracking "
+        "them on purpose (delete their lines from coverage-baseline.tsv, or `ratchet accept "
+        "--reason ...`)" in r.stderr
     )
-    assert other in tsv.read_text().splitlines()
+    assert {name: (climb.root / name).read_bytes() for name in owned} == before
 
 
 def test_update__records_a_tighter_uncovered_count_at_an_unchanged_baseline(
@@ -597,12 +593,15 @@ def test_update__records_a_tighter_uncovered_count_at_an_unchanged_baseline(
     )
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
     assert r.code == 0
-    assert "baseline_uncovered 160 -> 16" in r.stdout
-    assert "baseline_uncovered = 16  # stale" in (climb.root / "pyproject.toml").read_text()
+    # A pyproject.toml of an older version: the run that reaches its percent records the
+    # exact counts, the uncovered count with them.
+    assert "baseline 84% -> 84.0000% (84/100) (records the exact counts" in r.stdout
+    text = (climb.root / "pyproject.toml").read_text()
+    assert baseline_line(84, 84) in text and "baseline_uncovered" not in text
     cover(climb, 15)  # 80%, 20 uncovered: 4 lines became uncovered
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "below the baseline 84% (uncovered 16 -> 20)" in r.stdout
+    assert "below the baseline 84.0000% (84/100) (uncovered 16 -> 20)" in r.stdout
     # The same report again changes nothing, and more uncovered never loosens the count.
     cover(climb, 16)
     assert "nothing to change" in run_ratchet("update", "coverage.xml", cwd=climb.root).stdout
@@ -638,15 +637,13 @@ def test_check_markdown__a_file_drop_alone_says_update_still_raises_the_bar(
     r = run_ratchet("check", "--format", "markdown", "coverage.xml", cwd=climb.root)
     assert r.code == 1
     assert "would not record" not in r.stdout
-    said = (
-        "`ratchet update` would raise the threshold to **80%** and the baseline to "
-        "**83.33%**, keeping the old per-file baseline of 1 file(s)."
-    )
-    assert said in r.stdout
+    assert "`ratchet update` would record: threshold 25% → **80%**" in r.stdout
+    assert "baseline 25\\.4901% \\(26/102\\) → **83\\.3333% \\(85/102\\)**" in r.stdout
+    assert "keeping the old per-file line of 1 file(s) whose coverage fell." in r.stdout
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)  # ...and so it does
     assert r.code == 0
     text = (climb.root / "pyproject.toml").read_text()
-    assert "threshold = 80\n" in text and "baseline = 83.33\n" in text
+    assert "threshold = 80\n" in text and baseline_line(83.33, 85, 102) in text
 
 
 def test_baseline_file__duplicate_path_is_refused_with_its_line(
@@ -688,5 +685,5 @@ def test_init_force__drops_an_unknown_key_with_a_note(climb: Project, run_ratche
     assert "dropping the unknown key 'treshold' from [tool.ratchet]" in r.stderr
     text = pyproject.read_text()
     assert "treshold" not in text
-    assert "threshold = 70\n" in text and "baseline = 72\n" in text  # precision 0 kept
+    assert "threshold = 70\n" in text and baseline_line(72, 72) in text  # precision 0 kept
     assert run_ratchet("check", "coverage.xml", cwd=climb.root).code == 0

@@ -11,7 +11,7 @@ import pytest
 from ratchet import filebaseline
 from ratchet.config import for_reinit, from_text, load
 from ratchet.errors import RatchetError
-from ratchet.models import Counts
+from ratchet.models import Baseline, Counts
 
 pytestmark = pytest.mark.unit
 
@@ -32,7 +32,7 @@ def test_numbers_are_exact_decimals():
     c = parse("threshold = 72.5\nbaseline = 78.42\ntolerance = 0.1")
     assert (c.threshold, c.baseline, c.tolerance) == (
         Decimal("72.5"),
-        Decimal("78.42"),
+        Baseline(legacy=Decimal("78.42")),
         Decimal("0.1"),
     )
 
@@ -47,7 +47,8 @@ def test_numbers_are_exact_decimals():
         ("step = 0", "greater than 0"),
         ("precision = 7", "integer 0-6"),
         ("precision = 1.5", "integer 0-6"),
-        ("baseline_uncovered = -1", "non-negative integer"),
+        ("baseline = 50\nbaseline_uncovered = -1", "non-negative integer"),
+        ("baseline_uncovered = 1", "baseline_uncovered without a baseline"),
         ("patch_empty = 'maybe'", "one of pass, fail"),
         ("fail_on_indirect = 'yes'", "true or false"),
         ("reports = [1]", "list of paths"),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, clean_env
+from tests.conftest import Project, RunRatchet, clean_env, copy_sample
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +45,7 @@ def test_lcov_path_not_utf8__one_line_and_no_file_written(
 def test_stdout_full__exit_2_one_line_whatever_the_verdict(
     sample_reports: Project, tmp_path: Path, command: str, threshold: int
 ):
-    shutil.copy(sample_reports.root / "coverage.xml", tmp_path)
+    copy_sample(sample_reports, tmp_path)
     (tmp_path / "pyproject.toml").write_text(f"[tool.ratchet]\nthreshold = {threshold}\n")
     with Path("/dev/full").open("w") as full:
         proc = subprocess.run(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
 from ratchet.load import load
 from ratchet.render.common import display
-from tests.conftest import Project, RunRatchet
+from tests.conftest import Project, RunRatchet, copy_sample
 
 pytestmark = pytest.mark.integration
 
@@ -82,13 +84,20 @@ def test_report_json__documented_schema(sample_reports: Project, run_ratchet: Ru
     assert f["missing_lines"] == cov["missing_lines"]
 
 
-def test_no_report_named__finds_coverage_xml_and_says_so(
-    sample_reports: Project, run_ratchet: RunRatchet
+def test_no_report_named__takes_the_newest_usual_file_and_says_so(
+    sample_reports: Project, run_ratchet: RunRatchet, tmp_path
 ):
-    r = run_ratchet("report", cwd=sample_reports.root)
+    # A run that wrote only coverage.json today is not judged by last week's coverage.xml.
+    here = copy_sample(sample_reports, tmp_path)
+    week_ago = time.time() - 7 * 86400
+    for name in ("coverage.xml", "coverage.lcov", ".coverage"):
+        os.utime(here / name, (week_ago, week_ago))
+    r = run_ratchet("report", cwd=here)
     assert r.code == 0
-    assert "using" in r.stderr
-    assert "coverage.xml" in r.stderr
+    assert (
+        r.stderr
+        == f"ratchet: using {here / 'coverage.json'} (the newest of the usual report files)\n"
+    )
 
 
 def test_coverage_run_in_a_subdirectory__every_format_gives_repository_paths(

@@ -9,7 +9,7 @@ import pytest
 
 from ratchet import rules
 from ratchet.config import Config
-from ratchet.models import Counts, FileCoverage, Report
+from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.numbers import floor_step, floor_to, fmt_margin, fmt_pct
 
 pytestmark = pytest.mark.unit
@@ -26,14 +26,17 @@ def lines(valid: int, covered: int, bv: int = 0, bc: int = 0) -> Counts:
 
 
 def cfg(**kw) -> Config:
+    """Numbers as in pyproject.toml; a numeric ``baseline`` (with ``baseline_uncovered``) is
+    a percent as versions before the exact counts recorded it, still honoured."""
+    uncovered = kw.pop("baseline_uncovered", None)
     kw = {
         k: Decimal(str(v))
-        if isinstance(v, (int, float))
-        and not isinstance(v, bool)
-        and k not in ("baseline_uncovered", "precision")
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "precision"
         else v
         for k, v in kw.items()
     }
+    if isinstance(kw.get("baseline"), Decimal):
+        kw["baseline"] = Baseline(uncovered=uncovered, legacy=kw["baseline"])
     return Config(present=True, **kw)
 
 
@@ -147,8 +150,8 @@ def test_per_file__new_and_deleted_files_are_changes_not_failures():
         ("new.py", True, False),
     }
     assert v.notes == (
-        "1 file(s) with a per-file baseline are not in the report: 0 still exist (a failure "
-        "each), 1 were removed from the tree (`ratchet update` drops their lines)",
+        "1 file(s) with a per-file baseline were removed from the tree (old.py): "
+        "`ratchet update` drops their lines",
     )
 
 
@@ -162,11 +165,12 @@ def test_per_file__a_baselined_file_still_in_the_tree_but_not_in_the_report_fail
         (rules.FILE_MISSING, "pkg/b.py"),
     ]
     assert "has a per-file baseline but is not in the report" in v.failures[0].message
-    assert "3 file(s) with a per-file baseline are not in the report: 2 still exist" in v.notes[0]
+    assert v.notes == (
+        "1 file(s) with a per-file baseline were removed from the tree (pkg/gone.py): "
+        "`ratchet update` drops their lines",
+    )
     assert {c.path for c in v.changes if c.after is None} == {"pkg/a.py", "pkg/b.py", "pkg/gone.py"}
     assert v.unmeasured == {"pkg/a.py", "pkg/b.py"}
-    # A file drop or absence keeps the file's line; it does not stop `update`.
-    assert v.update_blockers == ()
 
 
 def test_per_file__unchanged_file_not_listed():
@@ -218,87 +222,6 @@ def test_new_threshold__a_step_counts_once_cleared_by_the_tolerance(pct, toleran
     assert rules.new_threshold(pct, c) == expected
 
 
-def test_climb__70_75_80():
-    c = cfg(threshold=70, step=5)
-    for covered, expected in [(7210, 70), (7690, 75), (8105, 80)]:
-        v = rules.evaluate(report(a=lines(10000, covered)), c)
-        assert v.passed
-        assert v.new_threshold == expected
-        c = cfg(
-            threshold=v.new_threshold,
-            step=5,
-            baseline=v.new_baseline,
-            baseline_uncovered=v.totals.missing,
-        )
-    assert c.baseline == Decimal("81.05")
-
-
-def test_new_baseline__floored_at_precision_so_the_same_report_passes_again():
-    rep = report(a=lines(3, 2))  # 66.666...%
-    v = rules.evaluate(rep, cfg(precision=2))
-    assert v.new_baseline == Decimal("66.66")
-    again = rules.evaluate(rep, cfg(baseline=v.new_baseline, baseline_uncovered=1))
-    assert again.passed
-
-
-def test_raises_bar__reported_only_when_something_would_rise():
-    v = rules.evaluate(
-        report(a=lines(100, 80)), cfg(threshold=80, baseline=80, baseline_uncovered=20)
-    )
-    assert not v.raises_bar
-    v = rules.evaluate(
-        report(a=lines(100, 85)), cfg(threshold=80, baseline=80, baseline_uncovered=20)
-    )
-    assert v.raises_bar
-    assert v.new_threshold == 85
-
-
-def test_updated_file_baseline__keeps_the_line_of_a_file_that_still_exists():
-    old = {"kept.py": lines(10, 9), "gone.py": lines(1, 1)}
-    rep = report({"a.py": lines(2, 1)})
-    assert rules.updated_file_baseline(rep, old, keep=["kept.py", "never-baselined.py"]) == {
-        "kept.py": lines(10, 9),
-        "a.py": lines(2, 1),
-    }
-
-
-@pytest.mark.parametrize(
-    ("covered", "baseline", "uncovered", "expected"),
-    [
-        (84, 84, 160, 16),  # the same baseline, fewer uncovered: the tighter count
-        (84, 84, 10, 10),  # more uncovered than recorded: never loosened
-        (84, 84, None, None),  # no count is no exemption, the strictest: stays so
-        (85, 84, 10, 15),  # a raised baseline records its own count
-        (84, None, None, 16),  # the first baseline
-        (83, 84, 160, 17),  # below the baseline (a deletion, exempt): still tighter
-    ],
-)
-def test_new_baseline_uncovered__tighter_at_an_unchanged_baseline_never_looser(
-    covered, baseline, uncovered, expected
-):
-    v = rules.evaluate(
-        report(a=lines(100, covered)),
-        cfg(baseline=baseline, baseline_uncovered=uncovered, precision=0),
-    )
-    assert v.new_baseline_uncovered == expected
-
-
-def test_update_blockers__only_the_total_stops_update():
-    f = {k: rules.Failure(k, None, k) for k in ("file_regression", "file_missing", "bar_lowered")}
-    blocking = [rules.Failure(rules.BELOW_THRESHOLD, None, "x"), *f.values()]
-    assert rules.update_blockers(blocking) == (blocking[0], f["bar_lowered"])
-
-
-def test_updated_file_baseline__never_records_a_drop():
-    old = {"a.py": lines(10, 9), "b.py": lines(10, 5), "gone.py": lines(1, 1)}
-    rep = report({"a.py": lines(10, 8), "b.py": lines(10, 7), "c.py": lines(2, 1)})
-    assert rules.updated_file_baseline(rep, old) == {
-        "a.py": lines(10, 9),
-        "b.py": lines(10, 7),
-        "c.py": lines(2, 1),
-    }
-
-
 # -- the bar at a git ref ----------------------------------------------------------------------
 
 
@@ -334,7 +257,7 @@ def test_numbers__truncate_never_round_up():
     [
         ({"tolerance": 100}, "tolerance 100 > 0"),
         ({"file_tolerance": 50}, "file_tolerance 50 > 0"),
-        ({"baseline_uncovered": 999}, "baseline_uncovered 999 > 15"),
+        ({"baseline_uncovered": 999}, "baseline uncovered 999 > 15"),
     ],
 )
 def test_ref_config__every_loosened_gate_fails_and_the_ref_applies(here, needle):
@@ -358,7 +281,7 @@ def test_ref_config__an_inflated_uncovered_count_beside_a_raised_baseline_does_n
     v = rules.evaluate(report(a=lines(220, 184)), here, ref_config=ref)
     assert [f.kind for f in v.failures] == [rules.TOTAL_REGRESSION]
     assert "below the baseline 84.5% (uncovered 31 -> 36)" in v.failures[0].message
-    assert (v.baseline, v.baseline_uncovered) == (Decimal("84.5"), 31)  # the pair that failed
+    assert v.baseline == ref.baseline  # the pair that failed
     assert v.notes == ()
 
 
@@ -370,7 +293,7 @@ def test_ref_config__each_baseline_is_judged_with_its_own_count():
     here = cfg(threshold=80, baseline=86, baseline_uncovered=40)
     v = rules.evaluate(report(a=lines(280, 240)), here, ref_config=ref)
     assert v.passed, v.failures
-    assert (v.baseline, v.baseline_uncovered) == (Decimal(86), 40)
+    assert v.baseline == Baseline(uncovered=40, legacy=Decimal(86))
     assert "covered code was removed" in v.notes[0]
     # ...and below the ref's baseline, the ref's own count decides.
     v = rules.evaluate(report(a=lines(240, 200)), here, ref_config=ref)  # 83.33%, 40
@@ -388,7 +311,7 @@ def test_ref_config__each_baseline_is_judged_with_its_own_count():
         ({"max_threshold": 100}, {"max_threshold": 85}, "max_threshold 85 < 100", {}),
         ({"precision": 2}, {"precision": 0}, "precision 0 < 2", {"precision": 2}),
         ({"baseline_file": "b.tsv"}, {}, "baseline_file removed (was 'b.tsv')", {}),
-        ({"baseline": 85, "baseline_uncovered": 15}, {}, "baseline unset < 85", {}),
+        ({"baseline": 85, "baseline_uncovered": 15}, {}, "baseline unset < 85%", {}),
     ],
 )
 def test_ref_config__every_gate_is_held_to_the_ref(ref, here, needle, applied):
@@ -396,7 +319,9 @@ def test_ref_config__every_gate_is_held_to_the_ref(ref, here, needle, applied):
     bar, loosened = rules.held_to_ref(here_c, ref_c)
     assert any(needle in x for x in loosened), loosened
     for key, value in {**ref, **applied}.items():
-        if key != "baseline_file":
+        if key == "baseline":
+            assert bar.baseline == ref_c.baseline
+        elif key not in ("baseline_file", "baseline_uncovered"):
             assert getattr(bar, key) == value, key
     v = rules.evaluate(report(a=lines(100, 90)), here_c, ref_config=ref_c)
     assert v.failures[0].kind == rules.BAR_LOWERED
@@ -417,12 +342,86 @@ def test_ref_config__a_stricter_branch_is_not_a_loosening():
     )
     bar, loosened = rules.held_to_ref(here, ref)
     assert loosened == ()
-    assert (bar.threshold, bar.baseline, bar.tolerance, bar.file_tolerance) == tuple(
-        map(Decimal, (85, 86, 0, 0))
-    )
+    assert (bar.threshold, bar.tolerance, bar.file_tolerance) == tuple(map(Decimal, (85, 0, 0)))
+    assert bar.baseline == here.baseline
     assert rules.evaluate(report(a=lines(100, 86)), here, ref_config=ref).passed
 
 
 def test_ref_config__no_section_at_the_ref_holds_nothing():
     here = cfg(threshold=70, tolerance=1)
     assert rules.held_to_ref(here, Config()) == (here, ())
+
+
+# -- exact baselines -----------------------------------------------------------------------
+
+
+def exact(covered: int, measured: int, uncovered: int | None = None) -> Baseline:
+    return Baseline(covered, measured, 0, measured - covered if uncovered is None else uncovered)
+
+
+def test_exact_baseline__a_fall_below_the_rounded_percent_still_fails():
+    # The issue's reproduction: 771/776 = 99.3556% recorded; a module of 147 covered lines
+    # and one uncovered gives 919/925 = 99.3513%, uncovered 5 -> 6. A baseline rounded to
+    # 99.35 let it pass; the exact one does not.
+    rep = report(a=lines(925, 919))
+    assert rules.evaluate(rep, cfg(baseline=99.35, baseline_uncovered=5)).passed
+    v = rules.evaluate(rep, cfg(baseline=exact(771, 776)))
+    assert [f.kind for f in v.failures] == [rules.TOTAL_REGRESSION]
+    assert (
+        "total 99.3513% (919/925) is 0.0043 points below the baseline 99.3556% (771/776) "
+        "(uncovered 5 -> 6)" in v.failures[0].message
+    )
+
+
+@pytest.mark.parametrize(
+    ("covered", "measured", "passed"),
+    [
+        (771, 776, True),  # exactly the baseline
+        (1542, 1552, True),  # the same fraction, twice the code: equal, not below
+        (770, 775, True),  # 99.3548%, below, but 5 uncovered as before: covered code deleted
+        (771, 777, False),  # one more uncovered line, percent below
+        (772, 777, True),  # 99.3565%: above
+        (0, 0, True),  # nothing measured counts as 100%
+    ],
+)
+def test_exact_baseline__boundaries(covered, measured, passed):
+    v = rules.evaluate(report(a=lines(measured, covered)), cfg(baseline=exact(771, 776)))
+    assert v.passed is passed
+
+
+def test_exact_baseline__margins_come_from_exact_values():
+    # 14/15 = 93.3333% against 100%: 6.6667 points, whatever a rounded baseline said.
+    v = rules.evaluate(report(a=lines(15, 14)), cfg(baseline=exact(10, 10)))
+    assert "6.6666 points below the baseline 100.0000% (10/10)" in v.failures[0].message
+    assert v.delta == Fraction(-20, 3)
+
+
+def test_exact_baseline__held_to_the_ref_compares_fractions_not_percents():
+    ref = cfg(baseline=exact(771, 776))
+    lowered = cfg(baseline=exact(919, 925))  # 99.3513 < 99.3556, both "99.35"
+    bar, loosened = rules.held_to_ref(lowered, ref)
+    assert loosened == ("baseline 99.3513% (919/925) < 99.3556% (771/776)",)
+    assert bar.baseline == ref.baseline
+    raised = cfg(baseline=exact(920, 925))
+    assert rules.held_to_ref(raised, ref) == (raised, ())
+
+
+def test_incomparable__branch_measurement_vanished():
+    c = cfg(baseline=Baseline(90, 100, 20, 10))
+    no_branches = report(a=lines(80, 80))
+    problem = rules.incomparable(no_branches, c, None)
+    assert problem is not None and "the report measures no branches" in problem
+    assert rules.incomparable(report(a=lines(80, 70, 20, 20)), c, None) is None
+    # The per-file lines say so too, where the total's counts do not (an older file).
+    legacy = cfg(baseline=90, baseline_uncovered=10)
+    assert rules.incomparable(no_branches, legacy, None) is None
+    problem = rules.incomparable(no_branches, legacy, {"a.py": lines(80, 70, 20, 20)})
+    assert problem is not None and "per-file baseline measured branches (a.py" in problem
+    # Several reports: one measured without branches.
+    shards = Report(
+        (FileCoverage("a.py", lines(80, 70, 20, 20)),), ("one.xml", "two.xml"), (), ("two.xml",)
+    )
+    problem = rules.incomparable(shards, c, None)
+    assert problem is not None and problem.startswith("two.xml measured no branches")
+    # A bar without branches asks nothing of the report.
+    assert rules.incomparable(no_branches, cfg(baseline=exact(70, 80)), None) is None

@@ -18,8 +18,17 @@ EDITED = ["pyproject.toml", ".coveragerc", "setup.cfg", "tox.ini"]
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    """The golden project, with the source files its report measured, and the report
+    written after them (ratchet refuses a report of absent files, or an older one)."""
     root = tmp_path / "proj"
     shutil.copytree(GOLDEN, root, ignore=shutil.ignore_patterns("expected"))
+    report = root / "lcov.info"
+    for line in report.read_text().splitlines():
+        if line.startswith("SF:"):
+            source = root / line[3:]
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text("pass\n" * 200)
+    os.utime(report)
     return root
 
 
@@ -78,9 +87,13 @@ def test_update__crlf_pyproject_stays_crlf_with_the_keys_it_adds(
     project: Path, run_ratchet: RunRatchet
 ):
     pyproject = project / "pyproject.toml"
-    text = pyproject.read_text().replace("baseline_uncovered = 57\n", "")  # update adds it back
+    text = pyproject.read_text()
+    for line in ("baseline = 71.5     # last accepted total\n", "baseline_uncovered = 57\n"):
+        assert line in text
+        text = text.replace(line, "")  # update adds the baseline back
     pyproject.write_bytes(text.replace("\n", "\r\n").encode())
     assert run_ratchet("update", "lcov.info", cwd=project).code == 0
     data = pyproject.read_bytes()
-    assert b"baseline_uncovered = 54\r\n" in data
+    added = b"baseline = {percent = 78.4, covered = 196, measured = 250, branches = 50, "
+    assert added + b"uncovered = 54}\r\n" in data
     assert b"\n" not in data.replace(b"\r\n", b"")  # no bare LF anywhere

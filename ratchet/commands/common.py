@@ -36,6 +36,14 @@ def config_option(f: F) -> F:
     )(f)
 
 
+def allow_stale_option(f: F) -> F:
+    return click.option(
+        "--allow-stale",
+        is_flag=True,
+        help="Record a report older than the files it measured.",
+    )(f)
+
+
 def format_option(f: F) -> F:
     return click.option(
         "--format",

@@ -29,15 +29,16 @@ def show_diff(edits: Mapping[Path, str], root: Path) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
-def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> None:
+def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> list[Path]:
+    """Write ``edits`` (or, dry, show them as a diff); the files written."""
     changed = {p: t for p, t in edits.items() if read_text(p) != t}
     if not changed:
         out("ratchet: nothing to change.")
-        return
+        return []
     if dry_run:
         out(show_diff(changed, root), nl=False)
         out("ratchet: dry run, nothing written.")
-        return
+        return []
     write_atomic(changed)
     for p in changed:
         try:
@@ -45,3 +46,4 @@ def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> None:
         except ValueError:
             shown = str(p)
         out(f"ratchet: wrote {shown}")
+    return list(changed)

@@ -9,14 +9,22 @@ from pathlib import Path
 import click
 
 from ratchet import config as config_mod
-from ratchet import filebaseline, pyproject
-from ratchet.checking import load_report
-from ratchet.commands.common import config_option, echo_err, out, reports_argument
+from ratchet import plan as plan_mod
+from ratchet import recording, rules
+from ratchet.checking import describes_repository, inspect_sources, load_report, staleness
+from ratchet.commands.common import (
+    allow_stale_option,
+    config_option,
+    echo_err,
+    out,
+    reports_argument,
+)
 from ratchet.commands.edits import apply
 from ratchet.config import Config
 from ratchet.errors import RatchetError
-from ratchet.fsio import read_text
-from ratchet.numbers import floor_step, floor_to, fmt_pct, percent
+from ratchet.numbers import fmt_pct, percent
+from ratchet.results import EVENT_INIT
+from ratchet.rules import describe
 
 DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 
@@ -39,6 +47,7 @@ DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 )
 @click.option("--no-file-baselines", is_flag=True, help="Track the total only.")
 @click.option("--force", is_flag=True, help="Overwrite an existing [tool.ratchet].")
+@allow_stale_option
 @click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
 def command(
     reports: tuple[Path, ...],
@@ -47,6 +56,7 @@ def command(
     baseline_file: str,
     no_file_baselines: bool,
     force: bool,
+    allow_stale: bool,
     dry_run: bool,
 ) -> None:
     """Start ratcheting: threshold = the highest multiple of STEP not above the current total."""
@@ -69,27 +79,44 @@ def command(
             "(or `ratchet init --force` to start over)",
             source=str(path),
         )
-    cfg = dataclasses.replace(cfg, pyproject=path.absolute())
-    rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
-    pct = percent(rep.totals)
     step_d = Decimal(str(step)).normalize()
+    cfg = dataclasses.replace(
+        cfg,
+        pyproject=path.absolute(),
+        threshold=Decimal(0),
+        baseline=None,
+        step=step_d,
+        baseline_file=None if no_file_baselines else baseline_file,
+        present=True,
+    )
+    if existing is None:
+        echo_err(f"ratchet: no {path} yet: creating it")
+    rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
+    sources = inspect_sources(rep, cfg.root)
+    describes_repository(rep, sources, cfg.root)
+    stale = staleness(rep, sources)
+    if stale is not None and not allow_stale:
+        raise RatchetError(f"{stale}: re-run the tests, or pass --allow-stale")
+    problem = rules.incomparable(rep, cfg, None)
+    assert problem is None  # nothing recorded yet to compare with
+    verdict = rules.evaluate(rep, cfg, None)
+    plan = plan_mod.make(rep, verdict, cfg, None)
+    assert not plan.refused and plan.baseline is not None
     values: dict[str, object] = {
-        "threshold": min(floor_step(pct, step_d), cfg.max_threshold),
+        "threshold": plan.threshold,
         "step": step_d,
-        "baseline": floor_to(pct, cfg.precision),
-        "baseline_uncovered": rep.totals.missing,
-        "baseline_file": None if no_file_baselines else baseline_file,
+        "baseline_file": cfg.baseline_file,
     }
     for key in dropped:
         echo_err(f"ratchet: dropping the unknown key {key!r} from [tool.ratchet]")
         values[key] = None
-    edits: dict[Path, str] = {}
-    if not no_file_baselines:
-        edits[cfg.root / baseline_file] = filebaseline.render({f.path: f.counts for f in rep.files})
-    text = read_text(path) or ""
-    edits[path] = pyproject.set_ratchet_values(text, values, create=True, source=str(path))
+    fresh = dataclasses.replace(cfg, present=False)  # no bar before: the event says so
+    event = None if dry_run else recording.event_for(EVENT_INIT, plan, fresh, rep.totals)
+    edits = recording.edits(
+        plan, cfg, None, event=event, pyproject_text=existing or "", values=values
+    )
     out(
-        f"ratchet: total {fmt_pct(pct)}% -> threshold {values['threshold']}%, "
-        f"baseline {values['baseline']}%"
+        f"ratchet: total {fmt_pct(percent(rep.totals))}% -> threshold {plan.threshold}%, "
+        f"baseline {describe(plan.baseline)}"
     )
     apply(edits, cfg.root, dry_run=dry_run)

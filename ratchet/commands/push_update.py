@@ -4,16 +4,15 @@ when a concurrent push moved the branch (the action's ``mode: update``)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 
 from ratchet import pushupdate, pyproject
+from ratchet.commands import update
 from ratchet.commands.common import config_option, load_config, out, reports_argument
+from ratchet.errors import EXIT_FAIL
 from ratchet.github import outputs
-from ratchet.outcome import EXIT_FAIL
 
 
 @click.command("push-update")
@@ -38,26 +37,25 @@ def command(
     """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
     cwd = Path.cwd()
     cfg = load_config(config_path)
-    # The directory `ratchet update` names the files it wrote from: exactly those are committed.
-    root = cfg.root
     # What `ratchet update` may edit: commits touching only these leave the report valid.
-    owned = [p for p in (cfg.pyproject, cfg.baseline_path) if p is not None]
+    owned = [p for p in (cfg.pyproject, cfg.baseline_path, cfg.badge_path) if p is not None]
+    owned.append(cfg.history_path)
+    owned.append(cfg.root / ".gitattributes")
     if cfg.sync_fail_under:
-        owned += [root / name for name in pyproject.INI_FILES]
-    args = [sys.executable, "-m", "ratchet", "update", *map(str, reports)]
-    if config_path is not None:
-        args += ["--config", str(config_path)]
+        owned += [cfg.root / name for name in pyproject.INI_FILES]
 
-    def run_update() -> tuple[int, str]:
-        proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-        out(proc.stdout, nl=False)
-        click.echo(proc.stderr, nl=False, err=True)
-        return proc.returncode, proc.stdout
+    def run_update() -> pushupdate.Updated:
+        # The configuration again each time: a retry runs on the branch's new tip.
+        here = load_config(config_path)
+        outcome, written = update.run(here, reports, allow_stale=False, dry_run=False)
+        plan = outcome.plan
+        assert plan is not None
+        summary = ", ".join(f"{s.key} {s.old or 'none'} -> {s.new}" for s in plan.settings)
+        return pushupdate.Updated(plan.exit_code, written, summary)
 
     rec = pushupdate.record(
         cwd,
         run_update,
-        root=root,
         owned=owned,
         branch=branch or pushupdate.current_branch(cwd),
         remote=remote,

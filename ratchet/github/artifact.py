@@ -18,16 +18,28 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ratchet import rules
+from ratchet import history, rules
 from ratchet.config import Config
 from ratchet.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
 from ratchet.errors import RatchetError
 from ratchet.github.settings import check_id, parse_pr_number
-from ratchet.models import Counts, FileCoverage, Report
-from ratchet.patch import PatchFile, PatchResult
+from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.render import jsonout
 from ratchet.render.comment import Result
-from ratchet.rules import Failure, FileChange, Verdict
+from ratchet.results import (
+    BAD_INPUT,
+    REGRESSION,
+    Blocker,
+    Event,
+    Failure,
+    FileChange,
+    FileLine,
+    PatchFile,
+    PatchResult,
+    Plan,
+    Setting,
+    Verdict,
+)
 
 RESULT = "result.json"
 COMMENT = "comment.md"
@@ -248,6 +260,95 @@ class _Checker:
             untracked=self.strings(d.get("untracked", []), f"{where}.untracked", MAX_FILES),
         )
 
+    def baseline(self, percent: Any, counts: Any, uncovered: Any, where: str) -> Baseline | None:
+        """A baseline from its percent, its exact counts (or null) and its uncovered count."""
+        if percent is None:
+            if counts is not None or uncovered is not None:
+                self.fail(where, "counts without a baseline")
+            return None
+        shown = self.percent(percent, where)
+        unc = None if uncovered is None else self.integer(uncovered, f"{where}_uncovered")
+        if counts is None:
+            return Baseline(uncovered=unc, legacy=shown)
+        d = self.obj(counts, f"{where}_counts", ("covered", "measured", "branches"))
+        covered = self.integer(d["covered"], f"{where}_counts.covered")
+        measured = self.integer(d["measured"], f"{where}_counts.measured")
+        br = d["branches"]
+        branches = None if br is None else self.integer(br, f"{where}_counts.branches")
+        if covered > measured or (branches or 0) > measured:
+            self.fail(f"{where}_counts", "more covered than measured")
+        b = Baseline(covered, measured, branches, unc)
+        if abs(Fraction(shown) - b.percent) > Fraction(1, 10**6):
+            self.fail(where, "does not match its counts")
+        return b
+
+    def line(self, x: Any, where: str) -> FileLine:
+        d = self.obj(x, where, ("path", "old", "new", "reason"))
+        old = None if d["old"] is None else self.counts(d["old"], f"{where}.old")
+        new = None if d["new"] is None else self.counts(d["new"], f"{where}.new")
+        return FileLine(
+            self.string(d["path"], f"{where}.path", MAX_PATH),
+            old,
+            new,
+            self.string(d["reason"], f"{where}.reason", 64),
+        )
+
+    def plan(self, x: Any, where: str) -> Plan:
+        d = self.obj(x, where, _PLAN)
+        blockers = []
+        for i, b in enumerate(self.array(d["blockers"], f"{where}.blockers", MAX_NOTES)):
+            e = self.obj(b, f"{where}.blockers[{i}]", ("kind", "message"))
+            if e["kind"] not in (REGRESSION, BAD_INPUT):
+                self.fail(f"{where}.blockers[{i}].kind", "unknown")
+            blockers.append(Blocker(e["kind"], self.string(e["message"], where, MAX_MESSAGE)))
+        settings = []
+        for i, st in enumerate(self.array(d["settings"], f"{where}.settings", 16)):
+            at = f"{where}.settings[{i}]"
+            e = self.obj(st, at, ("key", "old", "new", "reason"))
+            old, new = (
+                None if e[k] is None else self.string(e[k], f"{at}.{k}", 200)
+                for k in ("old", "new")
+            )
+            settings.append(
+                Setting(
+                    self.string(e["key"], f"{at}.key", 64),
+                    old,
+                    new,
+                    self.string(e["reason"], f"{at}.reason", MAX_MESSAGE),
+                )
+            )
+        lines = [
+            self.line(x, f"{where}.lines[{i}]")
+            for i, x in enumerate(self.array(d["lines"], f"{where}.lines", MAX_FILES))
+        ]
+        kept = [
+            self.line(x, f"{where}.kept[{i}]")
+            for i, x in enumerate(self.array(d["kept"], f"{where}.kept", MAX_FILES))
+        ]
+        plan = Plan(
+            threshold=self.percent(d["threshold"], f"{where}.threshold"),
+            baseline=self.baseline(
+                d["baseline"], d["baseline_counts"], d["baseline_uncovered"], f"{where}.baseline"
+            ),
+            settings=tuple(settings),
+            lines=tuple(lines),
+            kept=tuple(kept),
+            blockers=tuple(blockers),
+        )
+        status = "refused" if plan.refused else "changes" if plan.changes else "unchanged"
+        if d["status"] != status or d["exit_code"] != plan.exit_code:
+            self.fail(f"{where}.status", "does not match the plan")
+        return plan
+
+    def events(self, x: Any, where: str) -> tuple[Event, ...]:
+        out = []
+        for i, e in enumerate(self.array(x, where, MAX_NOTES)):
+            try:
+                out.append(history.from_line(json.dumps(e)))
+            except ValueError as err:
+                self.fail(f"{where}[{i}]", str(err))
+        return tuple(out)
+
     def ident(self, x: Any) -> str:
         value = self.string(x, "id", 64)
         try:
@@ -265,8 +366,13 @@ _PATCH_FILE = (
     "partial_branch_lines",
 )  # fmt: skip
 _TOP = (
-    "schema_version", "status", "totals", "threshold", "baseline", "baseline_uncovered",
-    "new_threshold", "new_baseline", "failures", "notes", "files_changed",
+    "schema_version", "status", "totals", "threshold", "baseline", "baseline_counts",
+    "baseline_uncovered", "new_threshold", "new_baseline", "failures", "notes",
+    "files_changed", "update", "accepted", "trend", "warnings",
+)  # fmt: skip
+_PLAN = (
+    "status", "exit_code", "blockers", "threshold", "baseline", "baseline_counts",
+    "baseline_uncovered", "settings", "lines", "kept",
 )  # fmt: skip
 
 
@@ -299,9 +405,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
     totals = c.counts(d["totals"], "totals", extra=("uncovered",))
     if d["totals"].get("uncovered", totals.missing) != totals.missing:
         c.fail("totals.uncovered", "does not match the counts")
-    baseline = None if d["baseline"] is None else c.percent(d["baseline"], "baseline")
-    unc = d["baseline_uncovered"]
-    unc = None if unc is None else c.integer(unc, "baseline_uncovered")
+    baseline = c.baseline(d["baseline"], d["baseline_counts"], d["baseline_uncovered"], "baseline")
     failures = c.failures(d["failures"], "failures")
     notes = c.strings(d["notes"], "notes", MAX_NOTES)
     changes = tuple(
@@ -309,13 +413,13 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         for i, x in enumerate(c.array(d["files_changed"], "files_changed", MAX_FILES))
     )
     patch = c.patch(d["patch"], "patch") if d.get("patch") is not None else None
+    plan = c.plan(d["update"], "update")
+    if c.percent(d["new_threshold"], "new_threshold") != plan.threshold:
+        c.fail("new_threshold", "does not match the update")
     verdict = Verdict(
         totals=totals,
         threshold=c.percent(d["threshold"], "threshold"),
         baseline=baseline,
-        baseline_uncovered=unc,
-        new_threshold=c.percent(d["new_threshold"], "new_threshold"),
-        new_baseline=c.percent(d["new_baseline"], "new_baseline"),
         failures=failures,
         notes=notes,
         changes=changes,
@@ -333,7 +437,16 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         failing = contradictions(verdict, patch, *tolerances)
         if failing:
             c.fail("status", f"says pass, but its own numbers fail: {'; '.join(failing)}")
-    return Result(verdict, d["status"], patch), ident
+    result = Result(
+        verdict,
+        d["status"],
+        patch,
+        plan,
+        c.events(d["accepted"], "accepted"),
+        c.events(d["trend"], "trend"),
+        c.strings(d["warnings"], "warnings", MAX_NOTES),
+    )
+    return result, ident
 
 
 def contradictions(
@@ -352,7 +465,6 @@ def contradictions(
         Config(
             threshold=v.threshold,
             baseline=v.baseline if tolerance is not None else None,
-            baseline_uncovered=v.baseline_uncovered,
             tolerance=tolerance or Decimal(0),
             present=True,
         ),
@@ -361,7 +473,11 @@ def contradictions(
     if rules.BELOW_THRESHOLD in kinds:
         found.append(f"the total is below the threshold {v.threshold}%")
     if rules.TOTAL_REGRESSION in kinds:
-        found.append(f"the total fell below the baseline {v.baseline}% by more than {tolerance}")
+        assert v.baseline is not None
+        found.append(
+            f"the total fell below the baseline {rules.describe(v.baseline)} by more than "
+            f"{tolerance}"
+        )
     if file_tolerance is not None and v.changes:
         files = rules.evaluate(
             Report(tuple(FileCoverage(ch.path, ch.after) for ch in v.changes if ch.after)),

@@ -25,9 +25,9 @@ from ratchet.github import artifact, comment, outputs, status
 from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
 from ratchet.numbers import as_json_number, fmt_pct
-from ratchet.outcome import Outcome
 from ratchet.render.comment import Result, delta, marker, render, result_of, signed
 from ratchet.render.outcome import outcome_dict
+from ratchet.results import Outcome, Verdict
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"
@@ -105,9 +105,9 @@ def output_values(
     return {
         "status": result.status,
         "coverage": fmt_pct(v.percent),
-        "baseline": "" if v.baseline is None else str(v.baseline),
+        "baseline": _baseline_output(v),
         "threshold": str(v.threshold),
-        "new-threshold": str(v.new_threshold),
+        "new-threshold": str(result.plan.threshold) if result.plan else str(v.threshold),
         "delta": "" if d is None else signed(d, 4),
         "comment-id": str(posted.id) if posted and posted.id is not None else "",
         "comment-action": posted.action if posted else comment.SKIPPED,
@@ -115,6 +115,14 @@ def output_values(
         "comment-file": str(comment_file.absolute()) if comment_file else "",
         "result-dir": str(result_dir.absolute()),
     }
+
+
+def _baseline_output(v: Verdict) -> str:
+    """The percent as recorded by an older version; an exact one as the total is shown."""
+    b = v.baseline
+    if b is None:
+        return ""
+    return str(b.legacy) if not b.exact else fmt_pct(b.percent)
 
 
 def should_create(result: Result, mode: str) -> bool:
@@ -127,7 +135,8 @@ def should_create(result: Result, mode: str) -> bool:
         result.status != "pass"
         or v.baseline is None
         or bool(v.changes)
-        or v.baseline_uncovered != v.totals.missing
+        or bool(result.accepted)
+        or v.baseline.uncovered != v.totals.missing
     )
 
 

@@ -14,13 +14,12 @@ import heapq
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ratchet.models import Counts
+from ratchet.models import Baseline, Counts
 from ratchet.numbers import fmt_pct, percent
-from ratchet.outcome import Outcome
-from ratchet.patch import PatchResult
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
-from ratchet.rules import Failure, FileChange, Verdict
+from ratchet.render.text import lowered
+from ratchet.results import Event, Failure, FileChange, Outcome, PatchResult, Plan, Verdict
 
 MAX_COMMENT = 65_536  # GitHub rejects longer bodies with 422
 BUDGET = 60_000  # what we aim for; the rest is head-room for the guard
@@ -38,6 +37,10 @@ class Result:
     verdict: Verdict
     status: str
     patch: PatchResult | None = None
+    plan: Plan | None = None
+    accepted: tuple[Event, ...] = ()
+    trend: tuple[Event, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def failures(self) -> tuple[Failure, ...]:
@@ -45,7 +48,15 @@ class Result:
 
 
 def result_of(outcome: Outcome) -> Result:
-    return Result(outcome.verdict, outcome.status, outcome.patch)
+    return Result(
+        outcome.verdict,
+        outcome.status,
+        outcome.patch,
+        outcome.plan,
+        outcome.accepted,
+        outcome.trend,
+        outcome.warnings,
+    )
 
 
 def marker(ident: str) -> str:
@@ -56,7 +67,8 @@ def marker(ident: str) -> str:
 def state(result: Result) -> str:
     """The hidden line that tells the next run whether the verdict or the bar moved."""
     v = result.verdict
-    base = v.baseline if v.baseline is not None else "none"
+    b = v.baseline
+    base = "none" if b is None else f"{b.covered}/{b.measured}" if b.exact else b.legacy
     return f"{STATE_PREFIX}status={result.status} threshold={v.threshold} baseline={base} -->"
 
 
@@ -77,8 +89,8 @@ def signed(value: Fraction, places: int = 2) -> str:
 
 
 def delta(v: Verdict) -> Fraction | None:
-    """Points of the total against the recorded baseline."""
-    return None if v.baseline is None else v.percent - Fraction(v.baseline)
+    """Points of the total against the recorded baseline, exactly."""
+    return v.delta
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,8 @@ class Movement:
     def of(
         cls, changes: tuple[FileChange, ...], unmeasured_paths: frozenset[str] = frozenset()
     ) -> Movement:
+        """Only net counts per file are known, so each is explained the fewest ways: lines
+        that lost coverage are newly uncovered, never also "deleted"."""
         ua = ug = ca = cd = new = gone = unmeasured = 0
         for c in changes:
             if c.path in unmeasured_paths:  # not measured is not deleted: no counts to add
@@ -107,8 +121,12 @@ class Movement:
             gone += c.after is None
             d_missing = after.missing - before.missing
             d_covered = after.covered - before.covered
-            ua, ug = ua + max(d_missing, 0), ug + max(-d_missing, 0)
-            ca, cd = ca + max(d_covered, 0), cd + max(-d_covered, 0)
+            lost = min(max(-d_covered, 0), max(d_missing, 0))  # covered -> uncovered
+            won = min(max(d_covered, 0), max(-d_missing, 0))  # uncovered -> covered
+            ua += max(d_missing, 0)
+            ug += max(-d_missing, 0)
+            ca += max(d_covered, 0) - won
+            cd += max(-d_covered, 0) - lost
         return cls(ua, ug, ca, cd, new, gone, unmeasured)
 
 
@@ -128,8 +146,8 @@ def why(v: Verdict) -> list[str]:
             )
         if m.covered_deleted:
             out.append(
-                f"- **{m.covered_deleted}** covered lines+branches were deleted or lost "
-                "coverage; deleting covered code lowers the percent but is not a regression."
+                f"- **{m.covered_deleted}** covered lines+branches were deleted; deleting "
+                "covered code lowers the percent but is not a regression."
             )
         if m.covered_added:
             out.append(f"- **{m.covered_added}** covered lines+branches were added.")
@@ -145,9 +163,9 @@ def why(v: Verdict) -> list[str]:
                 "are not in the report."
             )
         return out
-    if v.baseline_uncovered is not None:
+    if v.baseline is not None and v.baseline.uncovered is not None:
         return [
-            f"- Uncovered lines+branches: {v.baseline_uncovered} at the baseline → "
+            f"- Uncovered lines+branches: {v.baseline.uncovered} at the baseline → "
             f"{v.totals.missing} now. (Set `baseline_file` in `[tool.ratchet]` to see which "
             "files moved.)"
         ]
@@ -164,8 +182,7 @@ def _headline(result: Result) -> list[str]:
     d = delta(v)
     change = f" ({signed(d)} points)" if d is not None else ""
     t = v.totals
-    base = f"{v.baseline}%" if v.baseline is not None else "none yet"
-    unc = f" ({v.baseline_uncovered} uncovered)" if v.baseline_uncovered is not None else ""
+    base = _baseline_cell(v.baseline)
     return [
         f"### {icon} Coverage ratchet: {result.status}",
         "",
@@ -174,10 +191,20 @@ def _headline(result: Result) -> list[str]:
         "",
         "| | |",
         "|---|---:|",
-        f"| Baseline | {base}{unc} |",
+        f"| Baseline | {base} |",
         f"| Threshold | {v.threshold}% |",
         f"| Margin over the threshold | {signed(v.margin, 4)} points |",
     ]
+
+
+def _baseline_cell(b: Baseline | None) -> str:
+    """``85.40% (854/1000, 146 uncovered)``; an older file's percent as recorded."""
+    if b is None:
+        return "none yet"
+    unc = f"{b.uncovered} uncovered" if b.uncovered is not None else ""
+    if not b.exact:
+        return f"{b.legacy}%" + (f" ({unc})" if unc else "")
+    return f"{fmt_pct(b.percent, 2)}% ({b.covered}/{b.measured}{', ' + unc if unc else ''})"
 
 
 def _failures(failures: tuple[Failure, ...]) -> list[str]:
@@ -199,28 +226,81 @@ def _notes(notes: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _update(v: Verdict) -> list[str]:
-    """What `ratchet update` would do with this report: the rule it applies
-    (``Verdict.update_blockers``), not this run's status (patch coverage, and a file's own
-    drop, fail a check without stopping update)."""
-    blockers = v.update_blockers
-    if blockers:
-        return ["", "`ratchet update` would not record this: the total failed the ratchet."]
-    kept = len(v.failures)  # the rest keep a file's old per-file line
-    keeping = f", keeping the old per-file baseline of {kept} file(s)" if kept else ""
-    if v.raises_bar:
+def _update(plan: Plan | None) -> list[str]:
+    """What `ratchet update` would do with this report: the plan, not this run's status
+    (patch coverage, and a file's own drop, fail a check without stopping update)."""
+    if plan is None:
+        return []
+    if plan.refused:
         return [
             "",
-            f"`ratchet update` would raise the threshold to **{v.new_threshold}%** and the "
-            f"baseline to **{v.new_baseline}%**{keeping}.",
+            "`ratchet update` would not record this: "
+            + md.escape(plan.blockers[0].message, limit=md.MAX_TEXT),
         ]
-    if v.tightens_uncovered:
-        return [
+    kept = (
+        f", keeping the old per-file line of {len(plan.kept)} file(s) whose coverage fell"
+        if plan.kept
+        else ""
+    )
+    if not plan.changes:
+        return ["", f"`ratchet update` would leave the bar where it is{kept}."]
+    bits = [
+        f"{s.key} {md.escape(s.old or 'none')} → **{md.escape(s.new or 'none')}** "
+        f"({md.escape(s.reason)})"
+        for s in plan.settings
+    ]
+    if plan.lines:
+        bits.append(f"{len(plan.lines)} per-file line(s)")
+    return ["", f"`ratchet update` would record: {'; '.join(bits)}{kept}."]
+
+
+def _accepted(events: tuple[Event, ...]) -> list[str]:
+    """A lowering of the bar that this change records with `ratchet accept`: allowed, on
+    the record, and impossible to miss."""
+    out: list[str] = []
+    for e in events[:MAX_NOTES]:
+        who = f" by {md.escape(e.author, limit=200)}" if e.author else ""
+        at = f" at {md.code(e.commit[:12])}" if e.commit else ""
+        out += [
             "",
-            f"`ratchet update` would record **{v.new_baseline_uncovered}** uncovered "
-            f"lines+branches at the baseline (was {v.baseline_uncovered}){keeping}.",
+            "> [!WARNING]",
+            f"> **This change lowers the coverage bar on purpose** (`ratchet accept`, "
+            f"{md.escape(e.date)}{who}{at}): {md.escape(lowered(e))}.",
+            f"> Reason: {md.escape(e.reason or '', limit=md.MAX_TEXT)}",
         ]
-    return ["", f"`ratchet update` would leave the bar where it is{keeping}."]
+    return out
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[Fraction]) -> str:
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        return SPARK[-1] * len(values)
+    return "".join(SPARK[int((v - lo) / (hi - lo) * (len(SPARK) - 1))] for v in values)
+
+
+def _trend(events: tuple[Event, ...]) -> list[str]:
+    """The latest recorded bars, from the history file: a sparkline and a small table."""
+    if not events:
+        return []
+    totals = [percent(e.total) for e in events]
+    rows = [
+        f"| {md.escape(e.date[:10])} | {e.event} | {fmt_pct(t, 2)}% | {e.threshold[1]}% |"
+        for e, t in zip(events, totals, strict=True)
+    ]
+    return [
+        "",
+        f"<details><summary>Recorded totals {sparkline(totals)} "
+        f"({fmt_pct(totals[0], 2)}% → {fmt_pct(totals[-1], 2)}%)</summary>",
+        "",
+        "| Date | Event | Total | Threshold |",
+        "|---|---|---:|---:|",
+        *reversed(rows),
+        "",
+        "</details>",
+    ]
 
 
 def _sort_key(c: FileChange) -> tuple[int, float, str]:
@@ -269,12 +349,14 @@ def render(
     v = result.verdict
     out = [marker(ident), state(result)] if hidden else []
     out += _headline(result)
+    out += _accepted(result.accepted)
     out += _failures(result.failures)
-    out += _notes(v.notes)
+    out += _notes(v.notes + result.warnings)
     reasons = why(v)
     if reasons:
         out += ["", "**Why the numbers moved**", "", *reasons]
-    out += _update(v)
+    out += _update(result.plan)
+    out += _trend(result.trend)
     footer = [
         "",
         f"<sub>coverage-ratchet{f' · [workflow run]({run_url})' if run_url else ''}</sub>",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ratchet.models import Counts, FileCoverage, Report
+from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.numbers import as_json_number
-from ratchet.rules import Verdict
+from ratchet.results import Event, FileLine, Plan, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -39,16 +39,28 @@ def report_dict(rep: Report) -> dict[str, Any]:
     }
 
 
+def baseline_dict(b: Baseline | None) -> dict[str, Any] | None:
+    """The exact counts of a baseline (None for one recorded as a percent only)."""
+    if b is None or not b.exact:
+        return None
+    return {"covered": b.covered, "measured": b.measured, "branches": b.branches}
+
+
+def baseline_percent(b: Baseline | None) -> int | float | None:
+    if b is None:
+        return None
+    return as_json_number(b.legacy) if not b.exact else float(b.percent)
+
+
 def verdict_dict(v: Verdict) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "status": v.status,
         "totals": {**counts(v.totals), "uncovered": v.totals.missing},
         "threshold": as_json_number(v.threshold),
-        "baseline": as_json_number(v.baseline),
-        "baseline_uncovered": v.baseline_uncovered,
-        "new_threshold": as_json_number(v.new_threshold),
-        "new_baseline": as_json_number(v.new_baseline),
+        "baseline": baseline_percent(v.baseline),
+        "baseline_counts": baseline_dict(v.baseline),
+        "baseline_uncovered": v.baseline.uncovered if v.baseline else None,
         "failures": [{"kind": f.kind, "path": f.path, "message": f.message} for f in v.failures],
         "notes": list(v.notes),
         "files_changed": [
@@ -60,6 +72,41 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
             for c in v.changes
         ],
     }
+
+
+def plan_dict(p: Plan) -> dict[str, Any]:
+    """What ``ratchet update`` records, every value and line old -> new with the reason."""
+    return {
+        "status": "refused" if p.refused else "changes" if p.changes else "unchanged",
+        "exit_code": p.exit_code,
+        "blockers": [{"kind": b.kind, "message": b.message} for b in p.blockers],
+        "threshold": as_json_number(p.threshold),
+        "baseline": baseline_percent(p.baseline),
+        "baseline_counts": baseline_dict(p.baseline),
+        "baseline_uncovered": p.baseline.uncovered if p.baseline else None,
+        "settings": [
+            {"key": s.key, "old": s.old, "new": s.new, "reason": s.reason} for s in p.settings
+        ],
+        "lines": [line_dict(line) for line in p.lines],
+        "kept": [line_dict(line) for line in p.kept],
+    }
+
+
+def line_dict(line: FileLine) -> dict[str, Any]:
+    return {
+        "path": line.path,
+        "old": counts(line.old) if line.old else None,
+        "new": counts(line.new) if line.new else None,
+        "reason": line.reason,
+    }
+
+
+def event_dict(e: Event) -> dict[str, Any]:
+    """A history event, as in the history file (``ratchet.history``)."""
+    from ratchet import history
+
+    data: dict[str, Any] = json.loads(history.to_line(e))
+    return data
 
 
 def dumps(data: dict[str, Any]) -> str:

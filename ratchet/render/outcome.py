@@ -1,18 +1,29 @@
-"""An Outcome (the total verdict and, with a diff, patch coverage) in each output format."""
+"""An Outcome (the total verdict, what update would record and, with a diff, patch
+coverage) in each output format."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ratchet.outcome import Outcome
+from ratchet.numbers import as_json_number
 from ratchet.render import comment, jsonout, text
 from ratchet.render import patch as patch_render
+from ratchet.results import Outcome
 
 
 def outcome_dict(outcome: Outcome) -> dict[str, Any]:
     """What ``check --format json`` prints, and what the Action's result artifact holds."""
     data = jsonout.verdict_dict(outcome.verdict)
     data["status"] = outcome.status
+    plan = outcome.plan
+    if plan is not None:
+        # The two values of schema 1, kept beside the whole plan.
+        data["new_threshold"] = as_json_number(plan.threshold)
+        data["new_baseline"] = jsonout.baseline_percent(plan.baseline)
+        data["update"] = jsonout.plan_dict(plan)
+    data["accepted"] = [jsonout.event_dict(e) for e in outcome.accepted]
+    data["trend"] = [jsonout.event_dict(e) for e in outcome.trend]
+    data["warnings"] = list(outcome.warnings)
     if outcome.patch is not None:
         data["patch"] = patch_render.json(outcome.patch)
     return data
@@ -23,7 +34,10 @@ def render(outcome: Outcome, fmt: str) -> str:
         return jsonout.dumps(outcome_dict(outcome))
     if fmt == "markdown":
         return render_markdown(outcome)
-    out = text.verdict(outcome.verdict, status=outcome.status)
+    out = text.accepted(outcome.accepted)
+    out += text.verdict(outcome.verdict, status=outcome.status)
+    if outcome.plan is not None:
+        out += text.plan(outcome.plan)
     if outcome.patch is not None:
         out += patch_render.text(outcome.patch)
     return out

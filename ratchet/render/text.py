@@ -7,7 +7,8 @@ import re
 from ratchet.models import Report, format_ranges
 from ratchet.numbers import fmt_margin, fmt_pct
 from ratchet.render.common import display
-from ratchet.rules import Verdict
+from ratchet.results import Event, Plan, Verdict
+from ratchet.rules import describe, named
 
 # C0 and C1 controls, DEL and Unicode's line separators: any of them in a file name would
 # break a line (or a terminal) in the middle of a row.
@@ -82,20 +83,69 @@ def verdict(v: Verdict, *, status: str | None = None) -> str:
         f"{fmt_margin(v.margin)} points)",
     ]
     if v.baseline is not None:
-        unc = f", {v.baseline_uncovered} uncovered" if v.baseline_uncovered is not None else ""
-        out.append(f"  baseline   {v.baseline}%{unc}")
+        b = v.baseline
+        unc = f", {b.uncovered} uncovered" if b.uncovered is not None else ""
+        delta = v.delta
+        assert delta is not None
+        sign = "+" if delta >= 0 else "-"
+        out.append(f"  baseline   {describe(b)}{unc}  ({sign}{fmt_margin(delta)} points)")
     else:
         out.append("  baseline   none recorded yet")
     for f in v.failures:
         out.append(f"FAIL {f.message}")
     for n in v.notes:
         out.append(f"note: {n}")
-    if (status or v.status) == "pass" and v.raises_bar:
-        bits = []
-        if v.new_threshold > v.threshold:
-            bits.append(f"the threshold {v.threshold}% -> {v.new_threshold}%")
-        if v.baseline is None or v.new_baseline > v.baseline:
-            was = f"{v.baseline}%" if v.baseline is not None else "none"
-            bits.append(f"the baseline {was} -> {v.new_baseline}%")
-        out.append("`ratchet update` would raise " + " and ".join(bits) + ".")
+    return lines(out)
+
+
+def accepted(events: tuple[Event, ...]) -> str:
+    """The lowerings of the bar this change recorded with `ratchet accept`: said loudly,
+    so that no reviewer misses one."""
+    out: list[str] = []
+    for e in events:
+        out += [
+            f"WARNING: this change lowers the bar on purpose (`ratchet accept`, {e.date}"
+            f"{', ' + e.author if e.author else ''}"
+            f"{', at ' + e.commit[:12] if e.commit else ''}):",
+            f"WARNING:   {lowered(e)}",
+            f"WARNING:   reason: {e.reason}",
+        ]
+    return lines(out) if out else ""
+
+
+def lowered(e: Event) -> str:
+    """``threshold 95% -> 90%, baseline 99.3556% (771/776) -> 93.3333% (14/15)``."""
+    (t0, t1), (b0, b1) = e.threshold, e.baseline
+    bits = []
+    if t0 != t1:
+        bits.append(f"threshold {t0 if t0 is not None else '-'}% -> {t1}%")
+    if b0 != b1:
+        bits.append(
+            f"baseline {describe(b0) if b0 else 'none'} -> {describe(b1) if b1 else 'none'}"
+        )
+    return ", ".join(bits) or "the bar stays (the per-file lines were recorded anew)"
+
+
+def plan(p: Plan, *, doing: bool = False) -> str:
+    """What ``update`` records (or why it refuses), in a few lines; ``doing``: said by
+    update itself, as it records, rather than by check."""
+    who = "ratchet: update" if doing else "`ratchet update` would"
+    if p.refused:
+        return lines([f"{who} not record this: {b.message}" for b in p.blockers])
+    if not p.changes:
+        return lines(["ratchet: nothing to change." if doing else f"{who} change nothing."])
+    out = ["ratchet: update records:" if doing else f"{who} record:"]
+    for s in p.settings:
+        out.append(f"  {s.key} {s.old or 'none'} -> {s.new or 'none'} ({s.reason})")
+    if p.lines:
+        kinds: dict[str, int] = {}
+        for line in p.lines:
+            kinds[line.reason] = kinds.get(line.reason, 0) + 1
+        summary = ", ".join(f"{n} {reason}" for reason, n in sorted(kinds.items()))
+        out.append(f"  {len(p.lines)} per-file line(s): {summary}")
+    if p.kept:
+        out.append(
+            f"  kept the old per-file line of {len(p.kept)} file(s) whose coverage fell: "
+            + named([k.path for k in p.kept])
+        )
     return lines(out)

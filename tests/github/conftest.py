@@ -710,10 +710,18 @@ class Workspace:
     root: Path
 
     def write_report(
-        self, files: Mapping[str, tuple[int, int]], name: str = "coverage.json"
+        self, files: Mapping[str, tuple[int, int]], name: str = "coverage.json", sources: str = ""
     ) -> Path:
+        """The report, and the files it measures under ``sources`` (relative to the root)
+        unless they exist: ratchet refuses a report of files that are not here. The files
+        come first, as a test run reads them before writing its report."""
         p = self.root / name
         p.parent.mkdir(parents=True, exist_ok=True)
+        for path, (covered, missing) in files.items():
+            source = self.root / sources / path
+            if not source.exists():
+                source.parent.mkdir(parents=True, exist_ok=True)
+                source.write_text("x = 1\n" * (covered + missing), encoding="utf-8")
         p.write_text(coverage_json(files), encoding="utf-8")
         return p
 

@@ -44,7 +44,9 @@ def failing(workspace, subdir=""):
         threshold=50, baseline="55", baseline_uncovered=50, file_baseline=BASE, subdir=subdir
     )
     workspace.write_report(
-        {"src/a.py": (40, 60), "src/b.py": (10, 0)}, name=f"{subdir}/coverage.json".lstrip("/")
+        {"src/a.py": (40, 60), "src/b.py": (10, 0)},
+        name=f"{subdir}/coverage.json".lstrip("/"),
+        sources=subdir,
     )
 
 
@@ -127,7 +129,8 @@ def test_regression_fails_with_annotations_in_a_monorepo_package(action, workspa
         "::error file=packages/api/src/a.py,title=Coverage ratchet::src/a.py: 50.0000%25 -> 40"
         in (run.stdout)
     )
-    assert "::error title=Coverage ratchet::total 45.4545%25 is 9.5454 points below" in run.stdout
+    annotation = "::error title=Coverage ratchet::total 45.4545%25 (50/110) is 9.5454 points"
+    assert annotation in run.stdout
     (comment,) = fake_github.comments.values()
     assert comment["body"].startswith(marker("api"))
     assert "❌" in comment["body"]
@@ -350,6 +353,7 @@ def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
     workspace.configure(threshold=60)
+    report = workspace.write_report({"a.py": (50, 50)})  # a.py is committed
     workspace.commit("bar at 60")
     git(workspace.root, "remote", "add", "origin", f"file://{origin}")
     git(workspace.root, "push", "-q", "origin", "main")
@@ -374,7 +378,7 @@ def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
         subprocess.run(["git", "rev-parse", "--verify", "-q", "origin/main"], cwd=clone).returncode
         != 0
     )
-    shutil.copy(workspace.write_report({"a.py": (50, 50)}), clone / "coverage.json")
+    shutil.copy(report, clone / "coverage.json")
 
     harness = Harness(clone, tmp_path / "temp", fake_github.url)
     run = harness.run({"coverage-files": "coverage.json", "comment": "never"})
@@ -599,6 +603,7 @@ def pr_origin(tmp_path, workspace):
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
     workspace.configure(threshold=60)
+    report = workspace.write_report({"a.py": (50, 50)})  # a.py is committed
     main = workspace.commit("bar at 60")
     git(workspace.root, "tag", "-a", "v1", "-m", "v1")
     git(workspace.root, "remote", "add", "origin", f"file://{origin}")
@@ -607,7 +612,6 @@ def pr_origin(tmp_path, workspace):
     workspace.configure(threshold=40)
     workspace.commit("lower the bar")
     git(workspace.root, "push", "-q", "origin", "feature")
-    report = workspace.write_report({"a.py": (50, 50)})
     return origin, main, report
 
 

@@ -9,29 +9,32 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import rules
+from ratchet import plan, rules
 from ratchet.config import Config
 from ratchet.github import artifact
-from ratchet.models import Counts, FileCoverage, Report
-from ratchet.outcome import Outcome
-from ratchet.patch import PATCH_BELOW_THRESHOLD, PatchFile, PatchResult
+from ratchet.models import Baseline, Counts, FileCoverage, Report
+from ratchet.patch import PATCH_BELOW_THRESHOLD
 from ratchet.render import jsonout
 from ratchet.render.comment import render, result_of
 from ratchet.render.outcome import outcome_dict
-from ratchet.rules import FILE_REGRESSION, Failure, FileChange
+from ratchet.results import Failure, FileChange, Outcome, PatchFile, PatchResult
+from ratchet.rules import FILE_REGRESSION
 from tests.github.test_render_comment import HOSTILE
 
+BASELINE = Baseline(60, 100, 0, 30)
 
-def outcome_for(now, before, *, threshold=50, baseline="60", baseline_uncovered=30):
+
+def outcome_for(now, before, *, threshold=50, baseline=BASELINE):
     report = Report(tuple(FileCoverage(p, Counts(c + m, c)) for p, (c, m) in sorted(now.items())))
     cfg = Config(
         threshold=Decimal(threshold),
-        baseline=Decimal(baseline),
-        baseline_uncovered=baseline_uncovered,
+        baseline=baseline,
+        baseline_file="coverage-baseline.tsv",
         present=True,
     )
     files = {p: Counts(c + m, c) for p, (c, m) in before.items()}
-    return Outcome(report, rules.evaluate(report, cfg, files), cfg)
+    verdict = rules.evaluate(report, cfg, files)
+    return Outcome(report, verdict, cfg, plan=plan.make(report, verdict, cfg, files))
 
 
 NOW = {"a.py": (8, 4), "b.py": (5, 0), "c.py": (3, 1), HOSTILE[0]: (1, 3), HOSTILE[3]: (2, 2)}
@@ -243,11 +246,13 @@ def test_parse__a_pass_its_own_numbers_contradict_is_refused(outcome):
         parse(_forged_pass(doc, tolerance=0, file_tolerance=0))
     # The file drops are 13.3 and 50 points: a file_tolerance of 60 covers them.
     assert parse(_forged_pass(doc, tolerance=0, file_tolerance=60)).status == "pass"
-    below = _forged_pass(doc, threshold=70, new_threshold=70)
+    update = {**doc["update"], "threshold": 70}
+    below = _forged_pass(doc, threshold=70, new_threshold=70, update=update)
     with pytest.raises(artifact.InvalidArtifact, match="below the threshold 70%"):
         parse(below)
-    fell = _forged_pass(doc, baseline=66, new_baseline=66, baseline_uncovered=1)
-    with pytest.raises(artifact.InvalidArtifact, match="fell below the baseline 66%"):
+    counts = {"covered": 66, "measured": 100, "branches": 0}
+    fell = _forged_pass(doc, baseline=66, baseline_counts=counts, baseline_uncovered=1)
+    with pytest.raises(artifact.InvalidArtifact, match=r"fell below the baseline 66\.0000%"):
         parse({**fell, "tolerance": 0.4})
     assert parse({**fell, "tolerance": 0.5}).status == "pass"  # 0.48 points: within it
     # Covered code deleted, nothing newly uncovered: a lower percent is no regression.

@@ -58,7 +58,7 @@ def test_github_with_a_document_format__workflow_commands_go_to_stderr(
         assert res.stdout.startswith("### ❌ Coverage ratchet: fail\n")
         assert res.stdout == (tmp_path / "runner" / "summary").read_text()
     assert "::" not in res.stdout
-    assert "::error title=Coverage ratchet::total 40.0000%25 is" in res.stderr
+    assert "::error title=Coverage ratchet::total 40.0000%25 (40/100) is" in res.stderr
     (posted,) = fake_github.comments.values()
     assert posted["body"].startswith(marker(""))
 
@@ -70,7 +70,7 @@ def test_text_in_actions__published_with_annotations_on_stdout(
     assert res.code == 1, res
     assert res.stdout.startswith("::stop-commands::coverage-ratchet-")
     assert res.stdout.splitlines()[1] == "coverage-ratchet: FAIL"
-    assert "::error title=Coverage ratchet::total 40.0000%25 is" in res.stdout
+    assert "::error title=Coverage ratchet::total 40.0000%25 (40/100) is" in res.stdout
     assert "coverage-ratchet: comment created on #7" in res.stdout
     assert len(fake_github.comments) == 1
 
@@ -140,7 +140,7 @@ def test_a_token_no_header_can_carry__exit_2_without_quoting_it(
 def test_relative_result_dir__outputs_are_absolute(run_ratchet, workspace, runner, tmp_path):
     # The action runs the step in working-directory; the outputs are used from the workspace.
     workspace.configure(threshold=10, subdir="pkg")
-    workspace.write_report({"src/a.py": (5, 5)}, name="pkg/coverage.json")
+    workspace.write_report({"src/a.py": (5, 5)}, name="pkg/coverage.json", sources="pkg")
     env = {**runner, "RATCHET_RESULT_DIR": "out", "RATCHET_COMMENT": "never"}
     res = run_ratchet("check", "coverage.json", cwd=workspace.root / "pkg", env=env)
     assert res.code == 0, res
@@ -191,6 +191,7 @@ def test_annotations__relative_to_the_repository_not_the_workspace(
     pkg = repo / "pkg"
     pkg.mkdir()
     (workspace.root / "pyproject.toml").rename(pkg / "pyproject.toml")
+    (workspace.root / "src").rename(pkg / "src")  # what the report measures
     (workspace.root / "coverage.json").rename(pkg / "coverage.json")
     (pkg / "pyproject.toml").write_text(
         '[tool.ratchet]\nthreshold = 50\nbaseline_file = "b.tsv"\n', encoding="utf-8"

@@ -10,8 +10,8 @@ import pytest
 from ratchet.errors import RatchetError
 from ratchet.github import publish, status
 from ratchet.github.settings import Settings
-from ratchet.patch import PatchResult
-from ratchet.rules import FILE_REGRESSION, Failure
+from ratchet.results import Failure, PatchResult
+from ratchet.rules import FILE_REGRESSION
 from tests.github.test_artifact import BEFORE, NOW, outcome_for
 from tests.github.test_render_comment import result_for
 

@@ -6,13 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import rules
+from ratchet import plan, rules
 from ratchet.config import Config
-from ratchet.models import Counts, FileCoverage, Report
-from ratchet.patch import PatchFile, PatchResult
+from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.render import comment
 from ratchet.render import markdown as md
-from ratchet.rules import Failure, FileChange
+from ratchet.results import Failure, FileChange, PatchFile, PatchResult
 
 pytestmark = pytest.mark.unit
 
@@ -30,21 +29,29 @@ HOSTILE = [
 ]
 
 
-def verdict_for(now, before=None, *, threshold=0, baseline=None, baseline_uncovered=None):
+def config_for(threshold=0, baseline=None, baseline_uncovered=None):
+    """``baseline``: a percent as older versions recorded it, or exact ``Baseline``."""
+    if isinstance(baseline, str):
+        baseline = Baseline(uncovered=baseline_uncovered, legacy=Decimal(baseline))
+    return Config(threshold=Decimal(threshold), baseline=baseline, present=True)
+
+
+def parts_for(now, before=None, **kwargs):
     report = Report(tuple(FileCoverage(p, Counts(c + m, c)) for p, (c, m) in sorted(now.items())))
-    cfg = Config(
-        threshold=Decimal(threshold),
-        baseline=None if baseline is None else Decimal(baseline),
-        baseline_uncovered=baseline_uncovered,
-        present=True,
-    )
+    cfg = config_for(**kwargs)
     files = None if before is None else {p: Counts(c + m, c) for p, (c, m) in before.items()}
+    return report, cfg, files
+
+
+def verdict_for(now, before=None, **kwargs):
+    report, cfg, files = parts_for(now, before, **kwargs)
     return rules.evaluate(report, cfg, files)
 
 
-def result_for(*args, **kwargs):
-    v = verdict_for(*args, **kwargs)
-    return comment.Result(v, v.status)
+def result_for(now, before=None, **kwargs):
+    report, cfg, files = parts_for(now, before, **kwargs)
+    v = rules.evaluate(report, cfg, files)
+    return comment.Result(v, v.status, plan=plan.make(report, v, cfg, files))
 
 
 def outside_code(text: str) -> str:
@@ -88,7 +95,8 @@ def test_render__verdict_totals_bar_and_what_update_would_do():
     assert "**Total: 90.00%** (+5.00 points)" in text
     assert "| Baseline | 85% (15 uncovered) |" in text
     assert "| Threshold | 70% |" in text
-    assert "raise the threshold to **90%** and the baseline to **90%**" in text
+    assert "`ratchet update` would record: threshold 70% → **90%**" in text
+    assert "baseline 85% → **90\\.0000% \\(90/100\\)** (the total rose)" in text
     assert "Uncovered lines+branches: 15 at the baseline → 10 now" in text
     assert "[workflow run](https://github.example/o/r/actions/runs/1)" in text
 
@@ -122,6 +130,15 @@ def test_why__derives_added_uncovered_and_deleted_covered_from_counts():
     assert "**3** lines+branches are uncovered that were not" in text
     assert "**9** covered lines+branches were deleted" in text
     assert "1 new file(s), 1 removed file(s)" in text
+
+
+def test_why__lines_that_lost_coverage_are_not_also_deleted():
+    # 8 covered, 2 not -> 6 covered, 4 not: two lines lost coverage; nothing was deleted.
+    v = verdict_for({"a.py": (6, 4)}, {"a.py": (8, 2)})
+    assert comment.Movement.of(v.changes) == comment.Movement(uncovered_added=2)
+    text = "\n".join(comment.why(v))
+    assert "**2** lines+branches are uncovered that were not" in text
+    assert "deleted" not in text
 
 
 def test_why__without_any_baseline_says_how_to_record_one():

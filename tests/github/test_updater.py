@@ -38,6 +38,7 @@ def remote(tmp_path: Path) -> Path:
     (seed / "pyproject.toml").write_text(PYPROJECT)
     (seed / ".gitignore").write_text("coverage.json\n")
     (seed / "README.txt").write_text("docs\n")
+    (seed / "a.py").write_text("x = 1\n" * 100)  # what the reports measure
     (seed / "pkg").mkdir()
     (seed / "pkg" / "pyproject.toml").write_text(PYPROJECT)
     git(seed, "add", "-A")
@@ -46,9 +47,12 @@ def remote(tmp_path: Path) -> Path:
     return origin
 
 
-def clone(remote: Path, name: str, covered: int) -> Path:
+def clone(remote: Path, name: str, covered: int, *, also: tuple[str, ...] = ()) -> Path:
+    """A clone whose tests measured ``a.py`` (and wrote files ``also`` first)."""
     path = remote.parent / name
     git(remote.parent, "clone", "-q", str(remote), str(path))
+    for extra in also:
+        (path / extra).write_text("x = 1\n" * 100)
     (path / "coverage.json").write_text(coverage_json({"a.py": (covered, 100 - covered)}))
     return path
 
@@ -79,12 +83,23 @@ def bar_on(remote: Path) -> dict:
     return tomlkit.parse(text).unwrap()["tool"]["ratchet"]
 
 
+def exact(covered: int) -> dict:
+    """The baseline update records for a report of ``covered`` of 100 lines."""
+    return {
+        "percent": covered,
+        "covered": covered,
+        "measured": 100,
+        "branches": 0,
+        "uncovered": 100 - covered,
+    }
+
+
 def test_push__records_the_raised_bar_as_the_bot(remote):
     a = clone(remote, "a", 72)
     proc = push_update(a)
     assert proc.returncode == 0
     assert "pushed after 1 attempt(s)" in proc.stdout
-    assert bar_on(remote) == {"threshold": 70, "baseline": 72, "baseline_uncovered": 28}
+    assert bar_on(remote) == {"threshold": 70, "baseline": exact(72)}
     assert "# the bar" in git(remote, "show", "main:pyproject.toml")  # the user's layout stays
     log = git(remote, "log", "-1", "--format=%an <%ae>%n%s", "main")
     assert log.startswith(f"{pushupdate.BOT_NAME} <{pushupdate.BOT_EMAIL}>\n")
@@ -111,7 +126,7 @@ def test_race__a_lower_run_finishing_last_does_not_lower_the_bar(remote):
     late = push_update(low)
     assert late.returncode == 0
     assert "superseded after 2 attempt(s)" in late.stdout
-    assert bar_on(remote) == {"threshold": 85, "baseline": 86, "baseline_uncovered": 14}
+    assert bar_on(remote) == {"threshold": 85, "baseline": exact(86)}
 
 
 def test_race__two_runs_at_once_both_land(remote):
@@ -130,7 +145,7 @@ def test_race__two_runs_at_once_both_land(remote):
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert bar_on(remote)["threshold"] == 90
-    assert bar_on(remote)["baseline"] == 91
+    assert bar_on(remote)["baseline"] == exact(91)
 
 
 def test_regression_on_the_branch_is_not_recorded(remote):
@@ -160,21 +175,14 @@ def test_record__gives_up_after_the_attempts_with_backoff(remote, no_sleep, monk
     for k, v in bot_env().items():
         monkeypatch.setenv(k, v)
 
-    def run_update() -> tuple[int, str]:
-        proc = subprocess.run(
-            [sys.executable, "-m", "ratchet", "update", "coverage.json"],
-            cwd=a,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return proc.returncode, proc.stdout
+    def run_update() -> pushupdate.Updated:
+        (a / "pyproject.toml").write_text(PYPROJECT.replace("50", "70"))
+        return pushupdate.Updated(0, [a / "pyproject.toml"], "threshold 50% -> 70%")
 
     with pytest.raises(RatchetError, match="after 3 attempts"):
         pushupdate.record(
             a,
             run_update,
-            root=a,
             owned=[a / "pyproject.toml"],
             branch="main",
             attempts=3,
@@ -183,7 +191,7 @@ def test_record__gives_up_after_the_attempts_with_backoff(remote, no_sleep, monk
         )
     assert no_sleep.calls == [0.5, 1.0]
     with pytest.raises(RatchetError, match="invalid git name"):
-        pushupdate.record(a, run_update, root=a, owned=[], branch="--force", sleep=no_sleep)
+        pushupdate.record(a, run_update, owned=[], branch="--force", sleep=no_sleep)
 
 
 def changed_files(remote: Path, rev: str = "main") -> list[str]:
@@ -197,7 +205,9 @@ def test_push__commits_only_what_update_wrote(remote):
     git(a, "add", "pkg/pyproject.toml")
     (a / "stray.txt").write_text("untracked\n")
     assert push_update(a).returncode == 0
-    assert changed_files(remote) == ["pyproject.toml"]
+    # The bar, and the first line of its history (with the .gitattributes line that lets
+    # two branches' history lines merge).
+    assert changed_files(remote) == [".gitattributes", "coverage-history.jsonl", "pyproject.toml"]
     # Nothing of the job's own changes is lost either.
     assert (a / "README.txt").read_text() == "changed by a CI step\n"
     assert "pkg/pyproject.toml" in git(a, "diff", "--cached", "--name-only")
@@ -205,12 +215,16 @@ def test_push__commits_only_what_update_wrote(remote):
 
 
 def test_push__a_configuration_below_the_top_commits_its_own_file(remote):
-    a = clone(remote, "a", 72)
+    a = clone(remote, "a", 72, also=("pkg/a.py",))  # the report measures pkg/'s a.py
     (a / "pyproject.toml").write_text(PYPROJECT + "# edited, not ours to commit\n")
     proc = push_update(a, "--config", "pkg/pyproject.toml")
     assert proc.returncode == 0, proc.stderr
     assert "ratchet: wrote pyproject.toml" in proc.stdout  # relative to pkg/
-    assert changed_files(remote) == ["pkg/pyproject.toml"]
+    assert changed_files(remote) == [
+        "pkg/.gitattributes",
+        "pkg/coverage-history.jsonl",
+        "pkg/pyproject.toml",
+    ]
     assert "# edited" not in git(remote, "show", "main:pyproject.toml")
 
 
@@ -221,7 +235,7 @@ def test_race__the_jobs_other_changes_survive_the_retry(remote):
     second = push_update(high)
     assert second.returncode == 0, second.stderr
     assert "pushed after 2 attempt(s)" in second.stdout
-    assert changed_files(remote) == ["pyproject.toml"]
+    assert changed_files(remote) == ["coverage-history.jsonl", "pyproject.toml"]
     assert (high / "README.txt").read_text() == "changed by a CI step\n"
 
 
@@ -275,7 +289,7 @@ def test_race__a_newer_code_commit_supersedes_the_stale_measurement(remote):
     proc = push_update(own)
     assert proc.returncode == 0, proc.stderr
     assert "pushed after 1 attempt(s)" in proc.stdout
-    assert bar_on(remote) == {"threshold": 80, "baseline": 80, "baseline_uncovered": 20}
+    assert bar_on(remote) == {"threshold": 80, "baseline": exact(80)}
 
 
 def test_race__a_newer_pyproject_change_outside_the_bar_supersedes(remote):
@@ -308,13 +322,19 @@ def test_race__bookkeeping_in_between_is_no_reason_to_give_up(remote):
     )
     low, high = clone(remote, "low", 72), clone(remote, "high", 86)
     assert push_update(low).returncode == 0
-    assert changed_files(remote) == ["coverage-baseline.tsv", "pyproject.toml", "setup.cfg"]
+    assert changed_files(remote) == [
+        ".gitattributes",
+        "coverage-baseline.tsv",
+        "coverage-history.jsonl",
+        "pyproject.toml",
+        "setup.cfg",
+    ]
     edited = git(remote, "show", "main:pyproject.toml").replace("# the bar", "step = 5")
     push_commit(remote, {"pyproject.toml": edited}, "The step, set by hand")
     second = push_update(high)
     assert second.returncode == 0, second.stderr
     assert "pushed after 2 attempt(s)" in second.stdout
-    assert bar_on(remote)["threshold"] == 85 and bar_on(remote)["baseline"] == 86
+    assert bar_on(remote)["threshold"] == 85 and bar_on(remote)["baseline"] == exact(86)
     assert "fail_under = 85" in git(remote, "show", "main:setup.cfg")
 
 

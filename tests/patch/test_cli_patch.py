@@ -117,6 +117,18 @@ def test_diff__exactly_at_patch_threshold_passes(
     assert ("patch coverage: PASS" if code == 0 else "patch coverage: FAIL") in r.stdout
 
 
+def test_diff__without_a_patch_threshold_it_is_measured_not_gated(
+    feature: Repo, run_ratchet: RunRatchet
+):
+    # A newcomer read "PASS" inside an overall FAIL as if the changed lines had been judged.
+    feature.run_tests()
+    r = check(run_ratchet, feature, "--diff", "main")
+    assert "patch coverage: not gated (no patch_threshold)" in r.stdout
+    assert "patch coverage: PASS" not in r.stdout
+    md = check(run_ratchet, feature, "--diff", "main", "--format", "markdown")
+    assert "#### ⚪ Changed lines: 80.00% (8/10 changed lines+branches) (not gated)" in md.stdout
+
+
 def test_diff__fully_covered_change(feature: Repo, run_ratchet: RunRatchet):
     feature.config(patch_threshold=100)
     feature.commit("gate")

@@ -12,6 +12,7 @@ from ratchet.config import Config
 from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
 from ratchet.models import Counts, FileCoverage, LineDetail, Report
 from ratchet.render import patch as render
+from ratchet.results import PatchResult
 
 pytestmark = pytest.mark.unit
 
@@ -36,7 +37,7 @@ def run(
     *,
     baseline: dict[str, Counts] | None = None,
     **config: object,
-) -> patch.PatchResult:
+) -> PatchResult:
     cfg = Config(present=True, **config)  # type: ignore[arg-type]
     rep = Report(tuple(report_files))
     verdict = rules.evaluate(rep, cfg, baseline)
@@ -224,7 +225,7 @@ def test_relocate__at_the_top_nothing_moves():
 # -- renderers ---------------------------------------------------------------------------
 
 
-def sample() -> patch.PatchResult:
+def sample() -> PatchResult:
     return run(
         [fc("pkg/m.py"), fc("pkg/evil `x` | <b>@team</b>.py")],
         changes(

@@ -1,0 +1,88 @@
+"""``ratchet accept``: the one sanctioned way down. Records the report as the new baseline,
+lowers the threshold only as far as it must, and says so in the history, with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ratchet import plan as plan_mod
+from ratchet import recording, rules
+from ratchet.checking import (
+    describes_repository,
+    inspect_sources,
+    load_report,
+    read_file_baseline,
+    staleness,
+)
+from ratchet.commands.common import (
+    allow_stale_option,
+    config_option,
+    echo_err,
+    load_config,
+    out,
+    reports_argument,
+    require_section,
+)
+from ratchet.commands.edits import apply
+from ratchet.errors import RatchetError
+from ratchet.history import MAX_REASON
+from ratchet.numbers import fmt_pct, percent
+from ratchet.render import text
+from ratchet.results import EVENT_ACCEPT
+
+
+@click.command("accept")
+@reports_argument
+@config_option
+@click.option(
+    "--reason",
+    required=True,
+    metavar="TEXT",
+    help="Why the bar goes down: kept in the history and shown to reviewers.",
+)
+@allow_stale_option
+@click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
+def command(
+    reports: tuple[Path, ...],
+    config_path: Path | None,
+    reason: str,
+    allow_stale: bool,
+    dry_run: bool,
+) -> None:
+    """Accept REPORT... as the new baseline, even below the current one, on the record.
+
+    The threshold falls to the step at or below the total only if it must. An entry with
+    the date, the git author, the commit, old -> new and the reason is appended to the
+    history file; `check --baseline-ref` on the branch then passes, and shows it."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise RatchetError("--reason must say why the bar goes down (it is empty)")
+    if len(reason) > MAX_REASON:
+        raise RatchetError(f"--reason is longer than {MAX_REASON} characters")
+    cfg = load_config(config_path)
+    require_section(cfg)
+    rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
+    sources = inspect_sources(rep, cfg.root)
+    describes_repository(rep, sources, cfg.root)
+    stale = staleness(rep, sources)
+    if stale is not None and not allow_stale:
+        raise RatchetError(f"{stale}: re-run the tests, or pass --allow-stale")
+    old_files = read_file_baseline(cfg)
+    problem = rules.incomparable(rep, cfg, old_files)
+    if problem is not None:
+        # Accepting a report without branches would zero every branch of the bar.
+        raise RatchetError(problem, source=", ".join(rep.sources))
+    plan = plan_mod.make_accept(rep, cfg, old_files)
+    out(
+        f"ratchet: accepting the total {fmt_pct(percent(rep.totals))}% "
+        f"({rep.totals.covered}/{rep.totals.valid}) as the baseline: {reason}"
+    )
+    if not plan.changes:
+        out("ratchet: the bar is already this report's: nothing to accept.")
+        return
+    event = recording.event_for(EVENT_ACCEPT, plan, cfg, rep.totals, reason=reason)
+    out(text.lowered(event))
+    edits = recording.edits(plan, cfg, old_files, event=None if dry_run else event)
+    apply(edits, cfg.root, dry_run=dry_run)

@@ -1,0 +1,56 @@
+"""``ratchet badge``: a coverage badge as an SVG file, made here (no badge service)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ratchet import badge
+from ratchet.checking import load_report
+from ratchet.commands.common import (
+    config_option,
+    echo_err,
+    load_config,
+    out,
+    reports_argument,
+)
+from ratchet.errors import RatchetError
+from ratchet.fsio import write_atomic
+from ratchet.numbers import percent
+
+
+@click.command("badge")
+@reports_argument
+@config_option
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write the SVG ('-': standard output). Default: badge_file of "
+    "[tool.ratchet], else coverage.svg.",
+)
+def command(reports: tuple[Path, ...], config_path: Path | None, output: str | None) -> None:
+    """Write a coverage badge: the recorded baseline's total, or REPORT...'s when given.
+
+    Red below the threshold, yellow within one step above it, green above that."""
+    cfg = load_config(config_path)
+    if reports:
+        pct = percent(load_report(cfg, reports, keep_missing_lines=False, notify=echo_err).totals)
+    elif cfg.baseline is not None:
+        pct = cfg.baseline.percent
+    else:
+        raise RatchetError(
+            "no baseline recorded and no report given: name a report, e.g. "
+            "`ratchet badge coverage.xml`",
+            source=str(cfg.pyproject) if cfg.pyproject else None,
+        )
+    svg = badge.coverage_badge(pct, cfg.threshold, cfg.step)
+    if output == "-":
+        out(svg, nl=False)
+        return
+    target = Path(output) if output else (cfg.badge_path or cfg.root / "coverage.svg")
+    if target.is_dir():
+        raise RatchetError("is a directory", source=str(target))
+    write_atomic({target: svg})
+    out(f"ratchet: wrote {target}")

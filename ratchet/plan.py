@@ -1,0 +1,194 @@
+"""What ``ratchet update`` (and ``ratchet accept``) record, worked out once, purely.
+
+A ``Plan`` names every value of ``[tool.ratchet]`` and every line of the per-file baseline
+that changes, old -> new, with the reason; or why nothing may be recorded. ``update``,
+``--dry-run``, ``push-update`` and every renderer read the same plan; ``ratchet.recording``
+turns it into file contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
+
+from ratchet.config import Config
+from ratchet.models import Baseline, Counts, Report
+from ratchet.numbers import floor_step, fmt_pct, percent
+from ratchet.results import (
+    BAD_INPUT,
+    LINE_KEPT,
+    LINE_NEW,
+    LINE_RAISED,
+    LINE_REMOVED,
+    LINE_TIGHTENED,
+    REGRESSION,
+    Blocker,
+    FileLine,
+    Plan,
+    Setting,
+    Verdict,
+)
+from ratchet.rules import (
+    BAR_LOWERED,
+    BELOW_THRESHOLD,
+    FILE_MISSING,
+    TOTAL_REGRESSION,
+    describe,
+    named,
+    new_threshold,
+)
+
+# Failures that make update refuse: the total failed the ratchet. A file's own drop keeps
+# the file's old line instead (never recorded lower) and lets the rest of the bar rise.
+TOTAL_FAILURES = frozenset({BELOW_THRESHOLD, TOTAL_REGRESSION, BAR_LOWERED})
+
+
+def _blockers(verdict: Verdict, config: Config, extra: Iterable[Blocker]) -> list[Blocker]:
+    out = list(extra)
+    if any(f.kind in TOTAL_FAILURES for f in verdict.failures):
+        out.append(Blocker(REGRESSION, "the total failed the ratchet"))
+    missing = sorted(f.path for f in verdict.failures if f.kind == FILE_MISSING and f.path)
+    if missing:
+        where = config.baseline_file or "the per-file baseline"
+        out.append(
+            Blocker(
+                BAD_INPUT,
+                f"{len(missing)} file(s) with a per-file baseline still exist but are not in "
+                f"the report ({named(missing)}): re-run the tests so that the report measures "
+                f"them, or stop tracking them on purpose (delete their lines from {where}, or "
+                "`ratchet accept --reason ...`)",
+            )
+        )
+    return out
+
+
+def _threshold_setting(old: Decimal, new: Decimal, pct: Fraction, config: Config) -> Setting:
+    clear = f", clearing it by the tolerance {config.tolerance}" if config.tolerance else ""
+    return Setting(
+        "threshold",
+        f"{old}%",
+        f"{new}%",
+        f"the total {fmt_pct(pct)}% reached the {new}% step{clear}",
+    )
+
+
+def _baseline_after(old: Baseline | None, totals: Counts) -> tuple[Baseline | None, str]:
+    """The baseline update records, and why (empty: it stays)."""
+    pct = percent(totals)
+    if old is None:
+        return Baseline.of(totals), "first recorded baseline"
+    if pct > old.percent:
+        return Baseline.of(totals), "the total rose"
+    if not old.exact and pct >= old.percent:
+        return Baseline.of(totals), "records the exact counts of a run that reaches the percent"
+    if old.uncovered is not None and totals.missing < old.uncovered:
+        return (
+            replace(old, uncovered=totals.missing),
+            f"fewer uncovered lines+branches at the same baseline ({old.uncovered} -> "
+            f"{totals.missing})",
+        )
+    return old, ""
+
+
+def file_lines(
+    report: Report, old: Mapping[str, Counts] | None, keep: Iterable[str] = ()
+) -> tuple[list[FileLine], list[FileLine]]:
+    """The per-file lines that change, and those kept although the file's coverage fell.
+
+    A file whose percent fell keeps its old line (its bar is never recorded lower); a file
+    absent from the report leaves, unless named in ``keep`` (absent but still in the tree)."""
+    prev_all = old or {}
+    keep = set(keep)
+    changed: list[FileLine] = []
+    kept: list[FileLine] = []
+    seen: set[str] = set()
+    for f in report.files:
+        seen.add(f.path)
+        prev = prev_all.get(f.path)
+        if prev is None:
+            changed.append(FileLine(f.path, None, f.counts, LINE_NEW))
+        elif percent(prev) > percent(f.counts):
+            kept.append(FileLine(f.path, prev, prev, LINE_KEPT))
+        elif prev != f.counts:
+            raised = percent(f.counts) > percent(prev)
+            changed.append(
+                FileLine(f.path, prev, f.counts, LINE_RAISED if raised else LINE_TIGHTENED)
+            )
+    for path, prev in prev_all.items():
+        if path not in seen and path not in keep:
+            changed.append(FileLine(path, prev, None, LINE_REMOVED))
+    changed.sort(key=lambda line: line.path)
+    return changed, kept
+
+
+def make(
+    report: Report,
+    verdict: Verdict,
+    config: Config,
+    old_files: Mapping[str, Counts] | None,
+    *,
+    blockers: Iterable[Blocker] = (),
+) -> Plan:
+    """What ``update`` records for ``report``: ``verdict`` is the report held to
+    ``config`` (the working copy's, which update edits); ``blockers`` are the problems with
+    the input the caller found (a stale report, say)."""
+    found = _blockers(verdict, config, blockers)
+    totals = report.totals
+    pct = percent(totals)
+    threshold = new_threshold(pct, config)
+    baseline, why = _baseline_after(config.baseline, totals)
+    settings: list[Setting] = []
+    if threshold != config.threshold:
+        settings.append(_threshold_setting(config.threshold, threshold, pct, config))
+    if why:
+        old = describe(config.baseline) if config.baseline is not None else None
+        assert baseline is not None
+        settings.append(Setting("baseline", old, describe(baseline), why))
+    lines: list[FileLine] = []
+    kept: list[FileLine] = []
+    if config.baseline_file is not None:
+        lines, kept = file_lines(report, old_files, keep=verdict.unmeasured)
+    return Plan(threshold, baseline, tuple(settings), tuple(lines), tuple(kept), tuple(found))
+
+
+def make_accept(
+    report: Report,
+    config: Config,
+    old_files: Mapping[str, Counts] | None,
+    *,
+    blockers: Iterable[Blocker] = (),
+) -> Plan:
+    """What ``ratchet accept`` records: the report as the new baseline, whatever it is;
+    the threshold lowered to the step at or below the total only if it must be."""
+    totals = report.totals
+    pct = percent(totals)
+    threshold = config.threshold
+    settings: list[Setting] = []
+    if pct < Fraction(threshold):
+        threshold = min(floor_step(pct, config.step), config.max_threshold)
+        settings.append(
+            Setting(
+                "threshold",
+                f"{config.threshold}%",
+                f"{threshold}%",
+                f"accepted: the total {fmt_pct(pct)}% is below the threshold",
+            )
+        )
+    baseline = Baseline.of(totals)
+    if config.baseline != baseline:
+        old = describe(config.baseline) if config.baseline is not None else None
+        settings.append(Setting("baseline", old, describe(baseline), "accepted"))
+    lines: list[FileLine] = []
+    if config.baseline_file is not None:
+        current = {f.path: f.counts for f in report.files}
+        for path in sorted(set(current) | set(old_files or {})):
+            before = (old_files or {}).get(path)
+            after = current.get(path)
+            if before != after:
+                reason = (
+                    LINE_NEW if before is None else LINE_REMOVED if after is None else "accepted"
+                )
+                lines.append(FileLine(path, before, after, reason))
+    return Plan(threshold, baseline, tuple(settings), tuple(lines), (), tuple(blockers))
