@@ -15,10 +15,12 @@ COMPILE := --quiet --universal --generate-hashes --python-version 3.10 --custom-
 
 # pip only bootstraps uv (pinned by hash in requirements/uv.txt); uv then makes the venv
 # exactly the lock (sync also removes what the lock no longer names) in a few seconds.
+# Bytecode is compiled once here: the tests (and CI shells) set PYTHONDONTWRITEBYTECODE, so
+# without it every one of the suite's hundreds of subprocesses compiles its imports again.
 $(STAMP): pyproject.toml requirements/dev.txt requirements/uv.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
@@ -33,12 +35,13 @@ lock: $(STAMP)
 upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
 
-## demo: run demo_app's tests under coverage, then `ratchet check` on the result
+## demo: the ratchet at work on a temporary copy of demo_app: `init` on the unit tier,
+## `update` climbing as the suite grows, `check` catching a test module left out
 demo: $(STAMP)
-	cd demo_app && ../$(BIN)/python -m pytest -q --cov --cov-report=xml --cov-report=json --cov-report=term
-	cd demo_app && ../$(BIN)/ratchet check coverage.xml coverage.json
+	$(BIN)/python demo_app/story.py
 
-## test: lint, type-check, the whole suite under coverage, then the ratchet gates itself
+## test: lint, type-check, the whole suite under coverage (the demo's story is one of its
+## tests), then the ratchet gates ratchet's coverage and demo_app's
 test: lint typecheck test-ratchet test-demo
 
 lint: $(STAMP)
@@ -52,7 +55,11 @@ test-ratchet: $(STAMP)
 	$(BIN)/python -m pytest -n auto --cov --cov-report=xml --cov-report=term:skip-covered tests
 	$(BIN)/ratchet check coverage.xml
 
-test-demo: demo
+## test-demo: demo_app's whole suite under coverage (on PostgreSQL when TEST_DATABASE_URL is
+## set), gated by `ratchet check` against demo_app's committed [tool.ratchet]
+test-demo: $(STAMP)
+	cd demo_app && ../$(BIN)/python -m pytest -q --cov --cov-report=xml --cov-report=json --cov-report=term
+	cd demo_app && ../$(BIN)/ratchet check coverage.xml coverage.json
 
 ## unit: the fast tier only
 unit: $(STAMP)

@@ -20,7 +20,7 @@ from ratchet.errors import RatchetError
 from ratchet.load import load
 from ratchet.models import Counts, Report
 from ratchet.paths import PathMap
-from ratchet.results import BAD_INPUT, EVENT_ACCEPT, Blocker, Event, Outcome
+from ratchet.results import BAD_INPUT, EVENT_ACCEPT, BarSource, Blocker, Event, Outcome
 
 Notify = Callable[[str], None]
 
@@ -32,10 +32,21 @@ def load_report(
     keep_detail: Callable[[str], bool] | None = None,
     keep_missing_lines: bool = True,
     notify: Notify | None = None,
+    expect: int | None = None,
 ) -> Report:
     """``keep_missing_lines=False`` for callers that never list missing line numbers: memory
-    then grows with the number of files, not with the number of uncovered lines."""
+    then grows with the number of files, not with the number of uncovered lines.
+    ``expect``: the number of reports there must be (``--expect``, else ``expect_reports``):
+    a verdict on some of a sharded run's reports would judge part of the tests."""
     paths = list(reports) or [cfg.root / r for r in cfg.reports]
+    expected = expect if expect is not None else cfg.expect_reports
+    if expected is not None and len(paths) != expected:
+        found = ", ".join(map(str, paths)) or "none"
+        raise RatchetError(
+            f"expected {expected} coverage report(s), found {len(paths)} ({found}): a verdict "
+            "on part of the shards would judge part of the tests; check that every shard "
+            "uploaded its report"
+        )
     if not reports:
         # Typically a push (the pre-commit hook) before the tests ran: say what to do.
         for p in paths:
@@ -149,6 +160,7 @@ class AtRef:
     """The configuration, per-file baseline and history as committed at a ref."""
 
     ref: str
+    commit: str | None
     config: Config
     files: dict[str, Counts] | None
     history: list[Event]
@@ -164,9 +176,10 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
     if cfg.pyproject is None:
         raise RatchetError("--baseline-ref needs a pyproject.toml")
     text = git.show(ref, cfg.pyproject, cfg.root)
+    commit = git.commit_of(ref, cfg.root)
     src = f"{ref}:{cfg.pyproject.name}"
     if text is None:
-        return AtRef(ref, Config(pyproject=cfg.pyproject), None, [])
+        return AtRef(ref, commit, Config(pyproject=cfg.pyproject), None, [])
     ref_cfg = config_mod.from_text(text, cfg.pyproject, src=src)
     files = None
     if ref_cfg.baseline_path is not None:
@@ -180,12 +193,13 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
         files = filebaseline.parse(tsv, source=f"{ref}:{ref_cfg.baseline_file}")
     log = git.show(ref, ref_cfg.history_path, cfg.root)
     events = [] if log is None else history.parse(log, source=f"{ref}:{ref_cfg.history_file}")
-    return AtRef(ref, ref_cfg, files, events)
+    return AtRef(ref, commit, ref_cfg, files, events)
 
 
-def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
+def with_accepted(ref_cfg: Config, here: Config, accepted: list[Event]) -> Config:
     """The ref's bar as the branch's ``ratchet accept`` lowered it, on the record: the
-    threshold and baseline of the latest accepted event (never above the ref's own)."""
+    threshold and baseline of the latest accepted event (never above the ref's own), and
+    the branch's component bars, which accept recorded with it."""
     if not accepted:
         return ref_cfg
     last = accepted[-1]
@@ -194,7 +208,9 @@ def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
     new = last.baseline[1]
     if new is not None and (baseline is None or new.percent <= baseline.percent):
         baseline = new
-    return dataclasses.replace(ref_cfg, threshold=threshold, baseline=baseline)
+    return dataclasses.replace(
+        ref_cfg, threshold=threshold, baseline=baseline, components=here.components
+    )
 
 
 def evaluate(
@@ -206,6 +222,7 @@ def evaluate(
     diff_file: str | None = None,
     diff_from_config: bool = False,
     allow_stale: bool = False,
+    expect: int | None = None,
     notify: Notify | None = None,
 ) -> Outcome:
     """``diff_from_config``: no diff was asked for on the command line, so ``diff_against``
@@ -222,7 +239,9 @@ def evaluate(
     own_history = history.read(cfg.history_path)
     # No output of check or update lists a file's missing lines (the changed files' line
     # detail, kept above, is all that patch coverage needs).
-    rep = load_report(cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify)
+    rep = load_report(
+        cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify, expect=expect
+    )
     sources = inspect_sources(rep, cfg.root)
     describes_repository(rep, sources, cfg.root)
     warnings: list[str] = []
@@ -240,7 +259,7 @@ def evaluate(
         accepted = [
             e for e in history.new_since(own_history, ref.history) if e.event == EVENT_ACCEPT
         ]
-        ref_cfg = with_accepted(ref.config, accepted)
+        ref_cfg = with_accepted(ref.config, cfg, accepted)
         if ref.files is not None and not accepted:
             # Else the working copy's own per-file bar holds: none at the ref, or the one
             # `ratchet accept` recorded on this branch (on the record, and in the diff).
@@ -251,13 +270,18 @@ def evaluate(
         raise RatchetError(problem, source=", ".join(rep.sources))
 
     exists = in_tree(cfg.root)
-    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, exists=exists)
-    bar = rules.held_to_ref(cfg, ref_cfg)[0] if ref_cfg is not None else cfg
+    held = rules.held_to_ref(cfg, ref_cfg) if ref_cfg is not None else (cfg, ())
+    bar = held[0]
+    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, held=held, exists=exists)
     # What `update` would record: on the working copy's own bar and per-file lines.
     own = verdict if ref_cfg is None else rules.evaluate(rep, cfg, own_files, exists=exists)
     plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)
     trend = tuple(own_history[-history.TREND :])
-    outcome = Outcome(rep, verdict, bar, None, plan, tuple(accepted), trend, tuple(warnings))
+    shown = cfg.pyproject.name if cfg.pyproject else "no pyproject.toml"
+    source = BarSource(shown, ref.ref, ref.commit) if ref is not None else BarSource(shown)
+    outcome = Outcome(
+        rep, verdict, bar, None, plan, tuple(accepted), trend, tuple(warnings), source
+    )
     if notify is not None:
         for w in warnings:
             notify(f"ratchet: warning: {w}")

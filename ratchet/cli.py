@@ -24,6 +24,7 @@ COMMANDS = {
     "badge": "ratchet.commands.badge",
     "comment": "ratchet.commands.comment",
     "push-update": "ratchet.commands.push_update",
+    "action": "ratchet.commands.action",  # the GitHub Action's entry (action.yml)
 }
 
 

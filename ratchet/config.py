@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,19 @@ SECTION = "tool.ratchet"
 PATCH_EMPTY_CHOICES = ("pass", "fail")
 DEFAULT_HISTORY_FILE = "coverage-history.jsonl"
 BASELINE_KEYS = ("percent", "covered", "measured", "branches", "uncovered")
+
+
+@dataclass(frozen=True)
+class Component:
+    """``[tool.ratchet.components.NAME]``: a part of a monorepo with a bar of its own. A file
+    belongs to the first component whose ``paths`` globs match it; the total stays too."""
+
+    name: str
+    paths: tuple[str, ...]
+    threshold: Decimal = Decimal(0)
+    step: Decimal | None = None  # None: the project's
+    baseline: Baseline | None = None
+    patch_threshold: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,8 @@ class Config:
     patch_threshold: Decimal | None = None
     patch_empty: str = "pass"
     fail_on_indirect: bool = False
+    components: tuple[Component, ...] = ()
+    expect_reports: int | None = None  # refuse a verdict on any other number of reports
     present: bool = False  # whether [tool.ratchet] exists at all
 
     @property
@@ -77,8 +93,10 @@ KEYS = {
     "threshold", "step", "max_threshold", "baseline", "baseline_uncovered", "tolerance",
     "file_tolerance", "precision", "baseline_file", "history_file", "badge_file", "reports",
     "paths", "sync_fail_under", "diff_against", "patch_threshold", "patch_empty",
-    "fail_on_indirect",
+    "fail_on_indirect", "components", "expect_reports",
 }  # fmt: skip
+COMPONENT_KEYS = ("paths", "threshold", "step", "baseline", "patch_threshold")
+_COMPONENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:
@@ -180,6 +198,13 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
                 f"[{SECTION}.paths] entries must be non-empty lists of path prefixes", source=src
             )
         kw["paths"] = {k: tuple(v) for k, v in paths.items()}
+    if "expect_reports" in table:
+        n = table["expect_reports"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise RatchetError(f"[{SECTION}] expect_reports must be a positive integer", source=src)
+        kw["expect_reports"] = n
+    if "components" in table:
+        kw["components"] = _components(table["components"], src)
     cfg = Config(**kw)
     if cfg.threshold > cfg.max_threshold:
         raise RatchetError(
@@ -189,18 +214,60 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
     return cfg
 
 
+def _components(value: Any, src: str) -> tuple[Component, ...]:
+    where = f"[{SECTION}.components]"
+    if not isinstance(value, Mapping):
+        raise RatchetError(f"{where} must be a table of tables", source=src)
+    out = []
+    for name, table in value.items():
+        at = f"[{SECTION}.components.{name}]"
+        if not _COMPONENT_NAME.match(name):
+            raise RatchetError(
+                f"{at}: a component's name is letters, digits, '.', '_' and '-'", source=src
+            )
+        if not isinstance(table, Mapping):
+            raise RatchetError(f"{at} must be a table", source=src)
+        unknown = sorted(set(table) - set(COMPONENT_KEYS))
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], COMPONENT_KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise RatchetError(f"unknown key {unknown[0]!r} in {at}{hint}", source=src)
+        paths = table.get("paths")
+        if isinstance(paths, str):
+            paths = [paths]
+        if (
+            not isinstance(paths, list)
+            or not paths
+            or not all(isinstance(p, str) and p for p in paths)
+        ):
+            raise RatchetError(f"{at} paths must be a non-empty list of globs", source=src)
+        pct = {"lo": Decimal(0), "hi": Decimal(100)}
+        kw: dict[str, Any] = {"name": name, "paths": tuple(paths)}
+        for key in ("threshold", "patch_threshold"):
+            if key in table:
+                kw[key] = _number(table[key], f"components.{name}.{key}", src, **pct)
+        if "step" in table:
+            kw["step"] = _number(table["step"], f"components.{name}.step", src, **pct)
+            if kw["step"] == 0:
+                raise RatchetError(f"{at} step must be greater than 0", source=src)
+        if "baseline" in table:
+            kw["baseline"] = _baseline(table["baseline"], None, src, f"components.{name}.baseline")
+        out.append(Component(**kw))
+    return tuple(out)
+
+
 def _count(value: Any, key: str, src: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise RatchetError(f"[{SECTION}] {key} must be a non-negative integer", source=src)
     return value
 
 
-def _baseline(value: Any, legacy_uncovered: Any, src: str) -> Baseline:
+def _baseline(value: Any, legacy_uncovered: Any, src: str, what: str = "baseline") -> Baseline:
     """``baseline = { percent, covered, measured, branches, uncovered }``: the exact counts
     of the accepted run decide; ``percent`` is there for people to read. A plain number
     (with ``baseline_uncovered`` beside it) is what versions before 0.2 wrote."""
     if not isinstance(value, Mapping):
-        legacy = _number(value, "baseline", src, lo=Decimal(0), hi=Decimal(100))
+        legacy = _number(value, what, src, lo=Decimal(0), hi=Decimal(100))
         uncovered = None
         if legacy_uncovered is not None:
             uncovered = _count(legacy_uncovered, "baseline_uncovered", src)
@@ -214,37 +281,37 @@ def _baseline(value: Any, legacy_uncovered: Any, src: str) -> Baseline:
     if unknown:
         close = difflib.get_close_matches(unknown[0], BASELINE_KEYS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise RatchetError(f"unknown key {unknown[0]!r} in [{SECTION}] baseline{hint}", source=src)
+        raise RatchetError(f"unknown key {unknown[0]!r} in [{SECTION}] {what}{hint}", source=src)
     for key in ("covered", "measured"):
         if key not in value:
             raise RatchetError(
-                f"[{SECTION}] baseline needs `covered` and `measured` (the counts of the "
+                f"[{SECTION}] {what} needs `covered` and `measured` (the counts of the "
                 "accepted run); `ratchet update` writes them",
                 source=src,
             )
-    covered, measured = (_count(value[k], f"baseline.{k}", src) for k in ("covered", "measured"))
+    covered, measured = (_count(value[k], f"{what}.{k}", src) for k in ("covered", "measured"))
     if covered > measured:
         raise RatchetError(
-            f"[{SECTION}] baseline covers {covered} of {measured}: more than it measured",
+            f"[{SECTION}] {what} covers {covered} of {measured}: more than it measured",
             source=src,
         )
     branches = None
     if "branches" in value:
-        branches = _count(value["branches"], "baseline.branches", src)
+        branches = _count(value["branches"], f"{what}.branches", src)
         if branches > measured:
             raise RatchetError(
-                f"[{SECTION}] baseline.branches {branches} is more than it measured", source=src
+                f"[{SECTION}] {what}.branches {branches} is more than it measured", source=src
             )
     uncovered = measured - covered
     if "uncovered" in value:
-        uncovered = _count(value["uncovered"], "baseline.uncovered", src)
+        uncovered = _count(value["uncovered"], f"{what}.uncovered", src)
     baseline = Baseline(covered, measured, branches, uncovered)
     if "percent" in value:
-        shown = _number(value["percent"], "baseline.percent", src, lo=Decimal(0), hi=Decimal(100))
+        shown = _number(value["percent"], f"{what}.percent", src, lo=Decimal(0), hi=Decimal(100))
         places = max(-shown.as_tuple().exponent, 0)  # type: ignore[operator]
         if abs(baseline.percent - Fraction(shown)) >= Fraction(1, 10**places):
             raise RatchetError(
-                f"[{SECTION}] baseline percent {shown} does not match its counts "
+                f"[{SECTION}] {what} percent {shown} does not match its counts "
                 f"{covered}/{measured} ({float(baseline.percent):.4f}%): the counts decide. "
                 "To lower the bar on purpose use `ratchet accept --reason ...`",
                 source=src,

@@ -300,3 +300,31 @@ def diff(base: str, cwd: Path, *, worktree: bool) -> str:
     config = [arg for item in _DIFF_CONFIG for arg in ("-c", item)]
     target = [base] if worktree else [base, "HEAD"]
     return run([*config, "diff", *_DIFF_FLAGS, *target, "--"], cwd).stdout
+
+
+# -- what the Action needs to bring a baseline ref into a checkout ---------------------------
+
+
+def is_ref_name(name: str, cwd: Path) -> bool:
+    """``name`` (``refs/heads/x``, ``refs/tags/v1``) is a valid ref name (git check-ref-format)."""
+    return run(["check-ref-format", name], cwd, check=False).returncode == 0
+
+
+def fetch(remote: str, refspec: str, cwd: Path, *, depth: int | None = None) -> str | None:
+    """``git fetch --no-tags [--depth=N] remote refspec``; None when it worked, else what git
+    said (no credential prompt: GIT_TERMINAL_PROMPT=0)."""
+    args = ["fetch", "--no-tags", *([f"--depth={depth}"] if depth else []), remote, refspec]
+    proc = run(args, cwd, check=False)
+    if proc.returncode == 0:
+        return None
+    return proc.stderr.strip() or f"exit {proc.returncode}"
+
+
+def remote_refs(remote: str, names: list[str], cwd: Path) -> set[str] | None:
+    """Which of the full ref ``names`` the remote has (``git ls-remote``); None when the
+    remote cannot be asked."""
+    proc = run(["ls-remote", remote, *names], cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    found = {line.split("\t", 1)[1] for line in proc.stdout.splitlines() if "\t" in line}
+    return found & set(names)

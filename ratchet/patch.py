@@ -24,7 +24,7 @@ from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, Report, ranges
 from ratchet.numbers import fmt_margin, fmt_pct, percent
 from ratchet.results import Failure, PatchFile, PatchResult, Verdict
-from ratchet.rules import FILE_REGRESSION
+from ratchet.rules import FILE_REGRESSION, component_of
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
 PATCH_EMPTY = "patch_empty"
@@ -236,6 +236,39 @@ def _named(paths: list[str]) -> str:
     return ", ".join(paths[:MAX_NAMED]) + more
 
 
+def _component_gates(files: list[PatchFile], config: Config) -> list[Failure]:
+    """Each component's ``patch_threshold``, on the changed lines of its own files."""
+    gated = [c for c in config.components if c.patch_threshold is not None]
+    if not gated:
+        return []
+    which = component_of(config.components)
+    counts: dict[str, Counts] = {}
+    for f in files:
+        name = which(f.path)
+        if name is not None:
+            counts[name] = counts.get(name, Counts()) + f.counts
+    out = []
+    for c in gated:
+        total = counts.get(c.name)
+        assert c.patch_threshold is not None
+        if total is None or total.valid == 0:
+            continue  # no measurable changed line there: nothing to judge
+        pct = percent(total)
+        if pct < Fraction(c.patch_threshold):
+            out.append(
+                Failure(
+                    PATCH_BELOW_THRESHOLD,
+                    None,
+                    f"component {c.name}: patch coverage {fmt_pct(pct)}% ({total.covered}/"
+                    f"{total.valid} changed lines+branches) is below its patch_threshold "
+                    f"{c.patch_threshold}% by {fmt_margin(Fraction(c.patch_threshold) - pct)} "
+                    "points",
+                    c.name,
+                )
+            )
+    return out
+
+
 def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdict) -> PatchResult:
     """Hold the changed lines against ``patch_threshold``; sort the per-file movements of
     ``verdict`` into the change's own and indirect ones."""
@@ -281,6 +314,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
                 f"{_plural(sum(1 for f in files if f.uncovered), 'file')}",
             )
         )
+    failures += _component_gates(files, config)
     if unreported:
         notes.append(
             f"{_plural(len(unreported), 'changed file')} not in the coverage report, so not "

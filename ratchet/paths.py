@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,3 +159,17 @@ class Resolver:
             if self._exists(local):
                 return local
         return mapped[0]
+
+
+def glob_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a repository-relative POSIX path matches one of ``patterns``: ``*`` within a
+    segment, ``**`` across segments, ``?`` one character; a pattern ending in ``/`` (or
+    naming a directory outright, ``packages/api``) matches everything below it."""
+    regexes = []
+    for p in patterns:
+        p = _posix(p).removeprefix("./")
+        if p.endswith("/"):
+            p += "**"
+        regexes.append(_glob(p) + ("" if "*" in p or "?" in p else "(?:/.*)?"))
+    whole = re.compile("^(?:" + "|".join(regexes) + ")$")
+    return lambda path: whole.match(path) is not None

@@ -25,6 +25,7 @@ from ratchet.results import (
     LINE_TIGHTENED,
     REGRESSION,
     Blocker,
+    ComponentBar,
     FileLine,
     Plan,
     Setting,
@@ -35,6 +36,7 @@ from ratchet.rules import (
     BELOW_THRESHOLD,
     FILE_MISSING,
     TOTAL_REGRESSION,
+    component_totals,
     describe,
     named,
     new_threshold,
@@ -150,7 +152,42 @@ def make(
     kept: list[FileLine] = []
     if config.baseline_file is not None:
         lines, kept = file_lines(report, old_files, keep=verdict.unmeasured)
-    return Plan(threshold, baseline, tuple(settings), tuple(lines), tuple(kept), tuple(found))
+    bars = _component_bars(report, config, settings, accept=False)
+    return Plan(threshold, baseline, tuple(settings), tuple(lines), tuple(kept), tuple(found), bars)
+
+
+def _component_bars(
+    report: Report, config: Config, settings: list[Setting], *, accept: bool
+) -> tuple[ComponentBar, ...]:
+    """Each component's bar after update (raised on its own, as the total) or accept (the
+    report as it is, the threshold lowered only as far as it must); ``settings`` gets what
+    changes."""
+    found = component_totals(report, config.components)
+    out = []
+    for c in config.components:
+        totals = found.get(c.name, Counts())
+        pct = percent(totals)
+        step = c.step if c.step is not None else config.step
+        key = f"components.{c.name}"
+        if accept:
+            threshold = c.threshold
+            if pct < Fraction(threshold):
+                threshold = min(floor_step(pct, step), config.max_threshold)
+            baseline: Baseline | None = Baseline.of(totals)
+            why = "accepted" if baseline != c.baseline else ""
+            reason = "accepted: the total is below the threshold"
+        else:
+            own = replace(config, threshold=c.threshold, step=step)
+            threshold = new_threshold(pct, own)
+            baseline, why = _baseline_after(c.baseline, totals)
+            reason = f"its total {fmt_pct(pct)}% reached the {threshold}% step"
+        if threshold != c.threshold:
+            settings.append(Setting(f"{key}.threshold", f"{c.threshold}%", f"{threshold}%", reason))
+        if why and baseline is not None:
+            old = describe(c.baseline) if c.baseline is not None else None
+            settings.append(Setting(f"{key}.baseline", old, describe(baseline), why))
+        out.append(ComponentBar(c.name, threshold, baseline))
+    return tuple(out)
 
 
 def make_accept(
@@ -180,6 +217,7 @@ def make_accept(
     if config.baseline != baseline:
         old = describe(config.baseline) if config.baseline is not None else None
         settings.append(Setting("baseline", old, describe(baseline), "accepted"))
+    bars = _component_bars(report, config, settings, accept=True)
     lines: list[FileLine] = []
     if config.baseline_file is not None:
         current = {f.path: f.counts for f in report.files}
@@ -191,4 +229,4 @@ def make_accept(
                     LINE_NEW if before is None else LINE_REMOVED if after is None else "accepted"
                 )
                 lines.append(FileLine(path, before, after, reason))
-    return Plan(threshold, baseline, tuple(settings), tuple(lines), (), tuple(blockers))
+    return Plan(threshold, baseline, tuple(settings), tuple(lines), (), tuple(blockers), bars)

@@ -60,6 +60,24 @@ def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, so
     return _keep_newlines(text, tomlkit.dumps(doc))
 
 
+def set_component_values(text: str, name: str, values: Mapping[str, Any], *, source: str) -> str:
+    """Set keys of ``[tool.ratchet.components.NAME]``, which must exist already (a component
+    is the user's to declare, with its paths); the rest of the file stays as it was."""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception as e:  # tomlkit.exceptions.ParseError
+        raise RatchetError(f"invalid TOML: {e}", source=source) from None
+    table = _table(doc, "tool", "ratchet", "components", name)
+    if table is None:
+        raise RatchetError(f"no [tool.ratchet.components.{name}] to record into", source=source)
+    for key, value in values.items():
+        if isinstance(value, Decimal):
+            value = as_toml_number(value)
+        if key not in table or table[key] != value:
+            table[key] = value
+    return _keep_newlines(text, tomlkit.dumps(doc))
+
+
 def _keep_newlines(original: str, new: str) -> str:
     """tomlkit writes the lines it adds with LF; a file that is CRLF throughout stays so."""
     crlf = original.count("\r\n")

@@ -19,7 +19,7 @@ from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
 from ratchet.models import Baseline, Counts
 from ratchet.numbers import as_toml_number, floor_to
-from ratchet.results import Event, Plan
+from ratchet.results import ComponentBar, Event, Plan
 
 GITATTRIBUTES = ".gitattributes"
 
@@ -48,6 +48,17 @@ def ratchet_values(plan: Plan, config: Config) -> dict[str, Any]:
             values["baseline_uncovered"] = None  # the count lives in the table now
         else:  # an older file's percent, only its uncovered count tightened
             values["baseline_uncovered"] = plan.baseline.uncovered
+    return values
+
+
+def component_values(plan: Plan, bar: ComponentBar, config: Config) -> dict[str, Any]:
+    """The keys of ``[tool.ratchet.components.NAME]`` the plan sets."""
+    values: dict[str, Any] = {}
+    key = f"components.{bar.name}"
+    if plan.setting(f"{key}.threshold"):
+        values["threshold"] = bar.threshold
+    if plan.setting(f"{key}.baseline") and bar.baseline is not None and bar.baseline.exact:
+        values["baseline"] = baseline_value(bar.baseline, config.precision)
     return values
 
 
@@ -111,6 +122,10 @@ def edits(
     new = pyproject.set_ratchet_values(
         text, {**ratchet_values(plan, config), **(values or {})}, create=True, source=str(path)
     )
+    for bar in plan.components:
+        mine = component_values(plan, bar, config)
+        if mine:
+            new = pyproject.set_component_values(new, bar.name, mine, source=str(path))
     out: dict[Path, str] = {path: new}
     if config.sync_fail_under and plan.setting("threshold"):
         out.update(pyproject.fail_under_edits(config.root, path, new, plan.threshold))

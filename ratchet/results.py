@@ -21,8 +21,9 @@ from ratchet.numbers import percent
 @dataclass(frozen=True)
 class Failure:
     kind: str
-    path: str | None  # None for the total
+    path: str | None  # None for the total (or a component's)
     message: str
+    component: str | None = None  # the component it belongs to, when there are components
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,29 @@ FILE_MISSING = "file_missing"
 
 
 @dataclass(frozen=True)
+class ComponentVerdict:
+    """One component of a monorepo held to its own bar."""
+
+    name: str
+    totals: Counts
+    threshold: Decimal
+    baseline: Baseline | None
+    failures: tuple[Failure, ...]
+
+    @property
+    def status(self) -> str:
+        return "fail" if self.failures else "pass"
+
+    @property
+    def percent(self) -> Fraction:
+        return percent(self.totals)
+
+    @property
+    def delta(self) -> Fraction | None:
+        return None if self.baseline is None else self.percent - self.baseline.percent
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The total (and each file) held to the bar. Says nothing of what ``update`` records:
     that is the ``Plan``."""
@@ -55,6 +79,7 @@ class Verdict:
     notes: tuple[str, ...]
     changes: tuple[FileChange, ...]
     before: Counts | None  # totals of the per-file baseline, when there is one
+    components: tuple[ComponentVerdict, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -184,6 +209,15 @@ class FileLine:
 
 
 @dataclass(frozen=True)
+class ComponentBar:
+    """A component's bar after the update."""
+
+    name: str
+    threshold: Decimal
+    baseline: Baseline | None
+
+
+@dataclass(frozen=True)
 class Plan:
     """What ``ratchet update`` does with a report, worked out once by ``ratchet.plan`` and
     read by ``update`` itself, ``--dry-run``, ``push-update`` and every renderer."""
@@ -194,6 +228,7 @@ class Plan:
     lines: tuple[FileLine, ...]  # per-file lines that change, by path
     kept: tuple[FileLine, ...] = ()  # lines that stay although the file's coverage fell
     blockers: tuple[Blocker, ...] = ()  # non-empty: update records nothing
+    components: tuple[ComponentBar, ...] = ()  # every component's bar after the update
 
     @property
     def refused(self) -> bool:
@@ -241,6 +276,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class BarSource:
+    """Where the bar a report was held to came from."""
+
+    config: str  # the pyproject.toml, as named to the user
+    ref: str | None = None  # the git ref it was read at (None: the working copy)
+    commit: str | None = None  # the commit that ref named
+
+    def describe(self) -> str:
+        if self.ref is None:
+            return f"the working copy ({self.config})"
+        at = f" at {self.commit[:12]}" if self.commit else ""
+        return f"{self.ref}{at} ({self.config})"
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What one ``check`` (or ``update``) run found: the value every output renders."""
 
@@ -254,6 +304,7 @@ class Outcome:
     accepted: tuple[Event, ...] = ()
     trend: tuple[Event, ...] = ()  # the latest recorded bars, oldest first
     warnings: tuple[str, ...] = ()  # said on stderr too (a stale report, say)
+    source: BarSource | None = None  # where the bar came from
 
     @property
     def passed(self) -> bool:

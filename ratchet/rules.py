@@ -14,16 +14,19 @@ from fractions import Fraction
 from typing import Any
 
 from ratchet import results
-from ratchet.config import Config
+from ratchet.config import Component, Config
 from ratchet.models import Baseline, Counts, Report
 from ratchet.numbers import floor_step, fmt_margin, fmt_pct, percent
-from ratchet.results import Failure, FileChange, Verdict
+from ratchet.paths import glob_matcher
+from ratchet.results import ComponentVerdict, Failure, FileChange, Verdict
 
 BELOW_THRESHOLD = "below_threshold"
 TOTAL_REGRESSION = "total_regression"
 FILE_REGRESSION = "file_regression"
 FILE_MISSING = results.FILE_MISSING
 BAR_LOWERED = "bar_lowered"
+COMPONENT_BELOW_THRESHOLD = "component_below_threshold"
+COMPONENT_REGRESSION = "component_regression"
 
 
 def new_threshold(pct: Fraction, config: Config) -> Decimal:
@@ -129,6 +132,7 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
         loosened.append(f"precision {here.precision} < {ref.precision}")
     if ref.baseline_file is not None and here.baseline_file is None:
         loosened.append(f"baseline_file removed (was {ref.baseline_file!r})")
+    components = _held_components(here.components, ref.components, loosened)
     bar = replace(
         here,
         threshold=threshold,
@@ -140,8 +144,42 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
         patch_empty=patch_empty,
         fail_on_indirect=here.fail_on_indirect or ref.fail_on_indirect,
         precision=max(here.precision, ref.precision),
+        components=components,
     )
     return bar, tuple(loosened)
+
+
+def _held_components(
+    here: tuple[Component, ...], ref: tuple[Component, ...], loosened: list[str]
+) -> tuple[Component, ...]:
+    """Each component of the ref held as the total is: its threshold, baseline and
+    patch_threshold may not go down, nor may it go away. ``paths`` follow the working copy
+    (files move), and a component new on the branch brings its own bar."""
+    mine = {c.name: c for c in here}
+    out = list(here)
+    for r in ref:
+        c = mine.get(r.name)
+        if c is None:
+            loosened.append(f"component {r.name} removed")
+            out.append(r)
+            continue
+        threshold, baseline, patch = c.threshold, c.baseline, c.patch_threshold
+        if c.threshold < r.threshold:
+            loosened.append(f"components.{r.name}.threshold {c.threshold} < {r.threshold}")
+            threshold = r.threshold
+        if r.baseline is not None and (
+            c.baseline is None or c.baseline.percent < r.baseline.percent
+        ):
+            shown = describe(c.baseline) if c.baseline else "unset"
+            loosened.append(f"components.{r.name}.baseline {shown} < {describe(r.baseline)}")
+            baseline = r.baseline
+        if r.patch_threshold is not None and (patch is None or patch < r.patch_threshold):
+            loosened.append(f"components.{r.name}.patch_threshold {patch} < {r.patch_threshold}")
+            patch = r.patch_threshold
+        out[out.index(c)] = replace(
+            c, threshold=threshold, baseline=baseline, patch_threshold=patch
+        )
+    return tuple(out)
 
 
 def _min_uncovered(a: int | None, b: int | None) -> int | None:
@@ -191,12 +229,43 @@ def _judge_baseline(
     return (pairs[0] if pairs else None), None, None
 
 
+def component_of(components: tuple[Component, ...]) -> Callable[[str], str | None]:
+    """The component a path belongs to: the first whose globs match it."""
+    matchers = [(c.name, glob_matcher(c.paths)) for c in components]
+
+    def which(path: str) -> str | None:
+        return next((name for name, match in matchers if match(path)), None)
+
+    return which
+
+
+def component_totals(report: Report, components: tuple[Component, ...]) -> dict[str, Counts]:
+    """Each component's counts (a component none of whose files is measured is absent)."""
+    which = component_of(components)
+    out: dict[str, Counts] = {}
+    for f in report.files:
+        name = which(f.path)
+        if name is not None:
+            out[name] = out.get(name, Counts()) + f.counts
+    return out
+
+
 def incomparable(
     report: Report, config: Config, file_baseline: Mapping[str, Counts] | None
 ) -> str | None:
     """Why ``report`` cannot be held to this bar at all (a problem with the input, not a
     regression), or None. Today: the bar was measured with branches and the report (or one
     of the reports merged into it) without, so branch misses would silently vanish."""
+    if config.components:
+        found = component_totals(report, config.components)
+        empty = [c for c in config.components if c.name not in found]
+        if empty:
+            c = empty[0]
+            return (
+                f"the report measures none of the files of component {c.name} "
+                f"({', '.join(c.paths)}): run its tests under coverage and include their "
+                "report, or correct its paths"
+            )
     if report.totals.branches_valid and not report.branchless:
         return None
     had = config.baseline is not None and bool(config.baseline.branches)
@@ -230,10 +299,13 @@ def evaluate(
     file_baseline: Mapping[str, Counts] | None = None,
     *,
     ref_config: Config | None = None,
+    held: tuple[Config, tuple[str, ...]] | None = None,
     exists: Callable[[str], bool] | None = None,
 ) -> Verdict:
     """Hold ``report`` against the configured bar (and, with ``ref_config``, the bar at a ref).
 
+    ``held``: ``held_to_ref(config, ref_config)`` when the caller has it already (it needs
+    the bar too), so that it is worked out once.
     ``exists(path)`` says whether a file of the per-file baseline is still in the working
     tree: one that is but is missing from the report fails (``FILE_MISSING``); one that is
     not was removed. Without ``exists``, every absent file counts as removed.
@@ -245,7 +317,7 @@ def evaluate(
 
     bar = config
     if ref_config is not None:
-        bar, loosened = held_to_ref(config, ref_config)
+        bar, loosened = held if held is not None else held_to_ref(config, ref_config)
         if loosened:
             failures.append(
                 Failure(
@@ -316,6 +388,14 @@ def evaluate(
         )
         changes.sort(key=lambda c: c.path)
 
+    verdicts = _components(report, bar)
+    if verdicts:
+        which = component_of(bar.components)
+        failures = [
+            replace(f, component=which(f.path)) if f.path is not None else f for f in failures
+        ]
+        for c in verdicts:
+            failures.extend(c.failures)
     return Verdict(
         totals=totals,
         threshold=threshold,
@@ -324,4 +404,36 @@ def evaluate(
         notes=tuple(notes),
         changes=tuple(changes),
         before=before_total,
+        components=verdicts,
     )
+
+
+def _components(report: Report, bar: Config) -> tuple[ComponentVerdict, ...]:
+    """Each component held to its own threshold and baseline, as the total is."""
+    found = component_totals(report, bar.components)
+    out = []
+    for c in bar.components:
+        totals = found.get(c.name, Counts())
+        pct = percent(totals)
+        failures = []
+        if pct < Fraction(c.threshold):
+            failures.append(
+                Failure(
+                    COMPONENT_BELOW_THRESHOLD,
+                    None,
+                    f"component {c.name}: coverage {fmt_pct(pct)}% ({totals.covered}/"
+                    f"{totals.valid}) is below its threshold {c.threshold}% by "
+                    f"{fmt_margin(Fraction(c.threshold) - pct)} points",
+                    c.name,
+                )
+            )
+        pairs = [c.baseline] if c.baseline is not None else []
+        _, failure, _ = _judge_baseline(totals, pairs, bar.tolerance)
+        if failure is not None:
+            failures.append(
+                Failure(
+                    COMPONENT_REGRESSION, None, f"component {c.name}: {failure.message}", c.name
+                )
+            )
+        out.append(ComponentVerdict(c.name, totals, c.threshold, c.baseline, tuple(failures)))
+    return tuple(out)

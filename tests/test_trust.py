@@ -348,3 +348,21 @@ def test_messages__update_names_only_what_changes(proj: Project, run_ratchet: Ru
     assert r.code == 0
     assert "baseline 99.3556% (771/776) -> 99.4845% (772/776)" in r.stdout
     assert "threshold" not in r.stdout  # no "threshold 95% -> 95%"
+
+
+def test_badge__update_keeps_the_badge_file_in_step_with_the_bar(
+    make_project, run_ratchet: RunRatchet
+):
+    proj = make_project()
+    proj.write("pkg/sample.py", statements(100, uncovered=20))
+    run(proj, "sample")
+    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
+    pyproject = proj.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'badge_file = "docs/coverage.svg"\n')
+    (proj.root / "docs").mkdir()
+    proj.write("pkg/sample.py", statements(100, uncovered=2))
+    run(proj, "sample")
+    r = run_ratchet("update", "coverage.xml", cwd=proj.root)
+    assert "ratchet: wrote docs/coverage.svg" in r.stdout
+    svg = (proj.root / "docs" / "coverage.svg").read_text()
+    assert "coverage: 98%" in svg and "#dfb317" in svg  # yellow: within a step of the bar 95

@@ -11,6 +11,7 @@ from ratchet.checking import evaluate
 from ratchet.commands.common import (
     config_option,
     echo_err,
+    expect_option,
     format_option,
     load_config,
     out,
@@ -49,6 +50,7 @@ def in_github(flag: bool | None, fmt: str) -> bool:
     help="Take the changed lines from a unified diff file ('-' for stdin).",
 )
 @click.option("--no-diff", is_flag=True, help="Ignore diff_against from the configuration.")
+@expect_option
 @click.option(
     "--github/--no-github",
     default=None,
@@ -63,6 +65,7 @@ def command(
     diff_ref: str | None,
     diff_file: str | None,
     no_diff: bool,
+    expect: int | None,
     github: bool | None,
 ) -> None:
     """Fail (exit 1) if coverage fell below the threshold or the baseline."""
@@ -88,6 +91,7 @@ def command(
         diff_ref=diff_ref,
         diff_file=diff_file,
         diff_from_config=not no_diff,
+        expect=expect,
         notify=notify,
     )
     document = render(outcome, fmt)

@@ -44,6 +44,17 @@ def allow_stale_option(f: F) -> F:
     )(f)
 
 
+def expect_option(f: F) -> F:
+    return click.option(
+        "--expect",
+        type=click.IntRange(1),
+        default=None,
+        metavar="N",
+        help="Exactly N reports must be given (test shards): fewer is an error, not a "
+        "verdict. Default: expect_reports of [tool.ratchet].",
+    )(f)
+
+
 def format_option(f: F) -> F:
     return click.option(
         "--format",

@@ -10,7 +10,13 @@ import click
 
 from ratchet import pushupdate, pyproject
 from ratchet.commands import update
-from ratchet.commands.common import config_option, load_config, out, reports_argument
+from ratchet.commands.common import (
+    config_option,
+    expect_option,
+    load_config,
+    out,
+    reports_argument,
+)
 from ratchet.errors import EXIT_FAIL
 from ratchet.github import outputs
 
@@ -27,12 +33,14 @@ from ratchet.github import outputs
     show_default=True,
     help="Pushes to try before giving up when other pushes keep winning.",
 )
+@expect_option
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
     remote: str,
     branch: str | None,
     attempts: int,
+    expect: int | None,
 ) -> None:
     """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
     cwd = Path.cwd()
@@ -47,7 +55,9 @@ def command(
     def run_update() -> pushupdate.Updated:
         # The configuration again each time: a retry runs on the branch's new tip.
         here = load_config(config_path)
-        outcome, written = update.run(here, reports, allow_stale=False, dry_run=False)
+        outcome, written = update.run(
+            here, reports, allow_stale=False, dry_run=False, expect=expect
+        )
         plan = outcome.plan
         assert plan is not None
         summary = ", ".join(f"{s.key} {s.old or 'none'} -> {s.new}" for s in plan.settings)

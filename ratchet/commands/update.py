@@ -12,6 +12,7 @@ from ratchet.commands.common import (
     allow_stale_option,
     config_option,
     echo_err,
+    expect_option,
     load_config,
     out,
     reports_argument,
@@ -24,12 +25,17 @@ from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome
 
 
 def run(
-    cfg: Config, reports: tuple[Path, ...], *, allow_stale: bool, dry_run: bool
+    cfg: Config,
+    reports: tuple[Path, ...],
+    *,
+    allow_stale: bool,
+    dry_run: bool,
+    expect: int | None = None,
 ) -> tuple[Outcome, list[Path]]:
     """Update in-process (``push-update`` calls this too): the outcome, and the files
     written. The plan decides everything; a refused plan writes nothing."""
     require_section(cfg)
-    outcome = evaluate(cfg, reports, allow_stale=allow_stale, notify=echo_err)
+    outcome = evaluate(cfg, reports, allow_stale=allow_stale, expect=expect, notify=echo_err)
     plan = outcome.plan
     assert plan is not None
     if plan.refused:
@@ -52,15 +58,20 @@ def run(
 @reports_argument
 @config_option
 @allow_stale_option
+@expect_option
 @click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
 def command(
-    reports: tuple[Path, ...], config_path: Path | None, allow_stale: bool, dry_run: bool
+    reports: tuple[Path, ...],
+    config_path: Path | None,
+    allow_stale: bool,
+    expect: int | None,
+    dry_run: bool,
 ) -> None:
     """Raise the bar to what REPORT... reached.
 
     Refuses to record a regression (exit 1) or a report that cannot be compared as it is
     (exit 2: a stale report, a baselined file missing from it)."""
     cfg = load_config(config_path)
-    outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run)
+    outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect)
     assert outcome.plan is not None
     raise SystemExit(outcome.plan.exit_code)

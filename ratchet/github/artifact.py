@@ -29,7 +29,10 @@ from ratchet.render.comment import Result
 from ratchet.results import (
     BAD_INPUT,
     REGRESSION,
+    BarSource,
     Blocker,
+    ComponentBar,
+    ComponentVerdict,
     Event,
     Failure,
     FileChange,
@@ -156,12 +159,44 @@ class _Checker:
         return Counts(lv, lc, bv, bc)
 
     def failure(self, x: Any, where: str) -> Failure:
-        d = self.obj(x, where, ("kind", "path", "message"))
+        d = self.obj(x, where, ("kind", "path", "message"), ("component",))
         kind = self.string(d["kind"], f"{where}.kind", 64)
         if not _KIND.match(kind):
             self.fail(f"{where}.kind", "must be a lower-case identifier")
         path = None if d["path"] is None else self.string(d["path"], f"{where}.path", MAX_PATH)
-        return Failure(kind, path, self.string(d["message"], f"{where}.message", MAX_MESSAGE))
+        component = d.get("component")
+        if component is not None:
+            component = self.string(component, f"{where}.component", 64)
+        message = self.string(d["message"], f"{where}.message", MAX_MESSAGE)
+        return Failure(kind, path, message, component)
+
+    def component(self, x: Any, where: str) -> ComponentVerdict:
+        d = self.obj(x, where, _COMPONENT)
+        totals = self.counts(d["totals"], f"{where}.totals")
+        failures = self.failures(d["failures"], f"{where}.failures")
+        c = ComponentVerdict(
+            name=self.string(d["name"], f"{where}.name", 64),
+            totals=totals,
+            threshold=self.percent(d["threshold"], f"{where}.threshold"),
+            baseline=self.baseline(
+                d["baseline"], d["baseline_counts"], d["baseline_uncovered"], f"{where}.baseline"
+            ),
+            failures=failures,
+        )
+        if d["status"] != c.status:
+            self.fail(f"{where}.status", "does not match its failures")
+        return c
+
+    def bar_source(self, x: Any, where: str) -> BarSource | None:
+        if x is None:
+            return None
+        d = self.obj(x, where, ("config", "ref", "commit"))
+        ref, commit = d["ref"], d["commit"]
+        return BarSource(
+            self.string(d["config"], f"{where}.config", MAX_PATH),
+            None if ref is None else self.string(ref, f"{where}.ref", 256),
+            None if commit is None else self.string(commit, f"{where}.commit", 64),
+        )
 
     def change(self, x: Any, where: str) -> FileChange:
         d = self.obj(x, where, ("path", "before", "after"))
@@ -325,6 +360,17 @@ class _Checker:
             self.line(x, f"{where}.kept[{i}]")
             for i, x in enumerate(self.array(d["kept"], f"{where}.kept", MAX_FILES))
         ]
+        bars = []
+        for i, x in enumerate(self.array(d["components"], f"{where}.components", MAX_COMPONENTS)):
+            at = f"{where}.components[{i}]"
+            e = self.obj(x, at, ("name", "threshold", *_BASELINE))
+            bars.append(
+                ComponentBar(
+                    self.string(e["name"], f"{at}.name", 64),
+                    self.percent(e["threshold"], f"{at}.threshold"),
+                    self.baseline(e["baseline"], e["baseline_counts"], e["baseline_uncovered"], at),
+                )
+            )
         plan = Plan(
             threshold=self.percent(d["threshold"], f"{where}.threshold"),
             baseline=self.baseline(
@@ -334,6 +380,7 @@ class _Checker:
             lines=tuple(lines),
             kept=tuple(kept),
             blockers=tuple(blockers),
+            components=tuple(bars),
         )
         status = "refused" if plan.refused else "changes" if plan.changes else "unchanged"
         if d["status"] != status or d["exit_code"] != plan.exit_code:
@@ -368,12 +415,15 @@ _PATCH_FILE = (
 _TOP = (
     "schema_version", "status", "totals", "threshold", "baseline", "baseline_counts",
     "baseline_uncovered", "new_threshold", "new_baseline", "failures", "notes",
-    "files_changed", "update", "accepted", "trend", "warnings",
+    "files_changed", "update", "accepted", "trend", "warnings", "components", "bar_source",
 )  # fmt: skip
+_BASELINE = ("baseline", "baseline_counts", "baseline_uncovered")
 _PLAN = (
-    "status", "exit_code", "blockers", "threshold", "baseline", "baseline_counts",
-    "baseline_uncovered", "settings", "lines", "kept",
+    "status", "exit_code", "blockers", "threshold", *_BASELINE, "settings", "lines", "kept",
+    "components",
 )  # fmt: skip
+_COMPONENT = ("name", "status", "percent", "totals", "threshold", *_BASELINE, "failures")
+MAX_COMPONENTS = 1_000
 
 
 def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
@@ -416,6 +466,10 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
     plan = c.plan(d["update"], "update")
     if c.percent(d["new_threshold"], "new_threshold") != plan.threshold:
         c.fail("new_threshold", "does not match the update")
+    components = tuple(
+        c.component(x, f"components[{i}]")
+        for i, x in enumerate(c.array(d["components"], "components", MAX_COMPONENTS))
+    )
     verdict = Verdict(
         totals=totals,
         threshold=c.percent(d["threshold"], "threshold"),
@@ -424,6 +478,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         notes=notes,
         changes=changes,
         before=_before(totals, changes, c),
+        components=components,
     )
     waived = {f.message for f in (patch.waived if patch else ())}
     if d["status"] == "pass" and (
@@ -445,6 +500,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         c.events(d["accepted"], "accepted"),
         c.events(d["trend"], "trend"),
         c.strings(d["warnings"], "warnings", MAX_NOTES),
+        c.bar_source(d["bar_source"], "bar_source"),
     )
     return result, ident
 

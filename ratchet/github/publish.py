@@ -12,6 +12,7 @@ is an error (exit 2) before anything else.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,19 @@ def output_values(
         # Absolute: later steps run in the workspace, not in this step's working-directory.
         "comment-file": str(comment_file.absolute()) if comment_file else "",
         "result-dir": str(result_dir.absolute()),
+        # One JSON list for every component (outputs are declared, so not one a name).
+        "components": json.dumps(
+            [
+                {
+                    "name": c.name,
+                    "status": c.status,
+                    "coverage": fmt_pct(c.percent),
+                    "threshold": str(c.threshold),
+                    "delta": "" if c.delta is None else signed(c.delta, 4),
+                }
+                for c in v.components
+            ]
+        ),
     }
 
 

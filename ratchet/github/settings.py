@@ -112,6 +112,11 @@ def _load_event(path: str) -> Mapping[str, Any]:
     return data
 
 
+def load_event(env: Mapping[str, str]) -> Mapping[str, Any]:
+    """The event payload at ``GITHUB_EVENT_PATH``; empty when there is none."""
+    return _load_event(env["GITHUB_EVENT_PATH"]) if env.get("GITHUB_EVENT_PATH") else {}
+
+
 def _get(data: Any, *keys: str) -> Any:
     for k in keys:
         if not isinstance(data, Mapping):
@@ -148,9 +153,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        event: Mapping[str, Any] = {}
-        if env.get("GITHUB_EVENT_PATH"):
-            event = _load_event(env["GITHUB_EVENT_PATH"])
+        event = load_event(env)
 
         repository = env.get("GITHUB_REPOSITORY") or None
         if repository is not None and not _REPO.match(repository):
@@ -163,6 +166,7 @@ class Settings:
         dependabot = env.get("GITHUB_ACTOR") == DEPENDABOT
         pr = event.get("pull_request")
         run = event.get("workflow_run")
+        group = event.get("merge_group")
         if isinstance(pr, Mapping):
             number = pr.get("number")
             if isinstance(number, int) and not isinstance(number, bool) and number > 0:
@@ -182,11 +186,15 @@ class Settings:
                 number = _get(prs[0], "number")
                 if isinstance(number, int) and not isinstance(number, bool) and number > 0:
                     pr_number = number
+        elif isinstance(group, Mapping):
+            # A merge queue's group: its status goes on the commit the queue tests; there is
+            # no pull request to comment on (the group may hold several).
+            head_sha = group.get("head_sha")
         else:
             head_sha = env.get("GITHUB_SHA") or None
         if not isinstance(head_sha, str) or not _SHA.match(head_sha):
             head_sha = None
-        if env.get("RATCHET_PR_NUMBER", "").strip():
+        if env.get("RATCHET_PR_NUMBER", "").strip() and not isinstance(group, Mapping):
             pr_number = parse_pr_number(env["RATCHET_PR_NUMBER"], "pr-number")
 
         comment = env.get("RATCHET_COMMENT", "auto").strip().lower() or "auto"

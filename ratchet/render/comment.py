@@ -19,7 +19,16 @@ from ratchet.numbers import fmt_pct, percent
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
 from ratchet.render.text import lowered
-from ratchet.results import Event, Failure, FileChange, Outcome, PatchResult, Plan, Verdict
+from ratchet.results import (
+    BarSource,
+    Event,
+    Failure,
+    FileChange,
+    Outcome,
+    PatchResult,
+    Plan,
+    Verdict,
+)
 
 MAX_COMMENT = 65_536  # GitHub rejects longer bodies with 422
 BUDGET = 60_000  # what we aim for; the rest is head-room for the guard
@@ -41,6 +50,7 @@ class Result:
     accepted: tuple[Event, ...] = ()
     trend: tuple[Event, ...] = ()
     warnings: tuple[str, ...] = ()
+    source: BarSource | None = None
 
     @property
     def failures(self) -> tuple[Failure, ...]:
@@ -56,6 +66,7 @@ def result_of(outcome: Outcome) -> Result:
         outcome.accepted,
         outcome.trend,
         outcome.warnings,
+        outcome.source,
     )
 
 
@@ -194,7 +205,35 @@ def _headline(result: Result) -> list[str]:
         f"| Baseline | {base} |",
         f"| Threshold | {v.threshold}% |",
         f"| Margin over the threshold | {signed(v.margin, 4)} points |",
+    ] + ([f"| Bar from | {_source_cell(result.source)} |"] if result.source else [])
+
+
+def _source_cell(s: BarSource) -> str:
+    """The ref and commit the bar was read at (names from the event: as code), or the
+    working copy."""
+    if s.ref is None:
+        return f"the working copy ({md.code(s.config)})"
+    at = f" at {md.code(s.commit[:12])}" if s.commit else ""
+    return f"{md.code(s.ref)}{at} ({md.code(s.config)})"
+
+
+def _components(v: Verdict) -> list[str]:
+    """A row a component: status, total, its move against its baseline, its bar."""
+    if not v.components:
+        return []
+    out = [
+        "",
+        "| Component | Status | Total | Δ points | Threshold | Baseline |",
+        "|---|---|---:|---:|---:|---:|",
     ]
+    for c in v.components[:MAX_ROWS]:
+        icon = "✅" if c.status == "pass" else "❌"
+        d = signed(c.delta) if c.delta is not None else ""
+        out.append(
+            f"| {md.code(c.name)} | {icon} {c.status} | {fmt_pct(c.percent, 2)}% | {d} | "
+            f"{c.threshold}% | {_baseline_cell(c.baseline)} |"
+        )
+    return out
 
 
 def _baseline_cell(b: Baseline | None) -> str:
@@ -349,6 +388,7 @@ def render(
     v = result.verdict
     out = [marker(ident), state(result)] if hidden else []
     out += _headline(result)
+    out += _components(v)
     out += _accepted(result.accepted)
     out += _failures(result.failures)
     out += _notes(v.notes + result.warnings)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.numbers import as_json_number
-from ratchet.results import Event, FileLine, Plan, Verdict
+from ratchet.results import BarSource, Event, Failure, FileLine, Plan, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -61,7 +61,7 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
         "baseline": baseline_percent(v.baseline),
         "baseline_counts": baseline_dict(v.baseline),
         "baseline_uncovered": v.baseline.uncovered if v.baseline else None,
-        "failures": [{"kind": f.kind, "path": f.path, "message": f.message} for f in v.failures],
+        "failures": [failure_dict(f) for f in v.failures],
         "notes": list(v.notes),
         "files_changed": [
             {
@@ -71,7 +71,32 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
             }
             for c in v.changes
         ],
+        "components": [
+            {
+                "name": c.name,
+                "status": c.status,
+                "percent": c.totals.percent,
+                "totals": counts(c.totals),
+                "threshold": as_json_number(c.threshold),
+                "baseline": baseline_percent(c.baseline),
+                "baseline_counts": baseline_dict(c.baseline),
+                "baseline_uncovered": c.baseline.uncovered if c.baseline else None,
+                "failures": [failure_dict(f) for f in c.failures],
+            }
+            for c in v.components
+        ],
     }
+
+
+def failure_dict(f: Failure) -> dict[str, Any]:
+    return {"kind": f.kind, "path": f.path, "message": f.message, "component": f.component}
+
+
+def source_dict(s: BarSource | None) -> dict[str, Any] | None:
+    """Where the bar came from: a ref and its commit, or (``ref`` null) the working copy."""
+    if s is None:
+        return None
+    return {"config": s.config, "ref": s.ref, "commit": s.commit}
 
 
 def plan_dict(p: Plan) -> dict[str, Any]:
@@ -89,6 +114,16 @@ def plan_dict(p: Plan) -> dict[str, Any]:
         ],
         "lines": [line_dict(line) for line in p.lines],
         "kept": [line_dict(line) for line in p.kept],
+        "components": [
+            {
+                "name": c.name,
+                "threshold": as_json_number(c.threshold),
+                "baseline": baseline_percent(c.baseline),
+                "baseline_counts": baseline_dict(c.baseline),
+                "baseline_uncovered": c.baseline.uncovered if c.baseline else None,
+            }
+            for c in p.components
+        ],
     }
 
 

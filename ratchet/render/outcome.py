@@ -24,6 +24,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
     data["accepted"] = [jsonout.event_dict(e) for e in outcome.accepted]
     data["trend"] = [jsonout.event_dict(e) for e in outcome.trend]
     data["warnings"] = list(outcome.warnings)
+    data["bar_source"] = jsonout.source_dict(outcome.source)
     if outcome.patch is not None:
         data["patch"] = patch_render.json(outcome.patch)
     return data
@@ -35,7 +36,7 @@ def render(outcome: Outcome, fmt: str) -> str:
     if fmt == "markdown":
         return render_markdown(outcome)
     out = text.accepted(outcome.accepted)
-    out += text.verdict(outcome.verdict, status=outcome.status)
+    out += text.verdict(outcome.verdict, status=outcome.status, source=outcome.source)
     if outcome.plan is not None:
         out += text.plan(outcome.plan)
     if outcome.patch is not None:

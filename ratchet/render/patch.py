@@ -110,7 +110,7 @@ def json(p: PatchResult) -> dict[str, Any]:
         "description": p.description,
         "path_prefix": p.prefix,
         "files": [_file_json(f) for f in p.files],
-        "failures": [{"kind": f.kind, "path": f.path, "message": f.message} for f in p.failures],
+        "failures": [jsonout.failure_dict(f) for f in p.failures],
         "notes": list(p.notes),
         "unreported": list(p.unreported),
         "outside": list(p.outside),
@@ -124,7 +124,7 @@ def json(p: PatchResult) -> dict[str, Any]:
             }
             for c in p.indirect
         ],
-        "waived": [{"kind": f.kind, "path": f.path, "message": f.message} for f in p.waived],
+        "waived": [jsonout.failure_dict(f) for f in p.waived],
     }
 
 

@@ -7,7 +7,7 @@ import re
 from ratchet.models import Report, format_ranges
 from ratchet.numbers import fmt_margin, fmt_pct
 from ratchet.render.common import display
-from ratchet.results import Event, Plan, Verdict
+from ratchet.results import BarSource, Event, Plan, Verdict
 from ratchet.rules import describe, named
 
 # C0 and C1 controls, DEL and Unicode's line separators: any of them in a file name would
@@ -72,8 +72,9 @@ def report(rep: Report, *, precision: int = 2, show_missing: bool = True) -> str
     return "\n".join([fmt(header), sep, *map(fmt, rows), sep, fmt(total)]) + "\n"
 
 
-def verdict(v: Verdict, *, status: str | None = None) -> str:
-    """``status`` is the overall one when more than the total was judged (patch coverage)."""
+def verdict(v: Verdict, *, status: str | None = None, source: BarSource | None = None) -> str:
+    """``status`` is the overall one when more than the total was judged (patch coverage);
+    ``source`` where the bar came from."""
     t = v.totals
     out = [
         f"coverage-ratchet: {(status or v.status).upper()}",
@@ -91,11 +92,32 @@ def verdict(v: Verdict, *, status: str | None = None) -> str:
         out.append(f"  baseline   {describe(b)}{unc}  ({sign}{fmt_margin(delta)} points)")
     else:
         out.append("  baseline   none recorded yet")
+    if source is not None:
+        out.append(f"  bar from   {source.describe()}")
+    out += components(v)
     for f in v.failures:
         out.append(f"FAIL {f.message}")
     for n in v.notes:
         out.append(f"note: {n}")
     return lines(out)
+
+
+def components(v: Verdict) -> list[str]:
+    """One row a component: its status, total, bar and distance to its baseline."""
+    if not v.components:
+        return []
+    width = max(len(c.name) for c in v.components)
+    out = ["  components"]
+    for c in v.components:
+        base = "no baseline yet"
+        if c.baseline is not None and c.delta is not None:
+            sign = "+" if c.delta >= 0 else "-"
+            base = f"baseline {describe(c.baseline)} ({sign}{fmt_margin(c.delta)} points)"
+        out.append(
+            f"    {c.name.ljust(width)}  {c.status.upper()}  {fmt_pct(c.percent)}%  "
+            f"threshold {c.threshold}%  {base}"
+        )
+    return out
 
 
 def accepted(events: tuple[Event, ...]) -> str:

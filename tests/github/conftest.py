@@ -5,8 +5,10 @@
   evaluated by a small expression engine (``${{ inputs.x }}``, ``github.*``,
   ``steps.x.outputs.y``), fresh ``GITHUB_OUTPUT``/``GITHUB_STEP_SUMMARY`` files per step,
   the event payload at ``GITHUB_EVENT_PATH``, and no ``INPUT_*`` variables (composites get
-  none). ``uses:`` steps are stubbed with their outputs; the install step is stubbed with
-  the project's venv unless a test asks for the real one.
+  none). ``uses:`` steps (setup-python) are stubbed with their outputs. The action's own
+  bootstrap runs for real: it builds its private venv from the hashed lock with the pinned
+  uv of this venv, offline (``UV_OFFLINE``: the wheels are in uv's cache since ``make``
+  installed the same pins), once per test session in a shared tool cache.
 - ``fake_github``: a stateful stand-in for the REST API on a real loopback HTTP server
   (pytest-httpserver), reached through ``GITHUB_API_URL``. Tests assert on what it received.
 - ``workspace``: a git repository with a pyproject.toml and a coverage.py JSON report made
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -307,12 +310,10 @@ class Harness:
     workspace: Path
     temp: Path
     api_url: str
+    tool_cache: Path
     action_path: Path = REPO
     stubs: dict[str, dict[str, str]] = field(
-        default_factory=lambda: {
-            "python": {"python-path": sys.executable},
-            "install": {"bin": str(VENV_BIN)},
-        }
+        default_factory=lambda: {"python": {"python-path": sys.executable}}
     )
 
     def run(
@@ -322,7 +323,6 @@ class Harness:
         event_name: str = "pull_request",
         event: Mapping[str, Any] | None = None,
         env: Mapping[str, str] | None = None,
-        real_install: bool = False,
     ) -> ActionRun:
         spec = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
         self.temp.mkdir(parents=True, exist_ok=True)
@@ -330,6 +330,7 @@ class Harness:
         event_path = self.temp / "event.json"
         event_path.write_text(json.dumps(event), encoding="utf-8")
         pr = event.get("pull_request") or {}
+        group = event.get("merge_group") or {}
         github: dict[str, Any] = {
             "token": TOKEN,
             "action_path": str(self.action_path),
@@ -339,8 +340,12 @@ class Harness:
             "repository": REPOSITORY,
             "api_url": self.api_url,
             "server_url": "https://github.example",
-            "sha": MERGE_SHA if pr else HEAD_SHA,
-            "ref": f"refs/pull/{pr['number']}/merge" if pr else "refs/heads/main",
+            "sha": MERGE_SHA if pr else group.get("head_sha", HEAD_SHA),
+            "ref": (
+                f"refs/pull/{pr['number']}/merge"
+                if pr
+                else group.get("head_ref", "refs/heads/main")
+            ),
             "base_ref": pr.get("base", {}).get("ref", "") if pr else "",
             "head_ref": pr.get("head", {}).get("ref", "") if pr else "",
             "run_id": "4242",
@@ -361,7 +366,11 @@ class Harness:
             GITHUB_RUN_ID="4242",
             GITHUB_RUN_ATTEMPT="1",
             RUNNER_TEMP=str(self.temp),
+            RUNNER_TOOL_CACHE=str(self.tool_cache),
             RUNNER_OS="Linux",
+            # The pinned uv is this venv's (the same version as requirements/uv.txt).
+            PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            UV_OFFLINE="1",
         )
         if pr:
             base_env["GITHUB_BASE_REF"] = github["base_ref"]
@@ -383,9 +392,7 @@ class Harness:
             for name, d in declared.items()
         }
         runs: list[StepRun] = []
-        stubs = dict(self.stubs)
-        if real_install:
-            stubs.pop("install", None)
+        stubs = self.stubs
         for n, step in enumerate(spec["runs"]["steps"]):
             ident = step.get("id", f"__run_{n}")
             ctx["__status__"] = (
@@ -395,8 +402,7 @@ class Harness:
                 runs.append(StepRun(ident, None))
                 continue
             if ident in stubs:
-                if "uses" not in step:
-                    assert "run" in step
+                assert "uses" in step, f"step {ident} runs a script: run it, do not stub it"
                 outs = dict(stubs[ident])
                 runs.append(StepRun(ident, None, outputs=outs))
                 ctx["steps"][ident] = {"outputs": outs, "outcome": "success"}
@@ -488,6 +494,33 @@ def pull_request_event(
             "base": {"sha": "c" * 40, "ref": base_ref, "repo": {"full_name": REPOSITORY}},
         },
         "repository": {"full_name": REPOSITORY},
+    }
+
+
+def merge_group_event(
+    head_sha: str = HEAD_SHA, base_sha: str = "c" * 40, base_ref: str = "refs/heads/main"
+) -> dict[str, Any]:
+    """A merge queue's ``merge_group`` event (``checks_requested``), in the shape GitHub's
+    webhook docs give: the group's commit, its branch, and the base it lands on."""
+    branch = base_ref.removeprefix("refs/heads/")
+    return {
+        "action": "checks_requested",
+        "merge_group": {
+            "head_sha": head_sha,
+            "head_ref": f"refs/heads/gh-readonly-queue/{branch}/pr-7-{base_sha}",
+            "base_sha": base_sha,
+            "base_ref": base_ref,
+            "head_commit": {
+                "id": head_sha,
+                "tree_id": "d" * 40,
+                "message": "Merge pull request #7 from octo/feature",
+                "timestamp": "2026-11-27T10:00:00Z",
+                "author": {"name": "Octo Cat", "email": "octo@example.invalid"},
+                "committer": {"name": "GitHub", "email": "noreply@github.com"},
+            },
+        },
+        "repository": {"full_name": REPOSITORY},
+        "sender": {"login": "octo"},
     }
 
 
@@ -767,9 +800,18 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(root)
 
 
+@pytest.fixture(scope="session")
+def tool_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The runner's tool cache, kept for the session as a self-hosted runner keeps it: the
+    action's venv is built by the first run and reused by the others."""
+    return tmp_path_factory.mktemp("tool_cache")
+
+
 @pytest.fixture
-def action(tmp_path: Path, workspace: Workspace, fake_github: FakeGitHub) -> Harness:
-    return Harness(workspace.root, tmp_path / "runner_temp", fake_github.url)
+def action(
+    tmp_path: Path, workspace: Workspace, fake_github: FakeGitHub, tool_cache: Path
+) -> Harness:
+    return Harness(workspace.root, tmp_path / "runner_temp", fake_github.url, tool_cache)
 
 
 @pytest.fixture

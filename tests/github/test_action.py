@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
 import shutil
 import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -23,6 +19,7 @@ from tests.github.conftest import (
     TOKEN,
     Harness,
     condition,
+    merge_group_event,
     parse_output_file,
     pull_request_event,
     workflow_run_event,
@@ -200,7 +197,7 @@ def test_inputs_reach_the_cli_as_data_never_as_code(action, workspace, fake_gith
     evil = '$(touch pwned1) `touch pwned2` ";touch pwned3" coverage.json'
     run = action.run({"coverage-files": evil, "baseline-ref": "none", "id": "x"})
     assert run.code == 2
-    assert "no such file" in run.stderr
+    assert "coverage-files: no file matches '$(touch', nor 'pwned1)', nor '`touch'" in run.stderr
     assert not list(workspace.root.glob("pwned*")) and not list(tmp_path.glob("pwned*"))
     assert not [k for s in run.steps for k in s.env if k.startswith("INPUT_")]
     assert run.step("ratchet").env["RATCHET_COVERAGE_FILES"] == evil
@@ -217,6 +214,25 @@ def test_shards_are_globbed_and_merged(action, workspace, fake_github):
     )
     assert run.code == 0, run
     assert run.outputs["coverage"] == "63.6363"  # the union of the shards, not a sum or mean
+
+
+def test_expect_reports__a_missing_shard_fails_the_step_not_the_bar(action, workspace, fake_github):
+    passing(workspace)
+    (workspace.root / "coverage.json").unlink()
+    for n in (1, 2):
+        files = {"src/a.py": (60, 40), "src/b.py": (10, 0)}
+        workspace.write_report(files, name=f"shards/{n}/coverage.json")
+    inputs = {"coverage-files": "shards/*/coverage.json", "baseline-ref": "none"}
+    run = action.run({**inputs, "expect-reports": "3"})  # the matrix had three
+    assert run.code == 2, run
+    assert (
+        "::error title=coverage-ratchet::expected 3 coverage report(s), found 2 "
+        "(shards/1/coverage.json, shards/2/coverage.json)" in run.stdout
+    )
+    assert fake_github.calls == []  # no status, no comment: there is no verdict
+    assert action.run({**inputs, "expect-reports": "2"}).code == 0
+    bad = action.run({**inputs, "expect-reports": "two"})
+    assert bad.code == 2 and "expect-reports must be a positive whole number" in bad.stdout
 
 
 @pytest.mark.slow
@@ -247,6 +263,9 @@ def test_bad_mode_is_a_usage_error(action, workspace):
     run = action.run({**NO_REF, "mode": "deploy"})
     assert run.code == 2
     assert "::error title=coverage-ratchet::mode must be check, update or comment" in run.stdout
+    run = action.run({**NO_REF, "mode": "comment"})
+    assert run.code == 2
+    assert "::error title=coverage-ratchet::mode comment needs result-dir\n" in run.stdout
 
 
 # -- the privileged half ---------------------------------------------------------------
@@ -348,7 +367,7 @@ def test_workflow_run_refuses_a_tampered_result(action, workspace, fake_github):
 
 @pytest.mark.slow
 def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
-    tmp_path, workspace, fake_github
+    tmp_path, workspace, fake_github, tool_cache
 ):
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
@@ -380,73 +399,12 @@ def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
     )
     shutil.copy(report, clone / "coverage.json")
 
-    harness = Harness(clone, tmp_path / "temp", fake_github.url)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache)
     run = harness.run({"coverage-files": "coverage.json", "comment": "never"})
-    assert run.step("baseline").outputs["ref"] == "origin/main"
+    assert "coverage-ratchet: holding the change to the bar at origin/main\n" in run.stdout
     assert run.code == 1, run
     assert "loosens the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
     assert "below the threshold 60%" in run.stdout
-
-
-# -- the install step, offline -------------------------------------------------------------
-
-
-def offline_backend() -> bool:
-    """setuptools >= 70.1 builds wheels itself; older ones need the ``wheel`` package."""
-    from importlib.metadata import version
-
-    major, minor = (int(x) for x in version("setuptools").split(".")[:2])
-    return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
-
-
-@pytest.mark.slow
-def test_install_step_builds_a_private_venv_from_the_checkout(tmp_path, workspace, fake_github):
-    source = tmp_path / "action-checkout"  # a copy, so the build leaves the repo alone
-    shutil.copytree(
-        REPO / "ratchet", source / "ratchet", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    for name in ("pyproject.toml", "README.md", "action.yml"):
-        shutil.copy(REPO / name, source / name)
-    passing(workspace)
-    harness = Harness(workspace.root, tmp_path / "temp", fake_github.url, action_path=source)
-    harness.stubs["python"] = {"python-path": sys.executable}
-    # Dependencies come from the test venv (PYTHONPATH), so pip needs no index for them. The
-    # build backend does: offline when this venv has one that builds wheels by itself,
-    # else pip fetches setuptools into its isolated build environment from the index.
-    env = {"PYTHONPATH": sysconfig.get_paths()["purelib"]}
-    if offline_backend():
-        env.update({"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0"})
-    run = harness.run({**NO_REF, "comment": "never"}, env=env, real_install=True)
-    assert run.code == 0, run
-    venv_bin = Path(run.step("install").outputs["bin"])
-    assert venv_bin.parent.parent == tmp_path / "temp"
-    version = "py{}.{}".format(*sys.version_info[:2])
-    assert re.fullmatch(f"coverage-ratchet-venv-{version}-[0-9a-f]{{12}}", venv_bin.parent.name)
-
-    def located(bin_dir: Path) -> str:
-        return subprocess.run(
-            [str(bin_dir / "python"), "-c", "import ratchet; print(ratchet.__file__)"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=tmp_path,
-            env={"PYTHONPATH": env["PYTHONPATH"]},
-        ).stdout
-
-    assert located(venv_bin).startswith(str(venv_bin.parent))
-    assert run.outputs["status"] == "pass"
-
-    # A second call in the job with another Python gets a venv of its own.
-    other = tmp_path / "other-python" / "python3"
-    other.parent.mkdir()
-    other.symlink_to(sys.executable)
-    harness.stubs["python"] = {"python-path": str(other)}
-    again = harness.run({**NO_REF, "comment": "never"}, env=env, real_install=True)
-    assert again.code == 0, again
-    other_bin = Path(again.step("install").outputs["bin"])
-    assert other_bin != venv_bin
-    assert located(venv_bin).startswith(str(venv_bin.parent))  # the first one untouched
-    assert located(other_bin).startswith(str(other_bin.parent))
 
 
 # -- patch coverage ------------------------------------------------------------------------
@@ -526,11 +484,14 @@ def test_baseline_ref_that_cannot_be_fetched_says_what_to_do(action, workspace, 
     workspace.commit()  # a clone without any remote: nothing to fetch origin/main from
     run = action.run({"coverage-files": "coverage.json"})
     assert run.code == 2
-    assert run.failed is not None and run.failed.id == "baseline"
     assert (
-        "baseline-ref 'origin/main': could not fetch it from origin; check out with fetch-depth: 0"
-        in run.stdout
+        "::error title=coverage-ratchet::baseline-ref 'origin/main': could not fetch it from "
+        "origin; check out with fetch-depth: 0, or set baseline-ref: none\n" in run.stdout
     )
+    assert "`git fetch origin +refs/heads/main:refs/remotes/origin/main` failed:\n  fatal:" in (
+        run.stderr
+    )
+    assert "Coverage ratchet" not in run.summary  # no verdict against the working copy alone
     assert fake_github.calls == []
 
 
@@ -574,10 +535,11 @@ def test_coverage_files__a_single_line_is_split_on_blanks(action, workspace, fak
     run = action.run({**CHECK_ONLY, "coverage-files": "my reports/shard 1/coverage.json"})
     assert run.code == 2
     hint = "(one line is split on blanks; for a path with spaces, give one path a line)"
-    assert f"::error title=coverage-ratchet::coverage-files: no file matches 'my' {hint}" in (
-        run.stdout
+    said = (
+        f"coverage-files: no file matches 'my', nor 'reports/shard', nor '1/coverage.json' {hint}"
     )
-    assert "my: no such file" in run.stderr
+    assert f"::error title=coverage-ratchet::{said}\n" in run.stdout
+    assert f"ratchet: error: {said}\n" in run.stderr
 
 
 def test_coverage_files__a_pattern_matching_nothing_is_named(action, workspace, fake_github):
@@ -588,10 +550,10 @@ def test_coverage_files__a_pattern_matching_nothing_is_named(action, workspace, 
     assert run.code == 2
     errors = [line for line in run.stdout.splitlines() if line.startswith("::error")]
     assert errors == [
-        "::error title=coverage-ratchet::coverage-files: no file matches 'nomatch/*.json'",
-        "::error title=coverage-ratchet::coverage-files: no file matches '100%25.xml'",
+        "::error title=coverage-ratchet::coverage-files: no file matches 'nomatch/*.json', "
+        "nor '100%25.xml'"
     ]
-    assert "nomatch/*.json: no such file" in run.stderr  # ratchet names it too
+    assert "Coverage ratchet" not in run.summary  # no verdict on the shards that matched
 
 
 # -- baseline-ref: every way of naming it, fetched from a real remote ------------------------
@@ -641,19 +603,17 @@ def pr_checkout(tmp_path, pr_origin, *, shallow: bool) -> Path:
     ],
 )
 def test_baseline_ref__any_name_for_the_bar_is_fetched_and_holds(
-    tmp_path, pr_origin, fake_github, shallow, given, resolved
+    tmp_path, pr_origin, fake_github, tool_cache, shallow, given, resolved
 ):
     sha = pr_origin[1]
+    given, resolved = given.replace("SHA", sha), resolved.replace("SHA", sha)
     clone = pr_checkout(tmp_path, pr_origin, shallow=shallow)
-    harness = Harness(clone, tmp_path / "temp", fake_github.url)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache)
     run = harness.run(
-        {
-            "coverage-files": "coverage.json",
-            "comment": "never",
-            "baseline-ref": given.replace("SHA", sha),
-        }
+        {"coverage-files": "coverage.json", "comment": "never", "baseline-ref": given}
     )
-    assert run.step("baseline").outputs["ref"] == resolved.replace("SHA", sha)
+    held = "" if given == resolved else f" ({given})"
+    assert f"coverage-ratchet: holding the change to the bar at {resolved}{held}\n" in run.stdout
     assert run.code == 1, run
     assert "loosens the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
     # The fetch left the clone as deep as it was.
@@ -671,14 +631,120 @@ def test_baseline_ref__any_name_for_the_bar_is_fetched_and_holds(
         ("e" * 40, "could not fetch it from origin"),
     ],
 )
-def test_baseline_ref__one_that_is_not_there_says_so(tmp_path, pr_origin, fake_github, given, said):
+def test_baseline_ref__one_that_is_not_there_says_so(
+    tmp_path, pr_origin, fake_github, tool_cache, given, said
+):
     clone = pr_checkout(tmp_path, pr_origin, shallow=True)
-    run = Harness(clone, tmp_path / "temp", fake_github.url).run(
+    run = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache).run(
         {"coverage-files": "coverage.json", "baseline-ref": given}
     )
     assert run.code == 2
-    assert run.failed is not None and run.failed.id == "baseline"
+    assert f"ratchet: error: baseline-ref '{given}': {said}" in run.stderr
     assert f"::error title=coverage-ratchet::baseline-ref '{given}': {said}" in run.stdout
+    assert fake_github.calls == []
+
+
+def test_baseline_ref__a_pull_request_whose_base_is_unknown_fails_closed(
+    action, workspace, fake_github
+):
+    passing(workspace)
+    run = action.run({"coverage-files": "coverage.json"}, event=pull_request_event(base_ref=""))
+    assert run.code == 2
+    assert (
+        "::error title=coverage-ratchet::baseline-ref auto: the event names no base branch for "
+        "this pull request; set baseline-ref to it (e.g. main), or to none\n" in run.stdout
+    )
+    assert run.summary == ""
+    assert fake_github.calls == []
+
+
+# -- merge queues: the group is held to the bar of the commit it lands on --------------------
+
+
+@pytest.fixture
+def queue(tmp_path, workspace):
+    """A remote whose main holds the bar at 60, and a merge group on top of it (the queue's
+    branch gh-readonly-queue/main/pr-7-<base>); ``lower`` makes the group lower the bar."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    workspace.configure(threshold=60)
+    base = workspace.commit("bar at 60")
+    git(workspace.root, "remote", "add", "origin", f"file://{origin}")
+    git(workspace.root, "push", "-q", "origin", "main")
+    report = workspace.write_report({"a.py": (70, 30)})
+
+    def group(*, lower: bool) -> tuple[Path, str, str]:
+        branch = f"gh-readonly-queue/main/pr-7-{base}"
+        git(workspace.root, "checkout", "-q", "-B", branch, base)
+        workspace.configure(threshold=40 if lower else 60, extra="# pull request 7")
+        head = workspace.commit("Merge pull request #7")
+        git(workspace.root, "push", "-q", "-f", "origin", branch)
+        clone = tmp_path / f"group-{head[:7]}"  # actions/checkout of the group: depth 1
+        git(
+            tmp_path, "clone", "-q", "--depth=1", "--branch", branch, f"file://{origin}", str(clone)
+        )
+        shutil.copy(report, clone / "coverage.json")
+        return clone, head, base
+
+    return group
+
+
+@pytest.mark.slow
+def test_merge_group__held_to_the_bar_it_lands_on_status_on_the_group_commit(
+    tmp_path, queue, fake_github, tool_cache
+):
+    clone, head, base = queue(lower=True)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache)
+    run = harness.run(
+        {"coverage-files": "coverage.json"},
+        event_name="merge_group",
+        event=merge_group_event(head, base),
+    )
+    assert run.code == 1, run
+    assert f"coverage-ratchet: holding the change to the bar at {base}\n" in run.stdout
+    assert "loosens the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
+    assert "Coverage ratchet: fail" in run.summary
+    assert run.outputs["status"] == "fail"
+    assert run.outputs["comment-action"] == "skipped"
+    # One call: the status, on the commit the queue tests. No PR comment: there is no PR.
+    assert [(c.method, c.path) for c in fake_github.calls] == [
+        ("POST", f"/repos/octo/demo/statuses/{head}")
+    ]
+    assert fake_github.statuses[0][1]["state"] == "failure"
+    assert Path(run.outputs["comment-file"]).is_file()  # saved all the same
+
+
+@pytest.mark.slow
+def test_merge_group__a_group_that_keeps_the_bar_passes(tmp_path, queue, fake_github, tool_cache):
+    clone, head, base = queue(lower=False)
+    run = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache).run(
+        {"coverage-files": "coverage.json", "pr-number": "7"},
+        event_name="merge_group",
+        event=merge_group_event(head, base),
+    )
+    assert run.code == 0, run
+    assert run.outputs["status"] == "pass"
+    assert [s for s, _ in fake_github.statuses] == [head]
+    assert fake_github.comments == {}
+    assert not [c for c in fake_github.calls if "/issues/" in c.path]
+
+
+def test_merge_group__a_base_that_cannot_be_fetched_fails_closed(
+    tmp_path, queue, fake_github, tool_cache
+):
+    clone, head, _ = queue(lower=False)
+    missing = "e" * 40  # not on origin (say, a base the queue has since rebuilt away)
+    run = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache).run(
+        {"coverage-files": "coverage.json"},
+        event_name="merge_group",
+        event=merge_group_event(head, missing),
+    )
+    assert run.code == 2
+    assert (
+        f"::error title=coverage-ratchet::baseline-ref '{missing}': could not fetch it from "
+        "origin; check out with fetch-depth: 0, or set baseline-ref: none\n" in run.stdout
+    )
+    assert run.summary == ""
     assert fake_github.calls == []
 
 

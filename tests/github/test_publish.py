@@ -73,6 +73,7 @@ def test_outputs__values_for_the_action(tmp_path):
         "comment-action": "skipped",
         "comment-file": str(tmp_path / "comment.md"),
         "result-dir": str(tmp_path),
+        "components": "[]",  # no components configured
     }
 
 

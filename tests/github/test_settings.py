@@ -6,7 +6,13 @@ import pytest
 
 from ratchet.errors import RatchetError
 from ratchet.github.settings import Secret, Settings
-from tests.github.conftest import HEAD_SHA, TOKEN, pull_request_event, workflow_run_event
+from tests.github.conftest import (
+    HEAD_SHA,
+    TOKEN,
+    merge_group_event,
+    pull_request_event,
+    workflow_run_event,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -40,6 +46,17 @@ def test_pull_request__fork_detected_by_repository_names(tmp_path):
     event = pull_request_event()
     event["pull_request"]["head"]["repo"] = None  # the fork was deleted
     assert Settings.from_env(env_for(tmp_path, event)).fork
+
+
+def test_merge_group__status_on_the_group_commit_and_no_pull_request(tmp_path):
+    event = merge_group_event("d" * 40)
+    s = Settings.from_env(env_for(tmp_path, event, GITHUB_EVENT_NAME="merge_group"))
+    assert (s.head_sha, s.pr_number, s.fork) == ("d" * 40, None, False)
+    # A pr-number given anyway (a step copied from the pull_request job) comments on nothing.
+    s = Settings.from_env(env_for(tmp_path, event, RATCHET_PR_NUMBER="7"))
+    assert s.pr_number is None
+    event["merge_group"]["head_sha"] = "not a sha"
+    assert Settings.from_env(env_for(tmp_path, event)).head_sha is None
 
 
 def test_workflow_run__tested_commit_and_run_from_the_payload(tmp_path):

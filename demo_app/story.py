@@ -1,0 +1,450 @@
+"""`make demo`: the coverage ratchet at work on a temporary copy of demo_app.
+
+    1. the unit tier alone        ratchet init     the threshold lands on the step below
+    2. the unit and auth tiers    ratchet update   the threshold climbs
+    3. the full suite             ratchet update   it climbs again, to the top
+    4. one test module left out   ratchet check    fails, naming the file, lines and points lost
+    5. the module back            ratchet check    passes
+
+Every step is a real run, in a temporary directory that is removed at the end, also after an
+error or Ctrl-C; the repository is not touched. Each verdict is held against what the story
+expects, read from exit codes and JSON, never from ratchet's wording or the layout of its
+files: an unexpected one ends the story with exit 1, so the story is a test of the product
+too. The pytest runs do not depend on one another, so they start ahead of the story, two at
+a time, and the story waits for each when it gets there.
+
+    python demo_app/story.py [--leave-out TEST_MODULE] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
+
+import tomlkit
+
+DEMO_APP = Path(__file__).resolve().parent
+# What the copy needs to run its tests; nothing else of demo_app goes to the temp dir.
+COPIED = ("app", "tests", "pyproject.toml")
+LEFT_OUT = "tests/services/test_post_service.py"
+STEP = 5  # what the README promises, and `ratchet init`'s default
+
+# Ctrl-C, and what a supervisor sends to stop a process.
+STOPPING = (signal.SIGINT, signal.SIGTERM)
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INTERRUPTED = 0, 1, 130  # usage errors: 2, from argparse
+
+
+class StoryError(Exception):
+    """A verdict the story did not expect: it ends the story with exit 1."""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One pytest run of the story: which tests run, and the report they leave."""
+
+    name: str
+    selection: tuple[str, ...]
+
+    @property
+    def report(self) -> str:
+        return f"coverage-{self.name}.json"
+
+    def argv(self) -> list[str]:
+        # No cache, no per-test dots: only the summary line is shown.
+        return [
+            *("-m", "pytest", "-q", "-p", "no:cacheprovider", *self.selection),
+            *("--cov", f"--cov-report=json:{self.report}"),
+        ]
+
+    def shown(self) -> str:
+        quoted = [f'"{a}"' if " " in a else a for a in self.selection]
+        return " ".join(["pytest", *quoted, "--cov", f"--cov-report=json:{self.report}"])
+
+
+@dataclass(frozen=True)
+class Done:
+    code: int
+    output: str
+
+
+def story_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of every command the story runs.
+
+    Not a CI run: in GitHub Actions `ratchet check` would publish a summary and a comment
+    about a temporary copy. And SQLite: the pytest runs overlap, and each run drops and
+    creates the tables of the database TEST_DATABASE_URL names.
+    """
+    dropped = ("GITHUB_", "RUNNER_", "RATCHET_")
+    env = {k: v for k, v in environ.items() if not k.startswith(dropped)}
+    for key in ("CI", "TEST_DATABASE_URL", "COVERAGE_FILE"):
+        env.pop(key, None)
+    return env
+
+
+class PytestRuns:
+    """The story's pytest runs, started in story order, at most `jobs` at a time.
+
+    Output goes to a log file, not a pipe, so a run that prints a lot cannot block while
+    the story waits on another one. Leaving the context stops whatever still runs, before
+    the temporary directory is removed under it.
+    """
+
+    def __init__(self, root: Path, suites: Sequence[Suite], jobs: int, env: dict[str, str]):
+        self._root, self._jobs, self._env = root, jobs, env
+        self._queue = list(suites)
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+
+    def __enter__(self) -> PytestRuns:
+        self._fill()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        running = [p for p in self._procs.values() if p.poll() is None]
+        for proc in running:
+            proc.terminate()
+        for proc in running:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def _running(self) -> int:
+        return sum(p.poll() is None for p in self._procs.values())
+
+    def _fill(self) -> None:
+        while self._queue and self._running() < self._jobs:
+            self._start(self._queue.pop(0))
+
+    def _start(self, suite: Suite) -> None:
+        # Each run its own coverage data file: they share the directory.
+        env = {**self._env, "COVERAGE_FILE": str(self._root / f".coverage-{suite.name}")}
+        with signals_held(), self._log(suite).open("wb") as log:
+            self._procs[suite.name] = subprocess.Popen(
+                [sys.executable, *suite.argv()],
+                cwd=self._root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def _log(self, suite: Suite) -> Path:
+        return self._root / f"pytest-{suite.name}.log"
+
+    def wait(self, suite: Suite) -> Done:
+        if suite.name not in self._procs:
+            self._queue.remove(suite)
+            self._start(suite)
+        code = self._procs[suite.name].wait()
+        self._fill()
+        return Done(code, self._log(suite).read_text(errors="replace"))
+
+
+class Teller:
+    """Everything the audience reads; colour only on a terminal, and never with NO_COLOR."""
+
+    def __init__(self, out: TextIO, colour: bool):
+        self._out, self._colour = out, colour
+
+    def _paint(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self._colour else text
+
+    def line(self, text: str = "") -> None:
+        print(text, file=self._out, flush=True)
+
+    def stage(self, number: int, title: str) -> None:
+        self.line()
+        self.line(self._paint("1", f"── {number}. {title} ──"))
+
+    def command(self, shown: str) -> None:
+        self.line(self._paint("2", f"  $ {shown}"))
+
+    def output(self, text: str) -> None:
+        for line in text.rstrip("\n").splitlines():
+            self.line(f"    {line}")
+
+    def expected(self, verdict: str) -> None:
+        self.line(self._paint("1;32", f"  ✔ {verdict}"))
+
+    def unexpected(self, verdict: str) -> None:
+        self.line(self._paint("1;31", f"  ✘ {verdict}"))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """The bar as `ratchet check --format json` reads it from the configuration."""
+
+    threshold: Fraction
+    baseline: Fraction
+
+
+def fraction(value: object) -> Fraction:
+    # Through str: the float 73.69 is the decimal printed, not its binary neighbour.
+    return Fraction(str(value))
+
+
+def total_of(report: Path) -> Fraction:
+    """The total of a coverage.py JSON report, as coverage.py counts it: lines and branches."""
+    totals = json.loads(report.read_text())["totals"]
+    covered = totals["covered_lines"] + totals["covered_branches"]
+    measured = totals["num_statements"] + totals["num_branches"]
+    return Fraction(100 * covered, measured) if measured else Fraction(100)
+
+
+def step_below(total: Fraction) -> Fraction:
+    return Fraction((total // STEP) * STEP)
+
+
+def pct(value: Fraction) -> str:
+    return f"{float(value):.2f}%"
+
+
+class Story:
+    def __init__(self, root: Path, runs: PytestRuns, env: dict[str, str], teller: Teller):
+        self.root, self.runs, self.env, self.tell = root, runs, env, teller
+
+    def pytest(self, suite: Suite) -> Fraction:
+        """Wait for the suite's run, show its summary; its total, as coverage.py reports it."""
+        self.tell.command(suite.shown())
+        done = self.runs.wait(suite)
+        if done.code != 0:
+            self.tell.output(done.output)
+            raise StoryError(f"pytest exited {done.code}: demo_app's tests must pass")
+        summary = [line for line in done.output.splitlines() if line.strip()]
+        self.tell.output(summary[-1] if summary else "")
+        return total_of(self.root / suite.report)
+
+    def ratchet(self, *args: str, show: bool = True) -> Done:
+        """`ratchet ARGS` in the copy; shown with its output unless it only gathers facts."""
+        if show:
+            self.tell.command(" ".join(["ratchet", *args]))
+        proc = subprocess.run(
+            [sys.executable, "-m", "ratchet", *args],
+            cwd=self.root,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if show:
+            self.tell.output(proc.stdout + proc.stderr)
+        if proc.returncode not in (0, 1):
+            # 2 and 3 are never a verdict: a broken story, whatever stage expected.
+            if not show:
+                self.tell.output(proc.stdout + proc.stderr)
+            raise StoryError(f"ratchet {args[0]} exited {proc.returncode}")
+        return Done(proc.returncode, proc.stdout)
+
+    def bar(self, report: str) -> Bar:
+        """The bar just written, which the report it was set from must pass."""
+        done = self.ratchet("check", "--format", "json", report, show=False)
+        expect(done.code == 0, f"ratchet check fails {report}, the report the bar was set from")
+        facts = json.loads(done.output)
+        return Bar(fraction(facts["threshold"]), fraction(facts["baseline"]))
+
+    def init(self, suite: Suite) -> Bar:
+        total = self.pytest(suite)
+        done = self.ratchet("init", suite.report)
+        expect(done.code == 0, f"ratchet init exited {done.code}")
+        bar = self.bar(suite.report)
+        expect(
+            bar.threshold == step_below(total),
+            f"threshold {bar.threshold} is not the {STEP}-point step below {pct(total)}",
+        )
+        self.tell.expected(
+            f"threshold {bar.threshold}%: the {STEP}-point step at or below {pct(total)}"
+        )
+        return bar
+
+    def update(self, suite: Suite, before: Bar) -> Bar:
+        total = self.pytest(suite)
+        done = self.ratchet("update", suite.report)
+        expect(done.code == 0, f"ratchet update exited {done.code}")
+        bar = self.bar(suite.report)
+        expect(
+            bar.threshold == step_below(total) and bar.threshold > before.threshold,
+            f"threshold {before.threshold} -> {bar.threshold}, expected it to climb to the "
+            f"{STEP}-point step below {pct(total)}",
+        )
+        self.tell.expected(
+            f"threshold {before.threshold}% -> {bar.threshold}%, "
+            f"baseline {pct(before.baseline)} -> {pct(bar.baseline)}"
+        )
+        return bar
+
+    def check_fails(self, suite: Suite, left_out: str) -> None:
+        self.pytest(suite)
+        shown = self.ratchet("check", suite.report)
+        facts = self.ratchet("check", "--format", "json", suite.report, show=False)
+        expect(
+            shown.code == 1 and facts.code == 1,
+            f"ratchet check passed without {left_out}: the rest of the suite covers all it "
+            "covers; leave out another module (--leave-out)",
+        )
+        result = json.loads(facts.output)
+        changed = {f["path"]: f for f in result["files_changed"]}
+        fallen = [f["path"] for f in result["failures"] if f["kind"] == "file_regression"]
+        expect(bool(fallen), "ratchet check failed, but named no file that fell")
+        # check names the file and its points; the lines themselves come from the report.
+        args = ("report", "--format", "json", suite.report)
+        self.tell.command(" ".join(["ratchet", *args]) + "   # the lines, from the same report")
+        report = self.ratchet(*args, show=False)
+        missing = {f["path"]: f["missing_lines"] for f in json.loads(report.output)["files"]}
+        for path in fallen:
+            lines = missing.get(path, [])
+            expect(bool(lines), f"{path} fell, but the report shows no line missing")
+            numbers = ", ".join(map(str, lines))
+            before, after = (_percent(changed[path][side]) for side in ("before", "after"))
+            self.tell.output(f"{path}: missing lines {numbers}")
+            self.tell.expected(
+                f"check fails (exit 1) on {path}: {float(after - before):+.2f} points, "
+                f"lines {numbers} not run"
+            )
+
+    def check_passes(self, suite: Suite) -> None:
+        done = self.ratchet("check", suite.report)
+        expect(done.code == 0, f"ratchet check exited {done.code} on the full suite")
+        self.tell.expected("check passes (exit 0)")
+
+
+def _percent(counts: Mapping[str, int]) -> Fraction:
+    covered = counts["lines_covered"] + counts["branches_covered"]
+    measured = counts["lines_valid"] + counts["branches_valid"]
+    return Fraction(100 * covered, measured) if measured else Fraction(100)
+
+
+def expect(condition: bool, otherwise: str) -> None:
+    if not condition:
+        raise StoryError(otherwise)
+
+
+def copy_demo_app(source: Path, dest: Path) -> None:
+    """The app, its tests and its configuration, without the committed bar: the story
+    starts from no ratchet at all."""
+    for name in COPIED:
+        src = source / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    pyproject = dest / "pyproject.toml"
+    doc = tomlkit.parse(pyproject.read_text())
+    tool: Any = doc["tool"]
+    tool.pop("ratchet", None)
+    pyproject.write_text(tomlkit.dumps(doc))
+
+
+def tell_story(root: Path, left_out: str, jobs: int, env: dict[str, str], tell: Teller) -> None:
+    unit = Suite("unit", ("-m", "unit"))
+    unit_auth = Suite("unit-auth", ("-m", "unit or auth"))
+    full = Suite("full", ())
+    without = Suite("left-out", ("--ignore", left_out))
+    with PytestRuns(root, (unit, unit_auth, full, without), jobs, env) as runs:
+        story = Story(root, runs, env, tell)
+        tell.stage(1, "The unit tier alone: ratchet init")
+        bar = story.init(unit)
+        tell.stage(2, "The unit and auth tiers: ratchet update")
+        bar = story.update(unit_auth, bar)
+        tell.stage(3, "The full suite: ratchet update")
+        story.update(full, bar)
+        tell.stage(4, f"The full suite without {left_out}: ratchet check")
+        story.check_fails(without, left_out)
+        tell.stage(5, "The module back: ratchet check")
+        tell.line("  (the full suite is what ran in stage 3; its report is checked again)")
+        story.check_passes(full)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C waits until the block is done: a run started but not yet recorded would
+    outlive the story, and write into its temporary directory while it is removed."""
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    previous = {signum: signal.signal(signum, hold) for signum in STOPPING}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so the runs stop and the temporary directory goes."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--leave-out",
+        default=LEFT_OUT,
+        metavar="TEST_MODULE",
+        help=f"the test module stage 4 leaves out, relative to demo_app (default: {LEFT_OUT})",
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="pytest runs at a time (default: 2)")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    if not (DEMO_APP / args.leave_out).is_file():
+        parser.error(f"--leave-out: no file {args.leave_out} in {DEMO_APP}")
+
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")  # a terminal that cannot show "✔" gets "?"
+    tell = Teller(sys.stdout, sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    env = story_env(os.environ)
+    try:
+        with interruptible(), tempfile.TemporaryDirectory(prefix="ratchet-story-") as tmp:
+            root = Path(tmp)
+            copy_demo_app(DEMO_APP, root)
+            tell.line(f"A copy of demo_app in {root} (removed at the end), no [tool.ratchet] yet.")
+            tell_story(root, args.leave_out, args.jobs, env, tell)
+    except (StoryError, KeyError, TypeError, ValueError) as e:
+        if not isinstance(e, StoryError):
+            # JSON or a report not as the story reads it: where, for whoever mends the story.
+            traceback.print_exc()
+        tell.unexpected(f"unexpected: {e}" if isinstance(e, StoryError) else f"unexpected: {e!r}")
+        tell.line()
+        tell.line("The story broke: a verdict was not the one it expects (exit 1).")
+        return EXIT_UNEXPECTED
+    except KeyboardInterrupt:
+        print("story: interrupted; the temporary copy is removed", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    tell.line()
+    tell.line("Every verdict as expected: the bar only went up, and it caught the left-out tests.")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""``ratchet action``: the GitHub Action's one command.
+
+action.yml maps its inputs to ``RATCHET_*`` variables and runs this (through
+``ratchet/github/bootstrap.py``). It works out what the inputs mean
+(``ratchet.github.action``: the baseline ref, fetched if need be, and the report files), then
+runs ``check``, ``push-update`` or ``comment`` as their own commands would.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ratchet.commands.common import echo_err, out
+from ratchet.errors import RatchetError
+from ratchet.github import action
+from ratchet.github.outputs import annotation, inert_line
+from ratchet.github.settings import load_event
+
+TITLE = "coverage-ratchet"
+
+
+@click.command("action", hidden=True)
+@click.pass_context
+def command(ctx: click.Context) -> None:
+    """Run as the GitHub Action: inputs in RATCHET_* variables (see action.yml)."""
+    try:
+        run(ctx, Path.cwd())
+    except RatchetError as e:
+        # Also as an annotation: shown on the run's page and the pull request, not only in
+        # the log. The group then prints it and exits 2.
+        out(annotation("error", str(e), title=TITLE))
+        raise
+
+
+def run(ctx: click.Context, cwd: Path) -> None:
+    env = os.environ
+    inputs = action.Inputs.from_env(env)
+    config = Path(inputs.config) if inputs.config else None
+    if inputs.mode == "comment":
+        from ratchet.commands import comment
+
+        result_dir = env.get("RATCHET_RESULT_DIR", "").strip()
+        if not result_dir:
+            raise RatchetError("mode comment needs result-dir")
+        ctx.invoke(comment.command, result_dir=Path(result_dir))
+        return
+
+    wanted = action.requested(inputs.baseline_ref, inputs.mode, env, load_event(env))
+    baseline = None
+    if wanted is not None:
+        baseline = action.resolve(wanted, cwd, lambda line: echo_err(inert_line(line)))
+        held = "" if baseline == wanted else f" ({wanted})"
+        out(inert_line(f"coverage-ratchet: holding the change to the bar at {baseline}{held}"))
+    reports = tuple(Path(p) for p in action.expand(inputs.coverage_files, cwd))
+    if inputs.mode == "update":
+        from ratchet.commands import push_update
+
+        ctx.invoke(
+            push_update.command,
+            reports=reports,
+            config_path=config,
+            expect=inputs.expect_reports,
+        )
+    else:
+        from ratchet.commands import check
+
+        ctx.invoke(
+            check.command,
+            reports=reports,
+            config_path=config,
+            baseline_ref=baseline,
+            expect=inputs.expect_reports,
+            github=True,
+        )
