@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -139,14 +140,17 @@ def _locked(path: Path, name: str) -> str:
     return m[0]
 
 
-def wheelhouse(cache: pytest.Cache) -> Path:
-    """Kept in pytest's cache between runs, under a name that changes with the lock: the
-    index is asked once per lock (on CI, once per run), and the hashes checked then."""
+def wheelhouse(root: Path) -> Path:
+    """Kept in pytest's cache between runs, under a name that changes with the lock and
+    the interpreter: the index is asked once per lock (on CI, once per run), and the hashes
+    are checked then."""
     reqs = (REPO / "requirements" / "action.txt").read_text()
     # The hook's repository is built in an isolated environment: setuptools too.
     reqs += _locked(REPO / "requirements" / "dev.txt", "setuptools")
+    # Wheels with compiled code (coverage) differ by Python and platform.
+    root = root / f"{sys.implementation.cache_tag}-{sysconfig.get_platform()}"
+    root.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(reqs.encode()).hexdigest()[:16]
-    root = cache.mkdir("wheelhouse")
 
     def download(out: Path) -> None:
         for old in root.iterdir():  # an older lock's wheels
@@ -177,9 +181,9 @@ _TOOL_PREFIXES = ("PIP_", "PIPX_", "UV_", "PRE_COMMIT", "VIRTUALENV_", "COVERAGE
 def install_env(config: pytest.Config, factory: pytest.TempPathFactory, **extra: str):
     """Installs go to the wheelhouse only (no index), every cache and home into the run's
     folders. The hook's and pipx's ratchet are not measured: they are installed copies."""
-    assert config.cache is not None, "the wheelhouse is kept in pytest's cache"
-    wheels = str(wheelhouse(config.cache))
+    cache: pytest.Cache | None = getattr(config, "cache", None)  # None: -p no:cacheprovider
     shared = shared_dir(factory)
+    wheels = str(wheelhouse(cache.mkdir("wheelhouse") if cache else shared / "wheelhouse"))
     env: dict[str, str] = {k: v for k, v in clean_env().items() if not k.startswith(_TOOL_PREFIXES)}
     env.update(
         {
