@@ -56,6 +56,15 @@ def load_report(
             "on part of the shards would judge part of the tests; check that every shard "
             "uploaded its report"
         )
+    if not reports:
+        # Typically a push (the pre-commit hook) before the tests ran: say what to do.
+        for p in paths:
+            if not p.exists():
+                raise RatchetError(
+                    "no such file (named by [tool.ratchet] reports);"
+                    " run the tests under coverage first",
+                    source=str(p),
+                )
     rep = load(
         paths,
         root=cfg.root,
