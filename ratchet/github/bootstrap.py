@@ -34,33 +34,26 @@ elsewhere at the same time costs a second build, never a broken venv.
 
 from __future__ import annotations
 
-import base64
-import concurrent.futures
-import gzip
 import hashlib
-import http.client
-import io
-import json
 import os
 import platform
 import re
 import shutil
-import ssl
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.parse
-import urllib.request
-import venv
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+# The fast way's modules (urllib.request, ssl, zipfile, threads: about 80 ms) are imported
+# where they are used: the warm path, most calls on a runner that keeps its tool cache,
+# needs none of them.
+if TYPE_CHECKING:
+    import ssl
 
 ROOT = Path(__file__).resolve().parents[2]  # the action's checkout
 LOCK = ROOT / "requirements" / "action.txt"
@@ -424,6 +417,9 @@ class Index(NamedTuple):
 
 
 def index_from(env: Mapping[str, str]) -> Index:
+    import base64
+    import urllib.parse
+
     raw = next((env[name] for name in INDEX_VARIABLES if env.get(name)), PYPI)
     parts = urllib.parse.urlsplit(raw.strip())
     authorization = None
@@ -442,6 +438,8 @@ def index_from(env: Mapping[str, str]) -> Index:
 
 
 def same_origin(a: str, b: str) -> bool:
+    import urllib.parse
+
     x, y = urllib.parse.urlsplit(a), urllib.parse.urlsplit(b)
     return (x.scheme, x.hostname, x.port) == (y.scheme, y.hostname, y.port)
 
@@ -450,6 +448,8 @@ def tls_context(bundle: Callable[[], str | None] | None = None) -> ssl.SSLContex
     """The system's certificates (what pip and the runner trust, a re-signing proxy's CA
     included). A Python whose OpenSSL finds none (python.org's macOS build before "Install
     Certificates") gets pip's own bundle instead: the hashes, not TLS, vouch for the files."""
+    import ssl
+
     context = ssl.create_default_context()
     if not has_certificates(context):
         extra = (bundle or pips_certificates)()
@@ -459,6 +459,8 @@ def tls_context(bundle: Callable[[], str | None] | None = None) -> ssl.SSLContex
 
 
 def has_certificates(context: ssl.SSLContext) -> bool:
+    import ssl
+
     if context.cert_store_stats()["x509_ca"]:
         return True
     capath = ssl.get_default_verify_paths().capath  # read when needed, so not counted yet
@@ -476,6 +478,8 @@ def pips_certificates() -> str | None:
 
 def public(url: str) -> str:
     """A URL fit for a log: no credentials."""
+    import urllib.parse
+
     parts = urllib.parse.urlsplit(url)
     if "@" not in parts.netloc:
         return url
@@ -486,6 +490,12 @@ def http_get(
     url: str, index: Index, context: ssl.SSLContext, accept: str = "*/*"
 ) -> tuple[bytes, str, str]:
     """The body, the content type and the final URL (after redirects) of a GET."""
+    import gzip
+    import http.client
+    import ssl
+    import urllib.error
+    import urllib.request
+
     headers = {"Accept": accept, "Accept-Encoding": "gzip", "User-Agent": TITLE}
     request = urllib.request.Request(url, headers=headers)
     if index.authorization and same_origin(url, index.url):
@@ -523,19 +533,29 @@ class Link(NamedTuple):
     sha256: str | None  # what the index says; the bytes are checked anyway
 
 
-class _Anchors(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
+def anchors(page: str) -> list[str]:
+    """The addresses a page's ``<a href>`` tags hold."""
+    from html.parser import HTMLParser
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
+    hrefs: list[str] = []
+
+    class Anchors(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            href = dict(attrs).get("href")
+            if tag == "a" and href:
+                hrefs.append(href)
+
+    parser = Anchors()
+    parser.feed(page)
+    parser.close()
+    return hrefs
 
 
 def read_page(body: bytes, content_type: str, page_url: str) -> list[Link]:
     """The files a project's page lists: PEP 691's JSON, or PEP 503's HTML anchors."""
+    import json
+    import urllib.parse
+
     links = []
     try:
         if "json" in content_type:
@@ -543,11 +563,10 @@ def read_page(body: bytes, content_type: str, page_url: str) -> list[Link]:
                 sha256 = (f.get("hashes") or {}).get("sha256")
                 links.append(Link(f["filename"], urllib.parse.urljoin(page_url, f["url"]), sha256))
             return links
-        anchors = _Anchors()
-        anchors.feed(body.decode("utf-8"))
+        hrefs = anchors(body.decode("utf-8"))
     except (ValueError, KeyError, TypeError) as e:  # JSONDecodeError, UnicodeDecodeError
         raise SetupError(f"{public(page_url)}: not a package index page ({e})") from None
-    for href in anchors.hrefs:
+    for href in hrefs:
         url, _, fragment = urllib.parse.urljoin(page_url, href).partition("#")
         name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
         m = re.fullmatch(r"sha256=([0-9a-fA-F]{64})", fragment)
@@ -583,6 +602,9 @@ class Wheel(NamedTuple):
 
 def fetch_pure_wheel(pin: Pin, index: Index, context: ssl.SSLContext, lock: str) -> Wheel:
     """``pin``'s pure wheel, checked against the lock's hashes for it."""
+    import io
+    import zipfile
+
     body, content_type, page_url = http_get(index.page(pin.name), index, context, ACCEPT)
     links = read_page(body, content_type, page_url)
     candidates = [link for link in links if is_pure_wheel(link.filename, pin)]
@@ -619,6 +641,8 @@ def fetch_pure_wheel(pin: Pin, index: Index, context: ssl.SSLContext, lock: str)
 def fetch_pure_wheels(pins: Iterable[Pin], index: Index, lock: str) -> list[Wheel]:
     """Every pin's pure wheel, downloaded at once. A refusal (SetupError) wins over a pin
     the fast way cannot install (NoPureWheel), which wins over the rest."""
+    import concurrent.futures
+
     pins = list(pins)
     context = tls_context()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(pins))) as pool:
@@ -636,6 +660,9 @@ def unpack(wheel: Wheel, site: Path) -> None:
     """A pure wheel installed: its files into site-packages (``.data/purelib`` and
     ``platlib`` too); its ``.data/scripts`` are left out, as are console scripts: ratchet
     imports its dependencies, it never runs their commands."""
+    import io
+    import zipfile
+
     with zipfile.ZipFile(io.BytesIO(wheel.data)) as archive:
         for info in archive.infolist():
             parts = info.filename.split("/")
@@ -684,6 +711,8 @@ def ensure_venv(cache: Path, env: Mapping[str, str], lock: Path = LOCK) -> tuple
     how: str | None = None
 
     def build(target: Path) -> None:
+        import venv
+
         nonlocal how
         venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(target)
         how = install(target, lock, cache, env)
