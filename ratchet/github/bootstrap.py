@@ -686,12 +686,12 @@ def offline(env: Mapping[str, str]) -> bool:
 
 def install(target: Path, lock: Path, cache: Path, env: Mapping[str, str]) -> str:
     """The lock installed into the venv at ``target``; how, for the log."""
-    pins = read_lock(lock.read_text(encoding="utf-8"), str(lock))
-    environment = marker_environment()
-    pins = [pin for pin in pins if marker_applies(pin.marker, environment)]
     if offline(env):
         sync_with_uv(target, lock, cache, env)
         return "with uv (UV_OFFLINE is set: from uv's cache)"
+    pins = read_lock(lock.read_text(encoding="utf-8"), str(lock))
+    environment = marker_environment()
+    pins = [pin for pin in pins if marker_applies(pin.marker, environment)]
     index = index_from(env)
     try:
         wheels = fetch_pure_wheels(pins, index, str(lock))

@@ -424,16 +424,22 @@ def repack(name: str, out: Path) -> Path:
     made_by_installer = {"INSTALLER", "REQUESTED", "RECORD", "WHEEL", "direct_url.json"}
     made_by_installer.add("uv_cache.json")
     files = [f for f in files if not (f.parts[0] == info and f.name in made_by_installer)]
-    path = out / f"{info.removesuffix('.dist-info')}-py3-none-any.whl"
+    contents = {str(f): Path(str(f.locate())).read_bytes() for f in files}
+    return build_wheel(out, info.removesuffix(".dist-info"), contents)
+
+
+def build_wheel(out: Path, stem: str, files: dict[str, bytes]) -> Path:
+    """A pure wheel ``<stem>-py3-none-any.whl`` of ``files``, with its WHEEL and RECORD."""
+    info = f"{stem}.dist-info"
+    wheel = "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files = {**files, f"{info}/WHEEL": wheel.encode()}
     record = []
+    path = out / f"{stem}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        contents = [(str(f), Path(str(f.locate())).read_bytes()) for f in files]
-        wheel = "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        contents.append((f"{info}/WHEEL", wheel.encode()))
-        for name_, data in contents:
-            archive.writestr(name_, data)
+        for name, data in files.items():
+            archive.writestr(name, data)
             sha = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-            record.append(f"{name_},sha256={sha},{len(data)}\n")
+            record.append(f"{name},sha256={sha},{len(data)}\n")
         archive.writestr(f"{info}/RECORD", "".join(record) + f"{info}/RECORD,,\n")
     return path
 
@@ -753,8 +759,32 @@ def test_fast__credentials_go_to_the_index_s_host_only(tmp_path, index, lock, wh
 
 
 @pytest.mark.integration
+@pytest.mark.slow
+def test_fast__a_wheel_with_files_outside_site_packages_is_left_to_uv(tmp_path, index):
+    wheel = build_wheel(
+        tmp_path,
+        "tiny-1.0",
+        {
+            "tiny/__init__.py": b"",
+            "tiny-1.0.data/data/share/tiny.txt": b"for the venv's prefix\n",
+            "tiny-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: tiny\nVersion: 1.0\n",
+        },
+    )
+    index.add(wheel.name, wheel.read_bytes())
+    lock = tmp_path / "tiny.txt"
+    lock.write_text(
+        requirement("tiny", "1.0", "", {hashlib.sha256(wheel.read_bytes()).hexdigest()})
+    )
+    python, how = bootstrap.ensure_venv(tool_cache(tmp_path / "c"), uv_env(index, tmp_path), lock)
+    where = "tiny-1.0.data/data/share/tiny.txt"
+    assert how == f"with uv ({wheel.name} installs files outside site-packages ({where}))"
+    assert (python.parent.parent / "share" / "tiny.txt").read_bytes() == b"for the venv's prefix\n"
+
+
+@pytest.mark.integration
 def test_fast__a_pep_503_html_index_serves_as_well(tmp_path, index, lock, wheelhouse):
     index.html = True
+    index.pages["click"] = dict.fromkeys(index.pages["click"])  # no hash said: checked anyway
     python, how = bootstrap.ensure_venv(
         tool_cache(tmp_path / "cache"), job_env(index, tmp_path), lock
     )
