@@ -9,6 +9,7 @@ plain way (uv) runs offline from uv's cache, as the action harness runs it."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import importlib.metadata
 import io
@@ -493,6 +494,7 @@ class FakeIndex:
         self.files_at = "../../files/"
         self.fail: dict[str, int] = {}  # path -> how many 503s first
         self.seen: list[tuple[str, str | None]] = []  # path, Authorization
+        self.gzipped = 0  # pages sent compressed
         for path in wheelhouse.wheels.values():
             self.add(path.name, path.read_bytes())
         server.expect_request(re.compile(r"/.*")).respond_with_handler(self.handle)
@@ -528,7 +530,14 @@ class FakeIndex:
                 for f, h in listed
             ]
             body = {"meta": {"api-version": "1.1"}, "name": page[1], "files": files}
-            return Response(json.dumps(body), content_type="application/vnd.pypi.simple.v1+json")
+            response = Response(
+                json.dumps(body), content_type="application/vnd.pypi.simple.v1+json"
+            )
+            if "gzip" in request.headers.get("Accept-Encoding", ""):  # as PyPI does
+                response.set_data(gzip.compress(response.get_data()))
+                response.headers["Content-Encoding"] = "gzip"
+                self.gzipped += 1
+            return response
         file = re.fullmatch(r"/files/([^/]+)", request.path)
         if file and file[1] in self.files:
             return Response(self.files[file[1]], content_type="application/octet-stream")
@@ -600,6 +609,7 @@ def test_fast__pure_wheels_unpacked_run_ratchet_and_are_reused(tmp_path, index, 
     )
     assert "the wrong ratchet" not in first.stderr
     assert not any("never-fetched" in path for path in index.paths())  # its marker excludes it
+    assert index.gzipped == n  # every page asked for compressed
     assert sorted(index.paths()) == sorted(
         [f"/simple/{bootstrap.canonical(name)}/" for name in wheelhouse.wheels]
         + [f"/files/{path.name}" for path in wheelhouse.wheels.values()]
