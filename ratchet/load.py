@@ -7,6 +7,7 @@ several reports, and for the paths ``keep_detail`` asks for (changed files).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -117,8 +118,7 @@ def load(
                 )
     if len(paths) > 1:
         merged = {
-            p: fc if wanted(p) else FileCoverage(p, fc.counts, fc.missing_lines)
-            for p, fc in merged.items()
+            p: fc if wanted(p) else dataclasses.replace(fc, detail=None) for p, fc in merged.items()
         }
     if not merged:
         raise RatchetError(

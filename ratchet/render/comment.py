@@ -174,6 +174,8 @@ def why(v: Verdict) -> list[str]:
                 "are not in the report."
             )
         return out
+    if v.before is not None:  # a per-file baseline, and no file moved against it
+        return [f"- No file's coverage moved against the per-file baseline ({_pct(v.before)})."]
     if v.baseline is not None and v.baseline.uncovered is not None:
         return [
             f"- Uncovered lines+branches: {v.baseline.uncovered} at the baseline → "

@@ -258,3 +258,8 @@ def test_render__without_the_hidden_lines_for_the_summary():
     assert shown.startswith("### ✅ Coverage ratchet: pass\n")
     assert "<!--" not in shown
     assert comment.render(result).split("\n", 2)[2] == shown
+
+
+def test_why__a_per_file_baseline_with_nothing_moved_does_not_ask_for_one():
+    v = verdict_for({"a.py": (8, 2)}, {"a.py": (8, 2)}, baseline="80", baseline_uncovered=2)
+    assert comment.why(v) == ["- No file's coverage moved against the per-file baseline (80.00%)."]
