@@ -224,11 +224,11 @@ _VERSION_VARIABLES = ("python_version", "python_full_version")
 _MARKER_TOKEN = re.compile(r"\s*(?:('[^']*'|\"[^\"]*\")|(<=|>=|==|!=|<|>|\(|\))|([A-Za-z_]\w*))")
 
 
-def version_key(text: str) -> tuple[int, ...]:
-    """A Python version, comparable: 3.11 == 3.11.0; 3.11.0rc1 < 3.11.0."""
+def version_key(text: str) -> tuple[int, ...] | None:
+    """A Python version, comparable: 3.11 == 3.11.0; 3.11.0rc1 < 3.11.0. None: no version."""
     m = re.fullmatch(r"(\d+(?:\.\d+)*)(.*)", text.strip())
     if m is None:
-        raise SetupError(f"not a Python version in a marker: {text!r}")
+        return None
     release = [int(n) for n in m[1].split(".")] + [0, 0]
     return (*release[:3], 0 if m[2] else 1)
 
@@ -278,8 +278,10 @@ def marker_applies(marker: str, environment: Mapping[str, str]) -> bool:
         if left_var == right_var or op not in ("<", "<=", ">", ">=", "==", "!="):
             raise SetupError(f"cannot evaluate the marker {marker!r}")
         if (first if left_var else second) in _VERSION_VARIABLES:
-            a: tuple[int, ...] | str = version_key(left)
-            b: tuple[int, ...] | str = version_key(right)
+            a: tuple[int, ...] | str | None = version_key(left)
+            b: tuple[int, ...] | str | None = version_key(right)
+            if a is None or b is None:
+                raise SetupError(f"cannot evaluate the marker {marker!r}: not a version")
         elif op in ("==", "!="):
             a, b = left, right
         else:

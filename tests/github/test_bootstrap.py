@@ -210,6 +210,7 @@ def test_read_lock__the_real_lock_here_is_what_uv_installs_here():
         ("python_version <= '3.10'", python("3.10.14"), True),
         ("python_version > '3.10'", python("3.10.14"), False),
         ("python_version != '3.10'", python("3.12.1"), True),
+        ("python_version < '3.11'  ", python("3.10.1"), True),  # blanks after the marker
         ("'3.11' <= python_version", python("3.12.1"), True),  # either side
         ("sys_platform == 'win32'", python("3.11.0", "win32"), True),
         ('sys_platform != "win32"', python("3.11.0", "win32"), False),
@@ -238,6 +239,8 @@ def test_marker_applies(marker, environment, expected):
         "python_version < '3.11' and",
         "(python_version < '3.11'",
         "python_version < '3.11')",
+        "(python_version < '3.11' sys_platform == 'linux')",
+        "python_version < 'three'",
     ],
 )
 def test_marker_applies__what_it_cannot_evaluate_is_refused(marker):
@@ -361,6 +364,7 @@ def tiny(files: dict[str, bytes]) -> bootstrap.Wheel:
 def test_unpack__into_site_packages_with_purelib_data_and_without_scripts(tmp_path):
     wheel = tiny(
         {
+            "tiny/": b"",  # a directory's own entry
             "tiny/__init__.py": b"X = 1\n",
             "tiny-1.0.data/purelib/tiny_extra.py": b"Y = 2\n",
             "tiny-1.0.data/platlib/tiny_more/__init__.py": b"",
@@ -412,6 +416,18 @@ def test_tls_context__the_system_s_certificates_else_pip_s(tmp_path, monkeypatch
     context = bootstrap.tls_context(pips)
     assert asked == [True]
     assert context.cert_store_stats()["x509_ca"] > 100  # Mozilla's roots, as pip has them
+
+
+@pytest.mark.unit
+def test_pips_certificates__the_bundle_pip_vendors_found_without_importing_pip(
+    tmp_path, monkeypatch
+):
+    bundle = tmp_path / "pip" / "_vendor" / "certifi" / "cacert.pem"
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert bootstrap.pips_certificates() == str(bundle)
+    assert "pip" not in sys.modules or sys.modules["pip"].__file__ != str(tmp_path / "pip")
 
 
 # -- the fast way, against a local index ----------------------------------------------------------
@@ -724,6 +740,31 @@ def test_fast__a_project_the_index_lacks_is_exit_2(tmp_path, index, lock, capsys
     assert f"::error title=coverage-ratchet::{index.url}/tomlkit/: HTTP 404 " in (
         capsys.readouterr().out
     )
+
+
+@pytest.mark.integration
+def test_fast__a_file_that_is_no_zip_is_refused(tmp_path, index, capsys):
+    index.add("tiny-1.0-py3-none-any.whl", b"not a zip")
+    lock = tmp_path / "tiny.txt"
+    lock.write_text(requirement("tiny", "1.0", "", {hashlib.sha256(b"not a zip").hexdigest()}))
+    assert bootstrap.main(job_env(index, tmp_path), lock) == 2
+    out = capsys.readouterr().out
+    assert "::error title=coverage-ratchet::tiny-1.0-py3-none-any.whl: not a wheel (" in out
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_fast__an_index_out_of_reach_is_exit_2_after_three_tries(tmp_path, lock, capsys):
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    url = server.url_for("/simple")
+    server.stop()  # nothing listens there now
+    env = {"PATH": "/usr/bin:/bin", "RUNNER_TOOL_CACHE": str(tmp_path), "PIP_INDEX_URL": url}
+    assert bootstrap.main(env, lock) == 2
+    out = capsys.readouterr().out
+    assert f"::error title=coverage-ratchet::could not download {url}/" in out
+    assert "Connection refused" in out
+    assert list((tmp_path / "coverage-ratchet").iterdir()) == []
 
 
 @pytest.mark.integration
