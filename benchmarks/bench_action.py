@@ -127,6 +127,9 @@ def make_project(root: Path, rev: str | None) -> tuple[Path, Path, Path]:
         },
     }
     (project / "coverage.json").write_text(json.dumps(report))
+    # The measured file exists: ratchet refuses a report that describes no file of the checkout.
+    (project / "src").mkdir()
+    (project / "src" / "a.py").write_text("".join(f"x{n} = {n}\n" for n in lines))
     export_action(rev, project / "action-under-test")
     env = {**_git_env(), "HOME": str(root)}
     for args in (
