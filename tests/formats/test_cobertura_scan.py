@@ -268,26 +268,6 @@ def _exact(path: Path) -> tuple[list[object], str | None]:
         return [], str(e)
 
 
-@pytest.mark.slow  # a few seconds: out of the unit tier's quick runs, in `make test`
-@pytest.mark.parametrize("chunk_size", [1, 7, 64, 1 << 20])
-def test_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size: int):
-    path = tmp_path / "coverage.xml"
-    outcomes = {"scanned": 0, "read exactly": 0, "refused": 0}
-    for seed in range(400):
-        path.write_bytes(_report(seed))
-        exact, error = _exact(path)
-        scanned = cobertura_scan.scan(path, chunk_size=chunk_size)
-        if scanned is None:
-            outcomes["refused" if error else "read exactly"] += 1
-            continue
-        outcomes["scanned"] += 1
-        assert error is None, f"seed {seed}: scanned a report the exact reader refuses: {error}"
-        got = [(f.path, f.roots, f.counts, f.read_detail()) for f in scanned]
-        assert got == exact, f"seed {seed}, chunk size {chunk_size}"
-    # The generator reaches every outcome, and the scanner reads a good share itself.
-    assert min(outcomes.values()) >= 40, outcomes
-
-
 def _write(tmp_path: Path, lines: str, *, head: str = "") -> Path:
     path = tmp_path / "coverage.xml"
     path.write_text(

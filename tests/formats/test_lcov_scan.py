@@ -193,25 +193,6 @@ def _exact(path: Path) -> tuple[list[object], str | None]:
         return [], str(e)
 
 
-@pytest.mark.slow  # a few seconds: out of the unit tier's quick runs, in `make test`
-@pytest.mark.parametrize("chunk_size", [1, 5, 64, 1 << 20])
-def test_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size: int):
-    path = tmp_path / "coverage.lcov"
-    outcomes = {"scanned": 0, "read exactly": 0, "refused": 0}
-    for seed in range(600):
-        path.write_bytes(_Gen(seed).tracefile())
-        exact, error = _exact(path)
-        scanned = lcov_scan.scan(path, chunk_size=chunk_size)
-        if scanned is None:
-            outcomes["refused" if error else "read exactly"] += 1
-            continue
-        outcomes["scanned"] += 1
-        assert error is None, f"seed {seed}: scanned a tracefile the exact reader refuses: {error}"
-        got = [(f.path, f.counts, f.read_detail()) for f in scanned]
-        assert got == exact, f"seed {seed}, chunk size {chunk_size}"
-    assert min(outcomes.values()) >= 40, outcomes
-
-
 def test_scan__istanbul_fixture__read_by_the_scanner():
     path = FIXTURES / "istanbul" / "lcov.info"
     scanned = lcov_scan.scan(path)
