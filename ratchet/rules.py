@@ -116,7 +116,7 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
             loosened.append(f"baseline {describe(hb) if hb else 'unset'} < {describe(rb)}")
             baseline = rb
         elif hb.percent == rb.percent and rb.uncovered is not None:
-            if hb.uncovered is None or hb.uncovered > rb.uncovered:
+            if hb.uncovered is not None and hb.uncovered > rb.uncovered:
                 loosened.append(f"baseline uncovered {hb.uncovered} > {rb.uncovered}")
             baseline = replace(hb, uncovered=_min_uncovered(hb.uncovered, rb.uncovered))
     tolerance = at_most("tolerance")

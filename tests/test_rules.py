@@ -425,3 +425,15 @@ def test_incomparable__branch_measurement_vanished():
     assert problem is not None and problem.startswith("two.xml measured no branches")
     # A bar without branches asks nothing of the report.
     assert rules.incomparable(no_branches, cfg(baseline=exact(70, 80)), None) is None
+
+
+def test_ref_config__dropping_the_uncovered_count_is_stricter_not_a_loosening():
+    # Without a count there is no exemption at all: the branch asks for more, and the
+    # stricter bar (no exemption) is the one in force.
+    ref = cfg(threshold=80, baseline=85, baseline_uncovered=15)
+    here = cfg(threshold=80, baseline=85)
+    bar, loosened = rules.held_to_ref(here, ref)
+    assert loosened == ()
+    assert bar.baseline == Baseline(uncovered=None, legacy=Decimal(85))
+    v = rules.evaluate(report(a=lines(90, 76)), here, ref_config=ref)  # 84.44%, 14 uncovered
+    assert [f.kind for f in v.failures] == [rules.TOTAL_REGRESSION]  # the ref's would exempt it
