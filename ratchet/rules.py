@@ -174,7 +174,8 @@ def _held_components(
             loosened.append(f"components.{r.name}.baseline {shown} < {describe(r.baseline)}")
             baseline = r.baseline
         if r.patch_threshold is not None and (patch is None or patch < r.patch_threshold):
-            loosened.append(f"components.{r.name}.patch_threshold {patch} < {r.patch_threshold}")
+            shown = "unset" if patch is None else str(patch)
+            loosened.append(f"components.{r.name}.patch_threshold {shown} < {r.patch_threshold}")
             patch = r.patch_threshold
         out[out.index(c)] = replace(
             c, threshold=threshold, baseline=baseline, patch_threshold=patch
