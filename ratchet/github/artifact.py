@@ -172,6 +172,7 @@ class _Checker:
 
     def component(self, x: Any, where: str) -> ComponentVerdict:
         d = self.obj(x, where, _COMPONENT)
+        self.percent(d["percent"], f"{where}.percent")
         totals = self.counts(d["totals"], f"{where}.totals")
         failures = self.failures(d["failures"], f"{where}.failures")
         c = ComponentVerdict(
