@@ -336,7 +336,8 @@ class _Checker:
             e = self.obj(b, f"{where}.blockers[{i}]", ("kind", "message"))
             if e["kind"] not in (REGRESSION, BAD_INPUT):
                 self.fail(f"{where}.blockers[{i}].kind", "unknown")
-            blockers.append(Blocker(e["kind"], self.string(e["message"], where, MAX_MESSAGE)))
+            message = self.string(e["message"], f"{where}.blockers[{i}].message", MAX_MESSAGE)
+            blockers.append(Blocker(e["kind"], message))
         settings = []
         for i, st in enumerate(self.array(d["settings"], f"{where}.settings", 16)):
             at = f"{where}.settings[{i}]"
