@@ -152,13 +152,8 @@ def test_accept__the_same_report_again_changes_nothing():
     rep = report({"a.py": lines(100, 87)})
     c = cfg(threshold=85, baseline=exact(87, 100))  # no per-file baseline: no lines at all
     p = plan.make_accept(rep, c, None)
-    assert (p.threshold, p.baseline, p.settings, p.lines, p.changes) == (
-        85,
-        exact(87, 100),
-        (),
-        (),
-        False,
-    )
+    assert (p.threshold, p.baseline) == (Decimal(85), exact(87, 100))
+    assert (p.settings, p.lines, p.changes) == ((), (), False)
 
 
 def test_accept__each_component_takes_the_report_as_its_bar():
@@ -173,9 +168,9 @@ def test_accept__each_component_takes_the_report_as_its_bar():
     )
     p = plan.make_accept(rep, c, None)
     assert [(b.name, b.threshold, b.baseline) for b in p.components] == [
-        ("api", 80, exact(88, 100)),  # below 95: its step at or below 88 is 85, capped at 80
-        ("web", 50, exact(57, 100)),  # its own step of 10
-        ("cli", 90, exact(95, 100)),  # at its bar already: nothing of it changes
+        ("api", Decimal(80), exact(88, 100)),  # below 95: its step at or below 88, capped at 80
+        ("web", Decimal(50), exact(57, 100)),  # its own step of 10
+        ("cli", Decimal(90), exact(95, 100)),  # at its bar already: nothing of it changes
     ]
     assert [(s.key, s.old, s.new, s.reason) for s in p.settings] == [
         ("baseline", None, "80.0000% (240/300)", "accepted"),
