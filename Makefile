@@ -15,10 +15,12 @@ COMPILE := --quiet --universal --generate-hashes --python-version 3.10 --custom-
 
 # pip only bootstraps uv (pinned by hash in requirements/uv.txt); uv then makes the venv
 # exactly the lock (sync also removes what the lock no longer names) in a few seconds.
+# Bytecode is compiled once here: the tests (and CI shells) set PYTHONDONTWRITEBYTECODE, so
+# without it every one of the suite's hundreds of subprocesses compiles its imports again.
 $(STAMP): pyproject.toml requirements/dev.txt requirements/uv.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements/dev.txt
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 

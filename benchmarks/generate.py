@@ -442,6 +442,13 @@ def generate(n_files: int, seed: int, out_dir: Path, *, lines_scale: int = 1) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     files = project(n_files, seed, lines_scale)
     root = str(out_dir.resolve())
+    # The files the reports measure, written first: ratchet refuses a report of files that
+    # are not in the checkout, and one older than a file it measured. Placeholders: only
+    # their existence and age are ever looked at.
+    for sf in files:
+        source = out_dir / sf.path
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(b"")
     with (out_dir / "coverage.xml").open("w", encoding="utf-8") as f:
         write_xml(files, root, f)
     with (out_dir / "coverage.json").open("w", encoding="utf-8") as f:

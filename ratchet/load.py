@@ -7,6 +7,7 @@ several reports, and for the paths ``keep_detail`` asks for (changed files).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -44,16 +45,15 @@ def _read_one(
     keep: Callable[[str], bool],
     root: Path,
     missing: bool,
+    counts_only: bool,
 ) -> tuple[dict[str, FileCoverage], set[str]]:
     """Returns the files, and the paths that occurred more than once but lost their detail."""
     files: dict[str, FileCoverage] = {}
     lossy: set[str] = set()
     base = resolver.base(path)
-    for raw in formats.parse(path, fmt, config_root=root):
+    for raw in formats.parse(path, fmt, config_root=root, counts_only=counts_only):
         p = resolver.resolve(raw.path, raw.roots, base)
-        fc = FileCoverage.from_detail(
-            p, raw.detail, keep_detail=keep(p), keep_missing_lines=missing
-        )
+        fc = raw.coverage(p, keep_detail=keep(p), keep_missing_lines=missing)
         prev = files.get(p)
         if prev is None:
             files[p] = fc
@@ -87,18 +87,20 @@ def load(
     wanted = keep_detail or (lambda _p: False)
     # Merging shards needs every file's lines; a single report needs only what was asked.
     keep: Callable[[str], bool] = (lambda _p: True) if len(paths) > 1 else wanted
+    # Counts, and the lines of a few files at most: a scanner may read them (formats.parse).
+    counts_only = len(paths) == 1 and not keep_missing_lines
 
     merged: dict[str, FileCoverage] = {}
     branchless: list[str] = []
     for path, fmt in zip(paths, fmts, strict=True):
-        files, lossy = _read_one(path, fmt, resolver, keep, root, keep_missing_lines)
+        files, lossy = _read_one(path, fmt, resolver, keep, root, keep_missing_lines, counts_only)
         if not any(fc.counts.branches_valid for fc in files.values()):
             branchless.append(str(path))
         if lossy:
             # A file repeated inside one report (LCOV test sections, split classes): read again
             # keeping those files' lines so the repeats merge as a union, not a sum.
             files, _ = _read_one(
-                path, fmt, resolver, _keep_also(keep, lossy), root, keep_missing_lines
+                path, fmt, resolver, _keep_also(keep, lossy), root, keep_missing_lines, counts_only
             )
         if not merged:
             merged = files
@@ -117,8 +119,7 @@ def load(
                 )
     if len(paths) > 1:
         merged = {
-            p: fc if wanted(p) else FileCoverage(p, fc.counts, fc.missing_lines)
-            for p, fc in merged.items()
+            p: fc if wanted(p) else dataclasses.replace(fc, detail=None) for p, fc in merged.items()
         }
     if not merged:
         raise RatchetError(

@@ -141,6 +141,47 @@ class LineDetail:
         counts = Counts(len(hits), lines_covered, branches_valid, branches_valid - branches_missing)
         return counts, missing
 
+    def missing_spans(self) -> tuple[tuple[int, int], ...]:
+        """The missing lines as coverage.py's ``Missing`` column groups them: a span runs
+        over consecutive *statements*, so the blank lines, comments and excluded lines
+        between two missing statements do not split it (``14-18`` when 15-17 are not
+        statements). Placeholder lines (below 1) are never listed."""
+        hits = self.hits
+        if not hits:
+            return ()
+        statements = sorted(hits)
+        if statements[0] < 1:
+            statements = [s for s in statements if s > 0]
+        # Positions of the missing statements among all of them (C loops), then one step
+        # per missing line, not per statement.
+        at = list(
+            compress(range(len(statements)), map(eq, map(hits.__getitem__, statements), repeat(0)))
+        )
+        if not at:
+            return ()
+        spans: list[tuple[int, int]] = []
+        start = prev = at[0]
+        for i in at[1:]:
+            if i != prev + 1:
+                spans.append((statements[start], statements[prev]))
+                start = i
+            prev = i
+        spans.append((statements[start], statements[prev]))
+        return tuple(spans)
+
+    def partial_branches(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """Lines that ran yet missed some of their branches, in line order, each with the
+        names of the missed branches (sorted): coverage.py's "partial" branches. A branch
+        line that did not run, or whose line the report does not list, is not partial."""
+        hits = self.hits
+        out = [
+            (line, tuple(sorted(missing)))
+            for line, (_, missing) in self.branches.items()
+            if missing and hits.get(line, 0) > 0
+        ]
+        out.sort()
+        return tuple(out)
+
     def merge(self, other: LineDetail) -> LineDetail:
         """Union: a line or branch is covered if either side covered it."""
         hits = dict(self.hits)
@@ -171,15 +212,36 @@ class FileCoverage:
     counts: Counts
     missing_lines: tuple[int, ...] = ()
     detail: LineDetail | None = None
+    # What ``ratchet report`` lists, like coverage.py's Missing column: ``missing_lines``
+    # grouped over statements (``LineDetail.missing_spans``), and the lines that ran but
+    # missed branches, with those branches' names (``LineDetail.partial_branches``).
+    missing_spans: tuple[tuple[int, int], ...] = ()
+    partial_branches: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @classmethod
     def from_detail(
         cls, path: str, detail: LineDetail, *, keep_detail: bool, keep_missing_lines: bool = True
     ) -> FileCoverage:
-        """``keep_missing_lines=False`` leaves ``missing_lines`` empty: memory then grows
-        with the number of files only, for callers that never list missing lines."""
+        """``keep_missing_lines=False`` leaves ``missing_lines``, ``missing_spans`` and
+        ``partial_branches`` empty: memory then grows with the number of files only, for
+        callers that never list missing lines."""
         counts, missing = detail._summary(keep_missing_lines)
-        return cls(path, counts, missing, detail if keep_detail else None)
+        if not keep_missing_lines:
+            return cls(path, counts, missing, detail if keep_detail else None)
+        return cls(
+            path,
+            counts,
+            missing,
+            detail if keep_detail else None,
+            detail.missing_spans() if missing else (),
+            detail.partial_branches() if counts.branches_valid != counts.branches_covered else (),
+        )
+
+    @property
+    def partial_count(self) -> int:
+        """coverage.py's BrPart: missed branches of lines that ran (not of lines that did
+        not). Known only where ``partial_branches`` was kept."""
+        return sum(len(names) for _, names in self.partial_branches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +276,7 @@ def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
     if not ordered:
         return out
     start = prev = ordered[0]
-    for n in ordered[1:]:  # one tuple per range, not per line: `report` runs it per file
+    for n in ordered[1:]:  # one tuple per range, not per line
         if n == prev + 1:
             prev = n
         else:
@@ -227,7 +289,3 @@ def ranges(lines: Iterable[int]) -> list[tuple[int, int]]:
 def format_spans(spans: Iterable[tuple[int, int]]) -> str:
     """[(1, 3), (7, 7)] -> "1-3, 7"."""
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
-
-
-def format_ranges(lines: Iterable[int]) -> str:
-    return format_spans(ranges(lines))

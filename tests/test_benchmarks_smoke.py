@@ -33,3 +33,20 @@ def test_bench_patch__runs_and_agrees(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "patch check - (plain check + git calls)" in proc.stdout
+
+
+def test_bench_paired__runs_on_generated_reports(tmp_path: Path):
+    env = clean_env()
+    gen = [sys.executable, "generate.py", "--files", "20", "--out", str(tmp_path), "--no-verify"]
+    subprocess.run(gen, cwd=REPO / "benchmarks", env=env, check=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "bench_paired.py", "--data", str(tmp_path), "--rounds", "1"],
+        cwd=REPO / "benchmarks",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "check LCOV / line scan" in proc.stdout

@@ -5,12 +5,12 @@ The format is recognised from the content (``detect``), never from the file name
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ratchet.errors import RatchetError
-from ratchet.models import LineDetail
+from ratchet.models import Counts, FileCoverage, LineDetail
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,31 @@ class RawFile:
     path: str
     detail: LineDetail
     roots: tuple[str, ...] = ()
+
+    def coverage(self, path: str, *, keep_detail: bool, keep_missing_lines: bool) -> FileCoverage:
+        """This file's coverage under its resolved ``path``."""
+        return FileCoverage.from_detail(
+            path, self.detail, keep_detail=keep_detail, keep_missing_lines=keep_missing_lines
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CountedFile:
+    """A file as a counts-only scanner read it: its counts, and ``read_detail`` to read its
+    lines the exact way should they be wanted (a changed file under ``--diff``, a file the
+    report lists twice)."""
+
+    path: str
+    counts: Counts
+    roots: tuple[str, ...]
+    read_detail: Callable[[], LineDetail]
+
+    def coverage(self, path: str, *, keep_detail: bool, keep_missing_lines: bool) -> FileCoverage:
+        if not keep_detail and not keep_missing_lines:
+            return FileCoverage(path, self.counts)
+        return FileCoverage.from_detail(
+            path, self.read_detail(), keep_detail=keep_detail, keep_missing_lines=keep_missing_lines
+        )
 
 
 COBERTURA = "cobertura"
@@ -105,22 +130,30 @@ def detect(path: Path) -> str:
     )
 
 
-def parse(path: Path, fmt: str, *, config_root: Path) -> Iterator[RawFile]:
+def parse(
+    path: Path, fmt: str, *, config_root: Path, counts_only: bool = False
+) -> Iterable[RawFile | CountedFile]:
+    """The files of one report. ``counts_only``: the caller wants each file's counts and
+    seldom its lines (``check``, ``update``, ``init`` on one report), which a scanner reads
+    without a Python call per line from the layouts it knows (``cobertura_scan``,
+    ``lcov_scan``; ``coverage_json.count`` for coverage.py's JSON)."""
     # Imported here so that reading LCOV never pays for importing coverage.py's API.
     if fmt == COBERTURA:
-        from ratchet.formats import cobertura
+        from ratchet.formats import cobertura, cobertura_scan
 
-        return cobertura.parse(path)
+        scanned = cobertura_scan.scan(path) if counts_only else None
+        return cobertura.parse(path) if scanned is None else scanned
     if fmt == COVERAGE_JSON:
         from ratchet.formats import coverage_json
 
-        return coverage_json.parse(path)
+        return coverage_json.count(path) if counts_only else coverage_json.parse(path)
     if fmt == LCOV:
-        from ratchet.formats import lcov
+        from ratchet.formats import lcov, lcov_scan
 
-        return lcov.parse(path)
+        scanned = lcov_scan.scan(path) if counts_only else None
+        return lcov.parse(path) if scanned is None else scanned
     if fmt == COVERAGE_DATA:
         from ratchet.formats import coverage_data
 
-        return coverage_data.parse(path, config_root=config_root)
+        return coverage_data.parse(path, config_root=config_root, counts_only=counts_only)
     raise AssertionError(fmt)

@@ -7,6 +7,7 @@ this runs coverage's JSON reporter into a temporary file and streams that.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import tempfile
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ratchet.errors import RatchetError
-from ratchet.formats import RawFile, coverage_json
+from ratchet.formats import CountedFile, RawFile, coverage_json
 
 
 def _check_read_only(data_file: Path, name: str) -> None:
@@ -39,7 +40,9 @@ def _check_read_only(data_file: Path, name: str) -> None:
         )
 
 
-def parse(path: Path, *, config_root: Path) -> Iterator[RawFile]:
+def parse(
+    path: Path, *, config_root: Path, counts_only: bool = False
+) -> Iterator[RawFile | CountedFile]:
     import coverage
     from coverage.exceptions import CoverageException
 
@@ -64,5 +67,6 @@ def parse(path: Path, *, config_root: Path) -> Iterator[RawFile]:
             ) from None
         finally:
             os.chdir(cwd)
-        for raw in coverage_json.parse(out):
-            yield RawFile(raw.path, raw.detail, (str(config_root),))
+        files = coverage_json.count(out) if counts_only else coverage_json.parse(out)
+        for raw in files:
+            yield dataclasses.replace(raw, roots=(str(config_root),))

@@ -11,15 +11,21 @@ from __future__ import annotations
 import codecs
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from ratchet.errors import RatchetError
-from ratchet.formats import EXIT, RawFile, again, checked_path
-from ratchet.models import LineDetail
+from ratchet.formats import EXIT, CountedFile, RawFile, again, checked_path
+from ratchet.models import Counts, LineDetail
 
+_T = TypeVar("_T")
 _CHUNK = 1 << 20
+# Characters held past a value's start before it is decoded, so that nearly every value
+# decodes at the first attempt: a value cut short by the buffer's end costs a retry, and
+# json's error for it a scan of the whole buffer (for a line number nobody reads).
+_AHEAD = 1 << 18
 _WS = " \t\r\n"
 _TOP_KEYS = {"meta", "files", "totals"}
 _INT = {int}
@@ -48,7 +54,7 @@ class _Reader:
         if self.eof:
             return False
         chunk = self._f.read(size or self._chunk)
-        if self.pos > self._chunk:
+        if self.pos:
             self.dropped += self.pos
             self.buf, self.pos = self.buf[self.pos :], 0
         if not chunk:
@@ -86,6 +92,8 @@ class _Reader:
 
     def value(self) -> Any:
         self.peek()
+        while len(self.buf) - self.pos < _AHEAD and self._more():
+            pass
         while True:
             try:
                 val, end = self._json.raw_decode(self.buf, self.pos)
@@ -167,9 +175,25 @@ def _arcs(entry: dict[str, Any], key: str) -> tuple[tuple[int, ...], tuple[int, 
     raise _Malformed(f"{key} holds {str(bad)[:40]}, not a [from, to] line pair")
 
 
-def _detail(entry: Any) -> LineDetail:
+def _check(entry: Any) -> None:
     if not isinstance(entry, dict) or "executed_lines" not in entry or "missing_lines" not in entry:
         raise _Malformed("lacks executed_lines/missing_lines")
+
+
+def _counts(entry: Any) -> Counts:
+    """What ``_detail(entry).counts()`` is, checked the same way, without building the
+    line tables: every missing arc is a missing branch (a second exit of a line too)."""
+    _check(entry)
+    missing = _lines(entry, "missing_lines")
+    executed = set(_lines(entry, "executed_lines"))
+    taken, _ = _arcs(entry, "executed_branches")
+    not_taken, _ = _arcs(entry, "missing_branches")
+    lines = len(executed.union(missing))
+    return Counts(lines, len(executed), len(taken) + len(not_taken), len(taken))
+
+
+def _detail(entry: Any) -> LineDetail:
+    _check(entry)
     hits = dict.fromkeys(_lines(entry, "missing_lines"), 0)
     hits.update(dict.fromkeys(_lines(entry, "executed_lines"), 1))
     executed, _ = _arcs(entry, "executed_branches")
@@ -195,6 +219,18 @@ def _detail(entry: Any) -> LineDetail:
 def parse(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
     """The files of a coverage.py JSON report, in order. ``chunk_size``: bytes read at a
     time when a value is not cut short (the result never depends on it)."""
+    for source_path, detail, _ in _files(path, chunk_size, _detail):
+        yield RawFile(source_path, detail)
+
+
+def count(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[CountedFile]:
+    """``parse``, with each file's counts: its line tables are built only if asked for."""
+    for source_path, counts, entry in _files(path, chunk_size, _counts):
+        yield CountedFile(source_path, counts, (), partial(_detail, entry))
+
+
+def _files(path: Path, chunk_size: int, read: Callable[[Any], _T]) -> Iterator[tuple[str, _T, Any]]:
+    """Each file's path, what ``read`` makes of its entry, and the entry."""
     name = str(path)
     seen_files = False
     try:
@@ -215,14 +251,14 @@ def parse(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
                 for file_key, _ in _entries(r):
                     value = r.value()
                     try:
-                        detail = _detail(value)
+                        made = read(value)
                     except _Malformed as e:
                         raise _Malformed(f"'files' entry {str(file_key)[:200]!r}: {e}") from None
                     try:
                         source_path = checked_path(str(file_key))
                     except ValueError as e:
                         raise _Malformed(str(e)) from None
-                    yield RawFile(source_path, detail)
+                    yield source_path, made, value
             r.finish()
     except _Malformed as e:
         raise RatchetError(str(e), source=name) from None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ratchet.errors import RatchetError
@@ -60,7 +61,24 @@ def _check_summary(summary: dict[str, int]) -> None:
 
 
 def parse(path: Path) -> Iterator[RawFile]:
-    name = str(path)
+    with path.open("r", encoding="utf-8", errors="surrogateescape") as f:
+        yield from _read(f, str(path))
+
+
+def read_record(path: Path, start: int, end: int) -> LineDetail:
+    """The line detail of the record at bytes ``start:end`` of a tracefile that
+    ``lcov_scan`` has already checked, read the exact way."""
+    with path.open("rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+    raws = list(_read(lines, str(path)))
+    if len(raws) != 1:  # the file changed since it was scanned
+        raise RatchetError("changed while it was being read", source=str(path))
+    return raws[0].detail
+
+
+def _read(lines: Iterable[str], name: str) -> Iterator[RawFile]:
     lineno = 0
     sf: str | None = None
     hits: dict[int, int] = {}
@@ -107,83 +125,80 @@ def parse(path: Path) -> Iterator[RawFile]:
         return RawFile(sf, LineDetail(dict(hits), branches))
 
     try:
-        with path.open("r", encoding="utf-8", errors="surrogateescape") as f:
-            for raw in f:
-                lineno += 1
-                head, _, tail = raw.partition(",")
-                n = da_heads.get(head)
-                if n is not None and sf is not None:
-                    count = da_tails.get(tail)
-                    if count is not None:
-                        if n in hits:
-                            hits[n] += count
-                        else:
-                            hits[n] = count
-                        continue
-                line = raw.strip()
-                if not line:
-                    continue
-                if line == "end_of_record":
-                    if sf is None:
-                        raise _Malformed("end_of_record without SF")
-                    yield close()
-                    records += 1
-                    sf = None
-                    continue
-                m = _KEY.match(line)
-                if not m:
-                    raise _Malformed(f"not an LCOV line: {line[:80]!r}")
-                key, value = line[: m.end() - 1], line[m.end() :]
-                if key == "SF":
-                    if sf is not None:
-                        raise _Malformed("SF before end_of_record of the previous file")
-                    try:
-                        sf = checked_path(value)
-                    except ValueError as e:
-                        raise _Malformed(str(e)) from None
-                    hits, branch_valid, branch_missing, summary = {}, {}, {}, {}
-                elif sf is None and key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH"):
-                    raise _Malformed(f"{key} outside a file record (no SF)")
-                elif key == "DA":
-                    fields = value.split(",")
-                    if len(fields) == 2:  # plain (no checksum): learn its halves, see above
-                        n, count = number(fields[0]), number(fields[1])
-                        _check_da(n, count)
-                        if len(da_heads) < _NUMBERS_MAX:
-                            da_heads[head] = n
-                        if len(da_tails) < _COUNTS_MAX:
-                            da_tails[tail] = count
+        for raw in lines:
+            lineno += 1
+            head, _, tail = raw.partition(",")
+            n = da_heads.get(head)
+            if n is not None and sf is not None:
+                count = da_tails.get(tail)
+                if count is not None:
+                    if n in hits:
+                        hits[n] += count
                     else:
-                        n, count = _ints(value, 2)
-                        _check_da(n, count)
-                    hits[n] = hits.get(n, 0) + count
-                elif key == "BRDA":
-                    parts = value.split(",", 3)
-                    if len(parts) != 4:
-                        raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
-                    n = number(parts[0])
-                    _check_line(n)
-                    branch, taken = parts[2], parts[3]
-                    if branch in jumps:
-                        target = jumps[branch]
-                    else:
-                        jump = _JUMP.fullmatch(branch)
-                        target = (
-                            jump.group(1) if jump else EXIT if _EXIT.fullmatch(branch) else None
-                        )
-                        if len(jumps) < _BRANCHES_MAX:
-                            jumps[branch] = target
-                    ident = target if target is not None else f"{parts[1]},{branch}"
-                    branch_valid[n] = branch_valid.get(n, 0) + 1
-                    if taken == "-" or (times := number(taken)) == 0:
-                        names = branch_missing.setdefault(n, set())
-                        names.add(again(ident, names) if ident in names else ident)
-                    elif times < 0:
-                        raise _Malformed(f"negative taken count {times} for a branch of line {n}")
-                elif key in ("LF", "LH", "BRF", "BRH"):
-                    summary[key] = int(value)
-                    if summary[key] < 0:
-                        raise _Malformed(f"negative {key}: {value}")
+                        hits[n] = count
+                    continue
+            line = raw.strip()
+            if not line:
+                continue
+            if line == "end_of_record":
+                if sf is None:
+                    raise _Malformed("end_of_record without SF")
+                yield close()
+                records += 1
+                sf = None
+                continue
+            m = _KEY.match(line)
+            if not m:
+                raise _Malformed(f"not an LCOV line: {line[:80]!r}")
+            key, value = line[: m.end() - 1], line[m.end() :]
+            if key == "SF":
+                if sf is not None:
+                    raise _Malformed("SF before end_of_record of the previous file")
+                try:
+                    sf = checked_path(value)
+                except ValueError as e:
+                    raise _Malformed(str(e)) from None
+                hits, branch_valid, branch_missing, summary = {}, {}, {}, {}
+            elif sf is None and key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH"):
+                raise _Malformed(f"{key} outside a file record (no SF)")
+            elif key == "DA":
+                fields = value.split(",")
+                if len(fields) == 2:  # plain (no checksum): learn its halves, see above
+                    n, count = number(fields[0]), number(fields[1])
+                    _check_da(n, count)
+                    if len(da_heads) < _NUMBERS_MAX:
+                        da_heads[head] = n
+                    if len(da_tails) < _COUNTS_MAX:
+                        da_tails[tail] = count
+                else:
+                    n, count = _ints(value, 2)
+                    _check_da(n, count)
+                hits[n] = hits.get(n, 0) + count
+            elif key == "BRDA":
+                parts = value.split(",", 3)
+                if len(parts) != 4:
+                    raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
+                n = number(parts[0])
+                _check_line(n)
+                branch, taken = parts[2], parts[3]
+                if branch in jumps:
+                    target = jumps[branch]
+                else:
+                    jump = _JUMP.fullmatch(branch)
+                    target = jump.group(1) if jump else EXIT if _EXIT.fullmatch(branch) else None
+                    if len(jumps) < _BRANCHES_MAX:
+                        jumps[branch] = target
+                ident = target if target is not None else f"{parts[1]},{branch}"
+                branch_valid[n] = branch_valid.get(n, 0) + 1
+                if taken == "-" or (times := number(taken)) == 0:
+                    names = branch_missing.setdefault(n, set())
+                    names.add(again(ident, names) if ident in names else ident)
+                elif times < 0:
+                    raise _Malformed(f"negative taken count {times} for a branch of line {n}")
+            elif key in ("LF", "LH", "BRF", "BRH"):
+                summary[key] = int(value)
+                if summary[key] < 0:
+                    raise _Malformed(f"negative {key}: {value}")
     except _Malformed as e:
         raise RatchetError(f"line {lineno}: {e}", source=name) from None
     except ValueError as e:

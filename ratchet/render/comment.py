@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ratchet.models import Baseline, Counts
-from ratchet.numbers import fmt_pct, percent
+from ratchet.numbers import fmt_margin, fmt_pct, percent
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
 from ratchet.render.text import lowered
@@ -95,8 +95,10 @@ def _pct(c: Counts) -> str:
 
 
 def signed(value: Fraction, places: int = 2) -> str:
+    """A change in points with its sign: a margin, never a percent (0.001 points is
+    "<0.01", not "0.01"; 99.999 points is not held below 100)."""
     sign = "+" if value >= 0 else "-"
-    return f"{sign}{fmt_pct(abs(value), places)}"
+    return f"{sign}{fmt_margin(value, places)}"
 
 
 def delta(v: Verdict) -> Fraction | None:
@@ -174,6 +176,8 @@ def why(v: Verdict) -> list[str]:
                 "are not in the report."
             )
         return out
+    if v.before is not None:  # a per-file baseline, and no file moved against it
+        return [f"- No file's coverage moved against the per-file baseline ({_pct(v.before)})."]
     if v.baseline is not None and v.baseline.uncovered is not None:
         return [
             f"- Uncovered lines+branches: {v.baseline.uncovered} at the baseline → "

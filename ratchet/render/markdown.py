@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ratchet.models import Report
-from ratchet.render.common import display
+from ratchet.render.common import display, human_key
 
 MAX_FILE_ROWS = 50
 MAX_TEXT = 400  # characters of one escaped message
@@ -80,22 +80,45 @@ def table(
     return out
 
 
-def report(rep: Report, *, precision: int = 2, max_rows: int = MAX_FILE_ROWS) -> str:
+def report(
+    rep: Report,
+    *,
+    precision: int = 2,
+    max_rows: int = MAX_FILE_ROWS,
+    skip_covered: bool = False,
+    skip_empty: bool = False,
+) -> str:
+    """The text report's columns and numbers (coverage.py's), least covered files first."""
     t = rep.totals
+    branches = t.branches_valid > 0
+    head = "| File | Stmts | Miss |" + (" Branch | BrPart |" if branches else "") + " Cover |"
     out = [
         f"**Coverage: {display(t, precision)}%** ({t.covered}/{t.valid} lines+branches)",
         "",
-        "| File | Lines | Miss | Branches | BrMiss | Cover |",
-        "|---|---:|---:|---:|---:|---:|",
+        head,
+        "|---" + "|---:" * (head.count("|") - 2) + "|",
     ]
-    worst = sorted(rep.files, key=lambda f: (f.counts.ratio, f.path))
+    covered = sum(1 for f in rep.files if f.counts.missing == 0) if skip_covered else 0
+    kept = [
+        f
+        for f in rep.files
+        if not (skip_covered and f.counts.missing == 0)
+        and not (skip_empty and f.counts.lines_valid == 0)
+    ]
+    empty = len(rep.files) - covered - len(kept)
+    worst = sorted(kept, key=lambda f: (f.counts.ratio, human_key(f.path)))
     for f in worst[:max_rows]:
         c = f.counts
-        out.append(
-            f"| {code(f.path)} | {c.lines_valid} | {c.lines_valid - c.lines_covered} | "
-            f"{c.branches_valid} | {c.branches_valid - c.branches_covered} | "
-            f"{display(c, precision)}% |"
-        )
+        row = f"| {code(f.path)} | {c.lines_valid} | {c.lines_valid - c.lines_covered} |"
+        if branches:
+            row += f" {c.branches_valid} | {f.partial_count} |"
+        out.append(row + f" {display(c, precision)}% |")
     if len(worst) > max_rows:
         out.append(f"\n…and {len(worst) - max_rows} more files (least covered shown first).")
+    if covered:
+        out.append(
+            f"\n{covered} file{'' if covered == 1 else 's'} skipped due to complete coverage."
+        )
+    if empty:
+        out.append(f"\n{empty} empty file{'' if empty == 1 else 's'} skipped.")
     return "\n".join(out) + "\n"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from ratchet.models import Report, format_ranges
+from ratchet.models import FileCoverage, Report
 from ratchet.numbers import fmt_margin, fmt_pct
-from ratchet.render.common import display
+from ratchet.render.common import display, human_sorted, missing_text
 from ratchet.results import BarSource, Event, Plan, Verdict
 from ratchet.rules import describe, named
 
@@ -28,48 +29,107 @@ def lines(rows: list[str]) -> str:
     return "\n".join(map(printable, rows)) + "\n"
 
 
-def report(rep: Report, *, precision: int = 2, show_missing: bool = True) -> str:
-    rows = [
-        (
-            printable(f.path),
-            str(f.counts.lines_valid),
-            str(f.counts.lines_valid - f.counts.lines_covered),
-            str(f.counts.branches_valid),
-            str(f.counts.branches_valid - f.counts.branches_covered),
-            display(f.counts, precision) + "%",
-            format_ranges(f.missing_lines) if show_missing else "",
-        )
-        for f in rep.files
-    ]
+def report(
+    rep: Report,
+    *,
+    precision: int = 2,
+    show_missing: bool = True,
+    skip_covered: bool = False,
+    skip_empty: bool = False,
+) -> str:
+    """``coverage report -m``'s table, character for character where the report holds what
+    coverage.py shows (see ``rows``), so the two can be compared line by line."""
+    table = rows(rep, precision=precision, show_missing=show_missing)
+    shown: list[list[str]] = []
+    covered = empty = 0
+    for f, cells in table.rows:  # coverage.py's order of the two tests
+        if skip_covered and f.counts.missing == 0:
+            covered += 1
+        elif skip_empty and f.counts.lines_valid == 0:
+            empty += 1
+        else:
+            shown.append(cells)
+    out = _layout(table.header, shown, table.total)
+    if covered:
+        out += ["", f"{_plural(covered, 'file')} skipped due to complete coverage."]
+    if empty:
+        out += ["", f"{_plural(empty, 'empty file')} skipped."]
+    return "\n".join(out) + "\n"
+
+
+class Table(NamedTuple):
+    header: list[str]
+    rows: list[tuple[FileCoverage, list[str]]]
+    total: list[str]
+
+
+def rows(rep: Report, *, precision: int, show_missing: bool) -> Table:
+    """The cells of ``coverage report``'s table: Name, Stmts, Miss, Branch, BrPart, Cover
+    (without its %), Missing; files in coverage.py's order (``human_sorted``).
+
+    Branch and BrPart are there when the report has branches at all (coverage.py shows
+    them for a ``--branch`` run even with no branch in the code; the reports do not all
+    say whether branches were measured). BrPart is coverage.py's: missed branches of lines
+    that ran. Missing is ``missing_text``.
+    """
+    branches = rep.totals.branches_valid > 0
+    header = ["Name", "Stmts", "Miss"]
+    if branches:
+        header += ["Branch", "BrPart"]
+    header += ["Cover"]
+    if show_missing:
+        header += ["Missing"]
+    body = []
+    for f in human_sorted(rep.files):
+        c = f.counts
+        cells = [printable(f.path), str(c.lines_valid), str(c.lines_valid - c.lines_covered)]
+        if branches:
+            cells += [str(c.branches_valid), str(f.partial_count)]
+        cells += [display(c, precision)]
+        if show_missing:
+            cells += [missing_text(f)]
+        body.append((f, cells))
     t = rep.totals
-    total = (
-        "TOTAL",
-        str(t.lines_valid),
-        str(t.lines_valid - t.lines_covered),
-        str(t.branches_valid),
-        str(t.branches_valid - t.branches_covered),
-        display(t, precision) + "%",
-        "",
-    )
-    header = (
-        "Name",
-        "Lines",
-        "Miss",
-        "Branch",
-        "BrMiss",
-        "Cover",
-        "Missing" if show_missing else "",
-    )
-    width = max(len(r[0]) for r in [header, *rows, total])
-    nums = [max(len(r[i]) for r in [header, *rows, total]) for i in range(1, 6)]
+    total = ["TOTAL", str(t.lines_valid), str(t.lines_valid - t.lines_covered)]
+    if branches:
+        total += [str(t.branches_valid), str(sum(f.partial_count for f in rep.files))]
+    total += [display(t, precision)]
+    if show_missing:
+        total += [""]
+    return Table(header, body, total)
 
-    def fmt(r: tuple[str, ...]) -> str:
-        cells = [r[0].ljust(width)] + [r[i].rjust(nums[i - 1]) for i in range(1, 6)]
-        line = "   ".join(cells)
-        return (line + "   " + r[6]).rstrip()
 
-    sep = "-" * len(fmt(header))
-    return "\n".join([fmt(header), sep, *map(fmt, rows), sep, fmt(total)]) + "\n"
+def _layout(header: list[str], body: list[list[str]], total: list[str]) -> list[str]:
+    """coverage.py's ``SummaryReporter.report_text``: the same widths and padding."""
+    cover = header.index("Cover")
+    name_len = max([len(r[0]) for r in body] + [5]) + 1
+    n = max(len(total[cover]) + 2, len(" Cover")) + 1
+    n = max([n] + [len(r[cover]) + 2 for r in body])
+
+    def line(cells: list[str], *, head: bool = False) -> str:
+        out = []
+        for item, value in zip(header, cells, strict=True):
+            if item == "Name":
+                out.append(value.ljust(name_len))
+            elif item == "Cover":
+                out.append(value.rjust(n) if head else value.rjust(n - 1) + "%")
+            elif item == "Missing":
+                out.append(value.rjust(10) if head else "   " + value.ljust(9))
+            else:
+                out.append(value.rjust(7))
+        return "".join(out)
+
+    head = line(header, head=True)
+    rule = "-" * len(head)
+    out = [head.rstrip(), rule, *(line(r).rstrip() for r in body)]
+    if body:
+        out.append(rule)
+    out.append(line(total).rstrip())
+    return out
+
+
+def _plural(n: int, thing: str) -> str:
+    return f"{n} {thing if n == 1 else thing + 's'}"
 
 
 def verdict(v: Verdict, *, status: str | None = None, source: BarSource | None = None) -> str:

@@ -63,12 +63,12 @@ def test_first_run_creates_the_comment_second_run_updates_it(action, workspace, 
     assert {
         k: first.outputs[k] for k in ("coverage", "baseline", "threshold", "new-threshold")
     } == {
-        "coverage": "63.6363",
+        "coverage": "63.6364",
         "baseline": "55",
         "threshold": "50",
         "new-threshold": "60",
     }
-    assert first.outputs["delta"] == "+8.6363"
+    assert first.outputs["delta"] == "+8.6364"
 
     # The status goes on the PR's head commit, not on the merge commit the job checked out.
     sha, status = fake_github.statuses[0]
@@ -82,7 +82,7 @@ def test_first_run_creates_the_comment_second_run_updates_it(action, workspace, 
     assert second.outputs["comment-action"] == "updated"
     assert second.outputs["comment-id"] == str(cid)
     assert list(fake_github.comments) == [cid]
-    assert "72.72%" in fake_github.comments[cid]["body"]
+    assert "72.73%" in fake_github.comments[cid]["body"]
     assert [(c.method, c.path.split("/")[-2]) for c in fake_github.writes()] == [
         ("POST", "7"),  # the comment
         ("POST", "statuses"),
@@ -126,7 +126,7 @@ def test_regression_fails_with_annotations_in_a_monorepo_package(action, workspa
         "::error file=packages/api/src/a.py,title=Coverage ratchet::src/a.py: 50.0000%25 -> 40"
         in (run.stdout)
     )
-    annotation = "::error title=Coverage ratchet::total 45.4545%25 (50/110) is 9.5454 points"
+    annotation = "::error title=Coverage ratchet::total 45.4545%25 (50/110) is 9.5455 points"
     assert annotation in run.stdout
     (comment,) = fake_github.comments.values()
     assert comment["body"].startswith(marker("api"))
@@ -213,7 +213,7 @@ def test_shards_are_globbed_and_merged(action, workspace, fake_github):
         {"coverage-files": "shards/**/coverage.json\n  other.json", "baseline-ref": "none"}
     )
     assert run.code == 0, run
-    assert run.outputs["coverage"] == "63.6363"  # the union of the shards, not a sum or mean
+    assert run.outputs["coverage"] == "63.6364"  # the union of the shards, not a sum or mean
 
 
 def test_expect_reports__a_missing_shard_fails_the_step_not_the_bar(action, workspace, fake_github):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -270,3 +271,21 @@ def test_render__without_the_hidden_lines_for_the_summary():
     assert shown.startswith("### ✅ Coverage ratchet: pass\n")
     assert "<!--" not in shown
     assert comment.render(result).split("\n", 2)[2] == shown
+
+
+def test_why__a_per_file_baseline_with_nothing_moved_does_not_ask_for_one():
+    v = verdict_for({"a.py": (8, 2)}, {"a.py": (8, 2)}, baseline="80", baseline_uncovered=2)
+    assert comment.why(v) == ["- No file's coverage moved against the per-file baseline (80.00%)."]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Fraction(1, 1000), "+<0.01"),  # a change, however small, is never "+0.00"
+        (Fraction(0), "+0.00"),
+        (Fraction(-99999, 1000), "-100.00"),  # a margin: not held below 100 like a percent
+        (Fraction(-3, 200), "-0.02"),  # 0.015 rounds half to even
+    ],
+)
+def test_signed__a_change_in_points_is_a_margin(value, shown):
+    assert comment.signed(value) == shown

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from ratchet.formats import cobertura, cobertura_scan
 from ratchet.load import load
 from ratchet.render.common import display
 from tests.conftest import Project, RunRatchet, copy_sample
@@ -29,6 +30,15 @@ def test_every_format__same_counts_as_coverage_json_totals(sample_reports: Proje
         totals["covered_branches"],
     )
     assert t.percent == totals["percent_covered"]
+
+
+def test_coverage_py_xml__counted_by_the_scanner_as_read_exactly(sample_reports: Project):
+    path = sample_reports.root / "coverage.xml"
+    scanned = cobertura_scan.scan(path)
+    assert scanned is not None  # coverage.py's own layout: check never falls back on it
+    assert [(f.path, f.roots, f.counts) for f in scanned] == [
+        (f.path, f.roots, f.detail.counts()) for f in cobertura.parse(path)
+    ]
 
 
 def test_every_format__same_paths_and_missing_lines(sample_reports: Project):

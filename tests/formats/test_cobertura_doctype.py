@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cobertura import ISTANBUL_STYLE, _load
+from tests.formats.test_cobertura import ISTANBUL_STYLE, _load
 
 pytestmark = pytest.mark.integration
 
@@ -34,13 +34,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def test_doctype_with_http_system_id__accepted_and_never_fetched(tmp_path: Path):
+@pytest.mark.parametrize("counts_only", [False, True], ids=["exact", "counts-only"])
+def test_doctype_with_http_system_id__accepted_and_never_fetched(tmp_path: Path, counts_only: bool):
     server = _RecordingServer()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         dtd = f"http://127.0.0.1:{server.server_port}/coverage-04.dtd"
-        rep = _load(tmp_path, ISTANBUL_STYLE.format(dtd=dtd, root=tmp_path))
+        xml = ISTANBUL_STYLE.format(dtd=dtd, root=tmp_path)
+        rep = _load(tmp_path, xml, counts_only=counts_only)
     finally:
         server.shutdown()
         server.server_close()

@@ -12,10 +12,14 @@ from ratchet.load import load
 pytestmark = pytest.mark.unit
 
 
-def _load(tmp_path: Path, xml: str, name: str = "coverage.xml"):
+def _load(tmp_path: Path, xml: str, name: str = "coverage.xml", *, counts_only: bool = False):
+    """``counts_only``: read as ``check`` reads, through ``cobertura_scan`` where it can."""
     p = tmp_path / name
     p.write_text(xml)
-    return load([p], root=tmp_path)
+    return load([p], root=tmp_path, keep_missing_lines=not counts_only)
+
+
+both_readers = pytest.mark.parametrize("counts_only", [False, True], ids=["exact", "counts-only"])
 
 
 ISTANBUL_STYLE = """<?xml version="1.0" ?>
@@ -45,13 +49,15 @@ ISTANBUL_STYLE = """<?xml version="1.0" ?>
 """
 
 
-def test_istanbul__lines_inside_methods_not_counted_twice(tmp_path: Path):
-    rep = _load(tmp_path, ISTANBUL_STYLE.format(dtd="coverage-04.dtd", root=tmp_path))
+@both_readers
+def test_istanbul__lines_inside_methods_not_counted_twice(tmp_path: Path, counts_only: bool):
+    xml = ISTANBUL_STYLE.format(dtd="coverage-04.dtd", root=tmp_path)
+    rep = _load(tmp_path, xml, counts_only=counts_only)
     (f,) = rep.files
     assert f.path == "src/calc.js"
     assert (f.counts.lines_valid, f.counts.lines_covered) == (4, 3)
     assert (f.counts.branches_valid, f.counts.branches_covered) == (2, 1)
-    assert f.missing_lines == (9,)
+    assert f.missing_lines == (() if counts_only else (9,))
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
@@ -74,12 +80,13 @@ PARAM_ENTITY = """<?xml version="1.0"?>
 """
 
 
+@both_readers
 @pytest.mark.parametrize(
     "xml", [BILLION_LAUGHS, XXE, PARAM_ENTITY], ids=["billion-laughs", "xxe", "param-entity"]
 )
-def test_hostile_xml__refused_without_expanding(tmp_path: Path, xml: str):
+def test_hostile_xml__refused_without_expanding(tmp_path: Path, xml: str, counts_only: bool):
     with pytest.raises(RatchetError, match="entit") as e:
-        _load(tmp_path, xml)
+        _load(tmp_path, xml, counts_only=counts_only)
     assert "coverage.xml" in str(e.value)
     assert "root:" not in str(e.value)  # /etc/passwd content never surfaces
 
@@ -121,22 +128,25 @@ def _one_line(attrs: str) -> str:
         "covered-over-valid",
     ],
 )
-def test_bad_xml__one_clear_error(tmp_path: Path, xml: str, message: str):
+@both_readers
+def test_bad_xml__one_clear_error(tmp_path: Path, xml: str, message: str, counts_only: bool):
     with pytest.raises(RatchetError, match=message) as e:
-        _load(tmp_path, xml)
+        _load(tmp_path, xml, counts_only=counts_only)
     assert str(e.value).startswith(str(tmp_path / "coverage.xml"))
 
 
-def test_zero_measurable_lines__refused(tmp_path: Path):
+@both_readers
+def test_zero_measurable_lines__refused(tmp_path: Path, counts_only: bool):
     xml = (
         "<coverage><packages><package><classes><class filename='a.py'><lines/></class>"
         "</classes></package></packages></coverage>"
     )
     with pytest.raises(RatchetError, match="measures no lines"):
-        _load(tmp_path, xml)
+        _load(tmp_path, xml, counts_only=counts_only)
 
 
-def test_split_class__java_inner_classes_merge_into_one_file(tmp_path: Path):
+@both_readers
+def test_split_class__java_inner_classes_merge_into_one_file(tmp_path: Path, counts_only: bool):
     xml = """<coverage><sources><source>src/main/java</source></sources><packages><package>
     <classes>
       <class name="A" filename="com/x/A.java"><lines>
@@ -144,7 +154,7 @@ def test_split_class__java_inner_classes_merge_into_one_file(tmp_path: Path):
       <class name="A$Inner" filename="com/x/A.java"><lines>
         <line number="10" hits="1"/></lines></class>
     </classes></package></packages></coverage>"""
-    rep = _load(tmp_path, xml)
+    rep = _load(tmp_path, xml, counts_only=counts_only)
     (f,) = rep.files
     assert f.path == "src/main/java/com/x/A.java"
     assert (f.counts.lines_valid, f.counts.lines_covered) == (3, 2)
@@ -160,9 +170,10 @@ def test_sources__path_resolved_against_the_source_that_holds_the_file(tmp_path:
     assert [f.path for f in rep.files] == ["lib/pkg/m.py"]
 
 
-def test_condition_coverage_without_branch_names__counts_kept(tmp_path: Path):
+@both_readers
+def test_condition_coverage_without_branch_names__counts_kept(tmp_path: Path, counts_only: bool):
     xml = """<coverage><packages><package><classes><class filename="a.c"><lines>
     <line number="1" hits="3" branch="true" condition-coverage="25% (1/4)"/>
     </lines></class></classes></package></packages></coverage>"""
-    (f,) = _load(tmp_path, xml).files
+    (f,) = _load(tmp_path, xml, counts_only=counts_only).files
     assert (f.counts.branches_valid, f.counts.branches_covered) == (4, 1)

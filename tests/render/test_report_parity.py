@@ -1,0 +1,288 @@
+"""`ratchet report` beside `coverage report -m`: the same table, line for line.
+
+Real coverage.py runs over code written to exercise every part of the Missing column: spans
+that run over blank lines, comments and excluded lines; partial branches into lines that
+ran (``2->4``), out of the function (``5->exit``) and into lines that did not run (not
+shown: coverage.py lists the line, not the branch); file names sorted as coverage.py sorts them
+(``f2`` before ``f10``); empty and fully covered files. Each report coverage.py writes —
+JSON, ``.coverage``, Cobertura XML, LCOV — gives the same table as ``coverage report -m``
+itself. (The XML and LCOV that coverage.py writes name every missed branch's destination,
+so nothing is lost there; reports of other tools are in ``test_report_render``.)
+
+These hold for coverage 7.18.0 and 7.16.2, the versions of the lock (see
+``tests/test_numbers.py``, whose first test fails on any other).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from ratchet.load import load
+from ratchet.render import text
+from tests.conftest import Project, RunRatchet
+
+pytestmark = pytest.mark.integration
+
+FORMATS = ["coverage.json", ".coverage", "coverage.xml", "coverage.lcov"]
+
+BRANCHY = """\
+def d(x):
+    if x:
+        x += 1
+    x += 2
+    if x > 100:
+        return 1
+
+
+def g(n):
+    try:
+        if n:
+            return 1
+    finally:
+        pass
+
+
+def h(a):
+    if a:  # pragma: no cover
+        return 1
+    b = 1
+
+    # a comment, then an excluded line: neither splits the span 20-25
+    c = 2  # pragma: no cover
+    d = 3
+    return b + d
+
+
+def loop(items):
+    for i in items:
+        if i > 3:
+            continue
+        if i == 2:
+            break
+    else:
+        return -1
+    return 1
+
+
+class C:
+    for i in range(2):
+        pass
+    if i:
+        z = 1
+"""
+
+FULL = """\
+def f():
+    return 1
+
+
+f()
+"""
+
+
+def _project(root) -> Project:
+    proj = Project(root)
+    proj.write("pkg/__init__.py", "")
+    proj.write("pkg/empty.py", "# only a comment\n")
+    proj.write("pkg/full.py", FULL)
+    proj.write("pkg/f2.py", BRANCHY)
+    proj.write("pkg/f10.py", BRANCHY)
+    proj.write(
+        "run.py",
+        "import pkg.empty, pkg.full, pkg.f2, pkg.f10\n"
+        "pkg.f2.d(200); pkg.f2.g(1); pkg.f2.loop([1, 5]); pkg.f10.loop([2])\n",
+    )
+    return proj
+
+
+@pytest.fixture(scope="module")
+def branchy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    proj = _project(tmp_path_factory.mktemp("report") / "proj")
+    proj.run_tests("run.py")
+    yield proj
+    shutil.rmtree(proj.root, ignore_errors=True)
+
+
+def test_sample__exercises_what_it_claims(branchy: Project):
+    table = branchy.coverage("report", "-m").stdout
+    row = next(line for line in table.splitlines() if line.startswith("pkg/f2.py"))
+    for shown in ("2->4", "5->exit", "20-25", "33", "42->exit"):
+        assert shown in row, row
+    assert "32->" not in row  # its missed branch goes to 33, listed already
+    assert table.index("pkg/f2.py") < table.index("pkg/f10.py")  # numbers sort as numbers
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_report__same_table_as_coverage_report_m(
+    branchy: Project, run_ratchet: RunRatchet, name: str
+):
+    r = run_ratchet("report", "--precision", "2", name, cwd=branchy.root)
+    assert r.code == 0
+    assert r.stdout == branchy.coverage("report", "-m", "--precision=2").stdout
+
+
+@pytest.mark.parametrize("precision", range(7))
+def test_report__every_precision(branchy: Project, precision: int):
+    expected = branchy.coverage("report", "-m", f"--precision={precision}").stdout
+    for name in FORMATS:
+        rep = load([branchy.root / name], root=branchy.root)
+        assert text.report(rep, precision=precision) == expected, name
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--skip-covered"], ["--skip-empty"], ["--skip-covered", "--skip-empty"]],
+    ids=["skip-covered", "skip-empty", "both"],
+)
+def test_report__skip_options_as_coverage_py(
+    branchy: Project, run_ratchet: RunRatchet, options: list[str]
+):
+    r = run_ratchet("report", "--precision", "0", *options, "coverage.json", cwd=branchy.root)
+    assert r.code == 0
+    assert r.stdout == branchy.coverage("report", "-m", *options).stdout
+
+
+def test_report_markdown__coverage_py_numbers(branchy: Project, run_ratchet: RunRatchet):
+    # Its own layout (least covered first, for a PR comment), coverage.py's cells.
+    r = run_ratchet(
+        "report",
+        "--format",
+        "markdown",
+        "--precision",
+        "0",
+        "--skip-covered",
+        "coverage.json",
+        cwd=branchy.root,
+    )
+    assert r.code == 0
+    theirs = branchy.coverage("report", "--format=markdown", "--skip-covered").stdout
+
+    def cells(table: str) -> set[tuple[str, ...]]:
+        rows = [line for line in table.splitlines() if line.startswith("| ") and "pkg" in line]
+        return {
+            tuple(c.strip().strip("`").replace("\\", "") for c in row.split("|")[1:-1])
+            for row in rows
+        }
+
+    assert cells(r.stdout) == cells(theirs)
+    assert len(cells(r.stdout)) == 2
+    assert r.stdout.startswith(f"**Coverage: {branchy.total(0)}%**")
+    skipped = "\n\n3 files skipped due to complete coverage.\n"
+    assert r.stdout.endswith(skipped) and theirs.endswith(skipped)
+
+
+def test_report__no_show_missing_is_coverage_report_without_m(
+    branchy: Project, run_ratchet: RunRatchet
+):
+    r = run_ratchet(
+        "report", "--precision", "1", "--no-show-missing", "coverage.xml", cwd=branchy.root
+    )
+    assert r.code == 0
+    assert r.stdout == branchy.coverage("report", "--precision=1").stdout
+    assert (
+        run_ratchet("report", "--precision", "1", "-m", "coverage.xml", cwd=branchy.root).stdout
+        == branchy.coverage("report", "-m", "--precision=1").stdout
+    )
+
+
+def test_report__several_reports_of_one_run_merge_to_the_same_table(branchy: Project):
+    rep = load([branchy.root / "coverage.xml", branchy.root / "coverage.lcov"], root=branchy.root)
+    assert text.report(rep, precision=3) == branchy.coverage("report", "-m", "--precision=3").stdout
+
+
+def test_report__shards_merged_as_coverage_combine(tmp_path):
+    # Two runs, each covering a different part: the union is `coverage combine`'s table.
+    proj = _project(tmp_path / "proj")
+    proj.write("one.py", "import pkg.f2\npkg.f2.d(0)\npkg.f2.loop([5])\n")
+    proj.write("two.py", "import pkg.f2\npkg.f2.d(200)\npkg.f2.g(0)\n")
+    for shard in ("one", "two"):
+        proj.coverage(
+            "run", "--branch", "--source=pkg", f"--data-file=.coverage.{shard}", f"{shard}.py"
+        )
+        proj.coverage("json", f"--data-file=.coverage.{shard}", "-o", f"{shard}.json")
+    proj.coverage("combine", ".coverage.one", ".coverage.two")
+    rep = load([proj.root / "one.json", proj.root / "two.json"], root=proj.root)
+    assert text.report(rep, precision=2) == proj.coverage("report", "-m", "--precision=2").stdout
+
+
+# A project at the edges of rounding, measured without --branch (so coverage.py shows no
+# Branch or BrPart column, and neither does ratchet): 1999 of 2000 statements (99.95%,
+# which must not read 100.0 at one decimal, nor 100 at none), 1 of 2001 (0.04998%, which
+# must not read 0.0), and a file of no statements at all. (99.995 at two decimals is the
+# same rule a thousand times slower to run: tests/test_numbers.py has it, from counts.)
+NEAR_FULL = "".join(f"v{i} = {i}\n" for i in range(1998)) + "if v0:\n    never = 1\n"
+# Only the def runs: the 2000 statements of its body never do.
+NEAR_EMPTY = "def never():\n" + "".join(f"    v{i} = {i}\n" for i in range(2000))
+
+
+@pytest.fixture(scope="module")
+def edges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    proj = Project(tmp_path_factory.mktemp("edges") / "proj")
+    proj.write("pkg/__init__.py", "")
+    proj.write("pkg/near_full.py", NEAR_FULL)
+    proj.write("pkg/near_empty.py", NEAR_EMPTY)
+    proj.write(
+        "run.py",
+        "import pkg.near_full, pkg.near_empty\n",
+    )
+    proj.coverage("run", "--source=pkg", "run.py")
+    for kind, out in (
+        ("xml", "coverage.xml"),
+        ("json", "coverage.json"),
+        ("lcov", "coverage.lcov"),
+    ):
+        proj.coverage(kind, "-o", out)
+    yield proj
+    shutil.rmtree(proj.root, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("precision", "shown"),
+    [
+        (0, {"pkg/__init__.py": "100%", "pkg/near_empty.py": "1%", "pkg/near_full.py": "99%"}),
+        (
+            1,
+            {"pkg/__init__.py": "100.0%", "pkg/near_empty.py": "0.1%", "pkg/near_full.py": "99.9%"},
+        ),
+        (
+            6,
+            {
+                "pkg/__init__.py": "100.000000%",
+                "pkg/near_empty.py": "0.049975%",
+                "pkg/near_full.py": "99.950000%",
+            },
+        ),
+    ],
+)
+def test_report__edges_of_rounding(edges: Project, precision: int, shown: dict[str, str]):
+    expected = edges.coverage("report", "-m", f"--precision={precision}").stdout
+    for name in FORMATS:
+        rep = load([edges.root / name], root=edges.root)
+        assert text.report(rep, precision=precision) == expected, name
+    rows = {line.split()[0]: line.split()[3] for line in expected.splitlines()[2:5]}
+    assert rows == shown
+
+
+def test_report__a_branch_run_of_code_without_branches(tmp_path):
+    # The one difference: coverage.py knows the run measured branches and shows Branch and
+    # BrPart columns of zeros; the reports do not all say so (LCOV cannot), so ratchet
+    # shows those columns only when some file has branches. The rest is the same.
+    proj = Project(tmp_path / "proj")
+    proj.write("pkg/__init__.py", "")
+    proj.write("pkg/flat.py", FULL)
+    proj.write("run.py", "import pkg.flat\n")
+    proj.run_tests("run.py")
+    theirs = proj.coverage("report", "-m").stdout
+    assert "Branch" in theirs.splitlines()[0]
+    for name in FORMATS:
+        ours = text.report(load([proj.root / name], root=proj.root), precision=0)
+        assert "Branch" not in ours
+        drop = [
+            [c for i, c in enumerate(line.split()) if i not in (3, 4)]
+            for line in theirs.splitlines()
+            if not line.startswith("-")
+        ]
+        assert [line.split() for line in ours.splitlines() if not line.startswith("-")] == drop
