@@ -424,7 +424,7 @@ def test_ref_config__two_exempt_baselines_note_the_strictest_once():
     assert v.passed, v.failures
     assert v.baseline == here.baseline
     (note,) = v.notes
-    assert note.startswith("total 83.3333% (200/240) is 2.6666 points below the baseline 86%")
+    assert note.startswith("total 83.3333% (200/240) is 2.6667 points below the baseline 86%")
     assert "(40 uncovered, baseline 40): covered code was removed" in note
 
 
