@@ -18,9 +18,18 @@ from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
 from ratchet.load import load
-from ratchet.models import Counts, Report
+from ratchet.models import Counts, FileCoverage, Report
+from ratchet.notation import missing_text
 from ratchet.paths import PathMap
-from ratchet.results import BAD_INPUT, EVENT_ACCEPT, BarSource, Blocker, Event, Outcome
+from ratchet.results import (
+    BAD_INPUT,
+    EVENT_ACCEPT,
+    BarSource,
+    Blocker,
+    Event,
+    Outcome,
+    Verdict,
+)
 
 Notify = Callable[[str], None]
 
@@ -47,6 +56,15 @@ def load_report(
             "on part of the shards would judge part of the tests; check that every shard "
             "uploaded its report"
         )
+    if not reports:
+        # Typically a push (the pre-commit hook) before the tests ran: say what to do.
+        for p in paths:
+            if not p.exists():
+                raise RatchetError(
+                    "no such file (named by [tool.ratchet] reports);"
+                    " run the tests under coverage first",
+                    source=str(p),
+                )
     rep = load(
         paths,
         root=cfg.root,
@@ -264,6 +282,7 @@ def evaluate(
     held = rules.held_to_ref(cfg, ref_cfg) if ref_cfg is not None else (cfg, ())
     bar = held[0]
     verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, held=held, exists=exists)
+    verdict = with_lines(verdict, cfg, reports)
     # What `update` would record: on the working copy's own bar and per-file lines.
     own = verdict if ref_cfg is None else rules.evaluate(rep, cfg, own_files, exists=exists)
     plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)
@@ -287,6 +306,33 @@ def evaluate(
         kept = tuple(f for f in verdict.failures if f not in result.waived)
         verdict = dataclasses.replace(verdict, failures=kept)
     return dataclasses.replace(outcome, verdict=verdict, patch=result)
+
+
+MAX_SHOWN = 200  # characters of a file's not-run lines in one message
+
+
+def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...]) -> Verdict:
+    """Each file that lost coverage named with what it does not run now, in coverage.py's
+    notation (``31, 33, 40->exit``). check reads counts only; these few files' lines are
+    read again, the exact way, and only when some file failed."""
+    failed = {f.path for f in verdict.failures if f.kind == rules.FILE_REGRESSION and f.path}
+    if not failed:
+        return verdict
+    again = load_report(cfg, reports, keep_detail=failed.__contains__, keep_missing_lines=False)
+    shown: dict[str, str] = {}
+    for fc in again.files:
+        if fc.path in failed and fc.detail is not None:
+            text = missing_text(FileCoverage.from_detail(fc.path, fc.detail, keep_detail=False))
+            if len(text) > MAX_SHOWN:
+                text = text[: text.rfind(", ", 0, MAX_SHOWN)] + ", ..."
+            shown[fc.path] = text
+    failures = tuple(
+        dataclasses.replace(f, message=f"{f.message}; not run: {shown[f.path]}")
+        if f.kind == rules.FILE_REGRESSION and f.path in shown
+        else f
+        for f in verdict.failures
+    )
+    return dataclasses.replace(verdict, failures=failures)
 
 
 def _diff_against(

@@ -83,6 +83,14 @@ def test_check__file_regression_names_file_before_after(climb: Project, run_ratc
     (f,) = [f for f in data["failures"] if f["kind"] == "file_regression"]
     assert f["path"] == "pkg/other.py"
     assert "100.0000% -> 50.0000%" in f["message"]
+    # ...and what it no longer runs, in coverage.py's notation, for every report format.
+    for report in ("coverage.xml", "coverage.json", "coverage.lcov", ".coverage"):
+        r = run_ratchet("check", report, cwd=climb.root)
+        assert (
+            "FAIL pkg/other.py: 100.0000% -> 50.0000% (-50.0000 points; uncovered 0 -> 1); "
+            in r.stdout
+        )
+        assert "; not run: 2\n" in r.stdout, report
 
 
 def test_update__a_file_drop_keeps_its_old_line_and_the_bar_still_rises(

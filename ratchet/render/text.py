@@ -6,8 +6,9 @@ import re
 from typing import NamedTuple
 
 from ratchet.models import FileCoverage, Report
+from ratchet.notation import missing_text
 from ratchet.numbers import fmt_margin, fmt_pct
-from ratchet.render.common import display, human_sorted, missing_text
+from ratchet.render.common import display, human_sorted
 from ratchet.results import BarSource, Event, Plan, Verdict
 from ratchet.rules import describe, named
 

@@ -10,8 +10,9 @@ import pytest
 
 from ratchet.load import load
 from ratchet.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.notation import missing_text
 from ratchet.render import markdown, text
-from ratchet.render.common import human_key, missing_text
+from ratchet.render.common import human_key
 
 pytestmark = pytest.mark.unit
 
