@@ -116,7 +116,7 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
             loosened.append(f"baseline {describe(hb) if hb else 'unset'} < {describe(rb)}")
             baseline = rb
         elif hb.percent == rb.percent and rb.uncovered is not None:
-            if hb.uncovered is None or hb.uncovered > rb.uncovered:
+            if hb.uncovered is not None and hb.uncovered > rb.uncovered:
                 loosened.append(f"baseline uncovered {hb.uncovered} > {rb.uncovered}")
             baseline = replace(hb, uncovered=_min_uncovered(hb.uncovered, rb.uncovered))
     tolerance = at_most("tolerance")
@@ -174,7 +174,8 @@ def _held_components(
             loosened.append(f"components.{r.name}.baseline {shown} < {describe(r.baseline)}")
             baseline = r.baseline
         if r.patch_threshold is not None and (patch is None or patch < r.patch_threshold):
-            loosened.append(f"components.{r.name}.patch_threshold {patch} < {r.patch_threshold}")
+            shown = "unset" if patch is None else str(patch)
+            loosened.append(f"components.{r.name}.patch_threshold {shown} < {r.patch_threshold}")
             patch = r.patch_threshold
         out[out.index(c)] = replace(
             c, threshold=threshold, baseline=baseline, patch_threshold=patch

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ratchet import filebaseline
-from ratchet.config import for_reinit, from_text, load
+from ratchet.config import Component, for_reinit, from_text, load
 from ratchet.errors import RatchetError
 from ratchet.models import Baseline, Counts
 
@@ -170,3 +170,249 @@ def test_baseline_tsv__round_trips_names_with_any_line_separator():
     text = filebaseline.render(files)
     assert filebaseline.parse(text, source="t") == files
     assert filebaseline.parse(text.replace("\n", "\r\n"), source="t") == files
+
+
+# -- baseline = { percent, covered, measured, branches, uncovered } -------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "baseline"),
+    [
+        ("baseline = { covered = 771, measured = 776 }", Baseline(771, 776, None, 5)),
+        (
+            "baseline = { percent = 99.35, covered = 771, measured = 776, branches = 48, "
+            "uncovered = 3 }",
+            Baseline(771, 776, 48, 3),
+        ),
+        ("baseline = { covered = 0, measured = 0, branches = 0 }", Baseline(0, 0, 0, 0)),
+        ("baseline = { covered = 5, measured = 5, branches = 5 }", Baseline(5, 5, 5, 0)),
+        # percent is for reading, truncated to its own places: within one unit of the last
+        # place it shown, either way, the counts agree with it.
+        ("baseline = { percent = 99, covered = 771, measured = 776 }", Baseline(771, 776, None, 5)),
+        (
+            "baseline = { percent = 100, covered = 771, measured = 776 }",
+            Baseline(771, 776, None, 5),
+        ),
+        ("baseline = { percent = 33.34, covered = 1, measured = 3 }", Baseline(1, 3, None, 2)),
+        ("baseline = { percent = 100.0, covered = 0, measured = 0 }", Baseline(0, 0, None, 0)),
+    ],
+)
+def test_exact_baseline__the_counts_are_read(body: str, baseline: Baseline):
+    assert parse(body).baseline == baseline
+
+
+SRC = "pyproject.toml: [tool.ratchet] "
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "baseline = { covered = 1, measured = 2 }\nbaseline_uncovered = 1",
+            SRC + "baseline_uncovered: give it as `uncovered` inside baseline = {...}",
+        ),
+        (
+            "baseline = { coverd = 1, measured = 2 }",
+            "pyproject.toml: unknown key 'coverd' in [tool.ratchet] baseline "
+            "(did you mean 'covered'?)",
+        ),
+        (
+            "baseline = { covered = 1, measured = 2, zzz = 0 }",
+            "pyproject.toml: unknown key 'zzz' in [tool.ratchet] baseline",
+        ),
+        *(
+            (
+                f"baseline = {{ {given} }}",
+                SRC + "baseline needs `covered` and `measured` (the counts of the accepted "
+                "run); `ratchet update` writes them",
+            )
+            for given in ("covered = 1", "measured = 2", "percent = 50")
+        ),
+        (
+            "baseline = { covered = -1, measured = 2 }",
+            SRC + "baseline.covered must be a non-negative integer",
+        ),
+        (
+            "baseline = { covered = 1, measured = 2.0 }",
+            SRC + "baseline.measured must be a non-negative integer",
+        ),
+        (
+            "baseline = { covered = true, measured = 2 }",
+            SRC + "baseline.covered must be a non-negative integer",
+        ),
+        (
+            "baseline = { covered = 3, measured = 2 }",
+            SRC + "baseline covers 3 of 2: more than it measured",
+        ),
+        (
+            "baseline = { covered = 1, measured = 2, branches = 3 }",
+            SRC + "baseline.branches 3 is more than it measured",
+        ),
+        (
+            "baseline = { covered = 1, measured = 2, branches = -1 }",
+            SRC + "baseline.branches must be a non-negative integer",
+        ),
+        (
+            "baseline = { covered = 1, measured = 2, uncovered = '1' }",
+            SRC + "baseline.uncovered must be a non-negative integer",
+        ),
+        (
+            "baseline = { percent = 101, covered = 1, measured = 2 }",
+            SRC + "baseline.percent = 101 must be between 0 and 100",
+        ),
+        (
+            "baseline = { percent = 49, covered = 1, measured = 2 }",
+            SRC + "baseline percent 49 does not match its counts 1/2 (50.0000%): the counts "
+            "decide. To lower the bar on purpose use `ratchet accept --reason ...`",
+        ),
+        (
+            "baseline = { percent = 33.32, covered = 1, measured = 3 }",
+            SRC + "baseline percent 33.32 does not match its counts 1/3 (33.3333%): the counts "
+            "decide. To lower the bar on purpose use `ratchet accept --reason ...`",
+        ),
+    ],
+)
+def test_exact_baseline__each_mistake_is_one_message(body: str, message: str):
+    with pytest.raises(RatchetError) as e:
+        parse(body)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "expect_reports must be a positive integer"),
+        ("-1", "expect_reports must be a positive integer"),
+        ("true", "expect_reports must be a positive integer"),
+        ("'2'", "expect_reports must be a positive integer"),
+        ("1.0", "expect_reports must be a positive integer"),
+    ],
+)
+def test_expect_reports__a_positive_integer(value: str, message: str):
+    with pytest.raises(RatchetError) as e:
+        parse(f"expect_reports = {value}")
+    assert str(e.value) == SRC + message
+    assert parse("expect_reports = 1").expect_reports == 1
+    assert parse("").expect_reports is None
+
+
+# -- [tool.ratchet.components.NAME] ------------------------------------------------------------
+
+
+def test_components__every_key_read_in_order():
+    c = parse(
+        "[tool.ratchet.components.api]\n"
+        'paths = ["packages/api/**", "tools/api_*.py"]\n'
+        "threshold = 85\nstep = 2.5\npatch_threshold = 90\n"
+        "baseline = { percent = 85, covered = 85, measured = 100, branches = 10 }\n"
+        '[tool.ratchet.components."web-2_x.y"]\n'
+        'paths = "packages/web/"\n'
+    )
+    api, web = c.components
+    assert api == Component(
+        name="api",
+        paths=("packages/api/**", "tools/api_*.py"),
+        threshold=Decimal(85),
+        step=Decimal("2.5"),
+        baseline=Baseline(85, 100, 10, 15),
+        patch_threshold=Decimal(90),
+    )
+    assert web == Component(name="web-2_x.y", paths=("packages/web/",))  # the project's step
+    assert parse("").components == ()
+
+
+CAT = "pyproject.toml: [tool.ratchet.components.api]"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("components = 1", "pyproject.toml: [tool.ratchet.components] must be a table of tables"),
+        (
+            "components = ['api']",
+            "pyproject.toml: [tool.ratchet.components] must be a table of tables",
+        ),
+        ("[tool.ratchet.components]\napi = 'packages/api'", CAT + " must be a table"),
+        (
+            '[tool.ratchet.components."api v2"]\npaths = ["x"]',
+            "pyproject.toml: [tool.ratchet.components.api v2]: a component's name is letters, "
+            "digits, '.', '_' and '-'",
+        ),
+        (
+            '[tool.ratchet.components."-api"]\npaths = ["x"]',
+            "pyproject.toml: [tool.ratchet.components.-api]: a component's name is letters, "
+            "digits, '.', '_' and '-'",
+        ),
+        (
+            f'[tool.ratchet.components.{"a" * 65}]\npaths = ["x"]',
+            f"pyproject.toml: [tool.ratchet.components.{'a' * 65}]: a component's name is "
+            "letters, digits, '.', '_' and '-'",
+        ),
+        (
+            '[tool.ratchet.components.api]\npath = ["x"]',
+            "pyproject.toml: unknown key 'path' in [tool.ratchet.components.api] "
+            "(did you mean 'paths'?)",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\nowner = "me"',
+            "pyproject.toml: unknown key 'owner' in [tool.ratchet.components.api]",
+        ),
+        *(
+            (
+                f"[tool.ratchet.components.api]\n{paths}",
+                CAT + " paths must be a non-empty list of globs",
+            )
+            for paths in (
+                "",
+                "paths = []",
+                "paths = ['']",
+                "paths = ''",
+                "paths = [1]",
+                "paths = 1",
+            )
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\nthreshold = 101',
+            "pyproject.toml: [tool.ratchet] components.api.threshold = 101 must be between 0 "
+            "and 100",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\npatch_threshold = "90"',
+            "pyproject.toml: [tool.ratchet] components.api.patch_threshold must be a number, "
+            "not '90'",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\nstep = 0',
+            CAT + " step must be greater than 0",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\nstep = 101',
+            "pyproject.toml: [tool.ratchet] components.api.step = 101 must be between 0 and 100",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\n'
+            "baseline = { covered = 2, measured = 1 }",
+            "pyproject.toml: [tool.ratchet] components.api.baseline covers 2 of 1: more than it "
+            "measured",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\nbaseline = { covered = 1 }',
+            "pyproject.toml: [tool.ratchet] components.api.baseline needs `covered` and "
+            "`measured` (the counts of the accepted run); `ratchet update` writes them",
+        ),
+        (
+            '[tool.ratchet.components.api]\npaths = ["x"]\nbaseline = { coverd = 1 }',
+            "pyproject.toml: unknown key 'coverd' in [tool.ratchet] components.api.baseline "
+            "(did you mean 'covered'?)",
+        ),
+    ],
+)
+def test_components__each_mistake_names_the_component_and_key(body: str, message: str):
+    with pytest.raises(RatchetError) as e:
+        parse(body)
+    assert str(e.value) == message
+
+
+def test_components__a_percent_baseline_is_allowed_as_for_the_total():
+    (api,) = parse('[tool.ratchet.components.api]\npaths = ["x"]\nbaseline = 85.5').components
+    assert api.baseline == Baseline(legacy=Decimal("85.5"))

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ratchet import plan, rules
+from ratchet.config import Component
 from ratchet.models import Baseline, Counts
 from ratchet.results import (
     BAD_INPUT,
@@ -145,3 +146,46 @@ def test_accept__a_file_no_longer_measured_loses_its_line_on_purpose():
     c = cfg(threshold=0, baseline_file="b.tsv")
     p = plan.make_accept(report({"a.py": lines(4, 4)}), c, {"old.py": Counts(3, 3)})
     assert [(x.path, x.reason) for x in p.lines] == [("a.py", LINE_NEW), ("old.py", LINE_REMOVED)]
+
+
+def test_accept__the_same_report_again_changes_nothing():
+    rep = report({"a.py": lines(100, 87)})
+    c = cfg(threshold=85, baseline=exact(87, 100))  # no per-file baseline: no lines at all
+    p = plan.make_accept(rep, c, None)
+    assert (p.threshold, p.baseline) == (Decimal(85), exact(87, 100))
+    assert (p.settings, p.lines, p.changes) == ((), (), False)
+
+
+def test_accept__each_component_takes_the_report_as_its_bar():
+    components = (
+        Component("api", ("api/**",), threshold=Decimal(95), baseline=exact(95, 100)),
+        Component("web", ("web/**",), threshold=Decimal(60), step=Decimal(10)),
+        Component("cli", ("cli/**",), threshold=Decimal(90), baseline=exact(95, 100)),
+    )
+    c = cfg(threshold=70, step=5, max_threshold=80, components=components)
+    rep = report(
+        {"api/a.py": lines(100, 88), "web/w.py": lines(100, 57), "cli/c.py": lines(100, 95)}
+    )
+    p = plan.make_accept(rep, c, None)
+    assert [(b.name, b.threshold, b.baseline) for b in p.components] == [
+        ("api", Decimal(80), exact(88, 100)),  # below 95: its step at or below 88, capped at 80
+        ("web", Decimal(50), exact(57, 100)),  # its own step of 10
+        ("cli", Decimal(90), exact(95, 100)),  # at its bar already: nothing of it changes
+    ]
+    assert [(s.key, s.old, s.new, s.reason) for s in p.settings] == [
+        ("baseline", None, "80.0000% (240/300)", "accepted"),
+        (
+            "components.api.threshold",
+            "95%",
+            "80%",
+            "accepted: the total is below the threshold",
+        ),
+        ("components.api.baseline", "95.0000% (95/100)", "88.0000% (88/100)", "accepted"),
+        (
+            "components.web.threshold",
+            "60%",
+            "50%",
+            "accepted: the total is below the threshold",
+        ),
+        ("components.web.baseline", None, "57.0000% (57/100)", "accepted"),
+    ]

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from ratchet import rules
-from ratchet.config import Config
+from ratchet.config import Component, Config
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 
 pytestmark = pytest.mark.unit
@@ -413,3 +413,89 @@ def test_incomparable__branch_measurement_vanished():
     assert problem is not None and problem.startswith("two.xml measured no branches")
     # A bar without branches asks nothing of the report.
     assert rules.incomparable(no_branches, cfg(baseline=exact(70, 80)), None) is None
+
+
+def test_ref_config__two_exempt_baselines_note_the_strictest_once():
+    # Both pairs exempt the drop (40 uncovered, at most 40 and 45 allowed): one note, on
+    # the higher baseline, and no failure.
+    ref = cfg(threshold=80, baseline=84.5, baseline_uncovered=45)
+    here = cfg(threshold=80, baseline=86, baseline_uncovered=40)
+    v = rules.evaluate(report(a=lines(240, 200)), here, ref_config=ref)  # 83.33%, 40 uncovered
+    assert v.passed, v.failures
+    assert v.baseline == here.baseline
+    (note,) = v.notes
+    assert note.startswith("total 83.3333% (200/240) is 2.6667 points below the baseline 86%")
+    assert "(40 uncovered, baseline 40): covered code was removed" in note
+
+
+def test_ref_config__dropping_the_uncovered_count_is_stricter_not_a_loosening():
+    # Without a count there is no exemption at all: the branch asks for more, and the
+    # stricter bar (no exemption) is the one in force.
+    ref = cfg(threshold=80, baseline=85, baseline_uncovered=15)
+    here = cfg(threshold=80, baseline=85)
+    bar, loosened = rules.held_to_ref(here, ref)
+    assert loosened == ()
+    assert bar.baseline == Baseline(uncovered=None, legacy=Decimal(85))
+    v = rules.evaluate(report(a=lines(90, 76)), here, ref_config=ref)  # 84.44%, 14 uncovered
+    assert [f.kind for f in v.failures] == [rules.TOTAL_REGRESSION]  # the ref's would exempt it
+
+
+# -- components held to the ref ------------------------------------------------------------
+
+
+def component(name: str, **kw) -> Component:
+    kw = {k: Decimal(v) if isinstance(v, int) else v for k, v in kw.items()}
+    return Component(name, kw.pop("paths", (f"{name}/**",)), **kw)
+
+
+@pytest.mark.parametrize(
+    ("here", "needle", "held"),
+    [
+        (
+            component("api", threshold=80, baseline=exact(90, 100), patch_threshold=90),
+            "components.api.threshold 80 < 85",
+            {"threshold": 85},
+        ),
+        (
+            component("api", threshold=85, baseline=exact(89, 100), patch_threshold=90),
+            "components.api.baseline 89.0000% (89/100) < 90.0000% (90/100)",
+            {"baseline": exact(90, 100)},
+        ),
+        (
+            component("api", threshold=85, patch_threshold=90),
+            "components.api.baseline unset < 90.0000% (90/100)",
+            {"baseline": exact(90, 100)},
+        ),
+        (
+            component("api", threshold=85, baseline=exact(90, 100), patch_threshold=80),
+            "components.api.patch_threshold 80 < 90",
+            {"patch_threshold": 90},
+        ),
+        (
+            component("api", threshold=85, baseline=exact(90, 100)),
+            "components.api.patch_threshold unset < 90",
+            {"patch_threshold": 90},
+        ),
+    ],
+)
+def test_ref_config__each_components_gate_is_held_to_the_ref(here, needle, held):
+    ref = component("api", threshold=85, baseline=exact(90, 100), patch_threshold=90)
+    moved = Component("api", ("src/api/**",), here.threshold, None, here.baseline,
+                      here.patch_threshold)  # fmt: skip
+    bar, loosened = rules.held_to_ref(cfg(components=(moved,)), cfg(components=(ref,)))
+    assert loosened == (needle,)
+    (api,) = bar.components
+    assert api.paths == ("src/api/**",)  # files move: the working copy's paths hold
+    for key, value in held.items():
+        assert getattr(api, key) == value
+
+
+def test_ref_config__a_component_cannot_go_away_but_a_new_one_brings_its_own_bar():
+    api = component("api", threshold=85)
+    web = component("web", threshold=60, baseline=exact(60, 100))
+    new = component("cli", threshold=10)
+    bar, loosened = rules.held_to_ref(cfg(components=(api, new)), cfg(components=(api, web)))
+    assert loosened == ("component web removed",)
+    assert bar.components == (api, new, web)  # the ref's bar for the removed one still holds
+    same, none = rules.held_to_ref(cfg(components=(api, web)), cfg(components=(web, api)))
+    assert none == () and same.components == (api, web)

@@ -366,3 +366,99 @@ def test_badge__update_keeps_the_badge_file_in_step_with_the_bar(
     assert "ratchet: wrote docs/coverage.svg" in r.stdout
     svg = (proj.root / "docs" / "coverage.svg").read_text()
     assert "coverage: 98%" in svg and "#dfb317" in svg  # yellow: within a step of the bar 95
+
+
+def later(path) -> None:
+    """``path`` changed after the report was written (a test run that crashed before
+    writing a new one)."""
+    path.write_text(path.read_text() + "\n")
+    t = time.time() + 5
+    os.utime(path, (t, t))
+
+
+def test_accept__refuses_an_overlong_reason_or_a_stale_report_and_writes_nothing(
+    lowered: Project, run_ratchet: RunRatchet
+):
+    root = lowered.root
+    before = tracked(lowered)
+    r = run_ratchet("accept", "--reason", "x" * 2001, "coverage.xml", cwd=root)
+    assert (r.code, r.stderr) == (2, "ratchet: error: --reason is longer than 2000 characters\n")
+    later(root / "pkg" / "legacy.py")
+    r = run_ratchet("accept", "--reason", "legacy code", "coverage.xml", cwd=root)
+    assert r.code == 2
+    assert r.stderr == (
+        "ratchet: error: coverage.xml is older than pkg/legacy.py, which changed after it was "
+        "written: it may not measure this code: re-run the tests, or pass --allow-stale\n"
+    )
+    assert tracked(lowered) == before
+    # The longest reason there may be: its spaces folded, 2000 characters.
+    reason = "y" * 1000 + " \n  " + "z" * 999
+    r = run_ratchet("accept", "--allow-stale", "--reason", reason, "coverage.xml", cwd=root)
+    assert r.code == 0, r
+    last = (root / "coverage-history.jsonl").read_text().splitlines()[-1]
+    assert json.loads(last)["reason"] == "y" * 1000 + " " + "z" * 999
+
+
+def test_accept__the_same_report_again_has_nothing_to_accept(
+    lowered: Project, run_ratchet: RunRatchet
+):
+    root = lowered.root
+    assert run_ratchet("accept", "--reason", "legacy", "coverage.xml", cwd=root).code == 0
+    after = tracked(lowered)
+    r = run_ratchet("accept", "--reason", "legacy, again", "coverage.xml", cwd=root)
+    assert r.code == 0, r
+    assert r.stdout.endswith("ratchet: the bar is already this report's: nothing to accept.\n")
+    assert tracked(lowered) == after  # no second history line either
+
+
+def test_init__refuses_a_stale_report(make_project, run_ratchet: RunRatchet):
+    proj = make_project()
+    proj.run_tests()
+    later(proj.root / "pkg" / "sample.py")
+    before = (proj.root / "pyproject.toml").read_text()
+    r = run_ratchet("init", "coverage.xml", cwd=proj.root)
+    assert r.code == 2
+    assert r.stderr.endswith("re-run the tests, or pass --allow-stale\n")
+    assert (proj.root / "pyproject.toml").read_text() == before
+    assert not (proj.root / "coverage-baseline.tsv").exists()
+    assert run_ratchet("init", "--allow-stale", "coverage.xml", cwd=proj.root).code == 0
+
+
+def test_init__force_dry_run_on_the_same_report_has_nothing_to_change(
+    make_project, run_ratchet: RunRatchet
+):
+    proj = make_project()
+    proj.run_tests()
+    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
+    before = tracked(proj)
+    r = run_ratchet("init", "--force", "--dry-run", "coverage.xml", cwd=proj.root)
+    assert r.code == 0, r
+    assert r.stdout.endswith("ratchet: nothing to change.\n")
+    assert tracked(proj) == before
+
+
+def test_badge__without_a_baseline_or_a_report_and_into_a_directory_is_refused(
+    make_project, run_ratchet: RunRatchet
+):
+    proj = make_project()
+    proj.run_tests()
+    pyproject = proj.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.ratchet]\nthreshold = 50\n")
+    r = run_ratchet("badge", cwd=proj.root)
+    assert r.code == 2
+    assert r.stderr == (
+        f"ratchet: error: {pyproject}: no baseline recorded and no report given: name a "
+        "report, e.g. `ratchet badge coverage.xml`\n"
+    )
+    pyproject.unlink()  # no configuration at all: the message names no file
+    r = run_ratchet("badge", cwd=proj.root)
+    assert (r.code, r.stderr) == (
+        2,
+        "ratchet: error: no baseline recorded and no report given: name a report, e.g. "
+        "`ratchet badge coverage.xml`\n",
+    )
+    (proj.root / "docs").mkdir()
+    r = run_ratchet("badge", "-o", "docs", "coverage.xml", cwd=proj.root)
+    assert (r.code, r.stderr) == (2, "ratchet: error: docs: is a directory\n")
+    assert list((proj.root / "docs").iterdir()) == []
+    assert not (proj.root / "coverage.svg").exists()

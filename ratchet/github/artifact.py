@@ -172,6 +172,7 @@ class _Checker:
 
     def component(self, x: Any, where: str) -> ComponentVerdict:
         d = self.obj(x, where, _COMPONENT)
+        self.percent(d["percent"], f"{where}.percent")
         totals = self.counts(d["totals"], f"{where}.totals")
         failures = self.failures(d["failures"], f"{where}.failures")
         c = ComponentVerdict(
@@ -335,7 +336,8 @@ class _Checker:
             e = self.obj(b, f"{where}.blockers[{i}]", ("kind", "message"))
             if e["kind"] not in (REGRESSION, BAD_INPUT):
                 self.fail(f"{where}.blockers[{i}].kind", "unknown")
-            blockers.append(Blocker(e["kind"], self.string(e["message"], where, MAX_MESSAGE)))
+            message = self.string(e["message"], f"{where}.blockers[{i}].message", MAX_MESSAGE)
+            blockers.append(Blocker(e["kind"], message))
         settings = []
         for i, st in enumerate(self.array(d["settings"], f"{where}.settings", 16)):
             at = f"{where}.settings[{i}]"
@@ -482,7 +484,9 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
     )
     waived = {f.message for f in (patch.waived if patch else ())}
     if d["status"] == "pass" and (
-        any(f.message not in waived for f in verdict.failures) or (patch and not patch.passed)
+        any(f.message not in waived for f in verdict.failures)
+        or any(c.failures for c in components)
+        or (patch and not patch.passed)
     ):
         c.fail("status", "says pass but lists failures")
     tolerances = [
@@ -516,16 +520,7 @@ def contradictions(
     only when the result states the tolerance it was allowed; the messages name no file
     (file names are the untrusted part)."""
     found = []
-    total = rules.evaluate(
-        Report((FileCoverage("total", v.totals),)),
-        Config(
-            threshold=v.threshold,
-            baseline=v.baseline if tolerance is not None else None,
-            tolerance=tolerance or Decimal(0),
-            present=True,
-        ),
-    )
-    kinds = {f.kind for f in total.failures}
+    kinds = _fails(v.totals, v.threshold, v.baseline, tolerance)
     if rules.BELOW_THRESHOLD in kinds:
         found.append(f"the total is below the threshold {v.threshold}%")
     if rules.TOTAL_REGRESSION in kinds:
@@ -534,6 +529,14 @@ def contradictions(
             f"the total fell below the baseline {rules.describe(v.baseline)} by more than "
             f"{tolerance}"
         )
+    # Each component by its own numbers, as the total (the names are untrusted too).
+    parts = [_fails(c.totals, c.threshold, c.baseline, tolerance) for c in v.components]
+    below = sum(rules.BELOW_THRESHOLD in k for k in parts)
+    if below:
+        found.append(f"{below} component(s) below their threshold")
+    fell = sum(rules.TOTAL_REGRESSION in k for k in parts)
+    if fell:
+        found.append(f"{fell} component(s) fell below their baseline by more than {tolerance}")
     if file_tolerance is not None and v.changes:
         files = rules.evaluate(
             Report(tuple(FileCoverage(ch.path, ch.after) for ch in v.changes if ch.after)),
@@ -552,6 +555,23 @@ def contradictions(
     ):
         found.append(f"patch coverage is below patch_threshold {patch.threshold}%")
     return found
+
+
+def _fails(
+    totals: Counts, threshold: Decimal, baseline: Baseline | None, tolerance: Decimal | None
+) -> set[str]:
+    """The kinds of failure ``totals`` has against a threshold and (when the tolerance it was
+    allowed is known) a baseline, by ``ratchet.rules``."""
+    verdict = rules.evaluate(
+        Report((FileCoverage("total", totals),)),
+        Config(
+            threshold=threshold,
+            baseline=baseline if tolerance is not None else None,
+            tolerance=tolerance or Decimal(0),
+            present=True,
+        ),
+    )
+    return {f.kind for f in verdict.failures}
 
 
 def _before(totals: Counts, changes: tuple[FileChange, ...], c: _Checker) -> Counts | None:

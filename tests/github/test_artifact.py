@@ -9,15 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import plan, rules
-from ratchet.config import Config
+from ratchet import history, plan, rules
+from ratchet.config import Component, Config
 from ratchet.github import artifact
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.patch import PATCH_BELOW_THRESHOLD
 from ratchet.render import jsonout
 from ratchet.render.comment import render, result_of
 from ratchet.render.outcome import outcome_dict
-from ratchet.results import Failure, FileChange, Outcome, PatchFile, PatchResult
+from ratchet.results import BarSource, Failure, FileChange, Outcome, PatchFile, PatchResult
 from ratchet.rules import FILE_REGRESSION
 from tests.github.test_render_comment import HOSTILE
 
@@ -269,3 +269,279 @@ def test_parse__a_patch_below_its_threshold_cannot_pass(outcome):
         entry["waived"] = False
     with pytest.raises(artifact.InvalidArtifact, match=r"below patch_threshold 80\.5%"):
         parse(doc)
+
+
+# -- components, the plan, the history and where the bar came from -------------------------
+
+ACCEPTED = history.from_line(
+    '{"v": 1, "event": "accept", "date": "2026-12-06T01:02:03Z", "author": "Ann <a@x.org>", '
+    '"commit": null, "reason": "vendored code", "total": {"lines_valid": 200, '
+    '"lines_covered": 150, "branches_valid": 0, "branches_covered": 0}, "threshold": [80, 75], '
+    '"baseline": [{"percent": 85, "uncovered": 10}, {"covered": 150, "measured": 200, '
+    '"branches": 0, "uncovered": 50}]}'
+)
+
+
+def mono_outcome(api=(45, 5), web=(25, 25), *, web_threshold=60):
+    """api 90% against its 85 and baseline 88/100; web 50% against ``web_threshold``."""
+    components = (
+        Component("api", ("api/**",), threshold=Decimal(85), baseline=Baseline(88, 100, 0, 12)),
+        Component("web", ("web/**",), threshold=Decimal(web_threshold)),
+    )
+    cfg = Config(threshold=Decimal(50), components=components, present=True)
+    report = Report(
+        (
+            FileCoverage("api/a.py", Counts(sum(api), api[0])),
+            FileCoverage("web/w.py", Counts(sum(web), web[0])),
+        )
+    )
+    verdict = rules.evaluate(report, cfg)
+    return Outcome(
+        report,
+        verdict,
+        cfg,
+        plan=plan.make(report, verdict, cfg, None),
+        accepted=(ACCEPTED,),
+        trend=(ACCEPTED,),
+        source=BarSource("pyproject.toml", "main", "a" * 40),
+    )
+
+
+@pytest.fixture
+def mono_doc():
+    return json.loads(jsonout.dumps(outcome_dict(mono_outcome())))
+
+
+@pytest.mark.unit
+def test_round_trip__components_plan_history_and_source_come_back_whole(mono_doc):
+    outcome = mono_outcome()
+    assert [c["status"] for c in mono_doc["components"]] == ["pass", "fail"]
+    again = parse(mono_doc)
+    assert again.verdict == outcome.verdict
+    assert again.verdict.components == outcome.verdict.components
+    assert again.plan == outcome.plan and again.plan.components == outcome.plan.components
+    assert (again.accepted, again.trend) == ((ACCEPTED,), (ACCEPTED,))
+    assert again.source == BarSource("pyproject.toml", "main", "a" * 40)
+    assert render(again) == render(result_of(outcome))
+    assert parse({**mono_doc, "bar_source": None}).source is None
+    working_copy = {"config": "pyproject.toml", "ref": None, "commit": None}
+    assert parse({**mono_doc, "bar_source": working_copy}).source == BarSource("pyproject.toml")
+
+
+WEB = ["components", 1]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (_set(["components"], {}), "components: must be a list of at most 1000 items"),
+        (_set(["components"], [None] * 1001), "components: must be a list of at most 1000"),
+        (_set(["components", 0], []), r"components\[0\]: must be an object"),
+        (_set([*WEB, "owner"], "me"), r"components\[1\]: unexpected key 'owner'"),
+        (lambda d: d["components"][1].pop("totals"), r"components\[1\]: missing key 'totals'"),
+        (_set([*WEB, "name"], 5), r"components\[1\].name: must be a string of at most 64"),
+        (_set([*WEB, "name"], "w" * 65), r"components\[1\].name: must be a string of at most"),
+        (_set([*WEB, "threshold"], 100.5), r"components\[1\].threshold: must be a percentage"),
+        (_set([*WEB, "percent"], "50%"), r"components\[1\].percent: must be a number"),
+        (_set([*WEB, "percent"], -1), r"components\[1\].percent: must be a percentage"),
+        (_set([*WEB, "totals", "lines_covered"], 51), r"components\[1\].totals: more covered"),
+        (_set([*WEB, "status"], "pass"), r"components\[1\].status: does not match its failures"),
+        (_set([*WEB, "status"], "PASS"), r"components\[1\].status: does not match its failures"),
+        (
+            _set([*WEB, "failures", 0, "component"], 7),
+            r"components\[1\].failures\[0\].component: must be a string of at most 64",
+        ),
+        (
+            _set([*WEB, "baseline_counts"], {"covered": 1, "measured": 2, "branches": 0}),
+            r"components\[1\].baseline: counts without a baseline",
+        ),
+        (
+            _set([*WEB, "baseline_uncovered"], 3),
+            r"components\[1\].baseline: counts without a baseline",
+        ),
+        (
+            _set(["components", 0, "baseline_counts", "covered"], 101),
+            r"components\[0\].baseline_counts: more covered than measured",
+        ),
+        (
+            _set(["components", 0, "baseline_counts", "branches"], 101),
+            r"components\[0\].baseline_counts: more covered than measured",
+        ),
+        (
+            _set(["components", 0, "baseline"], 88.01),
+            r"components\[0\].baseline: does not match its counts",
+        ),
+        (
+            _set(["components", 0, "baseline_counts"], {"covered": 88, "measured": 100}),
+            r"components\[0\].baseline_counts: missing key 'branches'",
+        ),
+        (
+            _set(["components", 0, "baseline_uncovered"], -1),
+            r"components\[0\].baseline_uncovered: must be an integer between 0 and",
+        ),
+        # What update would record
+        (_set(["update"], None), "update: must be an object"),
+        (lambda d: d["update"].pop("components"), "update: missing key 'components'"),
+        (_set(["update", "components"], {}), "update.components: must be a list of at most 1000"),
+        (_set(["update", "components", 0, "name"], None), r"update.components\[0\].name: must"),
+        (
+            _set(["update", "components", 0, "threshold"], "85"),
+            r"update.components\[0\].threshold: must be a number",
+        ),
+        (
+            _set(["update", "components", 0, "baseline"], 90.5),
+            r"update.components\[0\]: does not match its counts",
+        ),
+        (
+            lambda d: d["update"]["components"][0].pop("baseline_uncovered"),
+            r"update.components\[0\]: missing key 'baseline_uncovered'",
+        ),
+        (_set(["update", "status"], "unchanged"), "update.status: does not match the plan"),
+        (_set(["update", "exit_code"], 1), "update.status: does not match the plan"),
+        (
+            _set(["update", "blockers"], [{"kind": "nope", "message": "m"}]),
+            r"update.blockers\[0\].kind: unknown",
+        ),
+        (
+            _set(["update", "blockers"], [{"kind": "regression", "message": None}]),
+            r"update.blockers\[0\].message: must be a string of at most 20000",
+        ),
+        (_set(["update", "settings"], [{}] * 17), "update.settings: must be a list of at most 16"),
+        (_set(["update", "settings"], [{"key": "k"}]), r"update.settings\[0\]: missing key 'old'"),
+        (_set(["new_threshold"], 55), "new_threshold: does not match the update"),
+        # Where the bar came from
+        (_set(["bar_source"], "main"), "bar_source: must be an object"),
+        (lambda d: d["bar_source"].pop("commit"), "bar_source: missing key 'commit'"),
+        (_set(["bar_source", "config"], None), "bar_source.config: must be a string"),
+        (_set(["bar_source", "ref"], 5), "bar_source.ref: must be a string of at most 256"),
+        (_set(["bar_source", "ref"], "r" * 257), "bar_source.ref: must be a string of at most"),
+        (_set(["bar_source", "commit"], "c" * 65), "bar_source.commit: must be a string of at"),
+        (lambda d: d.pop("bar_source"), "result: missing key 'bar_source'"),
+        # The history shown beside the verdict
+        (_set(["accepted"], {}), "accepted: must be a list of at most 1000 items"),
+        (_set(["accepted", 0], "an event"), r"accepted\[0\]: event must be an object"),
+        (
+            _set(["accepted", 0, "reason"], None),
+            r"accepted\[0\]: an accept event needs a reason",
+        ),
+        (
+            _set(["accepted", 0, "total", "lines_covered"], 201),
+            r"accepted\[0\]: total: more covered than measured",
+        ),
+        (_set(["trend", 0, "v"], 2), r"trend\[0\]: unknown version 2"),
+        (_set(["trend"], [None] * 1001), "trend: must be a list of at most 1000 items"),
+        (_set(["warnings"], [1]), r"warnings\[0\]: must be a string"),
+    ],
+)
+def test_parse__refuses_a_forged_or_truncated_component_plan_source_or_event(
+    mono_doc, mutate, message
+):
+    bad = copy.deepcopy(mono_doc)
+    mutate(bad)
+    with pytest.raises(artifact.InvalidArtifact, match=message):
+        parse(bad)
+
+
+@pytest.mark.unit
+def test_parse__a_component_forged_into_a_pass_is_refused(mono_doc):
+    # web at 50% against its threshold 60: its failures stripped, its status and the
+    # total's turned to pass.
+    forged = _forged_pass(copy.deepcopy(mono_doc))
+    forged["components"][1].update(status="pass", failures=[])
+    with pytest.raises(
+        artifact.InvalidArtifact,
+        match=r"status: says pass, but its own numbers fail: 1 component\(s\) below their "
+        r"threshold$",
+    ):
+        parse(forged)
+    # Its failures kept, only the total's status turned to pass.
+    listed = _forged_pass(copy.deepcopy(mono_doc))
+    with pytest.raises(artifact.InvalidArtifact, match="says pass but lists failures"):
+        parse(listed)
+    # Above its threshold, but fallen from its baseline by more than the tolerance.
+    fell = _forged_pass(copy.deepcopy(mono_doc), tolerance=1)
+    fell["components"][1].update(
+        status="pass",
+        failures=[],
+        threshold=50,
+        baseline=52,
+        baseline_counts={"covered": 52, "measured": 100, "branches": 0},
+        baseline_uncovered=20,
+    )
+    with pytest.raises(
+        artifact.InvalidArtifact,
+        match=r"own numbers fail: 1 component\(s\) fell below their baseline by more than 1$",
+    ):
+        parse(fell)
+    fell["tolerance"] = 2  # 50% against 52%: within a tolerance of 2
+    assert parse(fell).status == "pass"
+    # ...while a component that does pass on its own numbers stays a pass.
+    honest = json.loads(jsonout.dumps(outcome_dict(mono_outcome(web_threshold=50))))
+    assert honest["status"] == "pass"
+    assert parse(honest).status == "pass"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            _set(["patch", "files", 0, "uncovered_ranges"], [[7]]),
+            r"patch.files\[0\].uncovered_ranges\[0\]: must be \[first, last\]",
+        ),
+        (
+            _set(["patch", "files", 0, "uncovered_ranges"], [[7, 8, 9]]),
+            r"patch.files\[0\].uncovered_ranges\[0\]: must be a list of at most 2 items",
+        ),
+        (
+            _set(["patch", "files", 0, "uncovered_ranges"], [[8, 7]]),
+            r"patch.files\[0\].uncovered_ranges\[0\]: must be 1 <= first <= last",
+        ),
+        (
+            _set(["patch", "files", 0, "uncovered_ranges"], [[0, 1]]),
+            r"patch.files\[0\].uncovered_ranges\[0\]: must be 1 <= first <= last",
+        ),
+        (
+            _set(["patch", "files", 0, "uncovered_ranges"], [[1, 10**9 + 1]]),
+            r"patch.files\[0\].uncovered_ranges\[0\]: must be an integer between 0 and 1000000000",
+        ),
+        (
+            _set(["patch", "files", 0, "status"], "gone"),
+            r"patch.files\[0\].status: must be one of added, modified, renamed, copied, deleted",
+        ),
+        (
+            _set(["patch", "files", 0, "covered"], [-1]),
+            r"patch.files\[0\].covered\[0\]: must be an integer between 0 and",
+        ),
+        (_set(["patch", "status"], "ok"), "patch.status: must be 'pass' or 'fail'"),
+        (_set(["patch", "status"], "pass"), "patch.status: does not match its failures"),
+        (
+            _set(["patch", "indirect", 0, "waived"], False),
+            r"patch.indirect\[0\].waived: does not match the waived list",
+        ),
+        (
+            _set(["patch", "indirect", 0, "waived"], 1),
+            r"patch.indirect\[0\].waived: does not match the waived list",
+        ),
+        (_set(["patch", "path_prefix"], 5), "patch.path_prefix: must be a string"),
+        (_set(["patch", "outside"], [5]), r"patch.outside\[0\]: must be a string"),
+    ],
+)
+def test_parse__refuses_a_forged_patch_result(outcome, mutate, message):
+    doc = json.loads(jsonout.dumps(outcome_dict(with_patch(outcome))))
+    mutate(doc)
+    with pytest.raises(artifact.InvalidArtifact, match=message):
+        parse(doc)
+
+
+@pytest.mark.unit
+def test_write__no_pr_number_removes_a_stale_one(tmp_path, doc):
+    artifact.write(tmp_path, doc, "comment", 12, "api")
+    assert (tmp_path / "pr-number").read_text() == "12\n"
+    comment_path = artifact.write(tmp_path, doc, "again", None, "api")
+    assert comment_path == tmp_path / "comment.md" and comment_path.read_text() == "again"
+    assert not (tmp_path / "pr-number").exists()
+    assert artifact.load(tmp_path).pr_number is None
+    artifact.write(tmp_path, doc, "once more", None, "api")  # nothing there to remove
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["comment.md", "result.json"]

@@ -142,6 +142,18 @@ def test_why__lines_that_lost_coverage_are_not_also_deleted():
     assert "deleted" not in text
 
 
+def test_why__a_baselined_file_missing_from_the_report_is_not_counted_as_deleted():
+    # gone.py still exists but the report did not measure it: not "deleted", not "removed".
+    report, cfg, files = parts_for({"a.py": (8, 2)}, {"a.py": (8, 2), "gone.py": (4, 1)})
+    v = rules.evaluate(report, cfg, files, exists=lambda path: True)
+    assert v.unmeasured == frozenset({"gone.py"})
+    assert comment.Movement.of(v.changes, v.unmeasured) == comment.Movement(unmeasured_files=1)
+    text = "\n".join(comment.why(v))
+    assert "- **1** file(s) with a per-file baseline still exist but are not in the report." in text
+    assert "deleted" not in text and "removed file" not in text
+    assert "| `gone.py` | 80.00% | not in report |" in comment.render(comment.Result(v, v.status))
+
+
 def test_why__without_any_baseline_says_how_to_record_one():
     assert "No baseline is recorded yet" in comment.why(verdict_for({"a.py": (1, 1)}))[0]
 

@@ -67,3 +67,63 @@ def test_the_steps_id_wins__a_result_naming_another_is_refused(
     assert run.code == 2, run
     assert "this step's id is" in run.stderr
     assert fake_github.writes() == []
+
+
+@pytest.fixture
+def forked_mono(action, workspace, fake_github):
+    """A fork's run whose total passes (75% against 50) and whose component web fails (50%
+    against its own 60): its result directory."""
+    fake_github.read_only = True
+    workspace.configure(
+        threshold=50, extra="[tool.ratchet.components.web]\npaths = ['web/**']\nthreshold = 60"
+    )
+    workspace.write_report({"api/a.py": (50, 0), "web/w.py": (25, 25)})
+    run = action.run(
+        {"coverage-files": "coverage.json", "baseline-ref": "none", "id": "api"},
+        event=pull_request_event(fork=True),
+    )
+    assert run.code == 1, run
+    fake_github.read_only = False
+    fake_github.calls.clear()
+    fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
+    return Path(run.outputs["result-dir"])
+
+
+def test_a_component_edited_to_pass__refused_and_nothing_posted(action, forked_mono, fake_github):
+    data = json.loads((forked_mono / "result.json").read_text())
+    (web,) = data["components"]
+    assert (web["name"], web["status"]) == ("web", "fail")
+    web.update(status="pass", failures=[])
+    edit(forked_mono, status="pass", failures=[], components=[web])
+    run = post(action, forked_mono)
+    assert run.code == 2, run
+    (line,) = run.stderr.splitlines()
+    assert line.endswith(
+        "untrusted result rejected: status: says pass, but its own numbers fail: "
+        "1 component(s) below their threshold"
+    )
+    assert fake_github.writes() == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("bar_source", {"config": "pyproject.toml", "ref": "r" * 257, "commit": None},
+         "bar_source.ref: must be a string of at most 256 characters"),
+        ("bar_source", {"config": "pyproject.toml", "ref": "main"},
+         "bar_source: missing key 'commit'"),
+        ("accepted", [{"v": 1, "event": "accept"}],
+         "accepted[0]: date must be an ISO 8601 UTC time ending in Z"),
+        ("update", {"status": "changes"}, "update: missing key 'exit_code'"),
+        ("components", [{"name": "web"}], "components[0]: missing key 'status'"),
+    ],
+)  # fmt: skip
+def test_a_truncated_or_forged_field__refused_naming_it(
+    action, forked_mono, fake_github, field, value, message
+):
+    edit(forked_mono, **{field: value})
+    run = post(action, forked_mono)
+    assert run.code == 2, run
+    (line,) = run.stderr.splitlines()
+    assert line.endswith(f"untrusted result rejected: {message}")
+    assert fake_github.writes() == []

@@ -1,0 +1,210 @@
+"""What check, update and accept gather before deciding: the report's files on disk, its age,
+the bar at a git ref and the branch's accepted lowering of it."""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ratchet import checking
+from ratchet.config import Config
+from ratchet.errors import RatchetError
+from ratchet.models import Baseline, Counts, FileCoverage, Report
+from ratchet.results import Event
+from tests.conftest import Project, RunRatchet, git
+
+unit = pytest.mark.unit
+integration = pytest.mark.integration
+
+
+def report(*paths: str, sources: tuple[str, ...] = ("coverage.xml",)) -> Report:
+    return Report(tuple(FileCoverage(p, Counts(1, 1)) for p in paths), sources)
+
+
+def touch(path: Path, mtime: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x = 1\n")
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+@unit
+def test_inspect_sources__each_file_found_missing_or_outside(tmp_path: Path):
+    touch(tmp_path / "a.py", 1000)
+    touch(tmp_path / "pkg" / "b.py", 2000)
+    rep = report("a.py", "pkg/b.py", "pkg", "gone.py", "/abs/c.py", "..", "../up.py")
+    s = checking.inspect_sources(rep, tmp_path)
+    assert s == checking.Sources(
+        total=7,
+        found=2,
+        not_found=("pkg", "gone.py"),  # a directory is no measured file
+        outside=("/abs/c.py", "..", "../up.py"),
+        newest=("pkg/b.py", 2000),
+    )
+
+
+@unit
+@pytest.mark.parametrize(
+    ("paths", "message"),
+    [
+        (
+            ("a.py", "/elsewhere/b.py"),
+            "the report does not describe this repository: 1 of its 2 files resolve outside "
+            "{root} (e.g. /elsewhere/b.py)",
+        ),
+        (
+            ("a.py", "gone.py", "pkg"),
+            "the report does not describe this repository: 1 of 3 files found under {root} "
+            "(e.g. gone.py)",
+        ),
+    ],
+)
+def test_describes_repository__a_foreign_report_is_refused(tmp_path: Path, paths, message):
+    touch(tmp_path / "a.py", 1000)
+    (tmp_path / "pkg").mkdir()
+    rep = report(*paths, sources=("one.xml", "two.json"))
+    with pytest.raises(RatchetError) as e:
+        checking.describes_repository(rep, checking.inspect_sources(rep, tmp_path), tmp_path)
+    assert e.value.source == "one.xml, two.json"
+    assert e.value.message.startswith(message.format(root=tmp_path))
+
+
+@unit
+def test_describes_repository__half_found_is_enough_and_an_empty_report_is_no_foreigner(
+    tmp_path: Path,
+):
+    touch(tmp_path / "a.py", 1000)
+    for rep in (report("a.py", "gone.py"), report()):
+        checking.describes_repository(rep, checking.inspect_sources(rep, tmp_path), tmp_path)
+
+
+@unit
+def test_staleness__a_file_changed_after_the_oldest_report(tmp_path: Path):
+    touch(tmp_path / "a.py", 2000)
+    old, new = touch(tmp_path / "old.xml", 1500), touch(tmp_path / "new.xml", 2500)
+    rep = report("a.py", sources=(str(new), str(old)))
+    assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) == (
+        f"{old} is older than a.py, which changed after it was written: it may not measure "
+        "this code"
+    )
+    fresh = report("a.py", sources=(str(new),))
+    assert checking.staleness(fresh, checking.inspect_sources(fresh, tmp_path)) is None
+    os.utime(new, (2000, 2000))  # written in the same second as the file: not stale
+    assert checking.staleness(fresh, checking.inspect_sources(fresh, tmp_path)) is None
+
+
+@unit
+def test_staleness__nothing_to_compare_says_nothing(tmp_path: Path):
+    touch(tmp_path / "a.py", 2000)
+    touch(tmp_path / "old.xml", 1000)
+    # No measured file found: no age to compare.
+    rep = report("gone.py", sources=(str(tmp_path / "old.xml"),))
+    assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) is None
+    # The report file itself is gone (read from a pipe, or removed since): cannot tell.
+    rep = report("a.py", sources=(str(tmp_path / "removed.xml"),))
+    assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) is None
+
+
+@unit
+def test_in_tree__only_regular_files_and_never_an_error(tmp_path: Path):
+    touch(tmp_path / "a.py", 1000)
+    (tmp_path / "pkg").mkdir()
+    exists = checking.in_tree(tmp_path)
+    assert exists("a.py")
+    assert not exists("pkg") and not exists("gone.py")
+    assert not exists("x" * 300 + ".py")  # a name too long for the file system
+
+
+def accepted(threshold: int, baseline: Baseline | None) -> Event:
+    return Event("accept", "2026-12-06T01:02:03Z", None, None, Counts(100, 80),
+                 (Decimal(90), Decimal(threshold)), (None, baseline), "on purpose")  # fmt: skip
+
+
+@unit
+@pytest.mark.parametrize(
+    ("events", "threshold", "baseline"),
+    [
+        ((), 90, Baseline(95, 100, 0, 5)),  # nothing accepted: the ref's bar
+        ((accepted(80, Baseline(80, 100, 0, 20)),), 80, Baseline(80, 100, 0, 20)),
+        # The latest accepted event decides, never above the ref's own values.
+        (
+            (accepted(70, Baseline(70, 100, 0, 30)), accepted(95, Baseline(97, 100, 0, 3))),
+            90,
+            Baseline(95, 100, 0, 5),
+        ),
+        ((accepted(85, None),), 85, Baseline(95, 100, 0, 5)),
+    ],
+)
+def test_with_accepted__the_ref_bar_lowered_only_as_recorded(events, threshold, baseline):
+    ref = Config(threshold=Decimal(90), baseline=Baseline(95, 100, 0, 5), present=True)
+    here = Config(threshold=Decimal(0), present=True)
+    bar = checking.with_accepted(ref, here, list(events))
+    assert (bar.threshold, bar.baseline) == (threshold, baseline)
+
+
+@unit
+def test_with_accepted__a_ref_without_a_baseline_takes_the_accepted_one():
+    ref = Config(threshold=Decimal(90), present=True)
+    bar = checking.with_accepted(ref, ref, [accepted(80, Baseline(80, 100, 0, 20))])
+    assert bar.baseline == Baseline(80, 100, 0, 20)
+
+
+@unit
+def test_at_ref__needs_a_pyproject_to_read_at_the_ref():
+    # Before any git call: there is no file to look up at the ref.
+    with pytest.raises(RatchetError) as e:
+        checking.at_ref(Config(present=True), "main")
+    assert str(e.value) == "--baseline-ref needs a pyproject.toml"
+
+
+# -- the bar at a git ref, end to end ----------------------------------------------------------
+
+
+@pytest.fixture
+def repo(make_project, run_ratchet: RunRatchet) -> Project:
+    """The sample project measured, its bar recorded and committed on main."""
+    proj = make_project()
+    proj.run_tests()
+    git(proj.root, "init", "-q", "-b", "main")
+    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
+    git(proj.root, "add", "pyproject.toml", "coverage-baseline.tsv", "pkg")
+    git(proj.root, "commit", "-qm", "the bar")
+    return proj
+
+
+@integration
+def test_at_ref__a_baseline_file_the_ref_does_not_commit_is_named(repo, run_ratchet):
+    git(repo.root, "rm", "-q", "--cached", "coverage-baseline.tsv")
+    git(repo.root, "commit", "-qm", "tsv forgotten")
+    git(repo.root, "checkout", "-qb", "feature")
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=repo.root)
+    assert r.code == 2, r
+    assert r.stderr == (
+        "ratchet: error: main:pyproject.toml: [tool.ratchet] at main names baseline_file "
+        "'coverage-baseline.tsv', which is not committed there\n"
+    )
+
+
+@integration
+def test_at_ref__no_pyproject_at_the_ref_holds_the_working_copys_bar(
+    make_project, run_ratchet: RunRatchet
+):
+    proj = make_project()
+    proj.run_tests()
+    git(proj.root, "init", "-q", "-b", "main")
+    git(proj.root, "commit", "-q", "--allow-empty", "-m", "before the ratchet")
+    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
+    assert r.code == 0, r
+    sha = git(proj.root, "rev-parse", "main").strip()
+    assert f"  bar from   main at {sha[:12]} (pyproject.toml)\n" in r.stdout
+    # The working copy's bar is in force: lowering the report below it fails.
+    pyproject = proj.root / "pyproject.toml"
+    pyproject.write_text(re.sub(r"(?m)^threshold = .*$", "threshold = 99", pyproject.read_text()))
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
+    assert r.code == 1, r
+    assert "below the threshold 99%" in r.stdout
