@@ -305,6 +305,14 @@ def _baseline(value: Any, legacy_uncovered: Any, src: str, what: str = "baseline
     uncovered = measured - covered
     if "uncovered" in value:
         uncovered = _count(value["uncovered"], f"{what}.uncovered", src)
+        if uncovered > measured - covered:
+            # The exemption starts at the run's own uncovered count and only ever falls: a
+            # larger one would let that many more lines become uncovered unnoticed.
+            raise RatchetError(
+                f"[{SECTION}] {what}.uncovered {uncovered} is more than the "
+                f"{measured - covered} the accepted run left uncovered: it can only be fewer",
+                source=src,
+            )
     baseline = Baseline(covered, measured, branches, uncovered)
     if "percent" in value:
         shown = _number(value["percent"], f"{what}.percent", src, lo=Decimal(0), hi=Decimal(100))

@@ -130,7 +130,7 @@ def from_line(line: str) -> Event:
         "event",
         ("v", "event", "date", "author", "commit", "reason", "total", "threshold", "baseline"),
     )
-    if d.get("v") != VERSION:
+    if d.get("v") is True or d.get("v") != VERSION:  # True == 1 in Python, not in the format
         raise _Bad(f"unknown version {d.get('v')!r} (this ratchet reads version {VERSION})")
     if d.get("event") not in EVENTS:
         raise _Bad(f"event must be one of {', '.join(EVENTS)}")

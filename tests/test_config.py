@@ -257,6 +257,11 @@ SRC = "pyproject.toml: [tool.ratchet] "
             SRC + "baseline.uncovered must be a non-negative integer",
         ),
         (
+            "baseline = { covered = 1, measured = 3, uncovered = 3 }",  # a wider exemption
+            SRC + "baseline.uncovered 3 is more than the 2 the accepted run left uncovered: "
+            "it can only be fewer",
+        ),
+        (
             "baseline = { percent = 101, covered = 1, measured = 2 }",
             SRC + "baseline.percent = 101 must be between 0 and 100",
         ),

@@ -103,6 +103,7 @@ def test_to_line__the_documented_shape():
         (line_with(extra=1), "event: unexpected key 'extra'"),
         (line_with(v=2), "unknown version 2 (this ratchet reads version 1)"),
         (without("v"), "unknown version None (this ratchet reads version 1)"),
+        (line_with(v=True), "unknown version True (this ratchet reads version 1)"),
         (line_with(event="lower"), "event must be one of init, update, accept"),
         (line_with(date=20261206), "date must be an ISO 8601 UTC time ending in Z"),
         (line_with(date="2026-12-06T01:02:03"), "date must be an ISO 8601 UTC time ending in Z"),
