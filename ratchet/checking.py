@@ -161,6 +161,20 @@ def staleness(report: Report, sources: Sources) -> str | None:
     )
 
 
+def report_to_record(
+    cfg: Config, reports: tuple[Path, ...], *, allow_stale: bool, notify: Notify | None
+) -> Report:
+    """The report ``init`` or ``accept`` records as it is: one that describes this
+    repository, and (unless ``allow_stale``) no older than the files it measured."""
+    rep = load_report(cfg, reports, keep_missing_lines=False, notify=notify)
+    sources = inspect_sources(rep, cfg.root)
+    describes_repository(rep, sources, cfg.root)
+    stale = staleness(rep, sources)
+    if stale is not None and not allow_stale:
+        raise RatchetError(f"{stale}: re-run the tests, or pass --allow-stale")
+    return rep
+
+
 # -- the bar at a git ref ----------------------------------------------------------------
 
 

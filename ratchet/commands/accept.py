@@ -9,13 +9,7 @@ import click
 
 from ratchet import plan as plan_mod
 from ratchet import recording, rules
-from ratchet.checking import (
-    describes_repository,
-    inspect_sources,
-    load_report,
-    read_file_baseline,
-    staleness,
-)
+from ratchet.checking import read_file_baseline, report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
     config_option,
@@ -63,12 +57,7 @@ def command(
         raise RatchetError(f"--reason is longer than {MAX_REASON} characters")
     cfg = load_config(config_path)
     require_section(cfg)
-    rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
-    sources = inspect_sources(rep, cfg.root)
-    describes_repository(rep, sources, cfg.root)
-    stale = staleness(rep, sources)
-    if stale is not None and not allow_stale:
-        raise RatchetError(f"{stale}: re-run the tests, or pass --allow-stale")
+    rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
     old_files = read_file_baseline(cfg)
     problem = rules.incomparable(rep, cfg, old_files)
     if problem is not None:

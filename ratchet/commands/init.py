@@ -11,7 +11,7 @@ import click
 from ratchet import config as config_mod
 from ratchet import plan as plan_mod
 from ratchet import recording, rules
-from ratchet.checking import describes_repository, inspect_sources, load_report, staleness
+from ratchet.checking import report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
     config_option,
@@ -91,12 +91,7 @@ def command(
     )
     if existing is None:
         echo_err(f"ratchet: no {path} yet: creating it")
-    rep = load_report(cfg, reports, keep_missing_lines=False, notify=echo_err)
-    sources = inspect_sources(rep, cfg.root)
-    describes_repository(rep, sources, cfg.root)
-    stale = staleness(rep, sources)
-    if stale is not None and not allow_stale:
-        raise RatchetError(f"{stale}: re-run the tests, or pass --allow-stale")
+    rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
     problem = rules.incomparable(rep, cfg, None)
     assert problem is None  # nothing recorded yet to compare with
     verdict = rules.evaluate(rep, cfg, None)
