@@ -498,7 +498,13 @@ def test_baseline_ref__an_inflated_uncovered_count_cannot_buy_a_regression(
     text = pyproject.read_text()
     assert baseline_line(84, 84) in text
     # A higher baseline looks stricter; the count beside it is what the branch is after.
-    inflated = "baseline = {percent = 99, covered = 99, measured = 100, uncovered = 99999}\n"
+    # A count no run could have left is refused outright...
+    impossible = "baseline = {percent = 99, covered = 99, measured = 100, uncovered = 99999}\n"
+    pyproject.write_text(text.replace(baseline_line(84, 84), impossible))
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
+    assert r.code == 2 and "baseline.uncovered 99999 is more than the 1" in r.stderr
+    # ...and a possible one (99% of a larger count, 100 uncovered) buys nothing either.
+    inflated = "baseline = {percent = 99, covered = 9900, measured = 10000, uncovered = 100}\n"
     pyproject.write_text(text.replace(baseline_line(84, 84), inflated))
     cover(climb, 15)  # 80%: 20 uncovered, 4 more than main recorded
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
