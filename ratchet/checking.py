@@ -6,6 +6,7 @@ gathers their inputs, and refuses a report that cannot be compared at all."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,18 +93,20 @@ class Sources:
 
 
 def inspect_sources(report: Report, root: Path) -> Sources:
-    """One ``stat`` per file of the report."""
+    """One ``stat`` per file of the report, on a string path: for 10,000 files a ``Path``
+    each would cost more than the stat itself."""
     found = 0
     not_found: list[str] = []
     outside: list[str] = []
     newest: tuple[str, float] | None = None
+    prefix = f"{root}{os.sep}"
     for f in report.files:
         p = f.path
         if p.startswith("/") or p == ".." or p.startswith("../"):
             outside.append(p)
             continue
         try:
-            st = (root / p).stat()
+            st = os.stat(prefix + p)  # noqa: PTH116 - see the docstring
         except (OSError, ValueError):
             not_found.append(p)
             continue
