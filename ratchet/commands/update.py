@@ -44,8 +44,6 @@ def run(
             said = "not recording a regression: " if b.kind == REGRESSION else ""
             echo_err(f"ratchet: {said}{b.message}")
         return outcome, []
-    for line in plan.kept:
-        echo_err(f"ratchet: keeping the per-file baseline of {line.path}: its coverage fell")
     out(text.plan(plan, doing=True), nl=False)
     if not plan.changes:
         return outcome, []
