@@ -164,17 +164,40 @@ def staleness(report: Report, sources: Sources) -> str | None:
     )
 
 
+STALE_FIX = "re-run the tests, or pass --allow-stale"
+
+
+def load_trusted(
+    cfg: Config,
+    reports: tuple[Path, ...],
+    *,
+    keep_detail: Callable[[str], bool] | None = None,
+    notify: Notify | None = None,
+    expect: int | None = None,
+) -> tuple[Report, str | None]:
+    """The report, counts only, refused unless it describes this repository; and why it
+    may be stale (None: it is not)."""
+    rep = load_report(
+        cfg,
+        reports,
+        keep_detail=keep_detail,
+        keep_missing_lines=False,
+        notify=notify,
+        expect=expect,
+    )
+    sources = inspect_sources(rep, cfg.root)
+    describes_repository(rep, sources, cfg.root)
+    return rep, staleness(rep, sources)
+
+
 def report_to_record(
     cfg: Config, reports: tuple[Path, ...], *, allow_stale: bool, notify: Notify | None
 ) -> Report:
     """The report ``init`` or ``accept`` records as it is: one that describes this
     repository, and (unless ``allow_stale``) no older than the files it measured."""
-    rep = load_report(cfg, reports, keep_missing_lines=False, notify=notify)
-    sources = inspect_sources(rep, cfg.root)
-    describes_repository(rep, sources, cfg.root)
-    stale = staleness(rep, sources)
+    rep, stale = load_trusted(cfg, reports, notify=notify)
     if stale is not None and not allow_stale:
-        raise RatchetError(f"{stale}: re-run the tests, or pass --allow-stale")
+        raise RatchetError(f"{stale}: {STALE_FIX}")
     return rep
 
 
@@ -265,18 +288,13 @@ def evaluate(
     own_history = history.read(cfg.history_path)
     # No output of check or update lists a file's missing lines (the changed files' line
     # detail, kept above, is all that patch coverage needs).
-    rep = load_report(
-        cfg, reports, keep_detail=keep, keep_missing_lines=False, notify=notify, expect=expect
-    )
-    sources = inspect_sources(rep, cfg.root)
-    describes_repository(rep, sources, cfg.root)
+    rep, stale = load_trusted(cfg, reports, keep_detail=keep, notify=notify, expect=expect)
     warnings: list[str] = []
     blockers: list[Blocker] = []
-    stale = staleness(rep, sources)
     if stale is not None:
         warnings.append(f"{stale}; re-run the tests")
         if not allow_stale:
-            blockers.append(Blocker(BAD_INPUT, f"{stale}: re-run the tests, or pass --allow-stale"))
+            blockers.append(Blocker(BAD_INPUT, f"{stale}: {STALE_FIX}"))
 
     files = own_files
     ref_cfg = None
@@ -291,7 +309,9 @@ def evaluate(
             # `ratchet accept` recorded on this branch (on the record, and in the diff).
             files = ref.files
     judged = ref_cfg if ref_cfg is not None and ref_cfg.present else cfg
-    problem = rules.incomparable(rep, judged, files) or rules.incomparable(rep, cfg, own_files)
+    problem = rules.incomparable(rep, judged, files)
+    if problem is None and (judged is not cfg or files is not own_files):
+        problem = rules.incomparable(rep, cfg, own_files)  # what update would record on
     if problem is not None:
         raise RatchetError(problem, source=", ".join(rep.sources))
 
