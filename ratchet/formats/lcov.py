@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ratchet.errors import RatchetError
@@ -79,131 +79,158 @@ def read_record(path: Path, start: int, end: int) -> LineDetail:
 
 
 def _read(lines: Iterable[str], name: str) -> Iterator[RawFile]:
+    """Each record of ``lines`` as it ends. Errors name the tracefile and the line."""
+    reader = _Reader()
+    hits, heads, tails = reader.hits, reader.da_heads, reader.da_tails
     lineno = 0
-    sf: str | None = None
-    hits: dict[int, int] = {}
-    branch_valid: dict[int, int] = {}
-    branch_missing: dict[int, set[str]] = {}
-    summary: dict[str, int] = {}
-    records = 0
-    # DA and BRDA are nearly every line of a tracefile, and int() of a str is their dearest
-    # step: the same few thousand number strings recur in every file, so memoise them.
-    numbers: dict[str, int] = {"0": 0, "1": 1}
-    # BRDA branch field -> the branch's name: coverage.py's "jump to line N" is N, its exits
-    # are EXIT (the names every reader gives, see formats.EXIT); None for other producers.
-    jumps: dict[str, str | None] = {}
-    # The two halves of plain DA lines the general path has read ("DA:17" | "1\n"): a line
-    # made of a known head and a known tail reads the same, so two lookups read it.
-    da_heads: dict[str, int] = {}
-    da_tails: dict[str, int] = {}
-
-    def number(text: str) -> int:
-        n = numbers.get(text)
-        if n is None:
-            n = int(text)
-            if len(numbers) < _NUMBERS_MAX:
-                numbers[text] = n
-        return n
-
-    def close() -> RawFile:
-        assert sf is not None
-        branches = {
-            line: (valid, frozenset(branch_missing.get(line, ())))
-            for line, valid in branch_valid.items()
-        }
-        if (not hits and "LF" in summary) or (not branches and "BRF" in summary):
-            _check_summary(summary)
-        if not hits and "LF" in summary:
-            # A summary-only record: counts without line numbers. Synthesize placeholders so
-            # the counts survive; such a record cannot take part in line-level merges.
-            lf, lh = summary["LF"], summary.get("LH", 0)
-            hits.update({-(i + 1): (1 if i < lh else 0) for i in range(lf)})
-        if not branches and "BRF" in summary:
-            brf, brh = summary["BRF"], summary.get("BRH", 0)
-            if brf:
-                branches[0] = (brf, placeholder_missing(brf, brh))
-        return RawFile(sf, LineDetail(dict(hits), branches))
-
     try:
         for raw in lines:
             lineno += 1
+            # A plain DA line of known halves (see _Reader), read here: most lines are.
             head, _, tail = raw.partition(",")
-            n = da_heads.get(head)
-            if n is not None and sf is not None:
-                count = da_tails.get(tail)
-                if count is not None:
-                    if n in hits:
-                        hits[n] += count
-                    else:
-                        hits[n] = count
-                    continue
-            line = raw.strip()
-            if not line:
-                continue
-            if line == "end_of_record":
-                if sf is None:
-                    raise _Malformed("end_of_record without SF")
-                yield close()
-                records += 1
-                sf = None
-                continue
-            m = _KEY.match(line)
-            if not m:
-                raise _Malformed(f"not an LCOV line: {line[:80]!r}")
-            key, value = line[: m.end() - 1], line[m.end() :]
-            if key == "SF":
-                if sf is not None:
-                    raise _Malformed("SF before end_of_record of the previous file")
-                try:
-                    sf = checked_path(value)
-                except ValueError as e:
-                    raise _Malformed(str(e)) from None
-                hits, branch_valid, branch_missing, summary = {}, {}, {}, {}
-            elif sf is None and key in ("DA", "BRDA", "LF", "LH", "BRF", "BRH"):
-                raise _Malformed(f"{key} outside a file record (no SF)")
-            elif key == "DA":
-                fields = value.split(",")
-                if len(fields) == 2:  # plain (no checksum): learn its halves, see above
-                    n, count = number(fields[0]), number(fields[1])
-                    _check_da(n, count)
-                    if len(da_heads) < _NUMBERS_MAX:
-                        da_heads[head] = n
-                    if len(da_tails) < _COUNTS_MAX:
-                        da_tails[tail] = count
-                else:
-                    n, count = _ints(value, 2)
-                    _check_da(n, count)
+            n = heads.get(head)
+            if n is not None and reader.sf is not None and (count := tails.get(tail)) is not None:
                 hits[n] = hits.get(n, 0) + count
-            elif key == "BRDA":
-                parts = value.split(",", 3)
-                if len(parts) != 4:
-                    raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
-                n = number(parts[0])
-                _check_line(n)
-                branch, taken = parts[2], parts[3]
-                if branch in jumps:
-                    target = jumps[branch]
-                else:
-                    jump = _JUMP.fullmatch(branch)
-                    target = jump.group(1) if jump else EXIT if _EXIT.fullmatch(branch) else None
-                    if len(jumps) < _BRANCHES_MAX:
-                        jumps[branch] = target
-                ident = target if target is not None else f"{parts[1]},{branch}"
-                branch_valid[n] = branch_valid.get(n, 0) + 1
-                if taken == "-" or (times := number(taken)) == 0:
-                    names = branch_missing.setdefault(n, set())
-                    names.add(again(ident, names) if ident in names else ident)
-                elif times < 0:
-                    raise _Malformed(f"negative taken count {times} for a branch of line {n}")
-            elif key in ("LF", "LH", "BRF", "BRH"):
-                summary[key] = int(value)
-                if summary[key] < 0:
-                    raise _Malformed(f"negative {key}: {value}")
+                continue
+            line = raw.strip()
+            if line == "end_of_record":
+                yield reader.end()
+            elif line:
+                m = _KEY.match(line)
+                if not m:
+                    raise _Malformed(f"not an LCOV line: {line[:80]!r}")
+                reader.read(line[: m.end() - 1], line[m.end() :], raw)
     except _Malformed as e:
         raise RatchetError(f"line {lineno}: {e}", source=name) from None
     except ValueError as e:
         raise RatchetError(f"line {lineno}: bad number ({e})", source=name) from None
-    if sf is not None:
-        raise RatchetError(f"truncated: the record for {sf!r} has no end_of_record", source=name)
-    if not records:
+    if reader.sf is not None:
+        raise RatchetError(
+            f"truncated: the record for {reader.sf!r} has no end_of_record", source=name
+        )
+    if not reader.records:
         raise RatchetError("no SF/end_of_record records: not an LCOV report", source=name)
+
+
+class _Reader:
+    """The record being read (``sf`` is None between records), one method per key.
+
+    DA and BRDA are nearly every line of a tracefile, and ``int()`` of a str is their
+    dearest step: the same few thousand number strings recur in every file, so they are
+    memoised (in bounded tables, so memory stays bounded whatever the input)."""
+
+    def __init__(self) -> None:
+        self.sf: str | None = None
+        self.records = 0
+        self.hits: dict[int, int] = {}
+        self.branch_valid: dict[int, int] = {}
+        self.branch_missing: dict[int, set[str]] = {}
+        self.summary: dict[str, int] = {}
+        self.numbers: dict[str, int] = {"0": 0, "1": 1}
+        # BRDA branch field -> the branch's name: coverage.py's "jump to line N" is N, its
+        # exits are EXIT (the names every reader gives, see formats.EXIT); None for others.
+        self.jumps: dict[str, str | None] = {}
+        # The two halves of plain DA lines read so far ("DA:17" | "1\n"): a line made of a
+        # known head and a known tail reads the same, so two lookups read it.
+        self.da_heads: dict[str, int] = {}
+        self.da_tails: dict[str, int] = {}
+        self._keys: dict[str, Callable[[str, str, str], None]] = {
+            "SF": self.start, "DA": self.da, "BRDA": self.brda,
+            "LF": self.total, "LH": self.total, "BRF": self.total, "BRH": self.total,
+        }  # fmt: skip
+
+    def number(self, text: str) -> int:
+        n = self.numbers.get(text)
+        if n is None:
+            n = int(text)
+            if len(self.numbers) < _NUMBERS_MAX:
+                self.numbers[text] = n
+        return n
+
+    def read(self, key: str, value: str, raw: str) -> None:
+        """One line of a record other than its end; keys nobody reads are ignored."""
+        handler = self._keys.get(key)
+        if handler is None:
+            return
+        if self.sf is None and key != "SF":
+            raise _Malformed(f"{key} outside a file record (no SF)")
+        handler(key, value, raw)
+
+    def start(self, _key: str, value: str, _raw: str) -> None:
+        if self.sf is not None:
+            raise _Malformed("SF before end_of_record of the previous file")
+        try:
+            self.sf = checked_path(value)
+        except ValueError as e:
+            raise _Malformed(str(e)) from None
+        self.hits.clear()  # the same dict throughout: _read holds it
+        self.branch_valid, self.branch_missing, self.summary = {}, {}, {}
+
+    def da(self, _key: str, value: str, raw: str) -> None:
+        fields = value.split(",")
+        if len(fields) == 2:  # plain (no checksum): learn its halves, see _read
+            n, count = self.number(fields[0]), self.number(fields[1])
+            _check_da(n, count)
+            head, _, tail = raw.partition(",")
+            if len(self.da_heads) < _NUMBERS_MAX:
+                self.da_heads[head] = n
+            if len(self.da_tails) < _COUNTS_MAX:
+                self.da_tails[tail] = count
+        else:
+            n, count = _ints(value, 2)
+            _check_da(n, count)
+        self.hits[n] = self.hits.get(n, 0) + count
+
+    def brda(self, _key: str, value: str, _raw: str) -> None:
+        parts = value.split(",", 3)
+        if len(parts) != 4:
+            raise _Malformed(f"BRDA needs 4 fields, got {value!r}")
+        n = self.number(parts[0])
+        _check_line(n)
+        self.branch_valid[n] = self.branch_valid.get(n, 0) + 1
+        taken = parts[3]
+        if taken != "-" and (times := self.number(taken)) != 0:
+            if times < 0:
+                raise _Malformed(f"negative taken count {times} for a branch of line {n}")
+            return
+        name = self.branch_name(parts[2])
+        ident = name if name is not None else f"{parts[1]},{parts[2]}"
+        names = self.branch_missing.setdefault(n, set())
+        names.add(again(ident, names) if ident in names else ident)
+
+    def branch_name(self, branch: str) -> str | None:
+        if branch in self.jumps:
+            return self.jumps[branch]
+        jump = _JUMP.fullmatch(branch)
+        name = jump.group(1) if jump else EXIT if _EXIT.fullmatch(branch) else None
+        if len(self.jumps) < _BRANCHES_MAX:
+            self.jumps[branch] = name
+        return name
+
+    def total(self, key: str, value: str, _raw: str) -> None:
+        self.summary[key] = int(value)
+        if self.summary[key] < 0:
+            raise _Malformed(f"negative {key}: {value}")
+
+    def end(self) -> RawFile:
+        if self.sf is None:
+            raise _Malformed("end_of_record without SF")
+        hits, summary = self.hits, self.summary
+        branches = {
+            line: (valid, frozenset(self.branch_missing.get(line, ())))
+            for line, valid in self.branch_valid.items()
+        }
+        if (not hits and "LF" in summary) or (not branches and "BRF" in summary):
+            _check_summary(summary)
+        if not hits and "LF" in summary:
+            # A summary-only record: counts without line numbers. Placeholders keep the
+            # counts; such a record cannot take part in line-level merges.
+            lf, lh = summary["LF"], summary.get("LH", 0)
+            hits = {-(i + 1): (1 if i < lh else 0) for i in range(lf)}
+        if not branches and summary.get("BRF"):
+            brf, brh = summary["BRF"], summary.get("BRH", 0)
+            branches[0] = (brf, placeholder_missing(brf, brh))
+        raw_file = RawFile(self.sf, LineDetail(dict(hits), branches))
+        self.records += 1
+        self.sf = None
+        return raw_file
