@@ -115,6 +115,8 @@ def _baseline(x: Any, where: str) -> Baseline | None:
     br = d.get("branches")
     if covered > measured:
         raise _Bad(f"{where}: more covered than measured")
+    if uncovered is not None and uncovered > measured - covered:
+        raise _Bad(f"{where}.uncovered is more than the {measured - covered} its counts leave")
     return Baseline(
         covered, measured, None if br is None else _int(br, f"{where}.branches"), uncovered
     )

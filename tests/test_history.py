@@ -131,6 +131,10 @@ def test_to_line__the_documented_shape():
         (line_with(baseline__1__measured="924"), "baseline[1].measured " + NONNEG),
         (line_with(baseline__1__branches=-1), "baseline[1].branches " + NONNEG),
         (line_with(baseline__1__uncovered=-1), "baseline[1].uncovered " + NONNEG),
+        (
+            line_with(baseline__1__uncovered=69),
+            "baseline[1].uncovered is more than the 68 its counts leave",
+        ),
         (line_with(baseline__0__percent=100.01), "baseline[0].percent must be a percentage"),
         (line_with(baseline__0__percent="99"), "baseline[0].percent must be a number"),
         (line_with(reason=None), "an accept event needs a reason"),

@@ -313,6 +313,10 @@ class _Checker:
         branches = None if br is None else self.integer(br, f"{where}_counts.branches")
         if covered > measured or (branches or 0) > measured:
             self.fail(f"{where}_counts", "more covered than measured")
+        if unc is not None and unc > measured - covered:
+            # As in pyproject.toml: a larger exemption would let that many more lines
+            # become uncovered unnoticed.
+            self.fail(f"{where}_uncovered", f"more than the {measured - covered} its counts leave")
         b = Baseline(covered, measured, branches, unc)
         if abs(Fraction(shown) - b.percent) > Fraction(1, 10**6):
             self.fail(where, "does not match its counts")

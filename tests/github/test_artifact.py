@@ -377,6 +377,10 @@ WEB = ["components", 1]
             r"components\[0\].baseline_counts: missing key 'branches'",
         ),
         (
+            _set(["components", 0, "baseline_uncovered"], 13),
+            r"components\[0\].baseline_uncovered: more than the 12 its counts leave",
+        ),
+        (
             _set(["components", 0, "baseline_uncovered"], -1),
             r"components\[0\].baseline_uncovered: must be an integer between 0 and",
         ),
