@@ -50,3 +50,22 @@ def test_bench_paired__runs_on_generated_reports(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "check LCOV / line scan" in proc.stdout
+
+
+def test_bench_lcov_bound__agrees_with_lcov_scan(tmp_path: Path):
+    env = clean_env()
+    gen = [sys.executable, "generate.py", "--files", "20", "--out", str(tmp_path), "--no-verify"]
+    subprocess.run(gen, cwd=REPO / "benchmarks", env=env, check=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "bench_lcov_bound.py", str(tmp_path / "coverage.lcov"), "--repeat", "1"],
+        cwd=REPO / "benchmarks",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    # It asserts its counts equal lcov_scan's before it times anything.
+    assert proc.returncode == 0, proc.stderr
+    assert "20 records" in proc.stdout
+    assert "x the line scan" in proc.stdout
