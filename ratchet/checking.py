@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ratchet import config as config_mod
-from ratchet import filebaseline, git, history, rules
-from ratchet import patch as patch_mod
+from ratchet import filebaseline, history, rules
 from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
@@ -222,6 +221,8 @@ def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
 
 def at_ref(cfg: Config, ref: str) -> AtRef:
     """The configuration, per-file baseline and history as committed at ``ref``."""
+    from ratchet import git  # imported when needed: a plain `check` starts faster
+
     if cfg.pyproject is None:
         raise RatchetError("--baseline-ref needs a pyproject.toml")
     text = git.show(ref, cfg.pyproject, cfg.root)
@@ -281,6 +282,8 @@ def evaluate(
         diff_ref = _diff_against(cfg, ref.config if ref else None, baseline_ref, notify)
     changes = None
     if diff_ref is not None or diff_file is not None:
+        from ratchet import patch as patch_mod  # as git above
+
         changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
     keep = changes.paths.__contains__ if changes is not None else None
     # The configuration's own files first: a broken one is named before any report is read.
@@ -336,6 +339,8 @@ def evaluate(
         return outcome
     # Patch coverage's own gates (patch_threshold, patch_empty, fail_on_indirect) are held
     # to the ref like the rest.
+    from ratchet import patch as patch_mod
+
     result = patch_mod.evaluate(rep, changes, bar, verdict)
     if result.waived:
         # Drops in files the change did not touch (fail_on_indirect = false): the patch

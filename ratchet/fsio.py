@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,6 +17,8 @@ def write_atomic(files: Mapping[Path, str]) -> None:
     writing (disk full, permissions) leaves all of the user's files as they were. Each
     rename is atomic; the renames of several files are not one transaction.
     """
+    import tempfile  # only a command that writes pays for it: `check` starts faster
+
     staged: list[tuple[str, Path]] = []
     umask = _umask()
     target: Path | None = None  # the file being written, named in an error

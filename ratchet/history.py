@@ -18,7 +18,6 @@ and readers order events by date, not by position.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -212,6 +211,7 @@ def now() -> str:
 def who_and_what(root: Path) -> tuple[str | None, str | None]:
     """The git author (``Name <email>``) and the HEAD commit of ``root``; None for what git
     cannot tell (no repository, no identity)."""
+    import subprocess  # only accept asks: `check` starts faster
 
     def git(*args: str) -> str | None:
         try:

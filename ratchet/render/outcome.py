@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ratchet.numbers import as_json_number
-from ratchet.render import comment, jsonout, text
+from ratchet.render import jsonout, text
 from ratchet.render import patch as patch_render
 from ratchet.results import Outcome
 
@@ -46,4 +46,6 @@ def render(outcome: Outcome, fmt: str) -> str:
 
 def render_markdown(outcome: Outcome) -> str:
     """The PR comment without its hidden lines: what the job summary shows."""
+    from ratchet.render import comment  # loaded only when asked for: `check` starts faster
+
     return comment.render(comment.result_of(outcome), hidden=False)
