@@ -185,11 +185,12 @@ def _counts(entry: Any) -> Counts:
     line tables: every missing arc is a missing branch (a second exit of a line too)."""
     _check(entry)
     missing = _lines(entry, "missing_lines")
-    executed = set(_lines(entry, "executed_lines"))
+    lines = set(_lines(entry, "executed_lines"))
+    covered = len(lines)
+    lines.update(missing)  # in place: no copy of the executed lines
     taken, _ = _arcs(entry, "executed_branches")
     not_taken, _ = _arcs(entry, "missing_branches")
-    lines = len(executed.union(missing))
-    return Counts(lines, len(executed), len(taken) + len(not_taken), len(taken))
+    return Counts(len(lines), covered, len(taken) + len(not_taken), len(taken))
 
 
 def _detail(entry: Any) -> LineDetail:
