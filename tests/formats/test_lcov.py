@@ -96,6 +96,9 @@ def test_lcov__summary_only_record__counts_kept(tmp_path: Path, counts_only: boo
         ("SF:a.py\nLF:3\nLH:5\nend_of_record\n", r"LH \(5\) is more than LF \(3\)"),
         ("SF:a.py\nBRF:1\nBRH:2\nend_of_record\n", r"BRH \(2\) is more than BRF \(1\)"),
         ("SF:a.py\nLF:100000000000\nLH:1\nend_of_record\n", "more than 1,000,000 lines"),
+        ("SF:a.py\nDA:7\nend_of_record\n", "line 2: expected 2 comma-separated fields, got '7'"),
+        ("SF:a.py\nDA:1,1\nBRDA:1,0,1\nend_of_record\n", "line 3: BRDA needs 4 fields"),
+        ("SF:a.py\nend_of_record\nend_of_record\n", "line 3: end_of_record without SF"),
     ],
     ids=[
         "truncated",
@@ -111,6 +114,9 @@ def test_lcov__summary_only_record__counts_kept(tmp_path: Path, counts_only: boo
         "lh-over-lf",
         "brh-over-brf",
         "absurd-lf",
+        "da-one-field",
+        "brda-three-fields",
+        "end-twice",
     ],
 )
 @both_readers
@@ -130,3 +136,19 @@ def test_lcov__path_not_utf8__refused_with_its_line(tmp_path: Path, counts_only:
     with pytest.raises(RatchetError) as e:
         load([p], root=tmp_path, keep_missing_lines=not counts_only)
     assert str(e.value) == f"{p}: line 2: source path 'a\\xff.py' is not valid UTF-8"
+
+
+@both_readers
+def test_lcov__more_distinct_numbers_than_the_memo_tables_hold__same_counts(
+    tmp_path: Path, counts_only: bool
+):
+    # The exact reader memoises number strings, branch names and DA halves in bounded
+    # tables (4,096 entries at most); past that it reads the plain way, with the same result.
+    lines = 10_000
+    da = "".join(f"DA:{n},{n % 300}\n" for n in range(1, lines + 1))
+    brda = "".join(f"BRDA:{n},0,{n},{n % 2}\n" for n in range(1, lines + 1))
+    p = _write(tmp_path, "lcov.info", f"SF:a.py\n{da}{brda}end_of_record\n")
+    (fc,) = load([p], root=tmp_path, keep_missing_lines=not counts_only).files
+    assert fc.counts.lines_valid == lines
+    assert fc.counts.lines_covered == lines - lines // 300  # n % 300 == 0: 20 lines hit 0 times
+    assert (fc.counts.branches_valid, fc.counts.branches_covered) == (lines, lines // 2)

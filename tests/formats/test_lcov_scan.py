@@ -234,3 +234,18 @@ def test_load__counts_only__same_file_in_two_sections_is_a_union(tmp_path: Path)
     assert lcov_scan.scan(path) is not None
     [f] = load([path], root=tmp_path, keep_missing_lines=False).files
     assert (f.counts.lines_valid, f.counts.lines_covered) == (2, 2)
+
+
+def test_scan__a_record_read_again_after_the_file_changed__refused(tmp_path: Path):
+    # A file's lines are read again (the exact way) only when asked for, from where the
+    # scan found its record: if the tracefile was rewritten meanwhile, that is said.
+    p = tmp_path / "coverage.lcov"
+    p.write_text("SF:a.py\nDA:1,1\nDA:2,1\nDA:300,0\nend_of_record\n")
+    files = lcov_scan.scan(p)
+    assert files is not None
+    assert files[0].read_detail().hits == {1: 1, 2: 1, 300: 0}
+    two = "SF:a\nDA:1,1\nend_of_record\nSF:b\nend_of_record\n"
+    assert len(two) == p.stat().st_size  # the same bytes now hold two records
+    p.write_text(two)
+    with pytest.raises(RatchetError, match="changed while it was being read"):
+        files[0].read_detail()
