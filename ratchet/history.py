@@ -27,11 +27,12 @@ from typing import Any
 from ratchet.errors import RatchetError
 from ratchet.models import Baseline, Counts
 from ratchet.numbers import as_json_number, normalize
-from ratchet.results import EVENT_ACCEPT, EVENT_INIT, EVENT_UPDATE, Event
+from ratchet.results import EVENT_ACCEPT, EVENT_INIT, EVENT_UPDATE, ComponentMove, Event
 
 VERSION = 1
 EVENTS = (EVENT_INIT, EVENT_UPDATE, EVENT_ACCEPT)
 MAX_REASON = 2_000
+MAX_COMPONENTS = 1_000
 TREND = 10  # events shown as the trend
 ATTRIBUTES = "merge=union"
 COUNT_KEYS = ("lines_valid", "lines_covered", "branches_valid", "branches_covered")
@@ -62,6 +63,15 @@ def to_line(e: Event) -> str:
         "threshold": [as_json_number(e.threshold[0]), as_json_number(e.threshold[1])],
         "baseline": [_baseline_dict(e.baseline[0]), _baseline_dict(e.baseline[1])],
     }
+    if e.components:  # written only when one moved: other lines stay as they were
+        data["components"] = [
+            {
+                "name": m.name,
+                "threshold": [as_json_number(m.threshold[0]), as_json_number(m.threshold[1])],
+                "baseline": [_baseline_dict(m.baseline[0]), _baseline_dict(m.baseline[1])],
+            }
+            for m in e.components
+        ]
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")) + "\n"
 
 
@@ -121,6 +131,34 @@ def _baseline(x: Any, where: str) -> Baseline | None:
     )
 
 
+def _pair(x: Any, where: str) -> list[Any]:
+    if not isinstance(x, list) or len(x) != 2:
+        raise _Bad(f"{where} must be [old, new]")
+    return x
+
+
+def _components(x: Any) -> tuple[ComponentMove, ...]:
+    if not isinstance(x, list) or len(x) > MAX_COMPONENTS:
+        raise _Bad(f"components must be a list of at most {MAX_COMPONENTS}")
+    moves = []
+    for i, c in enumerate(x):
+        at = f"components[{i}]"
+        d = _obj(c, at, ("name", "threshold", "baseline"))
+        name = d.get("name")
+        if not isinstance(name, str) or not name or len(name) > 64:
+            raise _Bad(f"{at}.name must be a string of 1 to 64 characters")
+        th = _pair(d.get("threshold"), f"{at}.threshold")
+        bl = _pair(d.get("baseline"), f"{at}.baseline")
+        moves.append(
+            ComponentMove(
+                name,
+                (_pct(th[0], f"{at}.threshold[0]"), _pct(th[1], f"{at}.threshold[1]")),
+                (_baseline(bl[0], f"{at}.baseline[0]"), _baseline(bl[1], f"{at}.baseline[1]")),
+            )
+        )
+    return tuple(moves)
+
+
 def from_line(line: str) -> Event:
     try:
         data = json.loads(line)
@@ -129,7 +167,10 @@ def from_line(line: str) -> Event:
     d = _obj(
         data,
         "event",
-        ("v", "event", "date", "author", "commit", "reason", "total", "threshold", "baseline"),
+        (
+            *("v", "event", "date", "author", "commit", "reason", "total", "threshold"),
+            *("baseline", "components"),
+        ),
     )
     if d.get("v") is True or d.get("v") != VERSION:  # True == 1 in Python, not in the format
         raise _Bad(f"unknown version {d.get('v')!r} (this ratchet reads version {VERSION})")
@@ -146,12 +187,8 @@ def from_line(line: str) -> Event:
     lv, lc, bv, bc = (_int(total.get(k), f"total.{k}") for k in COUNT_KEYS)
     if lc > lv or bc > bv:
         raise _Bad("total: more covered than measured")
-    th = d.get("threshold")
-    if not isinstance(th, list) or len(th) != 2:
-        raise _Bad("threshold must be [old, new]")
-    bl = d.get("baseline")
-    if not isinstance(bl, list) or len(bl) != 2:
-        raise _Bad("baseline must be [old, new]")
+    th = _pair(d.get("threshold"), "threshold")
+    bl = _pair(d.get("baseline"), "baseline")
     reason = _opt_str(d.get("reason"), "reason", MAX_REASON)
     if d["event"] == EVENT_ACCEPT and not (reason and reason.strip()):
         raise _Bad("an accept event needs a reason")
@@ -167,6 +204,7 @@ def from_line(line: str) -> Event:
         ),
         baseline=(_baseline(bl[0], "baseline[0]"), _baseline(bl[1], "baseline[1]")),
         reason=reason,
+        components=_components(d.get("components", [])),
     )
 
 

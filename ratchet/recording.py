@@ -19,7 +19,7 @@ from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
 from ratchet.models import Baseline, Counts
 from ratchet.numbers import as_toml_number, floor_to
-from ratchet.results import ComponentBar, Event, Plan
+from ratchet.results import ComponentBar, ComponentMove, Event, Plan
 
 GITATTRIBUTES = ".gitattributes"
 
@@ -148,6 +148,12 @@ def event_for(
     kind: str, plan: Plan, config: Config, totals: Counts, *, reason: str | None = None
 ) -> Event:
     author, commit = history.who_and_what(config.root)
+    old = {c.name: c for c in config.components}
+    moved = tuple(
+        ComponentMove(bar.name, (c.threshold, bar.threshold), (c.baseline, bar.baseline))
+        for bar in plan.components
+        if (c := old.get(bar.name)) is not None and component_values(plan, bar, config)
+    )
     return Event(
         event=kind,
         date=history.now(),
@@ -157,4 +163,5 @@ def event_for(
         threshold=(config.threshold if config.present else None, plan.threshold),
         baseline=(config.baseline, plan.baseline),
         reason=reason,
+        components=moved,
     )

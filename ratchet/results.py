@@ -259,6 +259,15 @@ EVENT_INIT = "init"
 
 
 @dataclass(frozen=True)
+class ComponentMove:
+    """A component's bar as an event moved it."""
+
+    name: str
+    threshold: tuple[Decimal, Decimal]  # old -> new
+    baseline: tuple[Baseline | None, Baseline | None]  # old -> new
+
+
+@dataclass(frozen=True)
 class Event:
     """One line of the history file: the bar moved, when, by whom, on which commit."""
 
@@ -270,6 +279,7 @@ class Event:
     threshold: tuple[Decimal | None, Decimal]  # old -> new
     baseline: tuple[Baseline | None, Baseline | None]  # old -> new
     reason: str | None = None  # required for EVENT_ACCEPT
+    components: tuple[ComponentMove, ...] = ()  # the components whose bar it moved
 
 
 # -- one run ------------------------------------------------------------------------------

@@ -66,6 +66,16 @@ def test_components__update_records_each_bar_on_its_own(mono: Project, run_ratch
     assert "threshold = 60\n" in web  # web's own step of 10
     assert 'paths = ["packages/web/"]' in web  # the user's keys stay as written
     assert "patch_threshold = 90" in api
+    # The history says which component bars moved, old -> new, beside the total's.
+    *_, last = (mono.root / "coverage-history.jsonl").read_text().splitlines()
+    moved = {c["name"]: c for c in json.loads(last)["components"]}
+    assert moved["api"]["threshold"] == [0, 85] and moved["web"]["threshold"] == [0, 60]
+    assert moved["api"]["baseline"][1] == {
+        "covered": 85,
+        "measured": 100,
+        "branches": 0,
+        "uncovered": 15,
+    }
 
 
 def test_components__check_judges_and_names_each(mono: Project, run_ratchet):

@@ -14,7 +14,7 @@ import pytest
 from ratchet import history
 from ratchet.errors import RatchetError
 from ratchet.models import Baseline, Counts
-from ratchet.results import Event
+from ratchet.results import ComponentMove, Event
 
 pytestmark = pytest.mark.unit
 
@@ -36,6 +36,16 @@ INIT = Event(
     total=Counts(10, 7),
     threshold=(None, Decimal(70)),
     baseline=(None, Baseline(7, 10, None, 3)),
+)
+UPDATE_WITH_COMPONENTS = dataclasses.replace(
+    INIT,
+    event="update",
+    threshold=(Decimal(70), Decimal(70)),  # the total stayed; two components moved
+    baseline=(Baseline(7, 10, None, 3), Baseline(7, 10, None, 3)),
+    components=(
+        ComponentMove("api", (Decimal(80), Decimal(85)), (Baseline(80, 100, 0, 20), None)),
+        ComponentMove("web", (Decimal(0), Decimal(60)), (None, Baseline(65, 100, 10, 35))),
+    ),
 )
 
 NONNEG = "must be a non-negative integer"
@@ -66,11 +76,56 @@ def without(key: str) -> str:
     return json.dumps(data)
 
 
-@pytest.mark.parametrize("event", [ACCEPT, INIT], ids=["accept", "init"])
+@pytest.mark.parametrize(
+    "event", [ACCEPT, INIT, UPDATE_WITH_COMPONENTS], ids=["accept", "init", "components"]
+)
 def test_round_trip__every_field_comes_back(event: Event):
     line = history.to_line(event)
     assert line.endswith("\n") and "\n" not in line[:-1]
     assert history.from_line(line) == event
+
+
+def test_to_line__components_only_when_one_moved():
+    assert "components" not in json.loads(history.to_line(ACCEPT))
+    assert json.loads(history.to_line(UPDATE_WITH_COMPONENTS))["components"] == [
+        {
+            "name": "api",
+            "threshold": [80, 85],
+            "baseline": [{"covered": 80, "measured": 100, "branches": 0, "uncovered": 20}, None],
+        },
+        {
+            "name": "web",
+            "threshold": [0, 60],
+            "baseline": [None, {"covered": 65, "measured": 100, "branches": 10, "uncovered": 35}],
+        },
+    ]
+
+
+def _component_line(**changes) -> str:
+    data = json.loads(history.to_line(UPDATE_WITH_COMPONENTS))
+    data["components"][0].update(changes)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (_component_line(name=""), "components[0].name must be a string of 1 to 64 characters"),
+        (_component_line(name="x" * 65), "components[0].name must be a string of 1 to 64"),
+        (_component_line(owner="me"), "components[0]: unexpected key 'owner'"),
+        (_component_line(threshold=[80]), "components[0].threshold must be [old, new]"),
+        (_component_line(threshold=[80, 101]), "components[0].threshold[1] must be a percentage"),
+        (_component_line(baseline=5), "components[0].baseline must be [old, new]"),
+        (
+            _component_line(baseline=[None, {"covered": 9, "measured": 5}]),
+            "components[0].baseline[1]: more covered than measured",
+        ),
+        (line_with(components={"api": 1}), "components must be a list of at most 1000"),
+    ],
+)
+def test_from_line__each_bad_component_field_is_named(line: str, message: str):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}"):
+        history.from_line(line)
 
 
 def test_to_line__the_documented_shape():
