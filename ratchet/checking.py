@@ -10,6 +10,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ratchet import config as config_mod
@@ -18,7 +19,7 @@ from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
 from ratchet.load import load
-from ratchet.models import Counts, FileCoverage, Report
+from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.notation import missing_text
 from ratchet.paths import PathMap
 from ratchet.results import (
@@ -246,21 +247,41 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
     return AtRef(ref, commit, ref_cfg, files, events)
 
 
-def with_accepted(ref_cfg: Config, here: Config, accepted: list[Event]) -> Config:
+def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
     """The ref's bar as the branch's ``ratchet accept`` lowered it, on the record: the
-    threshold and baseline of the latest accepted event (never above the ref's own), and
-    the branch's component bars, which accept recorded with it."""
+    threshold and baseline of the latest accepted event (never above the ref's own), for
+    the total and for each component that event lists. A component it does not list is
+    held at the ref's bar, as everything else is."""
     if not accepted:
         return ref_cfg
     last = accepted[-1]
-    threshold = min(ref_cfg.threshold, last.threshold[1])
-    baseline = ref_cfg.baseline
-    new = last.baseline[1]
+    threshold, baseline = _lowered(
+        ref_cfg.threshold, ref_cfg.baseline, last.threshold, last.baseline
+    )
+    moved = {m.name: m for m in last.components}
+    components = []
+    for c in ref_cfg.components:
+        m = moved.get(c.name)
+        if m is not None:
+            t, b = _lowered(c.threshold, c.baseline, m.threshold, m.baseline)
+            c = dataclasses.replace(c, threshold=t, baseline=b)
+        components.append(c)
+    return dataclasses.replace(
+        ref_cfg, threshold=threshold, baseline=baseline, components=tuple(components)
+    )
+
+
+def _lowered(
+    threshold: Decimal,
+    baseline: Baseline | None,
+    moved_threshold: tuple[Decimal | None, Decimal],
+    moved_baseline: tuple[Baseline | None, Baseline | None],
+) -> tuple[Decimal, Baseline | None]:
+    """A bar lowered to what an accept event recorded for it, never raised by it."""
+    new = moved_baseline[1]
     if new is not None and (baseline is None or new.percent <= baseline.percent):
         baseline = new
-    return dataclasses.replace(
-        ref_cfg, threshold=threshold, baseline=baseline, components=here.components
-    )
+    return min(threshold, moved_threshold[1]), baseline
 
 
 def evaluate(
@@ -306,7 +327,7 @@ def evaluate(
         accepted = [
             e for e in history.new_since(own_history, ref.history) if e.event == EVENT_ACCEPT
         ]
-        ref_cfg = with_accepted(ref.config, cfg, accepted)
+        ref_cfg = with_accepted(ref.config, accepted)
         if ref.files is not None and not accepted:
             # Else the working copy's own per-file bar holds: none at the ref, or the one
             # `ratchet accept` recorded on this branch (on the record, and in the diff).

@@ -3,6 +3,7 @@ the bar at a git ref and the branch's accepted lowering of it."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from decimal import Decimal
@@ -11,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from ratchet import checking
-from ratchet.config import Config
+from ratchet.config import Component, Config
 from ratchet.errors import RatchetError
 from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.results import Event
+from ratchet.results import ComponentMove, Event
 from tests.conftest import Project, RunRatchet, git
 
 unit = pytest.mark.unit
@@ -141,15 +142,31 @@ def accepted(threshold: int, baseline: Baseline | None) -> Event:
 )
 def test_with_accepted__the_ref_bar_lowered_only_as_recorded(events, threshold, baseline):
     ref = Config(threshold=Decimal(90), baseline=Baseline(95, 100, 0, 5), present=True)
-    here = Config(threshold=Decimal(0), present=True)
-    bar = checking.with_accepted(ref, here, list(events))
+    bar = checking.with_accepted(ref, list(events))
     assert (bar.threshold, bar.baseline) == (threshold, baseline)
+
+
+@unit
+def test_with_accepted__only_the_components_the_event_lists_are_lowered():
+    api = Component("api", ("api/",), Decimal(90), baseline=Baseline(95, 100, 0, 5))
+    web = Component("web", ("web/",), Decimal(80), baseline=Baseline(85, 100, 0, 15))
+    ref = Config(threshold=Decimal(90), present=True, components=(api, web))
+    move = ComponentMove(
+        "api", (Decimal(90), Decimal(70)), (api.baseline, Baseline(72, 100, 0, 28))
+    )
+    event = dataclasses.replace(accepted(90, None), components=(move,))
+    bar = checking.with_accepted(ref, [event])
+    lowered = {c.name: (c.threshold, c.baseline) for c in bar.components}
+    assert lowered == {
+        "api": (Decimal(70), Baseline(72, 100, 0, 28)),  # as accepted
+        "web": (Decimal(80), Baseline(85, 100, 0, 15)),  # not accepted: held at the ref's bar
+    }
 
 
 @unit
 def test_with_accepted__a_ref_without_a_baseline_takes_the_accepted_one():
     ref = Config(threshold=Decimal(90), present=True)
-    bar = checking.with_accepted(ref, ref, [accepted(80, Baseline(80, 100, 0, 20))])
+    bar = checking.with_accepted(ref, [accepted(80, Baseline(80, 100, 0, 20))])
     assert bar.baseline == Baseline(80, 100, 0, 20)
 
 

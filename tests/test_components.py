@@ -189,3 +189,27 @@ def test_provenance__every_output_says_where_the_bar_came_from(
     assert data["bar_source"] == {"config": "pyproject.toml", "ref": "main", "commit": sha}
     md = run_ratchet(*args, "--format", "markdown", cwd=mono.root).stdout
     assert f"| Bar from | `main` at `{sha[:12]}` (`pyproject.toml`) |" in md
+
+
+def test_components__accept_lowers_only_the_components_it_recorded(
+    mono: Project, run_ratchet: RunRatchet
+):
+    start(mono, run_ratchet)  # api 85% (threshold 85), web 65% (threshold 60)
+    git(mono.root, "add", "-A")
+    git(mono.root, "commit", "-qm", "bar")
+    git(mono.root, "checkout", "-qb", "feature")
+    measure(mono, api=15, web=45)  # web falls to 55%, below its 60
+    r = run_ratchet("accept", "--reason", "web's slow tests moved out", cwd=mono.root)
+    assert r.code == 0, r
+    *_, last = (mono.root / "coverage-history.jsonl").read_text().splitlines()
+    assert [c["name"] for c in json.loads(last)["components"]] == ["web"]
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.json", cwd=mono.root)
+    assert r.code == 0, r  # web lowered as accepted, on the record
+    # api was not part of it: lowering it by hand is still a loosening.
+    pyproject = mono.root / "pyproject.toml"
+    text = config(mono)
+    api = text.index("[tool.ratchet.components.api]")
+    pyproject.write_text(text[:api] + text[api:].replace("threshold = 85", "threshold = 50", 1))
+    r = run_ratchet("check", "--baseline-ref", "main", "coverage.json", cwd=mono.root)
+    assert r.code == 1
+    assert "components.api.threshold 50 < 85" in r.stdout
