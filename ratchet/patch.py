@@ -77,13 +77,16 @@ def collect(
     too, since the tests measured the work tree."""
     if ref is not None and diff_file is not None:
         raise RatchetError("give either --diff REF or --diff-file FILE, not both")
+    if ref is None and diff_file is None:
+        raise RatchetError("patch coverage needs --diff REF or --diff-file FILE")
     root = root.resolve()
     top = git.find_toplevel(root)
     untracked: tuple[str, ...] = ()
     if diff_file is not None:
         source = "standard input" if diff_file == "-" else diff_file
         text, description = _read_diff_file(diff_file), f"the diff in {source}"
-    elif ref is not None:
+    else:
+        assert ref is not None  # one of the two, checked above
         if top is None:
             raise RatchetError(
                 f"--diff needs a git work tree and {root} is not in one "
@@ -98,8 +101,6 @@ def collect(
         if worktree:
             # The tests may measure a new module nobody has told git about yet.
             untracked = git.untracked(root)
-    else:
-        raise RatchetError("patch coverage needs --diff REF or --diff-file FILE")
     try:
         files = diff.parse(text)
     except diff.DiffError as e:

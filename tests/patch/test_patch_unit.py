@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from ratchet import patch, rules
-from ratchet.config import Config
+from ratchet.config import Component, Config
 from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
+from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, LineDetail, Report
 from ratchet.render import patch as render
 from ratchet.results import PatchResult
@@ -294,3 +296,33 @@ def test_render__empty_change_says_so():
     assert "no measurable changed lines" in render.text(r)
     assert "no measurable changed lines" in render.markdown(r)
     assert render.json(r)["status"] == "pass"
+
+
+def test_collect__without_a_diff_to_read_is_a_usage_error_before_any_git_call(tmp_path):
+    with pytest.raises(RatchetError, match=r"needs --diff REF or --diff-file FILE"):
+        patch.collect(tmp_path, ref=None, diff_file=None)
+
+
+@pytest.mark.parametrize(
+    ("root", "top", "prefix"),
+    [
+        ("/w/repo/svc", None, ""),  # no git: a diff file's paths are the config root's
+        ("/w/repo/svc", "/w/repo", "svc"),
+        ("/w/repo", "/w/repo", ""),
+        ("/elsewhere", "/w/repo", ""),  # not under the work tree: nothing to strip
+    ],
+)
+def test_prefix__the_config_root_relative_to_the_work_tree(root, top, prefix):
+    assert patch._prefix(Path(root), None if top is None else Path(top)) == prefix
+
+
+def test_evaluate__a_gated_component_with_no_measurable_changed_line_is_not_judged():
+    api = Component("api", ("api/",), patch_threshold=Decimal(100))
+    web = Component("web", ("web/",), patch_threshold=Decimal(100))
+    # web's change touches only lines nobody measures (11, 12); api's leaves 7 uncovered.
+    cs = changes(
+        FileDiff("api/m.py", MODIFIED, None, (6, 7)), FileDiff("web/m.py", MODIFIED, None, (11, 12))
+    )
+    r = run([fc("api/m.py"), fc("web/m.py")], cs, components=(api, web))
+    messages = [f.message for f in r.failures]
+    assert [m.split(":")[0] for m in messages] == ["component api"]
