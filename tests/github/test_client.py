@@ -9,7 +9,14 @@ import pytest
 import requests
 from werkzeug import Response
 
-from ratchet.github.client import Forbidden, GitHub, GitHubError, NotFound, RateLimited
+from ratchet.github.client import (
+    MAX_PAGES,
+    Forbidden,
+    GitHub,
+    GitHubError,
+    NotFound,
+    RateLimited,
+)
 from ratchet.github.settings import Secret
 from tests.github.conftest import TOKEN
 
@@ -228,3 +235,68 @@ def test_token__a_header_requests_will_not_send_is_an_error_not_a_crash(
     assert TOKEN[4:] not in str(e.value) and "\\r\\n" not in str(e.value)
     assert no_sleep.calls == []  # no retry can help
     assert len(httpserver.log) == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, 60.0),  # an HTTP date: a minute
+        ({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "soon"}, 60.0),
+    ],
+    ids=["retry-after-date", "reset-not-a-number"],
+)
+def test_rate_limit__a_header_that_is_not_a_number_waits_a_minute(
+    httpserver, client, no_sleep, headers, wait
+):
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json(
+        {"message": "API rate limit exceeded"}, status=429, headers=headers
+    )
+    httpserver.expect_ordered_request("/api/v3/x").respond_with_json({"ok": 1})
+    assert client.json("GET", "/x") == {"ok": 1}
+    assert no_sleep.calls == [wait]
+
+
+def test_json__no_content_is_none_and_a_body_that_is_not_json_is_an_error(httpserver, client):
+    httpserver.expect_request("/api/v3/empty", method="DELETE").respond_with_data("", status=204)
+    httpserver.expect_request("/api/v3/html").respond_with_data(
+        "<html>proxy says hi</html>", content_type="text/html"
+    )
+    assert client.json("DELETE", "/empty") is None
+    with pytest.raises(GitHubError, match="GET /html: the response is not JSON"):
+        client.json("GET", "/html")
+
+
+def test_errors__a_body_that_is_not_json_gives_the_status_reason(httpserver, client):
+    httpserver.expect_request("/api/v3/gone").respond_with_data("<h1>gone</h1>", status=404)
+    with pytest.raises(NotFound, match="NOT FOUND"):
+        client.json("GET", "/gone")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("not json", "the response is not JSON"), ('{"items": []}', "expected a list")],
+)
+def test_paginate__a_page_that_is_not_a_list_is_an_error(httpserver, client, body, message):
+    httpserver.expect_request("/api/v3/items").respond_with_data(
+        body, content_type="application/json"
+    )
+    with pytest.raises(GitHubError, match=f"GET /items: {message}"):
+        list(client.paginate("/items"))
+
+
+def test_paginate__stops_after_max_pages(httpserver, client):
+    # A server whose every page says there is another: bounded, not an endless loop.
+    url = httpserver.url_for("/api/v3/items")
+    httpserver.expect_request("/api/v3/items").respond_with_json(
+        [1], headers={"Link": f'<{url}?per_page=100&page=2>; rel="next"'}
+    )
+    with pytest.raises(GitHubError, match=f"more than {MAX_PAGES} pages"):
+        list(client.paginate("/items"))
+    assert len(httpserver.log) == MAX_PAGES
+
+
+def test_scrub__without_a_token_messages_are_kept_as_they_are(httpserver, session, no_sleep):
+    gh = GitHub(session, httpserver.url_for("/"), None, sleep=no_sleep)
+    httpserver.expect_request("/x").respond_with_json({"message": "Bad credentials"}, status=401)
+    with pytest.raises(GitHubError, match="Bad credentials"):
+        gh.json("GET", "/x")
