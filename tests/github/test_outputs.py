@@ -53,6 +53,12 @@ def test_outputs__a_value_cannot_forge_another_output(tmp_path):
     assert parse_output_file(path) == {"status": "pass\nstatus=fail"}
 
 
+def test_outputs__outside_a_runner_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not even a file of some default name, here
+    outputs.write_outputs(None, {"status": "pass"})  # no GITHUB_OUTPUT: a local run
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_outputs__invalid_name_is_a_bug():
     with pytest.raises(ValueError, match="invalid output name"):
         outputs.format_outputs({"a b": "x"})

@@ -57,7 +57,7 @@ def clone(remote: Path, name: str, covered: int, *, also: tuple[str, ...] = ()) 
     return path
 
 
-def push_update(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def push_update(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         [
             sys.executable,
@@ -70,7 +70,7 @@ def push_update(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=bot_env(),
+        env={**bot_env(), **env},
         timeout=120,
         check=False,
     )
@@ -104,6 +104,21 @@ def test_push__records_the_raised_bar_as_the_bot(remote):
     log = git(remote, "log", "-1", "--format=%an <%ae>%n%s", "main")
     assert log.startswith(f"{pushupdate.BOT_NAME} <{pushupdate.BOT_EMAIL}>\n")
     assert "Raise the coverage bar: threshold 50% -> 70%" in log
+
+
+def test_push__step_outputs_written_and_an_unwritable_output_file_only_warns(remote, tmp_path):
+    a = clone(remote, "a", 72)
+    output = tmp_path / "github-output"
+    proc = push_update(a, GITHUB_OUTPUT=str(output))
+    assert proc.returncode == 0
+    assert "update-result<<" in output.read_text()
+    # The push has happened by the time the output is written: failing to write it is a
+    # warning, never an error that would make the job look as if nothing was recorded.
+    b = clone(remote, "b", 80)
+    proc = push_update(b, GITHUB_OUTPUT=str(tmp_path))  # a directory: cannot be appended to
+    assert proc.returncode == 0, proc.stderr
+    assert bar_on(remote)["baseline"] == exact(80)
+    assert f"::warning::Could not write {tmp_path}" in proc.stdout
 
 
 def test_race__the_loser_updates_on_the_new_tip_and_both_bars_hold(remote):
