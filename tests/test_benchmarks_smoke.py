@@ -17,13 +17,10 @@ from tests.conftest import REPO, clean_env
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def test_bench_patch__runs_and_agrees(tmp_path: Path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "bench_patch.py",
-            *("--files", "30", "--changed", "3", "--repeat", "1", "--data", str(tmp_path)),
-        ],
+def bench(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``benchmarks/script`` with ``args``, run as the README runs it."""
+    return subprocess.run(
+        [sys.executable, script, *args],
         cwd=REPO / "benchmarks",
         capture_output=True,
         text=True,
@@ -31,40 +28,31 @@ def test_bench_patch__runs_and_agrees(tmp_path: Path):
         timeout=300,
         check=False,
     )
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    """A generated project of 20 files and its reports in every format."""
+    proc = bench("generate.py", "--files", "20", "--out", str(tmp_path), "--no-verify")
+    assert proc.returncode == 0, proc.stderr
+    return tmp_path
+
+
+def test_bench_patch__runs_and_agrees(tmp_path: Path):
+    args = ("--files", "30", "--changed", "3", "--repeat", "1", "--data", str(tmp_path))
+    proc = bench("bench_patch.py", *args)
     assert proc.returncode == 0, proc.stderr
     assert "patch check - (plain check + git calls)" in proc.stdout
 
 
-def test_bench_paired__runs_on_generated_reports(tmp_path: Path):
-    env = clean_env()
-    gen = [sys.executable, "generate.py", "--files", "20", "--out", str(tmp_path), "--no-verify"]
-    subprocess.run(gen, cwd=REPO / "benchmarks", env=env, check=True, timeout=300)
-    proc = subprocess.run(
-        [sys.executable, "bench_paired.py", "--data", str(tmp_path), "--rounds", "1"],
-        cwd=REPO / "benchmarks",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+def test_bench_paired__runs_on_generated_reports(reports: Path):
+    proc = bench("bench_paired.py", "--data", str(reports), "--rounds", "1")
     assert proc.returncode == 0, proc.stderr
     assert "check LCOV / line scan" in proc.stdout
 
 
-def test_bench_lcov_bound__agrees_with_lcov_scan(tmp_path: Path):
-    env = clean_env()
-    gen = [sys.executable, "generate.py", "--files", "20", "--out", str(tmp_path), "--no-verify"]
-    subprocess.run(gen, cwd=REPO / "benchmarks", env=env, check=True, timeout=300)
-    proc = subprocess.run(
-        [sys.executable, "bench_lcov_bound.py", str(tmp_path / "coverage.lcov"), "--repeat", "1"],
-        cwd=REPO / "benchmarks",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+def test_bench_lcov_bound__agrees_with_lcov_scan(reports: Path):
+    proc = bench("bench_lcov_bound.py", str(reports / "coverage.lcov"), "--repeat", "1")
     # It asserts its counts equal lcov_scan's before it times anything.
     assert proc.returncode == 0, proc.stderr
     assert "20 records" in proc.stdout
