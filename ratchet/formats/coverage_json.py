@@ -90,6 +90,12 @@ class _Reader:
         self.pos += 1
         return ch
 
+    def name(self) -> Any:
+        """An object member's name: a JSON string, nothing else."""
+        if self.peek() != '"':
+            self.expect('"')  # not a string: the error says what stands there instead
+        return self.value()
+
     def value(self) -> Any:
         self.peek()
         while len(self.buf) - self.pos < _AHEAD and self._more():
@@ -129,7 +135,7 @@ def _entries(r: _Reader) -> Iterator[tuple[str, Any]]:
         r.pos += 1
         return
     while True:
-        key = r.value()
+        key = r.name()
         r.expect(":")
         yield key, r
         if r.expect(",}") == "}":

@@ -96,8 +96,16 @@ def test_json__syntax_error_mid_file__named_where_it_is(tmp_path: Path, counts_o
         ('{"meta": {}, "files": {}} trailing', "after the end"),
         ('{"meta": {}, "files": []}', "not an object"),
         ('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        # Not JSON (names are strings): once read as a file named "1".
+        (
+            '{"meta": {}, "files": {1: {"executed_lines": [1], "missing_lines": []}}}',
+            "expected '\"' at character 23, found '1'",
+        ),
     ],
-    ids=["istanbul-json", "truncated", "no-lines", "no-files", "trailing", "files-list", "nested"],
+    ids=[
+        *("istanbul-json", "truncated", "no-lines", "no-files", "trailing", "files-list"),
+        *("nested", "number-as-name"),
+    ],
 )
 @both_readers
 def test_json__not_a_coverage_report__one_clear_error(
