@@ -51,6 +51,16 @@ def _baseline_dict(b: Baseline | None) -> dict[str, Any] | None:
     }
 
 
+def _moved(
+    threshold: tuple[Decimal | None, Decimal], baseline: tuple[Baseline | None, Baseline | None]
+) -> dict[str, Any]:
+    """A bar's ``threshold`` and ``baseline``, each ``[old, new]``: the total's or a component's."""
+    return {
+        "threshold": [as_json_number(threshold[0]), as_json_number(threshold[1])],
+        "baseline": [_baseline_dict(baseline[0]), _baseline_dict(baseline[1])],
+    }
+
+
 def to_line(e: Event) -> str:
     data = {
         "v": VERSION,
@@ -60,17 +70,11 @@ def to_line(e: Event) -> str:
         "commit": e.commit,
         "reason": e.reason,
         "total": {k: getattr(e.total, k) for k in COUNT_KEYS},
-        "threshold": [as_json_number(e.threshold[0]), as_json_number(e.threshold[1])],
-        "baseline": [_baseline_dict(e.baseline[0]), _baseline_dict(e.baseline[1])],
+        **_moved(e.threshold, e.baseline),
     }
     if e.components:  # written only when one moved: other lines stay as they were
         data["components"] = [
-            {
-                "name": m.name,
-                "threshold": [as_json_number(m.threshold[0]), as_json_number(m.threshold[1])],
-                "baseline": [_baseline_dict(m.baseline[0]), _baseline_dict(m.baseline[1])],
-            }
-            for m in e.components
+            {"name": m.name, **_moved(m.threshold, m.baseline)} for m in e.components
         ]
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")) + "\n"
 
