@@ -67,6 +67,14 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def executable(path: str) -> str:
+    """setup-uv names uv without its ``.exe`` on Windows, which CreateProcess does not add
+    to a name with a directory in it."""
+    if os.name == "nt" and not Path(path).suffix and Path(path + ".exe").is_file():
+        return path + ".exe"
+    return path
+
+
 def uv_env(env: Mapping[str, str], home: Path) -> dict[str, str]:
     """uv's environment: the job's (an index or mirror it names is fine: the hashes are the
     lock's), less the token and the Python variables, with a cache of this job's own."""
@@ -74,6 +82,10 @@ def uv_env(env: Mapping[str, str], home: Path) -> dict[str, str]:
     out["UV_CACHE_DIR"] = str(home / "uv-cache")
     out["UV_PYTHON_DOWNLOADS"] = "never"  # the interpreter is the one given, or nothing
     out.pop("UV_NO_CACHE", None)
+    # The platform's certificates, as pip uses them: a runner behind a proxy that re-signs
+    # TLS trusts its CA there, not in uv's built-in roots (the variable's old and new name).
+    out.setdefault("UV_NATIVE_TLS", "1")
+    out.setdefault("UV_SYSTEM_CERTS", "1")
     return out
 
 
@@ -152,7 +164,7 @@ def main(env: Mapping[str, str] | None = None, lock: Path = LOCK) -> int:
                 f"coverage-ratchet needs Python {'.'.join(map(str, MIN_PYTHON))} or newer, "
                 f"not {platform.python_version()}: change python-version"
             )
-        uv = env.get("RATCHET_UV", "")
+        uv = executable(env.get("RATCHET_UV", ""))
         if not uv:
             raise SetupError("no uv: RATCHET_UV names none (action.yml's setup-uv step gives it)")
         start = time.monotonic()
