@@ -82,6 +82,8 @@ def uv_env(env: Mapping[str, str], home: Path) -> dict[str, str]:
     out["UV_CACHE_DIR"] = str(home / "uv-cache")
     out["UV_PYTHON_DOWNLOADS"] = "never"  # the interpreter is the one given, or nothing
     out.pop("UV_NO_CACHE", None)
+    if not (env.get("UV_DEFAULT_INDEX") or env.get("UV_INDEX_URL")) and env.get("PIP_INDEX_URL"):
+        out["UV_DEFAULT_INDEX"] = env["PIP_INDEX_URL"]  # a job that names pip's mirror only
     # The platform's certificates, as pip uses them: a runner behind a proxy that re-signs
     # TLS trusts its CA there, not in uv's built-in roots (the variable's old and new name).
     out.setdefault("UV_NATIVE_TLS", "1")

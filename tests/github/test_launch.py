@@ -196,6 +196,8 @@ def test_environments__the_token_never_reaches_uv_and_the_job_s_python_never_rea
     assert uv["UV_CACHE_DIR"] == str(tmp_path / "uv-cache")  # the job's own, never the shared
     assert uv["UV_DEFAULT_INDEX"] == "https://mirror.example/simple"  # the hashes still rule
     assert uv["UV_PYTHON_DOWNLOADS"] == "never"
+    pip_only = launch.uv_env({"PIP_INDEX_URL": "https://pip.example/simple"}, tmp_path)
+    assert pip_only["UV_DEFAULT_INDEX"] == "https://pip.example/simple"
     ratchet = launch.launch_env(job)
     assert ratchet["PYTHONPATH"] == str(launch.ROOT)
     assert ratchet["PYTHONSAFEPATH"] == "1"
