@@ -67,10 +67,10 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def executable(path: str) -> str:
+def executable(path: str, windows: bool = os.name == "nt") -> str:
     """setup-uv names uv without its ``.exe`` on Windows, which CreateProcess does not add
     to a name with a directory in it."""
-    if os.name == "nt" and not Path(path).suffix and Path(path + ".exe").is_file():
+    if windows and not Path(path).suffix and Path(path + ".exe").is_file():
         return path + ".exe"
     return path
 

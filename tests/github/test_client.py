@@ -249,6 +249,18 @@ def test_token__case_changed_or_truncated_echoes_scrubbed(httpserver, client, ec
     assert TOKEN[4:MIN_ECHO].lower() not in shown.lower()  # not one secret character
 
 
+def test_token__an_echo_within_another_is_scrubbed_once(httpserver, session, no_sleep):
+    # The token's own head recurs inside it: the second match lies within the first echo.
+    token = "ghs_abcdghs_abcd1234"
+    httpserver.expect_request("/api/v3/echo").respond_with_json(
+        {"message": f"Bad credentials: {token}!"}, status=401
+    )
+    gh = GitHub(session, httpserver.url_for("/api/v3"), Secret(token), sleep=no_sleep)
+    with pytest.raises(GitHubError) as e:
+        gh.json("GET", "/echo")
+    assert str(e.value).endswith("Bad credentials: ***!")
+
+
 def test_token__an_echo_shorter_than_min_echo_is_left(httpserver, client):
     # The boundary: "ghs_" and three random characters of 36 are no secret worth scrubbing
     # innocent words for.

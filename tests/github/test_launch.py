@@ -205,6 +205,27 @@ def test_environments__the_token_never_reaches_uv_and_the_job_s_python_never_rea
     assert not {"PYTHONHOME", "VIRTUAL_ENV"} & set(ratchet)
 
 
+@pytest.mark.unit
+def test_executable__setup_uv_s_name_gets_its_exe_on_windows_only(tmp_path):
+    uv = tmp_path / "uv"
+    assert launch.executable(str(uv), windows=True) == str(uv)  # no uv.exe there
+    (tmp_path / "uv.exe").write_text("")
+    assert launch.executable(str(uv), windows=True) == str(uv) + ".exe"
+    assert launch.executable(str(uv), windows=False) == str(uv)
+    assert launch.executable(str(uv) + ".exe", windows=True) == str(uv) + ".exe"
+
+
+@pytest.mark.unit
+def test_hand_on__names_the_directory_in_github_env_only_where_there_is_one(tmp_path):
+    launch.hand_on({}, tmp_path / "runtime")  # no GITHUB_ENV: nothing to write, no error
+    github_env = tmp_path / "github_env"
+    github_env.write_text("EARLIER=1\n")
+    launch.hand_on({"GITHUB_ENV": str(github_env)}, tmp_path / "runtime")
+    assert github_env.read_text() == f"EARLIER=1\n{launch.REUSE}={tmp_path / 'runtime'}\n"
+    launch.hand_on({"GITHUB_ENV": str(github_env)}, tmp_path / "a\nB=2")  # never a 2nd line
+    assert github_env.read_text().count("\n") == 2
+
+
 # -- poisoned caches: what another job (a pull request's tests) could leave on the runner --------
 
 
