@@ -13,8 +13,6 @@ from ratchet.errors import RatchetError
 from ratchet.formats import MAX_LINE
 from ratchet.load import load
 
-pytestmark = pytest.mark.unit
-
 TOO_FAR = MAX_LINE + 1
 
 
@@ -69,6 +67,7 @@ def read(tmp_path: Path, name: str, text: str, *, counts_only: bool) -> int:
     return only.counts.valid
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("counts_only", [True, False], ids=["scanner", "exact"])
 @pytest.mark.parametrize("case", CASES)
 def test_line_bound__the_last_allowed_line_is_read(tmp_path, case, counts_only):
@@ -76,6 +75,7 @@ def test_line_bound__the_last_allowed_line_is_read(tmp_path, case, counts_only):
     assert read(tmp_path, name, make(MAX_LINE), counts_only=counts_only) >= 2
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("n", [TOO_FAR, 10**20, 10**23])
 @pytest.mark.parametrize("counts_only", [True, False], ids=["scanner", "exact"])
 @pytest.mark.parametrize("case", CASES)
@@ -89,6 +89,7 @@ def test_line_bound__beyond_is_bad_input_naming_the_file(tmp_path, case, counts_
     assert "\n" not in message
 
 
+@pytest.mark.unit
 def test_line_problem__wording_at_each_boundary():
     assert formats.line_problem(1) is None
     assert formats.line_problem(MAX_LINE) is None
@@ -102,6 +103,7 @@ def test_line_problem__wording_at_each_boundary():
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 def test_coverage_data__a_line_beyond_the_source_is_not_counted(tmp_path):
     """coverage.py (7.18.0 checked) reports only the lines that are statements of the source
     it analyses: a recorded line 10**7 of a two-line file counts for nothing, as in
