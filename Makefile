@@ -22,7 +22,8 @@ COMPILE := --quiet --universal --generate-hashes --python-version 3.10 --custom-
 # The Action's own lock is also downloaded, as wheel files (uv has no download command; pip
 # checks each against its hash): the tests install it with the Action's launcher from there,
 # offline (tests/github/conftest.py).
-$(STAMP): pyproject.toml requirements/dev.txt requirements/uv.txt requirements/action.txt
+# The Makefile itself too: a venv made before a new install step gets it.
+$(STAMP): Makefile pyproject.toml requirements/dev.txt requirements/uv.txt requirements/action.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements/dev.txt
