@@ -19,11 +19,16 @@ COMPILE := --quiet --universal --generate-hashes --python-version 3.10 --custom-
 # test-ratchet): the tests (and CI shells) set PYTHONDONTWRITEBYTECODE, so without it every
 # one of the suite's hundreds of subprocesses compiles its imports again (40 ms a `ratchet`
 # process for ratchet's own modules).
-$(STAMP): pyproject.toml requirements/dev.txt requirements/uv.txt
+# The Action's own lock is also downloaded, as wheel files (uv has no download command; pip
+# checks each against its hash): the tests install it with the Action's launcher from there,
+# offline (tests/github/conftest.py).
+# The Makefile itself too: a venv made before a new install step gets it.
+$(STAMP): Makefile pyproject.toml requirements/dev.txt requirements/uv.txt requirements/action.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements/dev.txt
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip download --quiet --disable-pip-version-check --require-hashes --no-deps --only-binary :all: --dest $(VENV)/action-wheels -r requirements/action.txt
 	touch $(STAMP)
 
 ## lock: resolve again after pyproject.toml or demo_app/requirements.txt changed its

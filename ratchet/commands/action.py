@@ -1,7 +1,7 @@
 """``ratchet action``: the GitHub Action's one command.
 
 action.yml maps its inputs to ``RATCHET_*`` variables and runs this (through
-``ratchet/github/bootstrap.py``). It works out what the inputs mean
+``ratchet/github/launch.py``). It works out what the inputs mean
 (``ratchet.github.action``: the baseline ref, fetched if need be, and the report files), then
 runs ``check``, ``push-update`` or ``comment`` as their own commands would.
 """

@@ -76,6 +76,25 @@ def again(name: str, taken: set[str] | frozenset[str]) -> str:
     return f"{name}#{k}"
 
 
+# The largest line number a report may name. No source file has ten million lines; a number
+# beyond is a broken or hostile report (10**20 in LCOV and 10**23 in XML were taken as
+# read), refused as bad input by every reader, and by the scanners before they count: their
+# patterns take a line number of at most LINE_DIGITS' digits as read and leave any other to
+# their exact reader, which refuses it with line_problem's words.
+MAX_LINE = 9_999_999
+LINE_DIGITS = rb"[1-9][0-9]{0,%d}" % (len(str(MAX_LINE)) - 1)  # 1..MAX_LINE, no leading 0
+
+
+def line_problem(n: int) -> str | None:
+    """Why ``n`` is no line of any source file, or None when it may be one."""
+    if n < 1:
+        return f"line number {n}; line numbers start at 1"
+    if n > MAX_LINE:
+        shown = str(n) if n < 10**20 else f"{str(n)[:6]}... ({len(str(n))} digits)"
+        return f"line number {shown}; no source file has more than {MAX_LINE:,} lines"
+    return None
+
+
 def checked_path(path: str) -> str:
     """A source path as read, refused if it cannot be written back: bytes that were not
     UTF-8 (read as surrogate escapes), or a lone surrogate from a JSON ``\\udcff``. Every

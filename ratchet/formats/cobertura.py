@@ -21,7 +21,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ratchet.errors import RatchetError
-from ratchet.formats import RawFile, again
+from ratchet.formats import RawFile, again, line_problem
 from ratchet.models import LineDetail, placeholder_missing
 
 _CHUNK = 1 << 20
@@ -37,8 +37,9 @@ class _Refused(Exception):
 @lru_cache(maxsize=4096)
 def _line_number(text: str) -> int:
     number = int(text)
-    if number < 1:
-        raise ValueError(f"line number {number}; line numbers start at 1")
+    problem = line_problem(number)
+    if problem is not None:
+        raise ValueError(problem)
     return number
 
 

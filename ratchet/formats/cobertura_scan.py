@@ -29,7 +29,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO
 
-from ratchet.formats import CountedFile
+from ratchet.formats import LINE_DIGITS, CountedFile
 from ratchet.formats.cobertura import read_class
 from ratchet.models import Counts
 
@@ -74,7 +74,7 @@ _MISSING = rb' missing-branches="[-0-9A-Za-z_,. ]*"/>'
 # covered/valid of a branch line (_FRACTION), and 'hits="0"' only where hits is 0. (Spelled
 # as alternatives, not optional parts: sre runs "(?:/>|...)" faster than "(?:...)?/>".)
 _LINE = re.compile(
-    _WS + rb'<line number="([1-9][0-9]{0,17})" hits="(?:0|[1-9][0-9]{0,17})"(?:/>'
+    _WS + rb'<line number="(' + LINE_DIGITS + rb')" hits="(?:0|[1-9][0-9]{0,17})"(?:/>'
     rb'| branch="true" condition-coverage="[0-9]{1,3}% \([0-9]{1,9}/[0-9]{1,9}\)"(?:/>|'
     + _MISSING + rb")"
     rb'| branch="(?:true|false)"/>'

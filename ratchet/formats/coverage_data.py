@@ -29,6 +29,14 @@ def _check_read_only(data_file: Path, name: str) -> None:
         found = con.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coverage_schema'"
         ).fetchone()
+        arcs = None
+        if (
+            found is not None
+            and con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()
+        ):
+            arcs = con.execute("SELECT value FROM meta WHERE key = 'has_arcs'").fetchone()
     except sqlite3.Error as e:
         raise RatchetError(f"not a readable coverage data file: {e}", source=name) from None
     finally:
@@ -37,6 +45,14 @@ def _check_read_only(data_file: Path, name: str) -> None:
         raise RatchetError(
             "an SQLite database, but not coverage.py data (no coverage_schema table)",
             source=name,
+        )
+    # coverage.py writes str(int(has_arcs)) and reads int(value): anything else (a 'true')
+    # fails inside it with a ValueError (7.18.0: `coverage report` shows a traceback too).
+    value = arcs[0] if arcs is not None else 0
+    if not (type(value) is int or (isinstance(value, str) and value.strip().isdigit())):
+        shown = repr(value)[:40]
+        raise RatchetError(
+            f"corrupt coverage data: meta has_arcs is {shown}, not 0 or 1", source=name
         )
 
 

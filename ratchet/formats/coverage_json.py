@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from ratchet.errors import RatchetError
-from ratchet.formats import EXIT, CountedFile, RawFile, again, checked_path
+from ratchet.formats import (
+    EXIT,
+    MAX_LINE,
+    CountedFile,
+    RawFile,
+    again,
+    checked_path,
+    line_problem,
+)
 from ratchet.models import Counts, LineDetail
 
 _T = TypeVar("_T")
@@ -147,8 +155,9 @@ def _lines(entry: dict[str, Any], key: str) -> list[int]:
     # type() rather than isinstance(): True is an int to isinstance, and not a line number.
     if type(lines) is not list or not set(map(type, lines)) <= _INT:
         raise _Malformed(f"{key} is not a list of line numbers")
-    if lines and min(lines) < 1:
-        raise _Malformed(f"{key} holds line number {min(lines)}; line numbers start at 1")
+    if lines and (min(lines) < 1 or max(lines) > MAX_LINE):
+        bad = min(lines) if min(lines) < 1 else max(lines)
+        raise _Malformed(f"{key} holds {line_problem(bad)}")
     return lines
 
 
@@ -169,6 +178,9 @@ def _arcs(entry: dict[str, Any], key: str) -> tuple[tuple[int, ...], tuple[int, 
             and set(map(type, dsts)) <= _INT
             and min(srcs) >= 1
             and 0 not in dsts
+            and max(srcs) <= MAX_LINE
+            and min(dsts) >= -MAX_LINE
+            and max(dsts) <= MAX_LINE
         ):
             return srcs, dsts
     bad = next(
@@ -177,7 +189,11 @@ def _arcs(entry: dict[str, Any], key: str) -> tuple[tuple[int, ...], tuple[int, 
         if not (type(a) is list and len(a) == 2 and set(map(type, a)) <= _INT)
         or a[0] < 1
         or a[1] == 0
+        or max(a[0], abs(a[1])) > MAX_LINE
     )
+    if type(bad) is list and len(bad) == 2 and set(map(type, bad)) <= _INT and bad[1] != 0:
+        far = bad[0] if bad[0] < 1 or bad[0] > MAX_LINE else abs(bad[1])
+        raise _Malformed(f"{key} holds {line_problem(far)}")
     raise _Malformed(f"{key} holds {str(bad)[:40]}, not a [from, to] line pair")
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ratchet.errors import RatchetError
-from ratchet.formats import EXIT, RawFile, again, checked_path
+from ratchet.formats import EXIT, RawFile, again, checked_path, line_problem
 from ratchet.models import LineDetail, placeholder_missing
 
 _KEY = re.compile(r"[A-Z][A-Z_]*:")
@@ -39,8 +39,9 @@ def _ints(value: str, n: int) -> list[int]:
 
 
 def _check_line(n: int) -> None:
-    if n < 1:
-        raise _Malformed(f"line number {n}; line numbers start at 1")
+    problem = line_problem(n)
+    if problem is not None:
+        raise _Malformed(problem)
 
 
 def _check_da(n: int, count: int) -> None:

@@ -28,7 +28,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
-from ratchet.formats import CountedFile
+from ratchet.formats import LINE_DIGITS, CountedFile
 from ratchet.formats.lcov import read_record
 from ratchet.models import Counts
 
@@ -37,10 +37,12 @@ _END = b"\nend_of_record\n"
 # A DA line: group 1 the line number, short enough for int() whatever its limits and without
 # leading zeros, so that equal numbers are equal bytes; hits without leading zeros, so that
 # ",0\n" ends exactly the lines hit 0 times.
-_DA = re.compile(rb"DA:([1-9][0-9]{0,17}),(?:0|[1-9][0-9]{0,17})\n")
+_DA = re.compile(rb"DA:(" + LINE_DIGITS + rb"),(?:0|[1-9][0-9]{0,17})\n")
 # A BRDA line: line, block, branch (no comma: the exact reader splits at the first three),
 # taken: "-" or a count, so ",-\n" and ",0\n" end exactly the branches not taken.
-_BRDA = re.compile(rb"(?:BRDA:[1-9][0-9]{0,17},[0-9]{1,18},[^,\r\n]*,(?:-|0|[1-9][0-9]{0,17})\n)*")
+_BRDA = re.compile(
+    rb"(?:BRDA:" + LINE_DIGITS + rb",[0-9]{1,18},[^,\r\n]*,(?:-|0|[1-9][0-9]{0,17})\n)*"
+)
 # The record's other lines: each empty or "KEY:..." (the exact reader ignores the keys it
 # does not know), and among them the ones it reads.
 _OTHER = re.compile(rb"(?:(?:[A-Z][A-Z_]*:[^\n]*)?\n)*")

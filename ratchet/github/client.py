@@ -10,6 +10,7 @@ the ``Authorization`` header and is scrubbed from every message this module buil
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,6 +26,10 @@ TIMEOUT = 20.0
 RETRIES = 4
 MAX_WAIT = 90.0
 MAX_PAGES = 100
+# An echo of the token this long or longer is scrubbed even cut short: a message that
+# quotes the first 8 characters of a GitHub token ("ghs_" and 4 of its 36 random ones)
+# gives nothing away that is worth the risk of scrubbing an innocent word.
+MIN_ECHO = 8
 API_VERSION = "2022-11-28"
 
 
@@ -86,7 +91,9 @@ class GitHub:
 
     def _scrub(self, text: str) -> str:
         """``text`` without the token, as is or in the escaped forms an exception message
-        can quote it in (``repr``, JSON, percent-encoded, Latin-1 bytes)."""
+        can quote it in (``repr``, JSON, percent-encoded, Latin-1 bytes); in any case
+        (a server may upper-case what it echoes), and cut short to as few as ``MIN_ECHO``
+        characters (one that truncates it)."""
         if self._token is None or not self._token.reveal():
             return text
         token = self._token.reveal()
@@ -97,10 +104,16 @@ class GitHub:
             repr(token.encode("utf-8", "backslashreplace"))[2:-1],
             quote(token, safe=""),
         }
-        for form in sorted(forms, key=len, reverse=True):
-            if form:
-                text = text.replace(form, "***")
-        return text
+        spans = sorted(span for form in forms if form for span in _echoes(text, form))
+        out, pos = [], 0
+        for start, end in spans:
+            if end <= pos:  # within the echo just scrubbed
+                continue
+            if start >= pos:
+                out += [text[pos:start], "***"]
+            pos = end  # an echo overlapping the last (another form of it) extends it
+        out.append(text[pos:])
+        return "".join(out)
 
     def _headers(self) -> dict[str, str]:
         h = {
@@ -232,3 +245,14 @@ class GitHub:
             return None
         login = data.get("login") if isinstance(data, dict) else None
         return login if isinstance(login, str) else None
+
+
+def _echoes(text: str, form: str) -> Iterator[tuple[int, int]]:
+    """Where ``text`` holds ``form``, or a prefix of it of ``MIN_ECHO`` characters or more,
+    in any case: (start, end) of each."""
+    head = re.compile(re.escape(form[:MIN_ECHO]), re.IGNORECASE)
+    for m in head.finditer(text):
+        end, at = m.end(), len(m.group())
+        while at < len(form) and end < len(text) and text[end].lower() == form[at].lower():
+            end, at = end + 1, at + 1
+        yield m.start(), end

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from ratchet.github.client import GitHub
+from ratchet.models import Baseline
 from ratchet.numbers import fmt_pct
 from ratchet.render.comment import Result, delta, signed
 
 MAX_DESCRIPTION = 140  # GitHub answers 422 above this
 
 
+def _percent(b: Baseline) -> str:
+    """The baseline as a percent: from its counts, or as an older file recorded it."""
+    return f"{fmt_pct(b.percent, 2)}%" if b.exact else f"{b.legacy}%"
+
+
 def description(result: Result) -> str:
     v = result.verdict
     d = delta(v)
     parts = [f"{fmt_pct(v.percent, 2)}%"]
-    if d is not None:
-        parts.append(f"{signed(d)} vs baseline {v.baseline}%")
+    if d is not None and v.baseline is not None:
+        parts.append(f"{signed(d)} vs baseline {_percent(v.baseline)}")
     parts.append(f"threshold {v.threshold}%")
     text = ("pass: " if result.status == "pass" else "fail: ") + ", ".join(parts)
     if result.failures:

@@ -40,3 +40,28 @@ def test_sqlite_header_then_garbage__one_clear_error(tmp_path: Path):
         load([db], root=tmp_path)
     assert str(e.value).startswith(str(db))
     assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(("value", "ok"), [("0", True), ("true", False), (None, False)])
+def test_meta_has_arcs__what_coverage_py_cannot_read_is_bad_input(tmp_path: Path, value, ok):
+    """coverage.py writes has_arcs as '0' or '1' and reads it with int(): 7.18.0 shows a
+    ValueError traceback (`coverage report`, exit 1) for 'true'. ratchet names the file."""
+    from coverage import CoverageData
+
+    (tmp_path / "a.py").write_text("x = 1\ny = 2\n")
+    data = CoverageData(str(tmp_path / ".coverage"))
+    data.add_lines({str(tmp_path / "a.py"): [1]})
+    data.write()
+    con = sqlite3.connect(tmp_path / ".coverage")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'has_arcs'", (value,))
+    con.commit()
+    con.close()
+    if ok:
+        (only,) = load([tmp_path / ".coverage"], root=tmp_path).files
+        assert (only.counts.valid, only.counts.covered) == (2, 1)
+        return
+    with pytest.raises(RatchetError) as e:
+        load([tmp_path / ".coverage"], root=tmp_path)
+    assert str(e.value) == (
+        f"{tmp_path / '.coverage'}: corrupt coverage data: meta has_arcs is {value!r}, not 0 or 1"
+    )

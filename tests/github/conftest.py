@@ -34,11 +34,13 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from ratchet import filebaseline
+from ratchet.github import launch
 from ratchet.models import Counts
 from tests.conftest import REPO, clean_env, git
 
 ACTION = REPO / "action.yml"
 VENV_BIN = Path(sys.executable).parent
+WHEELS = Path(sys.prefix) / "action-wheels"  # requirements/action.txt's, for this Python: make
 TOKEN = "ghs_T0pS3cretTokenValue1234567890abcd"
 REPOSITORY = "octo/demo"
 BOT = "github-actions[bot]"
@@ -310,11 +312,18 @@ class Harness:
     workspace: Path
     temp: Path
     api_url: str
-    tool_cache: Path
+    runtime: Path | None  # a runtime an earlier call of the job built; None: build one
     action_path: Path = REPO
     stubs: dict[str, dict[str, str]] = field(
-        default_factory=lambda: {"python": {"python-path": sys.executable}}
+        default_factory=lambda: {
+            "python": {"python-path": sys.executable},
+            "uv": {"uv-path": str(VENV_BIN / "uv")},
+        }
     )
+
+    @property
+    def tool_cache(self) -> Path:
+        return self.temp.parent / "tool_cache"
 
     def run(
         self,
@@ -368,10 +377,11 @@ class Harness:
             RUNNER_TEMP=str(self.temp),
             RUNNER_TOOL_CACHE=str(self.tool_cache),
             RUNNER_OS="Linux",
-            # The pinned uv is this venv's (the same version as requirements/uv.txt).
-            PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            UV_OFFLINE="1",
+            PATH=os.environ.get("PATH", ""),
+            **offline_wheels(),
         )
+        if self.runtime is not None:
+            base_env[launch.REUSE] = str(self.runtime)
         if pr:
             base_env["GITHUB_BASE_REF"] = github["base_ref"]
             base_env["GITHUB_HEAD_REF"] = github["head_ref"]
@@ -800,18 +810,27 @@ def workspace(tmp_path: Path) -> Workspace:
     return Workspace(root)
 
 
+def offline_wheels() -> dict[str, str]:
+    """uv's variables for installing the action's lock here without a network."""
+    assert WHEELS.is_dir(), f"no {WHEELS}: `make .venv/.installed-stamp` downloads them"
+    return {"UV_OFFLINE": "1", "UV_FIND_LINKS": str(WHEELS)}
+
+
 @pytest.fixture(scope="session")
-def tool_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The runner's tool cache, kept for the session as a self-hosted runner keeps it: the
-    action's venv is built by the first run and reused by the others."""
-    return tmp_path_factory.mktemp("tool_cache")
+def action_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The runtime directory the action's first call in a job builds (the launcher's own
+    build, with this venv's uv), once per session: every harness run reuses it, as the
+    second call in a job does."""
+    home = tmp_path_factory.mktemp("runtime")
+    launch.build(home, str(VENV_BIN / "uv"), {**clean_env(), **offline_wheels()}, launch.LOCK)
+    return home
 
 
 @pytest.fixture
 def action(
-    tmp_path: Path, workspace: Workspace, fake_github: FakeGitHub, tool_cache: Path
+    tmp_path: Path, workspace: Workspace, fake_github: FakeGitHub, action_runtime: Path
 ) -> Harness:
-    return Harness(workspace.root, tmp_path / "runner_temp", fake_github.url, tool_cache)
+    return Harness(workspace.root, tmp_path / "runner_temp", fake_github.url, action_runtime)
 
 
 @pytest.fixture

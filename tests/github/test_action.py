@@ -367,7 +367,7 @@ def test_workflow_run_refuses_a_tampered_result(action, workspace, fake_github):
 
 @pytest.mark.slow
 def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
-    tmp_path, workspace, fake_github, tool_cache
+    tmp_path, workspace, fake_github, action_runtime
 ):
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
@@ -399,7 +399,7 @@ def test_baseline_ref_auto_fetches_the_base_branch_and_holds_its_bar(
     )
     shutil.copy(report, clone / "coverage.json")
 
-    harness = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url, action_runtime)
     run = harness.run({"coverage-files": "coverage.json", "comment": "never"})
     assert "coverage-ratchet: holding the change to the bar at origin/main\n" in run.stdout
     assert run.code == 1, run
@@ -603,12 +603,12 @@ def pr_checkout(tmp_path, pr_origin, *, shallow: bool) -> Path:
     ],
 )
 def test_baseline_ref__any_name_for_the_bar_is_fetched_and_holds(
-    tmp_path, pr_origin, fake_github, tool_cache, shallow, given, resolved
+    tmp_path, pr_origin, fake_github, action_runtime, shallow, given, resolved
 ):
     sha = pr_origin[1]
     given, resolved = given.replace("SHA", sha), resolved.replace("SHA", sha)
     clone = pr_checkout(tmp_path, pr_origin, shallow=shallow)
-    harness = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url, action_runtime)
     run = harness.run(
         {"coverage-files": "coverage.json", "comment": "never", "baseline-ref": given}
     )
@@ -632,10 +632,10 @@ def test_baseline_ref__any_name_for_the_bar_is_fetched_and_holds(
     ],
 )
 def test_baseline_ref__one_that_is_not_there_says_so(
-    tmp_path, pr_origin, fake_github, tool_cache, given, said
+    tmp_path, pr_origin, fake_github, action_runtime, given, said
 ):
     clone = pr_checkout(tmp_path, pr_origin, shallow=True)
-    run = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache).run(
+    run = Harness(clone, tmp_path / "temp", fake_github.url, action_runtime).run(
         {"coverage-files": "coverage.json", "baseline-ref": given}
     )
     assert run.code == 2
@@ -691,10 +691,10 @@ def queue(tmp_path, workspace):
 
 @pytest.mark.slow
 def test_merge_group__held_to_the_bar_it_lands_on_status_on_the_group_commit(
-    tmp_path, queue, fake_github, tool_cache
+    tmp_path, queue, fake_github, action_runtime
 ):
     clone, head, base = queue(lower=True)
-    harness = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache)
+    harness = Harness(clone, tmp_path / "temp", fake_github.url, action_runtime)
     run = harness.run(
         {"coverage-files": "coverage.json"},
         event_name="merge_group",
@@ -715,9 +715,11 @@ def test_merge_group__held_to_the_bar_it_lands_on_status_on_the_group_commit(
 
 
 @pytest.mark.slow
-def test_merge_group__a_group_that_keeps_the_bar_passes(tmp_path, queue, fake_github, tool_cache):
+def test_merge_group__a_group_that_keeps_the_bar_passes(
+    tmp_path, queue, fake_github, action_runtime
+):
     clone, head, base = queue(lower=False)
-    run = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache).run(
+    run = Harness(clone, tmp_path / "temp", fake_github.url, action_runtime).run(
         {"coverage-files": "coverage.json", "pr-number": "7"},
         event_name="merge_group",
         event=merge_group_event(head, base),
@@ -730,11 +732,11 @@ def test_merge_group__a_group_that_keeps_the_bar_passes(tmp_path, queue, fake_gi
 
 
 def test_merge_group__a_base_that_cannot_be_fetched_fails_closed(
-    tmp_path, queue, fake_github, tool_cache
+    tmp_path, queue, fake_github, action_runtime
 ):
     clone, head, _ = queue(lower=False)
     missing = "e" * 40  # not on origin (say, a base the queue has since rebuilt away)
-    run = Harness(clone, tmp_path / "temp", fake_github.url, tool_cache).run(
+    run = Harness(clone, tmp_path / "temp", fake_github.url, action_runtime).run(
         {"coverage-files": "coverage.json"},
         event_name="merge_group",
         event=merge_group_event(head, missing),

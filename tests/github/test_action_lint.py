@@ -140,6 +140,24 @@ def test_action__interface_and_no_expressions_in_scripts():
 
 
 @pytest.mark.unit
+def test_action__uv_pinned_and_no_cache_or_side_effect_of_setup_uv():
+    """setup-uv hands out uv and nothing else: its version exact (one whose checksums that
+    release of setup-uv checks), no GitHub Actions cache (restored from what another run
+    saved: never trusted), the job's PATH and problem matchers left alone, and no config file
+    of the user's read to choose anything."""
+    steps = yaml.safe_load(ACTION.read_text())["runs"]["steps"]
+    (uv,) = [s for s in steps if str(s.get("uses", "")).startswith("astral-sh/setup-uv@")]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", uv["with"]["version"])
+    assert uv["with"]["enable-cache"] == "false"
+    assert uv["with"]["add-problem-matchers"] == "false"
+    assert uv["with"]["working-directory"] == "${{ github.action_path }}"
+    assert uv["env"] == {"UV_NO_MODIFY_PATH": "1"}
+    (run,) = [s for s in steps if "run" in s]
+    assert run["env"]["RATCHET_UV"] == f"${{{{ steps.{uv['id']}.outputs.uv-path }}}}"
+    assert run["run"] == '"$RATCHET_PYTHON" -I "$GITHUB_ACTION_PATH/ratchet/github/launch.py"'
+
+
+@pytest.mark.unit
 def test_workflows__the_comment_workflow_posts_under_the_id_of_the_job_it_comments_for():
     """Same-repo PRs run both halves: another id would mean two comments and two statuses."""
 

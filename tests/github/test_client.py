@@ -11,6 +11,7 @@ from werkzeug import Response
 
 from ratchet.github.client import (
     MAX_PAGES,
+    MIN_ECHO,
     Forbidden,
     GitHub,
     GitHubError,
@@ -223,6 +224,53 @@ def test_token__escaped_forms_scrubbed_too(httpserver, session, no_sleep, quote)
     assert "***" in shown
     for piece in ("ab\\", "cd", "ef", "gh", "ij"):
         assert piece not in shown.split("Bad credentials:")[1]
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        TOKEN.upper(),
+        TOKEN.lower(),
+        TOKEN[:20] + "...",  # cut short, as a log line or a proxy truncates
+        TOKEN[:MIN_ECHO],  # the shortest echo that is scrubbed
+        urllib.parse.quote(TOKEN[:12]).upper(),
+        TOKEN.swapcase()[:16] + " and again " + TOKEN[:9],
+    ],
+    ids=["upper", "lower", "prefix-20", "prefix-8", "quoted-prefix-upper", "twice"],
+)
+def test_token__case_changed_or_truncated_echoes_scrubbed(httpserver, client, echo):
+    httpserver.expect_request("/api/v3/echo").respond_with_json(
+        {"message": f"Bad credentials: {echo}"}, status=401
+    )
+    with pytest.raises(GitHubError) as e:
+        client.json("GET", "/echo")
+    shown = str(e.value).split("Bad credentials: ")[1]
+    assert "***" in shown
+    assert TOKEN[4:MIN_ECHO].lower() not in shown.lower()  # not one secret character
+
+
+def test_token__an_echo_within_another_is_scrubbed_once(httpserver, session, no_sleep):
+    # The token's own head recurs inside it: the second match lies within the first echo.
+    token = "ghs_abcdghs_abcd1234"
+    httpserver.expect_request("/api/v3/echo").respond_with_json(
+        {"message": f"Bad credentials: {token}!"}, status=401
+    )
+    gh = GitHub(session, httpserver.url_for("/api/v3"), Secret(token), sleep=no_sleep)
+    with pytest.raises(GitHubError) as e:
+        gh.json("GET", "/echo")
+    assert str(e.value).endswith("Bad credentials: ***!")
+
+
+def test_token__an_echo_shorter_than_min_echo_is_left(httpserver, client):
+    # The boundary: "ghs_" and three random characters of 36 are no secret worth scrubbing
+    # innocent words for.
+    short = TOKEN[: MIN_ECHO - 1]
+    httpserver.expect_request("/api/v3/echo").respond_with_json(
+        {"message": f"Bad credentials: {short}"}, status=401
+    )
+    with pytest.raises(GitHubError) as e:
+        client.json("GET", "/echo")
+    assert str(e.value).endswith(f"Bad credentials: {short}")
 
 
 @pytest.mark.parametrize("token", [TOKEN + "\r\nX-Evil: 1", TOKEN + "\u20ac"])

@@ -10,6 +10,7 @@ import pytest
 from ratchet.errors import RatchetError
 from ratchet.github import publish, status
 from ratchet.github.settings import Settings
+from ratchet.models import Baseline
 from ratchet.results import Failure, PatchResult
 from ratchet.rules import FILE_REGRESSION
 from tests.github.test_artifact import BEFORE, NOW, outcome_for
@@ -87,6 +88,24 @@ def test_status__description_within_140_characters():
         text = status.description(r)
         assert len(text) <= status.MAX_DESCRIPTION
         assert text.startswith("fail: 0.01%")  # never 0 unless none is covered
+
+
+@pytest.mark.parametrize(
+    ("baseline", "expected"),
+    [
+        (
+            Baseline(covered=265, measured=1000, branches=0, uncovered=735),
+            "pass: 26.80%, +0.30 vs baseline 26.50%, threshold 20%",
+        ),
+        ("26.5", "pass: 26.80%, +0.30 vs baseline 26.5%, threshold 20%"),  # an older file's
+        (None, "pass: 26.80%, threshold 20%"),
+    ],
+    ids=["exact", "legacy", "none"],
+)
+def test_status__description_says_the_baseline_as_a_percent(baseline, expected):
+    # It printed the Baseline's repr: "+0.30 vs baseline Baseline(covered=265, ...)%".
+    result = result_for({"a.py": (268, 732)}, threshold=20, baseline=baseline)
+    assert status.description(result) == expected
 
 
 def test_publish_with__no_token_saves_and_warns(tmp_path):

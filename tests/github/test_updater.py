@@ -254,9 +254,9 @@ def test_race__the_jobs_other_changes_survive_the_retry(remote):
     assert (high / "README.txt").read_text() == "changed by a CI step\n"
 
 
-def test_action_update_mode_on_push(remote, tmp_path, tool_cache):
+def test_action_update_mode_on_push(remote, tmp_path, action_runtime):
     a = clone(remote, "a", 72)
-    harness = Harness(a, tmp_path / "temp", "http://127.0.0.1:9", tool_cache)
+    harness = Harness(a, tmp_path / "temp", "http://127.0.0.1:9", action_runtime)
     run = harness.run(
         {"mode": "update", "coverage-files": "coverage.json"},
         event_name="push",
