@@ -11,6 +11,7 @@ split over several source lines are whole.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -86,15 +87,21 @@ def quoted(page: str) -> list[str]:
     return out
 
 
-def pattern(message: str) -> re.Pattern[str]:
-    """A quoted message as a pattern: ``…`` stands for anything (a value, or text left out)."""
-    return re.compile(".*".join(re.escape(part) for part in message.split("…")), re.DOTALL)
+@functools.cache
+def pattern(message: str) -> tuple[str, re.Pattern[str]]:
+    """A quoted message as a pattern: ``…`` stands for anything (a value, or text left out);
+    and its longest literal part, which a matching text holds (a quick first test)."""
+    parts = message.split("…")
+    regex = re.compile(".*?".join(re.escape(part) for part in parts), re.DOTALL)
+    return max(parts, key=len), regex
 
 
 def covers(message: str, t: Template) -> bool:
-    return pattern(message).search(t.text) is not None
+    longest, regex = pattern(message)
+    return longest in t.text and regex.search(t.text) is not None
 
 
+@functools.cache
 def _code() -> tuple[list[Template], list[Template]]:
     every: list[Template] = []
     raised: list[Template] = []
