@@ -71,9 +71,9 @@ def svg(label: str, value: str, color: str) -> str:
 
 
 def coverage_badge(pct: Fraction, threshold: Decimal, step: Decimal, *, places: int = 0) -> str:
-    """The badge of a total: its percent, truncated (a badge never shows more than was
-    reached), coloured by the bands."""
-    from ratchet.numbers import floor_to
+    """The badge of a total: its percent as ``coverage report`` shows it (rounded, 92.65%
+    reads 93%, but never to 100% before it is, nor to 0% after the first line), coloured by
+    the bands, which are decided on the exact value."""
+    from ratchet.numbers import fmt_pct
 
-    value = f"{floor_to(pct, places):.{places}f}%"
-    return svg("coverage", value, colour(pct, threshold, step))
+    return svg("coverage", f"{fmt_pct(pct, places)}%", colour(pct, threshold, step))

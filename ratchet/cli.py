@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import os
 import sys
 import traceback
@@ -26,6 +28,8 @@ COMMANDS = {
     "push-update": "ratchet.commands.push_update",
     "action": "ratchet.commands.action",  # the GitHub Action's entry (action.yml)
 }
+# Not listed by --help, nor offered as a "did you mean" (the command's own ``hidden``).
+HIDDEN = frozenset({"action"})
 
 
 def _one_line(message: str) -> str:
@@ -66,12 +70,47 @@ class _Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        unknown = name and not name.startswith("-") and name not in COMMANDS
+        if unknown and not ctx.resilient_parsing:
+            ctx.fail(f"No such command {name!r}.{did_you_mean(name)}")
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command's whole summary, wrapped, where click would cut it at 45 characters
+        or so (often mid-sentence)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, summary(command)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = COMMANDS.get(cmd_name)
         if module is None:
             return None
         command: click.Command = importlib.import_module(module).command
         return command
+
+
+def did_you_mean(name: str) -> str:
+    """`` Did you mean 'check'?`` for ``chek``; empty when no command is close."""
+    visible = [c for c in COMMANDS if c not in HIDDEN]
+    close = difflib.get_close_matches(name, visible, n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def summary(command: click.Command) -> str:
+    """The first paragraph of a command's help, on one line: the sentence --help lists."""
+    if command.short_help:
+        return command.short_help
+    first = inspect.cleandoc(command.help or "").split("\n\n")[0]
+    return " ".join(first.split())
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -32,7 +32,8 @@ def find_default(root: Path) -> Path:
         raise RatchetError(
             "no coverage report given and none of "
             + ", ".join(DEFAULT_REPORTS)
-            + " found; run the tests under coverage first (e.g. `pytest --cov --cov-report=xml`)"
+            + " found; run the tests under coverage first"
+            " (e.g. `pytest --cov --cov-branch --cov-report=xml`)"
             " or name the report (`ratchet check coverage.xml`)"
         )
     # Ties (a report written with several formats at once) go to the usual order.

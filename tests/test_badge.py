@@ -1,4 +1,4 @@
-"""The offline badge: coloured by the threshold bands, never showing more than was reached."""
+"""The offline badge: coloured by the threshold bands, its number as coverage.py shows it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from coverage.results import display_covered
 
 from ratchet import badge
 
@@ -35,16 +36,22 @@ def test_colour__bands_at_their_boundaries(pct, threshold, step, colour):
 @pytest.mark.parametrize(
     ("pct", "places", "shown"),
     [
-        (Fraction(99999, 1000), 0, "99%"),  # truncated: never 100% before it is
+        (Fraction(9265, 100), 0, "93%"),  # rounded as coverage.py rounds, not truncated
+        (Fraction(9249, 100), 0, "92%"),
+        (Fraction(925, 10), 0, "92%"),  # half to even: coverage.py's round() on the float
+        (Fraction(935, 10), 0, "94%"),
+        (Fraction(99999, 1000), 0, "99%"),  # never 100% before it is
         (Fraction(99999, 1000), 2, "99.99%"),
-        (Fraction(2, 3) * 100, 1, "66.6%"),
+        (Fraction(1, 1000), 0, "1%"),  # never 0% once a line is covered
+        (Fraction(2, 3) * 100, 1, "66.7%"),
         (Fraction(100), 0, "100%"),
         (Fraction(0), 0, "0%"),
     ],
 )
-def test_coverage_badge__the_value_is_truncated(pct, places, shown):
+def test_coverage_badge__the_value_reads_as_coverage_report_shows_it(pct, places, shown):
     svg = badge.coverage_badge(pct, Decimal(50), Decimal(5), places=places)
     assert f"<title>coverage: {shown}</title>" in svg
+    assert f"{shown[:-1]}" == display_covered(float(pct), places)  # coverage.py's own
 
 
 def test_svg__well_formed_sized_to_its_text_and_escaped():

@@ -94,7 +94,10 @@ def test_cli__no_report_at_all_says_to_run_the_tests_first(user_project, run_rat
     assert r.code == 2
     [line] = r.stderr.splitlines()
     assert line.startswith("ratchet: error: no coverage report given and none of coverage.xml")
-    assert "run the tests under coverage first (e.g. `pytest --cov --cov-report=xml`)" in line
+    assert (
+        "run the tests under coverage first (e.g. `pytest --cov --cov-branch --cov-report=xml`)"
+        in line
+    )
 
 
 @pytest.mark.integration

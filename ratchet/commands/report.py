@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -15,7 +16,10 @@ from ratchet.commands.common import (
     out,
     reports_argument,
 )
+from ratchet.coveragerc import report_settings
 from ratchet.render import jsonout, markdown, text
+
+T = TypeVar("T")
 
 
 @click.command("report")
@@ -26,35 +30,52 @@ from ratchet.render import jsonout, markdown, text
     "--precision",
     type=click.IntRange(0, 6),
     default=None,
-    help="Decimals shown (default: [tool.ratchet] precision, else 2).",
+    help="Decimals shown (default: coverage.py's [report] precision, else [tool.ratchet] "
+    "precision, else 2).",
 )
 @click.option(
     "--show-missing/--no-show-missing",
     "-m",
     "show_missing",
-    default=True,
-    show_default=True,
+    default=None,
     help="The Missing column (text): missing lines and partial branches, as "
-    "`coverage report -m` writes them.",
+    "`coverage report -m` writes them (default: coverage.py's [report] show_missing, "
+    "else shown).",
 )
-@click.option("--skip-covered", is_flag=True, help="Leave fully covered files out of the table.")
-@click.option("--skip-empty", is_flag=True, help="Leave files without statements out of the table.")
+@click.option(
+    "--skip-covered/--no-skip-covered",
+    default=None,
+    help="Leave fully covered files out of the table (default: coverage.py's [report] "
+    "skip_covered).",
+)
+@click.option(
+    "--skip-empty/--no-skip-empty",
+    default=None,
+    help="Leave files without statements out of the table (default: coverage.py's [report] "
+    "skip_empty).",
+)
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
     fmt: str,
     precision: int | None,
-    show_missing: bool,
-    skip_covered: bool,
-    skip_empty: bool,
+    show_missing: bool | None,
+    skip_covered: bool | None,
+    skip_empty: bool | None,
 ) -> None:
     """Show the coverage of REPORT... (merged as a union when several are given).
 
     The text table is `coverage report -m`'s: the same columns, numbers, rounding and
-    Missing notation, so the two can sit side by side."""
+    Missing notation, so the two can sit side by side. The settings of coverage.py's own
+    configuration that change that table (skip_covered, skip_empty, precision,
+    show_missing under [report]) apply here too; an option given here wins."""
     cfg = load_config(config_path)
     rep = load_report(cfg, reports, notify=echo_err)
-    prec = cfg.precision if precision is None else precision
+    theirs = report_settings(cfg.root)
+    prec = _first(precision, theirs.precision, cfg.precision)
+    show_missing = _first(show_missing, theirs.show_missing, True)
+    skip_covered = _first(skip_covered, theirs.skip_covered, False)
+    skip_empty = _first(skip_empty, theirs.skip_empty, False)
     if fmt == "json":
         out(jsonout.dumps(jsonout.report_dict(rep)), nl=False)
     elif fmt == "markdown":
@@ -73,3 +94,8 @@ def command(
             ),
             nl=False,
         )
+
+
+def _first(*values: T | None) -> T:
+    """The first value given: the command line's, coverage.py's, ratchet's default."""
+    return next(v for v in values if v is not None)

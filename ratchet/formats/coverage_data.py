@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ratchet.errors import RatchetError
 from ratchet.formats import CountedFile, RawFile, coverage_json
@@ -56,6 +57,31 @@ def _check_read_only(data_file: Path, name: str) -> None:
         )
 
 
+def _nothing_ran_or_refuse(cov: Any, name: str) -> None:
+    """coverage.py counts nothing as run: true, or the data's paths do not meet the
+    configuration read here. Data written under ``relative_files = true`` holds relative
+    paths, and coverage.py looks a file's lines up by its absolute name unless the
+    configuration in effect sets it too (and the other way round): when the tests ran with
+    another rc file (``--rcfile``), every line reads as not run, with no word from
+    coverage.py. Such a 0% is refused; a true one (all that ran is excluded) is not."""
+    relative = bool(cov.get_option("run:relative_files"))
+    data = cov.get_data()
+    ran = [f for f in data.measured_files() if data.lines(f)]
+    mismatched = [f for f in ran if Path(f).is_absolute() == relative]
+    if not ran or len(mismatched) < len(ran):
+        return
+    written, here = ("without", "sets it") if relative else ("with", "does not set it")
+    raise RatchetError(
+        f"coverage.py reads this data as 0% covered although it records lines run in "
+        f"{len(ran)} file(s): it was written {written} relative_files = true (e.g. "
+        f"{mismatched[0]}) and the coverage.py configuration read here {here}. Name the "
+        "configuration the tests ran with: `COVERAGE_RCFILE=ci.coveragerc ratchet ...` "
+        "(coverage.py's own variable; a relative path is taken from the directory of "
+        "pyproject.toml)",
+        source=name,
+    )
+
+
 def parse(
     path: Path, *, config_root: Path, counts_only: bool = False
 ) -> Iterator[RawFile | CountedFile]:
@@ -72,7 +98,9 @@ def parse(
         try:
             cov = coverage.Coverage(data_file=str(data_file), config_file=True)
             cov.load()
-            cov.json_report(outfile=str(out))
+            total = cov.json_report(outfile=str(out))
+            if total == 0:
+                _nothing_ran_or_refuse(cov, str(path))
         except CoverageException as e:
             raise RatchetError(
                 f"coverage.py could not report on it: {e}", source=str(path)

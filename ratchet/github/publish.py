@@ -35,7 +35,7 @@ TITLE = "Coverage ratchet"
 FORK_HINT = (
     "The token cannot write to this repository ({why}).{saved} "
     "Upload the result directory and post it from a workflow_run workflow "
-    "(see the coverage-ratchet README, 'Pull requests from forks')."
+    "(see coverage-ratchet's docs/action.md, 'Pull requests from forks (and Dependabot)')."
 )
 PERMISSION_HINT = (
     "The token may not {what} (the workflow needs `{permission}` in its `permissions:`): "

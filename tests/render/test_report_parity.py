@@ -16,13 +16,19 @@ These hold for coverage 7.18.0 and 7.16.2, the versions of the lock (see
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 
+from ratchet import badge, cli
 from ratchet.load import load
+from ratchet.numbers import percent
 from ratchet.render import text
-from tests.conftest import Project, RunRatchet
+from tests.conftest import Project, RunRatchet, clean_env
 
 pytestmark = pytest.mark.integration
 
@@ -286,3 +292,145 @@ def test_report__a_branch_run_of_code_without_branches(tmp_path):
             if not line.startswith("-")
         ]
         assert [line.split() for line in ours.splitlines() if not line.startswith("-")] == drop
+
+
+# -- coverage.py's own [report] settings -----------------------------------------------------
+# `ratchet report` reads coverage.py's configuration as `coverage report` does (the same
+# file wins) and honours the settings that change the table. Each case: the config files
+# written beside the reports, the `ratchet report` arguments, and the `coverage report`
+# arguments that must print the same table. Where coverage.py's config says nothing about
+# show_missing, ratchet keeps its own default (shown), so the comparison adds -m.
+
+CONFIG_CASES = {
+    "pyproject": (
+        {"pyproject.toml": "[tool.coverage.report]\nskip_covered = true\nprecision = 1\n"},
+        [],
+        ["-m"],
+    ),
+    "coveragerc": (
+        {".coveragerc": "[report]\nskip_empty = True\nshow_missing = False\nprecision = 2\n"},
+        [],
+        [],
+    ),
+    # An explicit 0 is coverage.py's default and still a setting: not ratchet's 2.
+    "setup.cfg": (
+        {
+            "setup.cfg": (
+                "[coverage:report]\nskip_covered = yes\nshow_missing = true\nprecision = 0\n"
+            )
+        },
+        [],
+        [],
+    ),
+    "tox.ini": (
+        {"tox.ini": "[coverage:report]\nskip_empty = 1\nprecision = 3\n"},
+        [],
+        ["-m"],
+    ),
+    # coverage.py reads the first file that has its settings, and no other.
+    "first-file-wins": (
+        {
+            ".coveragerc": "[report]\nprecision = 1\n",
+            "pyproject.toml": "[tool.coverage.report]\nprecision = 4\nskip_covered = true\n",
+        },
+        [],
+        ["-m"],
+    ),
+    # $VAR in a value, as coverage.py substitutes it.
+    "environment": (
+        {".coveragerc": "[report]\nprecision = ${RATCHET_TEST_PRECISION}\n"},
+        [],
+        ["-m"],
+    ),
+    # The command line wins over the file.
+    "options-win": (
+        {"pyproject.toml": "[tool.coverage.report]\nskip_covered = true\nshow_missing = false\n"},
+        ["--no-skip-covered", "-m", "--precision", "2"],
+        ["--no-skip-covered", "-m", "--precision=2"],
+    ),
+    "no-coverage-settings": (
+        {"pyproject.toml": '[project]\nname = "x"\n', "setup.cfg": "[metadata]\nname = x\n"},
+        [],
+        ["-m", "--precision=2"],
+    ),
+}
+
+
+@pytest.fixture
+def configured(branchy: Project, request: pytest.FixtureRequest) -> Iterator[Project]:
+    """``branchy`` with the files of a CONFIG_CASES case beside its reports, for one test."""
+    files, _, _ = CONFIG_CASES[request.param]
+    for name, body in files.items():
+        branchy.write(name, body)
+    yield branchy
+    for name in files:
+        (branchy.root / name).unlink()
+
+
+def _ratchet_report(root, monkeypatch, *args: str, env: dict[str, str] | None = None) -> str:
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli.cli, ["report", *args], env=env)
+    print(result.output)  # shown by pytest only when the test fails
+    assert result.exit_code == 0, result.exception
+    return result.stdout
+
+
+@pytest.mark.parametrize("configured", list(CONFIG_CASES), indirect=True)
+def test_report__coverage_py_report_settings_as_coverage_report(
+    configured: Project, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+):
+    _, ours, theirs = CONFIG_CASES[request.node.callspec.params["configured"]]
+    env = {"RATCHET_TEST_PRECISION": "3"}
+    expected = subprocess.run(
+        [sys.executable, "-m", "coverage", "report", *theirs],
+        cwd=configured.root,
+        capture_output=True,
+        text=True,
+        env=clean_env(**env),
+        check=True,
+    ).stdout
+    for name in ("coverage.json", ".coverage"):
+        assert _ratchet_report(configured.root, monkeypatch, *ours, name, env=env) == expected
+
+
+def test_report__coverage_rcfile_names_the_config_as_for_coverage_py(
+    branchy: Project, monkeypatch: pytest.MonkeyPatch
+):
+    branchy.write("ci/coverage.ini", "[report]\nskip_covered = true\nprecision = 1\n")
+    branchy.write("pyproject.toml", "[tool.coverage.report]\nprecision = 4\n")
+    try:
+        expected = branchy.coverage("report", "-m", "--rcfile=ci/coverage.ini").stdout
+        for rcfile in ("ci/coverage.ini", str(branchy.root / "ci/coverage.ini")):
+            ours = _ratchet_report(
+                branchy.root, monkeypatch, "coverage.xml", env={"COVERAGE_RCFILE": rcfile}
+            )
+            assert ours == expected
+        assert "4 files skipped" not in expected and "skipped due to complete" in expected
+    finally:
+        shutil.rmtree(branchy.root / "ci")
+        (branchy.root / "pyproject.toml").unlink()
+
+
+def test_report__a_coverage_config_coverage_py_cannot_read_is_one_line(
+    branchy: Project, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(branchy.root)
+    result = CliRunner().invoke(
+        cli.cli, ["report", "coverage.json"], env={"COVERAGE_RCFILE": "missing.ini"}
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"ratchet: error: {branchy.root / 'missing.ini'}: cannot be read as a coverage.py "
+        "config file\n"
+    )
+
+
+# -- the badge ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["branchy", "edges"])
+def test_badge__reads_as_coverage_report_total(request: pytest.FixtureRequest, fixture: str):
+    proj: Project = request.getfixturevalue(fixture)
+    rep = load([proj.root / "coverage.json"], root=proj.root)  # every format: same counts
+    svg = badge.coverage_badge(percent(rep.totals), Decimal(0), Decimal(5))
+    assert f"<title>coverage: {proj.total(0)}%</title>" in svg

@@ -1,0 +1,77 @@
+"""The command line's own conventions, in process: "did you mean" for a mistyped command,
+whole summaries in ``--help``, and the ``coverage-ratchet`` alias of the ``ratchet`` command."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+import tomlkit
+from click.testing import CliRunner
+
+from ratchet import cli
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.unit
+
+
+def _run(*args: str):
+    result = CliRunner().invoke(cli.cli, list(args), prog_name="ratchet")
+    print(result.output)  # shown by pytest only when the test fails
+    return result
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("chek", "check"), ("updte", "update"), ("push-updat", "push-update"), ("reprot", "report")],
+)
+def test_unknown_command__did_you_mean(typed: str, suggested: str):
+    r = _run(typed, "coverage.xml")
+    assert r.exit_code == 2
+    assert r.output.splitlines()[-1] == (
+        f"Error: No such command {typed!r}. Did you mean {suggested!r}?"
+    )
+
+
+@pytest.mark.parametrize("typed", ["frobnicate", "actoin"])
+def test_unknown_command__nothing_close_or_only_a_hidden_one_suggests_nothing(typed: str):
+    r = _run(typed)
+    assert r.exit_code == 2
+    assert r.output.splitlines()[-1] == f"Error: No such command {typed!r}."
+
+
+def test_hidden__is_what_the_commands_say():
+    hidden = {
+        name
+        for name, module in cli.COMMANDS.items()
+        if importlib.import_module(module).command.hidden
+    }
+    assert hidden == cli.HIDDEN
+
+
+def test_help__every_command_with_its_whole_first_sentence():
+    r = _run("--help")
+    assert r.exit_code == 0
+    listing = r.output.split("Commands:\n", 1)[1]
+    assert "..." not in listing.replace("REPORT...", "")  # nothing cut short
+    flat = " ".join(listing.split())
+    for name in cli.COMMANDS:
+        command = importlib.import_module(cli.COMMANDS[name]).command
+        if name in cli.HIDDEN:
+            assert f" {name} " not in f" {flat} "
+            continue
+        first = " ".join((command.help or "").split("\n\n")[0].split())
+        assert first.endswith((".", ")")), name  # a whole sentence, as the test assumes
+        assert f"{name} {first}" in flat
+
+
+def test_help__lines_fit_eighty_columns():
+    r = _run("--help")
+    assert max(len(line) for line in r.output.splitlines()) <= 80
+
+
+def test_alias__coverage_ratchet_is_the_same_entry_point_and_documented():
+    scripts = tomlkit.parse((REPO / "pyproject.toml").read_text()).unwrap()["project"]["scripts"]
+    assert scripts == {"ratchet": "ratchet.cli:main", "coverage-ratchet": "ratchet.cli:main"}
+    install = (REPO / "README.md").read_text().split("## Install", 1)[1].split("\n## ", 1)[0]
+    assert "also installed as `coverage-ratchet`" in " ".join(install.split())
