@@ -188,6 +188,24 @@ def detect(path: Path) -> str:
     )
 
 
+# istanbul writes clover="3.2.0", OpenClover its version; PHPUnit writes none, gcovr a time.
+_CLOVER_VERSION = re.compile(rb"<coverage\b[^>]*\bclover=[\"']\d+\.\d+")
+
+
+def can_measure_branches(path: Path, fmt: str) -> bool:
+    """Whether the producer of a report of format ``fmt`` writes branches at all. One that
+    could and wrote none ran without branch coverage: merged with reports that have
+    branches, its branch misses would vanish, so the rules refuse it. One that never does
+    (Go's coverprofile; PHPUnit's and gcovr's Clover) measured all it can, and sits beside
+    other languages' reports in a union without losing anything."""
+    if fmt == GO:
+        return False
+    if fmt == CLOVER:
+        with path.open("rb") as f:
+            return _CLOVER_VERSION.search(f.read(_SNIFF_BYTES)) is not None
+    return True
+
+
 def parse(
     path: Path, fmt: str, *, config_root: Path, counts_only: bool = False
 ) -> Iterable[RawFile | CountedFile]:
