@@ -195,7 +195,7 @@ def test_simplecov__old_result_set_and_ignored_lines(tmp_path: Path):
         f.counts.lines_covered,
         f.counts.branches_valid,
         f.missing_lines,
-    ) == (3, 1, 0, (4,))
+    ) == (2, 1, 0, (4,))
 
 
 def test_simplecov__a_file_in_two_suites_is_a_union(tmp_path: Path):
