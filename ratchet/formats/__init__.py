@@ -243,7 +243,7 @@ def parse(
     if fmt == GO:
         from ratchet.formats import gocover
 
-        return gocover.parse(path, config_root=config_root)
+        return gocover.parse(path, config_root=config_root, counts_only=counts_only)
     if fmt == SIMPLECOV:
         from ratchet.formats import simplecov
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain, compress, count, repeat
+from operator import eq, is_not
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +34,28 @@ from ratchet.models import LineDetail
 _CHUNK = 1 << 20
 # Ruby's Coverage key for a condition or a branch, as SimpleCov writes it with #inspect.
 _KEY = re.compile(r"\[:(\w+), (-?\d+), (-?\d+), (-?\d+), (-?\d+), (-?\d+)\]")
+# The same keys, each a line of their join: the start line captured.
+_KEYS = re.compile(r"^\[:\w+, -?\d+, (\d{1,9}), -?\d+, -?\d+, -?\d+\]$", re.M)
 _IGNORED = "ignored"
+_INT = {int}
+_DICT = {dict}
+_INT_OR_NULL = {int, type(None)}
 
 
 def _hits(lines: Any) -> dict[int, int]:
+    """``lines`` as line -> count. Once per file of every report, so the common case (only
+    numbers and nulls) runs as C loops over the list, not a Python step per line."""
     if type(lines) is not list:
         raise Malformed("'lines' is not an array")
     if len(lines) > bounds.MAX_LINE:
         raise Malformed(f"'lines' is longer than {bounds.MAX_LINE:,} lines")
+    if set(map(type, lines)) <= _INT_OR_NULL:
+        relevant = list(map(is_not, lines, repeat(None)))
+        values = list(compress(lines, relevant))
+        if values and (min(values) < 0 or max(values) > bounds.MAX_COUNT):
+            bounds.count(min(values))
+            bounds.count(max(values))
+        return dict(zip(compress(count(1), relevant), values, strict=True))
     hits: dict[int, int] = {}
     for i, value in enumerate(lines, 1):
         if value is None or value == _IGNORED:
@@ -52,25 +68,50 @@ def _hits(lines: Any) -> dict[int, int]:
 
 
 def _resultset_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
+    """Each condition's branches on the condition's line. Checked a file at a time: every
+    key in one regex pass over them joined, every count in C loops."""
     if type(branches) is not dict:
         raise Malformed("'branches' is not an object")
+    if not branches:
+        return {}
+    arms = list(branches.values())
+    if not set(map(type, arms)) <= _DICT:
+        raise Malformed("a branch condition does not map its branches to counts")
+    lines = _key_lines(list(branches), "branch condition")
+    names = list(chain.from_iterable(arms))
+    _key_lines(names, "branch")
+    taken = list(chain.from_iterable(map(dict.values, arms)))
+    if not set(map(type, taken)) <= _INT:
+        raise Malformed("a branch count is not a number")
+    if taken and (min(taken) < 0 or max(taken) > bounds.MAX_COUNT):
+        bounds.count(min(taken))
+        bounds.count(max(taken))
+    per_arm = list(chain.from_iterable(map(repeat, lines, map(len, arms))))
     valid: dict[int, int] = {}
+    for line, n in zip(lines, map(len, arms), strict=True):
+        valid[line] = valid.get(line, 0) + n
+    # A missing branch is named by its key, "[:else, 5, 10, 25, 10, 30]": unique in its
+    # file, and the same in every suite that ran the same source.
     missing: dict[int, set[str]] = {}
-    for condition, arms in branches.items():
-        m = _KEY.fullmatch(condition)
-        if m is None or type(arms) is not dict:
-            raise Malformed(f"branch condition {condition[:60]!r} is not SimpleCov's")
-        line = bounds.line_number(int(m.group(3)))
-        for arm, taken in arms.items():
-            a = _KEY.fullmatch(arm)
-            if a is None or type(taken) is not int:
-                raise Malformed(f"branch {arm[:60]!r} of {condition[:60]!r} is not SimpleCov's")
-            valid[line] = valid.get(line, 0) + 1
-            if bounds.count(taken) == 0:
-                names = missing.setdefault(line, set())
-                name = f"{a.group(1)}@{a.group(3)}:{a.group(4)}"
-                names.add(again(name, names) if name in names else name)
+    zero = list(map(eq, taken, repeat(0)))
+    for line, arm in zip(compress(per_arm, zero), compress(names, zero), strict=True):
+        missing.setdefault(line, set()).add(arm)
     return {n: (v, frozenset(missing.get(n, ()))) for n, v in valid.items()}
+
+
+def _key_lines(keys: list[str], what: str) -> list[int]:
+    """The line of each Ruby Coverage key, all checked in one pass (a key with a newline
+    in it would be two lines: the counts then differ)."""
+    joined = "\n".join(keys)
+    found = _KEYS.findall(joined)
+    if len(found) != len(keys) or joined.count("\n") != len(keys) - 1:
+        bad = next(k for k in keys if _KEY.fullmatch(k) is None)
+        raise Malformed(f"{what} {bad[:60]!r} is not SimpleCov's")
+    lines = list(map(int, found))
+    if min(lines) < 1 or max(lines) > bounds.MAX_LINE:
+        bounds.line_number(min(lines))
+        bounds.line_number(max(lines))
+    return lines
 
 
 def _formatter_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
