@@ -50,6 +50,30 @@ def _line(text: str) -> int:
     return bounds.line_number(bounds.parse_int(text, "line number"))
 
 
+_UNMEASURED = -1  # a <line> without mi/ci (gcovr)
+
+
+@lru_cache(maxsize=4096)
+def _kind(
+    mi: str | None, ci: str | None, mb: str, cb: str
+) -> tuple[int | None, tuple[int, frozenset[str]] | None]:
+    """What a ``<line>`` with these counts adds: its hit (1 covered, 0 missed, None for no
+    instruction, _UNMEASURED without mi/ci) and its branches. A few hundred distinct
+    combinations make up a report's millions of lines, so it is cached."""
+    missed_b, covered_b = _number(mb), _number(cb)
+    branches = (
+        (missed_b + covered_b, placeholder_missing(missed_b + covered_b, covered_b))
+        if missed_b or covered_b
+        else None
+    )
+    if mi is None and ci is None:
+        return _UNMEASURED, branches
+    missed, covered = _number(mi or "0"), _number(ci or "0")
+    if not missed and not covered:
+        return None, branches
+    return (1 if covered else 0), branches
+
+
 class _Handlers:
     def __init__(self, parser: expat.XMLParserType, roots_for: _Roots) -> None:
         self.parser = parser
@@ -77,16 +101,14 @@ class _Handlers:
             if self.file is None:
                 return
             nr = _line(attrs["nr"])
-            mi, ci = attrs.get("mi"), attrs.get("ci")
-            if mi is None and ci is None:
+            get = attrs.get
+            hit, branches = _kind(get("mi"), get("ci"), get("mb", "0"), get("cb", "0"))
+            if hit is _UNMEASURED:
                 self.unmeasured_lines = True
-            else:
-                missed, covered = _number(mi or "0"), _number(ci or "0")
-                if missed or covered:
-                    self.hits[nr] = self.hits.get(nr, 0) + (1 if covered else 0)
-            mb, cb = _number(attrs.get("mb", "0")), _number(attrs.get("cb", "0"))
-            if mb or cb:
-                self.branches[nr] = (mb + cb, placeholder_missing(mb + cb, cb))
+            elif hit is not None:
+                self.hits[nr] = self.hits.get(nr, 0) + hit
+            if branches is not None:
+                self.branches[nr] = branches
         elif name == "counter":
             if self.file is not None and attrs.get("type") == "LINE":
                 self.line_counter = (_number(attrs["missed"]), _number(attrs["covered"]))
