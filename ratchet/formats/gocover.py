@@ -107,15 +107,16 @@ def statements(blocks: dict[Block, list[int]]) -> dict[int, int]:
 
 
 def parse(
-    path: Path, *, config_root: Path, counts_only: bool = False
+    path: Path, *, config_root: Path, counts_only: bool = False, chunk_size: int = _CHUNK
 ) -> Iterator[RawFile | CountedFile]:
     """The files of a coverprofile, each as its run of blocks ends (a file whose blocks
     come back later in the profile is yielded again; ``load`` merges the two).
-    ``counts_only``: each file's counts, its statements placed on lines only if asked."""
+    ``counts_only``: each file's counts, its statements placed on lines only if asked.
+    ``chunk_size``: characters read at a time (the result never depends on it)."""
     mods = modules(path, config_root)
     name = str(path)
     with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as f:
-        for file, rows, mode in _sections(f, name):
+        for file, rows, mode in _sections(f, name, chunk_size):
             try:
                 rel, roots = _where(checked_path(file), mods)
                 if counts_only:
@@ -148,7 +149,7 @@ def _where(name: str, mods: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]
 Row = tuple[str, str, str, str, str, str, str]  # file, L1, C1, L2, C2, NUMSTMT, COUNT
 
 
-def _sections(f: IO[str], name: str) -> Iterator[tuple[str, list[Row], str]]:
+def _sections(f: IO[str], name: str, chunk_size: int) -> Iterator[tuple[str, list[Row], str]]:
     """Each run of one file's blocks, as rows of strings, and the profile's mode.
 
     Read a megabyte at a time: one regex finds every block of the chunk in C. A chunk
@@ -159,11 +160,13 @@ def _sections(f: IO[str], name: str) -> Iterator[tuple[str, list[Row], str]]:
     rows: list[Row] = []
     rest = ""
     while True:
-        chunk = f.read(_CHUNK)
+        chunk = f.read(chunk_size)
         text = rest + chunk
         if chunk:
             cut = text.rfind("\n") + 1
             text, rest = text[:cut], text[cut:]
+            if not text:  # no line ends in it yet: read on
+                continue
         else:
             rest = ""
         if not text:

@@ -13,6 +13,7 @@ import pytest
 from ratchet import formats
 from ratchet.formats import RawFile, gocover
 from ratchet.load import load
+from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.unit
 
@@ -217,3 +218,25 @@ def test_simplecov__a_file_in_two_suites_is_a_union(tmp_path: Path):
         f.counts.branches_valid,
         f.counts.branches_covered,
     ) == (3, 2, 2, 2)
+
+
+@pytest.mark.parametrize("profile", ["cover-set", "cover-count", "cover-calc"])
+def test_go__chunked_regex_reads_as_the_line_by_line_reader(tmp_path: Path, profile: str):
+    # The fast path (one regex per chunk) against the plain one (CRLF line ends send every
+    # chunk to _rows_slowly), at chunk sizes that cut lines and files anywhere.
+    text = (FIXTURES / "polyglot" / "go" / f"{profile}.out").read_text()
+    crlf = _write(tmp_path, "crlf.out", text.replace("\n", "\r\n"))
+    plain = _write(tmp_path, "plain.out", text)
+
+    def read(p: Path, chunk: int) -> list[tuple[str, dict[int, int]]]:
+        return [
+            (r.path, dict(r.detail.hits))
+            for r in gocover.parse(p, config_root=tmp_path, chunk_size=chunk)
+            if isinstance(r, RawFile)
+        ]
+
+    expected = read(crlf, 1 << 20)
+    assert expected
+    for chunk in (1 << 20, 97, 7):
+        assert read(plain, chunk) == expected
+        assert read(crlf, chunk) == expected
