@@ -131,9 +131,8 @@ def _jacoco(
             f.write(f'<sourcefile name="{cls}.java">')
             for n, h, b in lines:
                 cb = min(b, 1) if h else 0
-                f.write(
-                    f'<line nr="{n}" mi="{0 if h else 3}" ci="{3 if h else 0}" mb="{b - cb}" cb="{cb}"/>'
-                )
+                mi, ci = (0, 3) if h else (3, 0)
+                f.write(f'<line nr="{n}" mi="{mi}" ci="{ci}" mb="{b - cb}" cb="{cb}"/>')
             f.write(f"{counters}</sourcefile>")
         f.write("</package></report>")
 
@@ -142,21 +141,22 @@ def _clover(
     path: Path, names: list[tuple[str, str]], data: list[list[tuple[int, int, int]]]
 ) -> None:
     with path.open("w") as f:
-        f.write(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<coverage generated="1">\n  <project timestamp="1">\n'
-        )
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<coverage generated="1">\n')
+        f.write('  <project timestamp="1">\n')
         for (pkg, cls), lines in zip(names, data, strict=True):
             f.write(f'    <file name="/app/{pkg}/{cls}.php">\n')
             f.write(
-                f'      <line num="{lines[0][0]}" type="method" name="run" visibility="public" complexity="1" crap="1" count="1"/>\n'
+                f'      <line num="{lines[0][0]}" type="method" name="run" visibility="public"'
+                ' complexity="1" crap="1" count="1"/>\n'
             )
             for n, h, _ in lines[1:]:
                 f.write(f'      <line num="{n}" type="stmt" count="{h}"/>\n')
             covered = sum(1 for _, h, _ in lines[1:] if h)
             f.write(
-                f'      <metrics loc="{lines[-1][0]}" ncloc="{lines[-1][0]}" classes="1" methods="1" coveredmethods="1" '
-                f'conditionals="0" coveredconditionals="0" statements="{len(lines) - 1}" coveredstatements="{covered}" '
-                f'elements="{len(lines)}" coveredelements="{covered + 1}"/>\n    </file>\n'
+                f'      <metrics loc="{lines[-1][0]}" ncloc="{lines[-1][0]}" classes="1"'
+                ' methods="1" coveredmethods="1" conditionals="0" coveredconditionals="0"'
+                f' statements="{len(lines) - 1}" coveredstatements="{covered}"'
+                f' elements="{len(lines)}" coveredelements="{covered + 1}"/>\n    </file>\n'
             )
         f.write("  </project>\n</coverage>\n")
 
@@ -251,9 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  {'command':34} {'min s':>7} {'min CPU s':>10} {'max RSS MiB':>12}")
     for label, r in runs.items():
-        print(
-            f"  {label:34} {min(w for w, _, _ in r):7.3f} {min(c for _, c, _ in r):10.3f} {max(m for _, _, m in r) / 1024:12.1f}"
-        )
+        wall, cpu = min(w for w, _, _ in r), min(c for _, c, _ in r)
+        print(f"  {label:34} {wall:7.3f} {cpu:10.3f} {max(m for _, _, m in r) / 1024:12.1f}")
     print("ratios of the minimum CPU times (target: load within 2x of the bare parse)")
     for name in args.only:
         floor = min(c for _, c, _ in runs[f"{REPORTS[name][1]} [{name}]"])
