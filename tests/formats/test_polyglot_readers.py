@@ -54,8 +54,13 @@ def test_go_statements__placed_after_the_first_line_then_on_it_then_nowhere():
         (7, 8, 7, 19): [1, 2],  # } else if y {  on line 7   -> 7
         (10, 2, 12, 9): [3, 1],  # a := 1 / b := 2 / c := 3  -> 11, 12, then 10
         (13, 2, 13, 30): [2, 0],  # a := 1; b := 2          -> 13, and one counted nowhere
+        (19, 5, 21, 3): [3, 0],  # three statements           -> 20, 21, 19
+        (20, 2, 20, 30): [1, 1],  # its line already held     -> counted nowhere
     }
-    assert gocover.statements(blocks) == {5: 3, 6: 0, 7: 2, 11: 1, 12: 1, 10: 1, 13: 0, -1: 0}
+    assert gocover.statements(blocks) == {
+        **{5: 3, 6: 0, 7: 2, 11: 1, 12: 1, 10: 1, 13: 0, -1: 0},
+        **{20: 0, 21: 0, 19: 0, -2: 1},
+    }
 
 
 def test_go__a_block_again__set_mode_covered_once_count_mode_added(tmp_path: Path):
@@ -71,6 +76,7 @@ def test_go__a_block_again__set_mode_covered_once_count_mode_added(tmp_path: Pat
 def test_go__nested_module_wins_and_paths_beside_its_go_mod(tmp_path: Path):
     _write(tmp_path, "go.mod", "module example.com/top\n\ngo 1.21\n")
     _write(tmp_path, "svc/go.mod", '// the service\nmodule "example.com/top/svc" // nested\n')
+    _write(tmp_path, "docs/go.mod", "go 1.21\n")  # no module line: not a module
     _write(tmp_path, "svc/x/a.go", "package x\n")
     _write(tmp_path, "lib/b.go", "package lib\n")
     p = _write(
@@ -240,3 +246,35 @@ def test_go__chunked_regex_reads_as_the_line_by_line_reader(tmp_path: Path, prof
     for chunk in (1 << 20, 97, 7):
         assert read(plain, chunk) == expected
         assert read(crlf, chunk) == expected
+
+
+def test_jacoco__report_outside_the_config_root__roots_from_the_root_only(tmp_path: Path):
+    (tmp_path / "repo" / "src/main/java/x").mkdir(parents=True)
+    (tmp_path / "repo" / "src/main/java/x/A.java").write_text("class A {}\n")
+    p = _write(
+        tmp_path,
+        "elsewhere/jacoco.xml",
+        "<report name='r'><class name='x/A'><line nr='9'/></class><package name='x'>"
+        "<sourcefile name='A.java'><line nr='1' mi='0' ci='1'/></sourcefile></package></report>",
+    )
+    (f,) = load([p], root=tmp_path / "repo").files
+    assert (f.path, f.counts.lines_valid) == ("src/main/java/x/A.java", 1)
+
+
+def test_go__blank_lines_and_a_repeated_mode_line_are_read(tmp_path: Path):
+    p = _write(
+        tmp_path,
+        "cover.out",
+        "\nmode: set\nexample.com/m/a.go:1.1,2.2 1 1\n\nmode: set\nexample.com/m/a.go:3.1,4.2 1 0\n",
+    )
+    assert load([p], root=tmp_path).totals.lines_valid == 2
+
+
+def test_simplecov__a_result_set_without_branch_coverage(tmp_path: Path):
+    p = _write(tmp_path, ".resultset.json", '{"S": {"coverage": {"/a.rb": {"lines": [1, 0]}}}}')
+    t = load([p], root=tmp_path).totals
+    assert (t.lines_valid, t.lines_covered, t.branches_valid) == (2, 1, 0)
+
+
+def test_detect__xml_too_short_to_name_its_root__read_as_cobertura(tmp_path: Path):
+    assert formats.detect(_write(tmp_path, "r.xml", "<?xml version='1.0'?>")) == formats.COBERTURA

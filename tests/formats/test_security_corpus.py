@@ -145,6 +145,28 @@ CORPUS: list[tuple[str, str, bytes | str, str]] = [
     ("simplecov-not-utf8", ".resultset.json", _resultset("[1]").encode().replace(b"a.rb", b"a\xff.rb"), "utf-8"),
     ("simplecov-lone-surrogate", ".resultset.json", _resultset("[1]").replace("a.rb", "a\\ud800.rb"), "not valid UTF-8"),
     ("simplecov-truncated", ".resultset.json", _resultset("[1]")[:-5], "truncated"),
+    # Shapes that are not the producers': each named
+    ("jacoco-not-a-number", "jacoco.xml", _jacoco("<line nr='x' mi='0' ci='1'/>"), "line number 'x' is not a number"),
+    ("jacoco-sourcefile-outside-package", "jacoco.xml", "<report name='r'><sourcefile name='A.java'/></report>", "<sourcefile> outside a <package>"),
+    ("jacoco-no-mi-ci-no-counter", "jacoco.xml", _jacoco("<line nr='1'/>"), "lines without mi/ci, and no LINE counter"),
+    ("jacoco-line-counter-bomb", "jacoco.xml", _jacoco(f"<line nr='1'/><counter type='LINE' missed='{10**9}' covered='0'/>"), "a LINE counter of more than 10,000,000 lines"),
+    ("go-only-mode", "cover.out", "\n\nmode: set\n\n", "without any block"),
+    ("go-count-past-2**63", "cover.out", _go(f"1.1,2.9 1 {2**63}"), "out of range"),
+    ("go-block-again-other-statements", "cover.out", _go("1.1,2.9 1 1") + "example.com/m/a.go:1.1,2.9 2 1\n", "listed again with another statement count"),
+    ("simplecov-lines-not-array", ".resultset.json", _resultset('"1, 0"'), "'lines' is not an array"),
+    ("simplecov-big-count-not-first", ".resultset.json", _resultset(f"[0, {2**64}]"), "out of range"),
+    ("simplecov-branches-not-object", ".resultset.json", _resultset("[1]", "[]"), "'branches' is not an object"),
+    ("simplecov-condition-not-object", ".resultset.json", _resultset("[1]", '{"[:if, 0, 1, 0, 1, 1]": 3}'), "does not map its branches to counts"),
+    ("simplecov-branch-count-string", ".resultset.json", _resultset("[1]", '{"[:if, 0, 1, 0, 1, 1]": {"[:then, 1, 1, 0, 1, 1]": "1"}}'), "a branch count is not a number"),
+    ("simplecov-branch-count-big", ".resultset.json", _resultset("[1]", '{"[:if, 0, 1, 0, 1, 1]": {"[:then, 1, 1, 0, 1, 1]": 0, "[:else, 2, 1, 0, 1, 1]": ' + str(2**64) + "}}"), "out of range"),
+    ("simplecov-second-condition-absurd", ".resultset.json", _resultset("[1]", '{"[:if, 0, 1, 0, 1, 1]": {}, "[:if, 1, ' + ABSURD + ', 0, 1, 1]": {}}'), "is absurd"),
+    ("simplecov-no-lines", ".resultset.json", '{"S": {"coverage": {"/a.rb": {"branches": {}}}}}', "has no 'lines'"),
+    ("simplecov-coverage-not-object", ".resultset.json", '{"S": {"coverage": []}}', "'coverage' is not an object"),
+    ("simplecov-suite-not-object", ".resultset.json", '{"S": {"coverage": {}}, "T": []}', "suite 'T' is not an object"),
+    ("simplecov-no-coverage", "coverage.json", '{"meta": {"simplecov_version": "0.22.0"}, "groups": {}}', "no 'coverage' object"),
+    ("simplecov-formatter-branches-object", "coverage.json", _formatter("{}"), "'branches' is not an array"),
+    ("simplecov-formatter-no-start-line", "coverage.json", _formatter('[{"type": "then", "coverage": 1}]'), "has no start_line"),
+    ("simplecov-formatter-no-count", "coverage.json", _formatter('[{"type": "then", "start_line": 1}]'), "has no coverage count"),
 ]  # fmt: skip
 
 
@@ -181,6 +203,23 @@ def test_hostile_report__cli_exit_2_and_one_line(
     assert r.exit_code == 2
     (line,) = r.stderr.splitlines()
     assert line.startswith(f"ratchet: error: {filename}: ") and message in line, line
+
+
+@pytest.mark.parametrize(
+    ("module", "text", "message"),
+    [("jacoco", "<coverage/>", "not JaCoCo's <report>"), ("clover", "<report/>", "not Clover's <coverage>")],
+)  # fmt: skip
+def test_xml_reader_given_another_root__refused(
+    tmp_path: Path, module: str, text: str, message: str
+):
+    # detect() never sends one there; the report may have changed since it was detected.
+    from ratchet.formats import clover, jacoco
+
+    p = tmp_path / "r.xml"
+    p.write_text(text)
+    read = jacoco.parse(p, config_root=tmp_path) if module == "jacoco" else clover.parse(p)
+    with pytest.raises(RatchetError, match=message):
+        list(read)
 
 
 def test_deep_elements_in_a_clover_file__read_without_recursion(tmp_path: Path):
