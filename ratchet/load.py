@@ -96,7 +96,9 @@ def load(
     branchless: list[str] = []
     for path, fmt in zip(paths, fmts, strict=True):
         files, lossy = _read_one(path, fmt, resolver, keep, root, keep_missing_lines, counts_only)
-        if not any(fc.counts.branches_valid for fc in files.values()):
+        if not any(fc.counts.branches_valid for fc in files.values()) and (
+            formats.can_measure_branches(path, fmt)
+        ):
             branchless.append(str(path))
         if lossy:
             # A file repeated inside one report (LCOV test sections, split classes): read again

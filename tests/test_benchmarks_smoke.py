@@ -57,3 +57,10 @@ def test_bench_lcov_bound__agrees_with_lcov_scan(reports: Path):
     assert proc.returncode == 0, proc.stderr
     assert "20 records" in proc.stdout
     assert "x the line scan" in proc.stdout
+
+
+def test_bench_polyglot__runs_on_each_format(tmp_path: Path):
+    proc = bench("bench_polyglot.py", "--files", "20", "--rounds", "1", "--data", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    for name in ("JaCoCo", "Clover", "Go", "SimpleCov"):
+        assert f"load {name}" in proc.stdout

@@ -5,6 +5,7 @@ The format is recognised from the content (``detect``), never from the file name
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,10 @@ COBERTURA = "cobertura"
 COVERAGE_JSON = "coverage.py json"
 LCOV = "lcov"
 COVERAGE_DATA = "coverage.py data"
+JACOCO = "jacoco"
+CLOVER = "clover"
+GO = "go coverprofile"
+SIMPLECOV = "simplecov"
 
 # A missing branch is named as coverage.py names an arc's destination: the line it jumps
 # to, or EXIT for any arc that leaves the code object (coverage.py's negative line numbers,
@@ -111,8 +116,58 @@ def checked_path(path: str) -> str:
     return path
 
 
+def report_dirs(report: Path, config_root: Path) -> list[Path]:
+    """The report's directory and each one above it up to the config root, nearest first:
+    where a reader looks for what a report's paths are relative to (a Go module's go.mod,
+    a Java module's source root). Only the config root for a report outside it."""
+    root = config_root.resolve()
+    here = report.resolve().parent
+    dirs: list[Path] = []
+    if here == root or root in here.parents:
+        while here != root:
+            dirs.append(here)
+            here = here.parent
+    dirs.append(root)
+    return dirs
+
+
 _SNIFF_BYTES = 4096
 _LCOV_KEYS = (b"TN:", b"SF:", b"DA:", b"FN:", b"FNDA:", b"BRDA:", b"LF:", b"LH:", b"VER:")
+# The root element, past the XML declaration, comments and the DOCTYPE.
+_XML_ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+# The first member's name and the first name inside its value: {"name": {"name2": ...
+_JSON_HEAD = re.compile(rb'\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\{\s*"((?:[^"\\]|\\.)*)"')
+_COVERAGE_JSON_KEYS = (b"meta", b"files", b"totals")
+
+
+def _xml_format(text: bytes) -> str:
+    """JaCoCo's root is <report>; Clover's is <coverage> like Cobertura's, told apart by
+    what follows: Clover's first child is <project> (Cobertura's <sources> or <packages>)."""
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", b"", text, flags=re.S)
+    root = _XML_ROOT.search(body)
+    if root is None:
+        return COBERTURA  # too little to tell: the reader says what is wrong with it
+    if root.group(1) == b"report":
+        return JACOCO
+    if root.group(1) == b"coverage":
+        child = _XML_ROOT.search(body, root.end())
+        if child is not None and child.group(1) in (b"project", b"testproject"):
+            return CLOVER
+    return COBERTURA
+
+
+def _json_format(text: bytes) -> str:
+    """SimpleCov's .resultset.json is {"<suite>": {"coverage": ...}}; its JSON formatter's
+    coverage.json starts {"meta": {"simplecov_version": ...}}; anything else is read as
+    coverage.py's, whose reader says what is wrong with it."""
+    head = _JSON_HEAD.match(text)
+    if head is not None:
+        first, inner = head.groups()
+        if inner == b"coverage" and first not in _COVERAGE_JSON_KEYS:
+            return SIMPLECOV
+        if first == b"meta" and inner == b"simplecov_version":
+            return SIMPLECOV
+    return COVERAGE_JSON
 
 
 def detect(path: Path) -> str:
@@ -132,9 +187,11 @@ def detect(path: Path) -> str:
     if not text:
         raise RatchetError("empty file, not a coverage report", source=str(path))
     if text.startswith(b"<"):
-        return COBERTURA
+        return _xml_format(text)
     if text.startswith(b"{"):
-        return COVERAGE_JSON
+        return _json_format(text)
+    if text.startswith(b"mode:"):
+        return GO
     if text.startswith(b"!coverage.py"):
         raise RatchetError(
             "coverage.py data file in the pre-5.0 JSON format; re-run with a current coverage.py",
@@ -144,9 +201,28 @@ def detect(path: Path) -> str:
         return LCOV
     raise RatchetError(
         "not a coverage report "
-        "(expected Cobertura XML, coverage.py JSON, LCOV or a .coverage data file)",
+        "(expected Cobertura, JaCoCo or Clover XML, coverage.py or SimpleCov JSON, LCOV, "
+        "a Go coverprofile or a .coverage data file)",
         source=str(path),
     )
+
+
+# istanbul writes clover="3.2.0", OpenClover its version; PHPUnit writes none, gcovr a time.
+_CLOVER_VERSION = re.compile(rb"<coverage\b[^>]*\bclover=[\"']\d+\.\d+")
+
+
+def can_measure_branches(path: Path, fmt: str) -> bool:
+    """Whether the producer of a report of format ``fmt`` writes branches at all. One that
+    could and wrote none ran without branch coverage: merged with reports that have
+    branches, its branch misses would vanish, so the rules refuse it. One that never does
+    (Go's coverprofile; PHPUnit's and gcovr's Clover) measured all it can, and sits beside
+    other languages' reports in a union without losing anything."""
+    if fmt == GO:
+        return False
+    if fmt == CLOVER:
+        with path.open("rb") as f:
+            return _CLOVER_VERSION.search(f.read(_SNIFF_BYTES)) is not None
+    return True
 
 
 def parse(
@@ -175,4 +251,20 @@ def parse(
         from ratchet.formats import coverage_data
 
         return coverage_data.parse(path, config_root=config_root, counts_only=counts_only)
+    if fmt == JACOCO:
+        from ratchet.formats import jacoco
+
+        return jacoco.parse(path, config_root=config_root)
+    if fmt == CLOVER:
+        from ratchet.formats import clover
+
+        return clover.parse(path)
+    if fmt == GO:
+        from ratchet.formats import gocover
+
+        return gocover.parse(path, config_root=config_root, counts_only=counts_only)
+    if fmt == SIMPLECOV:
+        from ratchet.formats import simplecov
+
+        return simplecov.parse(path)
     raise AssertionError(fmt)

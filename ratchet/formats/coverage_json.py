@@ -1,20 +1,18 @@
 """coverage.py's JSON report (``coverage json``), streamed one file entry at a time.
 
 The standard library has no streaming JSON parser, so this walks the top-level object by
-hand and hands each ``files`` entry to ``json``'s C decoder: memory holds one file's entry,
-not the whole report (a 10,000-file report with contexts runs to hundreds of megabytes
-once decoded at once).
+hand (``jsonstream``) and hands each ``files`` entry to ``json``'s C decoder: memory holds
+one file's entry, not the whole report (a 10,000-file report with contexts runs to
+hundreds of megabytes once decoded at once).
 """
 
 from __future__ import annotations
 
-import codecs
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 from ratchet.errors import RatchetError
 from ratchet.formats import (
@@ -26,128 +24,17 @@ from ratchet.formats import (
     checked_path,
     line_problem,
 )
+from ratchet.formats.jsonstream import Malformed as _Malformed
+from ratchet.formats.jsonstream import Reader as _Reader
+from ratchet.formats.jsonstream import entries as _entries
 from ratchet.models import Counts, LineDetail
 
 _T = TypeVar("_T")
 _CHUNK = 1 << 20
-# Characters held past a value's start before it is decoded, so that nearly every value
-# decodes at the first attempt: a value cut short by the buffer's end costs a retry, and
-# json's error for it a scan of the whole buffer (for a line number nobody reads).
-_AHEAD = 1 << 18
-_WS = " \t\r\n"
 _TOP_KEYS = {"meta", "files", "totals"}
 _INT = {int}
 _LIST = {list}
 _PAIR = {2}
-
-
-class _Malformed(Exception):
-    pass
-
-
-class _Reader:
-    """A text buffer over a binary file that refills on demand."""
-
-    def __init__(self, f: IO[bytes], chunk_size: int) -> None:
-        self._f = f
-        self._chunk = chunk_size
-        self._dec = codecs.getincrementaldecoder("utf-8-sig")()
-        self.buf = ""
-        self.pos = 0
-        self.dropped = 0  # characters read before buf[0]: error offsets are the file's
-        self.eof = False
-        self._json = json.JSONDecoder()
-
-    def _more(self, size: int = 0) -> bool:
-        if self.eof:
-            return False
-        chunk = self._f.read(size or self._chunk)
-        if self.pos:
-            self.dropped += self.pos
-            self.buf, self.pos = self.buf[self.pos :], 0
-        if not chunk:
-            self.eof = True
-            self.buf += self._dec.decode(b"", True)
-            return False
-        self.buf += self._dec.decode(chunk)
-        return True
-
-    def peek(self) -> str:
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in _WS:
-                self.pos += 1
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if not self._more():
-                raise _Malformed("unexpected end of file (truncated?)")
-
-    def finish(self) -> None:
-        try:
-            ch = self.peek()
-        except _Malformed:
-            return
-        raise _Malformed(f"unexpected {ch!r} after the end of the JSON document")
-
-    def expect(self, chars: str) -> str:
-        ch = self.peek()
-        if ch not in chars:
-            want = " or ".join(repr(c) for c in chars)
-            raise _Malformed(
-                f"expected {want} at character {self.dropped + self.pos}, found {ch!r}"
-            )
-        self.pos += 1
-        return ch
-
-    def name(self) -> Any:
-        """An object member's name: a JSON string, nothing else."""
-        if self.peek() != '"':
-            self.expect('"')  # not a string: the error says what stands there instead
-        return self.value()
-
-    def value(self) -> Any:
-        self.peek()
-        while len(self.buf) - self.pos < _AHEAD and self._more():
-            pass
-        while True:
-            try:
-                val, end = self._json.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as e:
-                if not _truncated(e, len(self.buf)):
-                    at = self.dropped + e.pos
-                    raise _Malformed(f"invalid JSON: {e.msg} at character {at}") from None
-                # Each retry decodes the value from its start again: read three times what
-                # is buffered of it, so that the retries of one large value cost about
-                # half its decoding again, not its size squared over the chunk size.
-                if self._more(max(self._chunk, 3 * (len(self.buf) - self.pos))):
-                    continue
-                raise _Malformed(f"invalid JSON: {e.msg} (truncated?)") from None
-            # A number that ends exactly at the buffer's end may continue in the next chunk.
-            if end == len(self.buf) and self._more():
-                continue
-            self.pos = end
-            return val
-
-
-def _truncated(e: json.JSONDecodeError, end: int) -> bool:
-    """Whether the decoder failed for want of input, rather than at an error in it.
-
-    A value cut short fails at the buffer's end, or at the start of the token it cuts
-    (a literal such as ``-Infinity``, a ``\\uXXXX`` escape) or of the string it is in.
-    Anything else is an error where it stands: reading on would only fill memory."""
-    return e.pos >= end - 16 or e.msg.startswith("Unterminated string")
-
-
-def _entries(r: _Reader) -> Iterator[tuple[str, Any]]:
-    r.expect("{")
-    if r.peek() == "}":
-        r.pos += 1
-        return
-    while True:
-        key = r.name()
-        r.expect(":")
-        yield key, r
-        if r.expect(",}") == "}":
-            return
 
 
 def _lines(entry: dict[str, Any], key: str) -> list[int]:
