@@ -8,6 +8,9 @@ several reports, and for the paths ``keep_detail`` asks for (changed files).
 from __future__ import annotations
 
 import dataclasses
+import filecmp
+import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,6 +40,46 @@ def find_default(root: Path) -> Path:
         )
     # Ties (a report written with several formats at once) go to the usual order.
     return max(seen, key=lambda p: (p.stat().st_mtime, -seen.index(p)))
+
+
+def refuse_repeats(paths: Sequence[Path]) -> None:
+    """Refuse one report file given twice: ``coverage.xml ./coverage.xml``, a symlink to
+    it, a hard link. Read twice it would pass for two shards' reports."""
+    seen: dict[tuple[int, int], Path] = {}
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue  # formats.detect says what is wrong with it
+        key = (st.st_dev, st.st_ino)
+        first = seen.setdefault(key, p)
+        if first is not p:
+            which = str(p) if first == p else f"{first} and {p} are one file"
+            raise RatchetError(
+                f"the same report is given twice ({which}): name each shard's report once"
+            )
+
+
+def copies(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """``(copy, original)`` for each report whose bytes are an earlier one's: a copy of one
+    shard's report is not another shard's. Only files of one size are compared, a chunk at
+    a time, up to the first difference (``filecmp``), so distinct reports are not read."""
+    found: list[tuple[Path, Path]] = []
+    by_size: dict[int, list[Path]] = {}
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        same_size = by_size.setdefault(st.st_size, [])
+        original = next((q for q in same_size if filecmp.cmp(q, p, shallow=False)), None)
+        if original is None:
+            same_size.append(p)
+        else:
+            found.append((p, original))
+    return found
 
 
 def _read_one(
