@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,7 @@ def write_atomic(files: Mapping[Path, str], *, journal: Path | None = None) -> N
             _test_kill("renamed", renamed)
         _sync_dirs(e.path for e in staged)
         journal.unlink()
+        _remove_strays(staged)
     except BaseException as e:
         if renamed == 0:  # nothing of the user's changed: as if never started
             for entry in staged:
@@ -90,6 +92,30 @@ def _test_kill(stage: str, n: int) -> None:
         import signal
 
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+# What tempfile.mkstemp names a staged file (``_write_simple``, and ratchet before the
+# journal): ".NAME." + 8 of these + ".tmp".
+_MKSTEMP = re.compile(r"\.[a-z0-9_]{8}\.tmp")
+
+
+def _remove_strays(entries: list[_Entry]) -> None:
+    """Staged files a killed writer of an older version left beside the files just written:
+    under the lock no other write is under way, so none of them is anyone's."""
+    by_dir: dict[Path, set[str]] = {}
+    for entry in entries:
+        by_dir.setdefault(entry.path.parent, set()).add(f".{entry.path.name}.")
+    for directory, prefixes in by_dir.items():
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".tmp") and any(
+                name.startswith(p) and _MKSTEMP.fullmatch(name[len(p) - 1 :]) for p in prefixes
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(directory / name)
 
 
 def _write_simple(files: Mapping[Path, str]) -> None:

@@ -244,3 +244,13 @@ def test_killed_then_a_file_changed__refused_nothing_touched(repo: Project, tmp_
     )
     assert state(repo.root) == halfway
     assert ratchet("check", "hi.xml", cwd=repo.root).code == 2  # readers refuse it too
+
+
+def test_staged_files_an_older_version_left__removed_by_the_next_write(repo: Project):
+    # ratchet before the journal staged with random names, and a kill left them behind.
+    strays = [".coverage-baseline.tsv.k2j4_x9q.tmp", ".pyproject.toml.abcdefgh.tmp"]
+    for name in strays:
+        (repo.root / name).write_text("half\n")
+    (repo.root / ".pyproject.toml.mine.tmp").write_text("not a staged file's name\n")
+    assert ratchet("update", "hi.xml", cwd=repo.root).code == 0
+    assert sorted(p.name for p in repo.root.glob(".*.tmp")) == [".pyproject.toml.mine.tmp"]
