@@ -8,7 +8,6 @@ next run can finish, instead of a bar half raised: see ``write_atomic`` and ``re
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -193,8 +192,14 @@ def _sync_dirs(paths: Iterable[Path]) -> None:
 # -- the journal ---------------------------------------------------------------------------
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib  # only writers and a recovery pay for it: `check` starts faster
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def _digest(data: bytes | None) -> str | None:
-    return None if data is None else hashlib.sha256(data).hexdigest()
+    return None if data is None else _sha256(data)
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -218,7 +223,7 @@ class _Entry:
             path,
             path.with_name(f".{path.name}.ratchet.tmp"),
             _digest(_read_bytes(path)),
-            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            _sha256(text.encode("utf-8")),
         )
 
     def to_json(self) -> dict[str, str | None]:

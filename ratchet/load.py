@@ -8,7 +8,6 @@ several reports, and for the paths ``keep_detail`` asks for (changed files).
 from __future__ import annotations
 
 import dataclasses
-import filecmp
 import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -63,6 +62,8 @@ def copies(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
     """``(copy, original)`` for each report whose bytes are an earlier one's: a copy of one
     shard's report is not another shard's. Only files of one size are compared, a chunk at
     a time, up to the first difference (``filecmp``), so distinct reports are not read."""
+    import filecmp  # only --expect / expect_reports asks
+
     found: list[tuple[Path, Path]] = []
     by_size: dict[int, list[Path]] = {}
     for p in paths:
