@@ -48,7 +48,7 @@ def write_atomic(files: Mapping[Path, str], *, journal: Path | None = None) -> N
     try:
         for n, (entry, text) in enumerate(zip(staged, files.values(), strict=True), 1):
             target = entry.path
-            _stage(entry.tmp, entry.path, text.encode("utf-8"), exclusive=True)
+            _stage(entry.tmp, entry.path, text.encode("utf-8"))
             _test_kill("staged", n)
         for entry in staged:
             target = entry.path
@@ -65,17 +65,16 @@ def write_atomic(files: Mapping[Path, str], *, journal: Path | None = None) -> N
                     os.unlink(entry.tmp)
             with contextlib.suppress(OSError):
                 journal.unlink()
-        if isinstance(e, OSError):
-            where = str(target) if target is not None else str(e.filename or "")
-            if renamed:
-                raise RatchetError(
-                    f"cannot write: {e.strerror}; {renamed} of the {len(staged)} files were "
-                    f"written, the rest are staged: the next ratchet command finishes the "
-                    f"write (journal {journal})",
-                    source=where,
-                ) from None
-            raise RatchetError(f"cannot write: {e.strerror}", source=where) from None
-        raise
+        if not isinstance(e, OSError):
+            raise
+        where = str(target) if target is not None else str(e.filename or "")
+        rest = (
+            f"; {renamed} of the {len(staged)} files were written and the rest are staged: "
+            f"the next ratchet command finishes the write (journal {journal})"
+        )
+        raise RatchetError(
+            f"cannot write: {e.strerror}{rest if renamed else ''}", source=where
+        ) from None
 
 
 # A test hook, and nothing else: RATCHET_TEST_KILL_AT=renamed:N (or staged:N) kills the
@@ -87,8 +86,8 @@ KILL_AT = "RATCHET_TEST_KILL_AT"
 
 
 def _test_kill(stage: str, n: int) -> None:
-    if os.environ.get(KILL_AT) == f"{stage}:{n}":
-        import signal
+    if os.environ.get(KILL_AT) == f"{stage}:{n}":  # pragma: no cover - the process dies here
+        import signal  # (so coverage.py can never record these lines)
 
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
 
@@ -105,15 +104,11 @@ def _remove_strays(entries: list[_Entry]) -> None:
     for entry in entries:
         by_dir.setdefault(entry.path.parent, set()).add(f".{entry.path.name}.")
     for directory, prefixes in by_dir.items():
-        try:
-            names = os.listdir(directory)
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".tmp") and any(
-                name.startswith(p) and _MKSTEMP.fullmatch(name[len(p) - 1 :]) for p in prefixes
-            ):
-                with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # tidying up: never a reason to fail the write
+            for name in os.listdir(directory):
+                if name.endswith(".tmp") and any(
+                    name.startswith(p) and _MKSTEMP.fullmatch(name[len(p) - 1 :]) for p in prefixes
+                ):
                     os.unlink(directory / name)
 
 
@@ -152,14 +147,13 @@ def _write_simple(files: Mapping[Path, str]) -> None:
         raise
 
 
-def _stage(tmp: Path, path: Path, data: bytes, *, exclusive: bool) -> None:
-    """``data`` into ``tmp``, on disk, with the mode ``path`` has (or a new file gets)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-    if exclusive:  # never through a link someone left at the temporary name
-        flags |= os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    fd = os.open(tmp, flags, 0o600)
+def _stage(tmp: Path, path: Path, data: bytes) -> None:
+    """``data`` into a new ``tmp`` (never through a link someone left at that name), on
+    disk, with the mode ``path`` has (or a new file gets)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags | getattr(os, "O_BINARY", 0), 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
         f.flush()
@@ -179,7 +173,7 @@ def _umask() -> int:
 
 def _sync_dirs(paths: Iterable[Path]) -> None:
     """Make the renames durable before the journal goes (no directory fsync on Windows)."""
-    if os.name == "nt":
+    if os.name == "nt":  # pragma: no cover - the tests run on POSIX
         return
     for d in {p.parent for p in paths}:
         fd = os.open(d, os.O_RDONLY)
@@ -230,22 +224,18 @@ class _Entry:
         return {"path": str(self.path), "tmp": str(self.tmp), "old": self.old, "new": self.new}
 
     @classmethod
-    def from_json(cls, data: object) -> _Entry:
-        if not isinstance(data, dict):
-            raise ValueError("an entry is not an object")
-        path, tmp, old, new = (data.get(k) for k in ("path", "tmp", "old", "new"))
-        if not (isinstance(path, str) and isinstance(tmp, str) and isinstance(new, str)):
-            raise ValueError("an entry lacks its path, tmp or new")
-        if old is not None and not isinstance(old, str):
-            raise ValueError("an entry's old is not a string")
-        return cls(Path(path), Path(tmp), old, new)
+    def from_json(cls, data: dict[str, str | None]) -> _Entry:
+        path, tmp, old, new = data["path"], data["tmp"], data["old"], data["new"]
+        if not all(isinstance(v, str) for v in (path, tmp, new, old if old else "")):
+            raise ValueError(f"not a journal entry: {data!r:.200}")
+        return cls(Path(str(path)), Path(str(tmp)), old, str(new))
 
 
 def _write_journal(journal: Path, entries: list[_Entry]) -> None:
     text = json.dumps({"version": JOURNAL_VERSION, "files": [e.to_json() for e in entries]})
     tmp = journal.with_name(journal.name + ".tmp")
     try:
-        _stage(tmp, journal, text.encode("utf-8"), exclusive=True)
+        _stage(tmp, journal, text.encode("utf-8"))
         os.replace(tmp, journal)
         _sync_dirs([journal])
     except OSError as e:
@@ -281,6 +271,13 @@ def recover(journal: Path) -> Recovered | None:
         entries = [_Entry.from_json(e) for e in data["files"]]
     except (ValueError, TypeError, KeyError, AttributeError) as e:
         raise _stuck(journal, f"it cannot be read ({e})") from None
+    try:
+        return _finish(journal, entries)
+    except OSError as e:
+        raise _stuck(journal, f"{e.filename}: {e.strerror}") from None
+
+
+def _finish(journal: Path, entries: list[_Entry]) -> Recovered:
     done: list[_Entry] = []
     pending: list[_Entry] = []
     unstaged: list[_Entry] = []
@@ -296,19 +293,17 @@ def recover(journal: Path) -> Recovered | None:
             unstaged.append(entry)
     if unstaged and done:  # renames start only once every file is staged
         raise _stuck(journal, f"{unstaged[0].path} was written but {unstaged[0].tmp} is not")
-    try:
-        if unstaged:
-            for entry in entries:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.tmp)
-        else:
-            for entry in pending:
-                os.replace(entry.tmp, entry.path)
-            _sync_dirs(e.path for e in pending)
+    if unstaged:  # killed while staging: nothing of the user's had changed
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.tmp)
         journal.unlink()
-    except OSError as e:
-        raise _stuck(journal, f"{e.filename}: {e.strerror}") from None
-    return Recovered(tuple(e.path for e in pending) if not unstaged else (), bool(unstaged))
+        return Recovered((), discarded=True)
+    for entry in pending:
+        os.replace(entry.tmp, entry.path)
+    _sync_dirs(e.path for e in pending)
+    journal.unlink()
+    return Recovered(tuple(e.path for e in pending), discarded=False)
 
 
 def _stuck(journal: Path, why: str) -> RatchetError:

@@ -73,13 +73,13 @@ def lock_path(root: Path) -> Path:
 
 
 @contextmanager
-def hold(root: Path, notify: Notify) -> Iterator[None]:
+def hold(root: Path, notify: Notify, *, timeout: float = TIMEOUT) -> Iterator[None]:
     """Be the only writer of the bar of the config at ``root``; finish an interrupted write
     first. Read the bar inside: it may have moved while waiting."""
     from filelock import FileLock, Timeout  # only writers pay for importing it
 
     path = lock_path(root)
-    lock = FileLock(path, timeout=TIMEOUT)
+    lock = FileLock(path, timeout=timeout)
     try:
         try:
             lock.acquire(timeout=0)
@@ -90,7 +90,7 @@ def hold(root: Path, notify: Notify) -> Iterator[None]:
             lock.acquire()
     except Timeout:
         raise RatchetError(
-            f"another ratchet command has been writing the bar for {TIMEOUT:.0f} s (it holds "
+            f"another ratchet command has been writing the bar for {timeout:g} s (it holds "
             f"{path}); run this again once it has finished",
         ) from None
     except OSError as e:
@@ -102,12 +102,14 @@ def hold(root: Path, notify: Notify) -> Iterator[None]:
         lock.release()
 
 
-def recover(root: Path, notify: Notify) -> None:
+def recover(root: Path, notify: Notify) -> bool:
     """Finish a write of the bar that was interrupted (under the lock), if there is one:
-    every command reads the bar only whole. Costs a stat or two when there is none."""
-    if journal_path(root).exists():
-        with hold(root, notify):
-            pass
+    every command reads the bar only whole. Whether there was one (the bar may have
+    changed); a few stats when there was not."""
+    if not journal_path(root).exists():
+        return False
+    with hold(root, notify):
+        return True
 
 
 def _recover(root: Path, notify: Notify) -> None:

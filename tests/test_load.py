@@ -84,3 +84,19 @@ def test_expect__copies_beyond_the_distinct_count_are_not_counted(proj: Path):
     shutil.copy(proj / "coverage.xml", proj / "shard-2.xml")
     r = ratchet("check", "--expect", "1", "coverage.xml", "shard-2.xml", cwd=proj)
     assert r.code == 0
+
+
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        ("missing.xml", "missing.xml: no such file"),
+        ("reports", "reports: is a directory, not a coverage report"),
+    ],
+)
+def test_expect__a_name_that_is_no_report_is_counted_and_then_refused(
+    proj: Path, other: str, message: str
+):
+    (proj / "reports").mkdir()
+    r = ratchet("check", "--expect", "2", "coverage.xml", other, cwd=proj)
+    assert r.code == 2
+    assert r.stderr == f"ratchet: error: {message}\n"

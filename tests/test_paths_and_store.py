@@ -46,6 +46,11 @@ def test_resolver__a_name_that_is_a_file_under_two_roots_is_ambiguous(tmp_path: 
     assert Resolver(tmp_path, PathMap()).resolve("pkg/m.py", roots) == "api/pkg/m.py"
 
 
+def test_resolver__under_no_root__the_first_roots_name(tmp_path: Path):
+    r = Resolver(tmp_path, PathMap())
+    assert r.resolve("m.py", (f"{tmp_path}/api", f"{tmp_path}/core")) == "api/m.py"
+
+
 def test_resolver__two_roots_naming_one_directory_are_one_file(tmp_path: Path):
     (tmp_path / "m.py").write_text("")
     r = Resolver(tmp_path, PathMap())

@@ -8,6 +8,7 @@ ratchet/fsio.py picks the point). What runs after them runs in-process.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -18,10 +19,9 @@ import pytest
 from filelock import FileLock
 
 from ratchet import writelock
+from ratchet.errors import RatchetError
 from tests.conftest import SAMPLE_MODULE, Project, clean_env, git
 from tests.inprocess import ratchet
-
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CALLS = {
     "low": "classify(-1)",
@@ -110,6 +110,8 @@ def recorded_alone(repo: Project, report: str, tmp_path: Path) -> dict[str, str]
 # -- the lock ----------------------------------------------------------------------------
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_lock__inside_the_git_directory_and_the_journal_too(repo: Project):
     assert writelock.lock_path(repo.root) == repo.root / ".git" / "coverage-ratchet.lock"
     assert writelock.journal_path(repo.root) == repo.root / ".git" / "coverage-ratchet.journal"
@@ -119,6 +121,8 @@ def test_lock__inside_the_git_directory_and_the_journal_too(repo: Project):
     assert git(repo.root, "status", "--porcelain") == ""  # never shown, never committed
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_lock__a_linked_worktree_has_its_own(repo: Project, tmp_path: Path):
     git(repo.root, "worktree", "add", "-q", str(tmp_path / "wt"))
     gitdir = Path(git(tmp_path / "wt", "rev-parse", "--absolute-git-dir").strip())
@@ -126,6 +130,7 @@ def test_lock__a_linked_worktree_has_its_own(repo: Project, tmp_path: Path):
     assert gitdir != repo.root / ".git"
 
 
+@pytest.mark.unit
 def test_lock__outside_git_in_the_temporary_directory_journal_beside_pyproject(tmp_path: Path):
     assert writelock.journal_path(tmp_path) == tmp_path / ".coverage-ratchet.journal"
     lock = writelock.lock_path(tmp_path)
@@ -133,6 +138,8 @@ def test_lock__outside_git_in_the_temporary_directory_journal_beside_pyproject(t
     assert lock != writelock.lock_path(tmp_path / "other")
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_concurrent_updates__the_higher_recorded_and_every_event_kept(
     repo: Project, tmp_path: Path
 ):
@@ -157,6 +164,8 @@ def baseline_of(files: dict[str, str]) -> str:
     return line.split("=", 1)[1].strip()
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_lock__a_waiting_update_reads_the_bar_again_once_it_has_the_lock(
     repo: Project, tmp_path: Path
 ):
@@ -183,6 +192,8 @@ def test_lock__a_waiting_update_reads_the_bar_again_once_it_has_the_lock(
 # -- an interrupted write ----------------------------------------------------------------
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_killed_between_renames__the_next_run_finishes_the_write(repo: Project, tmp_path: Path):
     hi = recorded_alone(repo, "hi.xml", tmp_path)
     before = state(repo.root)
@@ -210,6 +221,8 @@ def test_killed_between_renames__the_next_run_finishes_the_write(repo: Project, 
     assert ratchet("update", "hi.xml", cwd=repo.root).stdout.endswith("nothing to change.\n")
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_killed_while_staging__the_next_run_removes_what_was_staged(repo: Project, tmp_path: Path):
     before = state(repo.root)
     code, _, _ = finish(start(repo.root, "update", "hi.xml", RATCHET_TEST_KILL_AT="staged:2"))
@@ -226,6 +239,8 @@ def test_killed_while_staging__the_next_run_removes_what_was_staged(repo: Projec
     assert leftovers(repo.root) == []
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_killed_then_a_file_changed__refused_nothing_touched(repo: Project, tmp_path: Path):
     code, _, _ = finish(start(repo.root, "update", "hi.xml", RATCHET_TEST_KILL_AT="renamed:1"))
     assert code == -9
@@ -246,6 +261,8 @@ def test_killed_then_a_file_changed__refused_nothing_touched(repo: Project, tmp_
     assert ratchet("check", "hi.xml", cwd=repo.root).code == 2  # readers refuse it too
 
 
+@pytest.mark.integration
+@pytest.mark.slow
 def test_staged_files_an_older_version_left__removed_by_the_next_write(repo: Project):
     # ratchet before the journal staged with random names, and a kill left them behind.
     strays = [".coverage-baseline.tsv.k2j4_x9q.tmp", ".pyproject.toml.abcdefgh.tmp"]
@@ -254,3 +271,92 @@ def test_staged_files_an_older_version_left__removed_by_the_next_write(repo: Pro
     (repo.root / ".pyproject.toml.mine.tmp").write_text("not a staged file's name\n")
     assert ratchet("update", "hi.xml", cwd=repo.root).code == 0
     assert sorted(p.name for p in repo.root.glob(".*.tmp")) == [".pyproject.toml.mine.tmp"]
+
+
+# -- in-process: where the lock is, and what holding it does -----------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("dot_git", "where"),
+    [
+        ("gitdir: {elsewhere}\n", "elsewhere"),  # a linked worktree, a submodule
+        ("gitdir: {missing}\n", "temp"),
+        ("", "temp"),  # not a git directory: outside git
+        ("something else\n", "temp"),
+    ],
+)
+def test_lock__a_dot_git_file(tmp_path: Path, dot_git: str, where: str):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / ".git").write_text(dot_git.format(elsewhere=elsewhere, missing=tmp_path / "gone"))
+    lock = writelock.lock_path(root)
+    if where == "elsewhere":
+        assert lock == elsewhere / "coverage-ratchet.lock"
+    else:
+        assert lock.parent != root and lock.name.startswith("coverage-ratchet-")
+
+
+@pytest.mark.unit
+def test_hold__waits_says_so_and_gives_up_with_a_clear_message(tmp_path: Path):
+    said: list[str] = []
+    other = FileLock(writelock.lock_path(tmp_path))  # another writer holds it
+    with (
+        other,
+        pytest.raises(RatchetError) as e,
+        writelock.hold(tmp_path, said.append, timeout=0.05),
+    ):
+        pass
+    path = writelock.lock_path(tmp_path)
+    assert said == [
+        f"ratchet: waiting for another ratchet command to finish writing the bar ({path})"
+    ]
+    assert str(e.value) == (
+        f"another ratchet command has been writing the bar for 0.05 s (it holds {path}); "
+        "run this again once it has finished"
+    )
+    with writelock.hold(tmp_path, said.append):  # free again: taken at once
+        assert len(said) == 1
+
+
+@pytest.mark.unit
+def test_hold__a_lock_that_cannot_be_taken_is_bad_input(tmp_path: Path):
+    (tmp_path / ".git" / "coverage-ratchet.lock").mkdir(parents=True)
+    taken = pytest.raises(RatchetError, match=r"coverage-ratchet\.lock: cannot take the lock: ")
+    with taken, writelock.hold(tmp_path, print):
+        pass
+
+
+@pytest.mark.unit
+def test_recover__says_which_files_it_finished(tmp_path: Path):
+    (tmp_path / ".git").mkdir()
+    assert writelock.recover(tmp_path, print) is False  # nothing to do
+    outside = tmp_path.parent / f"{tmp_path.name}-elsewhere.toml"  # a symlinked pyproject's
+    inside = tmp_path / "coverage-baseline.tsv"
+    for p, text in ((outside, "old\n"), (inside, "old\n")):
+        p.write_text(text)
+        p.with_name(f".{p.name}.ratchet.tmp").write_text("new\n")
+    files = [
+        {
+            "path": str(p),
+            "tmp": str(p.with_name(f".{p.name}.ratchet.tmp")),
+            "old": sha("old\n"),
+            "new": sha("new\n"),
+        }
+        for p in (outside, inside)
+    ]
+    writelock.journal_path(tmp_path).write_text(json.dumps({"version": 1, "files": files}))
+    said: list[str] = []
+    assert writelock.recover(tmp_path, said.append) is True
+    assert said == [
+        f"ratchet: finished a write of the bar that was interrupted: wrote {outside}, "
+        "coverage-baseline.tsv"
+    ]
+    assert outside.read_text() == inside.read_text() == "new\n"
+    outside.unlink()
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -71,8 +71,7 @@ def format_option(f: F) -> F:
 def load_config(config_path: Path | None) -> Config:
     """The config, with any write of the bar that was interrupted finished first."""
     cfg = config_mod.load(config_path)
-    if writelock.journal_path(cfg.root).exists():
-        writelock.recover(cfg.root, echo_err)
+    if writelock.recover(cfg.root, echo_err):
         cfg = config_mod.load(config_path)
     return cfg
 
