@@ -18,7 +18,7 @@ from ratchet import filebaseline, history, rules
 from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
-from ratchet.load import load
+from ratchet.load import copies, load, refuse_repeats
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.notation import missing_text
 from ratchet.paths import PathMap
@@ -49,14 +49,21 @@ def load_report(
     ``expect``: the number of reports there must be (``--expect``, else ``expect_reports``):
     a verdict on some of a sharded run's reports would judge part of the tests."""
     paths = list(reports) or [cfg.root / r for r in cfg.reports]
+    refuse_repeats(paths)
     expected = expect if expect is not None else cfg.expect_reports
-    if expected is not None and len(paths) != expected:
-        found = ", ".join(map(str, paths)) or "none"
-        raise RatchetError(
-            f"expected {expected} coverage report(s), found {len(paths)} ({found}): a verdict "
-            "on part of the shards would judge part of the tests; check that every shard "
-            "uploaded its report"
-        )
+    if expected is not None:
+        # Reports are counted once each: two files with the same bytes are one shard's.
+        copied = copies(paths)
+        if len(paths) - len(copied) != expected:
+            found = ", ".join(map(str, paths)) or "none"
+            if copied:
+                same = "; ".join(f"{c} has the same contents as {o}" for c, o in copied)
+                found += f"; {len(paths) - len(copied)} distinct: {same}"
+            raise RatchetError(
+                f"expected {expected} coverage report(s), found {len(paths)} ({found}): a "
+                "verdict on part of the shards would judge part of the tests; check that "
+                "every shard uploaded its report"
+            )
     if not reports:
         # Typically a push (the pre-commit hook) before the tests ran: say what to do.
         for p in paths:

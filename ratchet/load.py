@@ -8,13 +8,14 @@ several reports, and for the paths ``keep_detail`` asks for (changed files).
 from __future__ import annotations
 
 import dataclasses
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ratchet import formats
 from ratchet.errors import RatchetError
 from ratchet.models import FileCoverage, Report
-from ratchet.paths import PathMap, Resolver
+from ratchet.paths import AmbiguousPath, PathMap, Resolver, is_absolute
 
 DEFAULT_REPORTS = ("coverage.xml", "coverage.json", "lcov.info", "coverage.lcov", ".coverage")
 
@@ -40,6 +41,48 @@ def find_default(root: Path) -> Path:
     return max(seen, key=lambda p: (p.stat().st_mtime, -seen.index(p)))
 
 
+def refuse_repeats(paths: Sequence[Path]) -> None:
+    """Refuse one report file given twice: ``coverage.xml ./coverage.xml``, a symlink to
+    it, a hard link. Read twice it would pass for two shards' reports."""
+    seen: dict[tuple[int, int], Path] = {}
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # formats.detect says what is wrong with it
+        key = (st.st_dev, st.st_ino)
+        first = seen.setdefault(key, p)
+        if first is not p:
+            which = str(p) if first == p else f"{first} and {p} are one file"
+            raise RatchetError(
+                f"the same report is given twice ({which}): name each shard's report once"
+            )
+
+
+def copies(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """``(copy, original)`` for each report whose bytes are an earlier one's: a copy of one
+    shard's report is not another shard's. Only files of one size are compared, a chunk at
+    a time, up to the first difference (``filecmp``), so distinct reports are not read."""
+    import filecmp  # only --expect / expect_reports asks
+
+    found: list[tuple[Path, Path]] = []
+    by_size: dict[int, list[Path]] = {}
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            continue
+        same_size = by_size.setdefault(st.st_size, [])
+        original = next((q for q in same_size if filecmp.cmp(q, p, shallow=False)), None)
+        if original is None:
+            same_size.append(p)
+        else:
+            found.append((p, original))
+    return found
+
+
 def _read_one(
     path: Path,
     fmt: str,
@@ -53,8 +96,20 @@ def _read_one(
     files: dict[str, FileCoverage] = {}
     lossy: set[str] = set()
     base = resolver.base(path)
+    under_roots: set[str] = set()  # names relative to one of several roots, so far
     for raw in formats.parse(path, fmt, config_root=root, counts_only=counts_only):
-        p = resolver.resolve(raw.path, raw.roots, base)
+        if len(raw.roots) > 1 and not is_absolute(raw.path):
+            if raw.path in under_roots:
+                # Not a split class (those follow each other, and the reader joins them):
+                # two files of one name under two roots, whichever of them is here now.
+                raise RatchetError(
+                    _ambiguous(raw.path, raw.roots, "is listed twice"), source=str(path)
+                )
+            under_roots.add(raw.path)
+        try:
+            p = resolver.resolve(raw.path, raw.roots, base)
+        except AmbiguousPath as e:
+            raise RatchetError(_ambiguous(e.raw, e.roots, "is a file"), source=str(path)) from None
         fc = raw.coverage(p, keep_detail=keep(p), keep_missing_lines=missing)
         prev = files.get(p)
         if prev is None:
@@ -66,6 +121,17 @@ def _read_one(
         else:
             lossy.add(p)
     return files, lossy
+
+
+def _ambiguous(name: str, roots: Sequence[str], found: str) -> str:
+    shown = " and ".join(roots[:2]) + (f" (and {len(roots) - 2} more)" if len(roots) > 2 else "")
+    return (
+        f"{name} {found} under two of the report's <source> roots ({shown}), and the XML "
+        "does not say which file each entry measured: read as one, two files would merge. "
+        "Use coverage.py's JSON or LCOV report (or the .coverage file), which name files "
+        "from the project root, or measure one source root that holds both "
+        '(`source = ["."]`, with `omit` for the rest)'
+    )
 
 
 def _keep_also(keep: Callable[[str], bool], extra: set[str]) -> Callable[[str], bool]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,16 @@ def _pattern(prefix: str) -> re.Pattern[str]:
         return re.compile("^(?:.*/)?" + _glob(prefix[2:]) + "(?:/|$)")
     anchor = "" if prefix.startswith(("/", "*")) else "(?:.*/)?"
     return re.compile("^" + anchor + _glob(prefix) + "(?:/|$)")
+
+
+class AmbiguousPath(Exception):
+    """A relative name that is a file under more than one of its producer's roots (two
+    Cobertura ``<source>``s): the report does not say which one it measured."""
+
+    def __init__(self, raw: str, roots: tuple[str, ...]) -> None:
+        super().__init__(raw, roots)
+        self.raw = raw
+        self.roots = roots
 
 
 @dataclass(frozen=True)
@@ -136,29 +146,55 @@ class Resolver:
 
     def _resolve(self, raw: str, roots: Sequence[str], base: str) -> str:
         raw = _posix(raw)
-        candidates: list[str] = []
+        candidates: list[tuple[str, str]] = []  # (root, path under it)
         if raw.startswith("/") or not roots:
-            candidates.append(raw)
+            candidates.append(("", raw))
         else:
-            candidates.extend(posixpath.join(_posix(r), raw) for r in roots)
+            candidates.extend((r, posixpath.join(_posix(r), raw)) for r in roots)
         if base:
-            for c in candidates:
-                if not c.startswith("/"):
-                    beside = self._relative(self.path_map.remap(posixpath.join(base, c)))
-                    if not beside.startswith("../") and self._exists(beside):
-                        return beside
-        mapped = [self._relative(self.path_map.remap(c)) for c in candidates]
+            beside = [
+                (r, self._relative(self.path_map.remap(posixpath.join(base, c))))
+                for r, c in candidates
+                if not c.startswith("/")
+            ]
+            # Only inside the root: a report's neighbours above it are no files of this checkout.
+            found = self._found([(r, b) for r, b in beside if not b.startswith("../")])
+            if found is not None:
+                return self._one(raw, found)
+        mapped = [(r, self._relative(self.path_map.remap(c))) for r, c in candidates]
         if len(mapped) > 1:
-            for m in mapped:
-                if self._exists(m):
-                    return m
-        if mapped[0].startswith("/") and not raw.startswith("/"):
+            found = self._found(mapped)
+            if found is not None:
+                return self._one(raw, found)
+        if mapped[0][1].startswith("/") and not raw.startswith("/"):
             # Written on another machine (a CI runner, a container): its <source> is not
             # ours, but the relative name may well be a file of this checkout.
             local = self._relative(self.path_map.remap(raw))
             if self._exists(local):
                 return local
-        return mapped[0]
+        return mapped[0][1]
+
+    def _found(self, candidates: Iterable[tuple[str, str]]) -> dict[str, str] | None:
+        """The candidates that are files of this checkout: path -> the root giving it. Two
+        roots naming one directory (".", and the root's own path) give one path."""
+        found: dict[str, str] = {}
+        for root, path in candidates:
+            if path not in found and self._exists(path):
+                found[path] = root
+        return found or None
+
+    @staticmethod
+    def _one(raw: str, found: dict[str, str]) -> str:
+        """The one file a name stands for. Of two, either taken would be read as the other
+        too (its lines added, or lost): never guessed."""
+        if len(found) > 1:
+            raise AmbiguousPath(raw, tuple(found.values()))
+        return next(iter(found))
+
+
+def is_absolute(path: str) -> bool:
+    """Whether a producer's path is absolute (POSIX, or a Windows drive or UNC path)."""
+    return _posix(path).startswith("/")
 
 
 def glob_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:

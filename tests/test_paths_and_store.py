@@ -9,7 +9,7 @@ import pytest
 from ratchet import filebaseline, fsio
 from ratchet.errors import RatchetError
 from ratchet.models import Counts
-from ratchet.paths import PathMap, Resolver
+from ratchet.paths import AmbiguousPath, PathMap, Resolver
 from ratchet.render.markdown import code, escape
 
 pytestmark = pytest.mark.unit
@@ -31,6 +31,40 @@ def test_resolver__repository_relative_posix(tmp_path: Path, raw, roots, expecte
     r = Resolver(tmp_path, PathMap())
     fill = str(tmp_path.resolve())
     assert r.resolve(raw.format(root=fill), tuple(x.format(root=fill) for x in roots)) == expected
+
+
+def test_resolver__a_name_that_is_a_file_under_two_roots_is_ambiguous(tmp_path: Path):
+    for d in ("api", "core"):
+        (tmp_path / d / "pkg").mkdir(parents=True)
+        (tmp_path / d / "pkg" / "m.py").write_text("")
+    roots = (f"{tmp_path}/api", f"{tmp_path}/core")
+    r = Resolver(tmp_path, PathMap())
+    with pytest.raises(AmbiguousPath) as e:
+        r.resolve("pkg/m.py", roots)
+    assert (e.value.raw, e.value.roots) == ("pkg/m.py", roots)
+    (tmp_path / "core" / "pkg" / "m.py").unlink()
+    assert Resolver(tmp_path, PathMap()).resolve("pkg/m.py", roots) == "api/pkg/m.py"
+
+
+def test_resolver__under_no_root__the_first_roots_name(tmp_path: Path):
+    r = Resolver(tmp_path, PathMap())
+    assert r.resolve("m.py", (f"{tmp_path}/api", f"{tmp_path}/core")) == "api/m.py"
+
+
+def test_resolver__two_roots_naming_one_directory_are_one_file(tmp_path: Path):
+    (tmp_path / "m.py").write_text("")
+    r = Resolver(tmp_path, PathMap())
+    assert r.resolve("m.py", (".", str(tmp_path))) == "m.py"
+
+
+def test_resolver__beside_the_report_two_roots_are_ambiguous_too(tmp_path: Path):
+    for d in ("svc/api", "svc/core"):
+        (tmp_path / d).mkdir(parents=True)
+        (tmp_path / d / "m.py").write_text("")
+    r = Resolver(tmp_path, PathMap())
+    with pytest.raises(AmbiguousPath):
+        r.resolve("m.py", ("api", "core"), base="svc")
+    assert r.resolve("m.py", ("api", "lib"), base="svc") == "svc/api/m.py"
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,15 @@ from ratchet import recording, rules
 from ratchet.checking import read_file_baseline, report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
+    config_for_writing,
     config_option,
     echo_err,
-    load_config,
     out,
     reports_argument,
     require_section,
 )
 from ratchet.commands.edits import apply
+from ratchet.config import Config
 from ratchet.errors import RatchetError
 from ratchet.history import MAX_REASON
 from ratchet.numbers import fmt_pct, percent
@@ -55,7 +56,13 @@ def command(
         raise RatchetError("--reason must say why the bar goes down (it is empty)")
     if len(reason) > MAX_REASON:
         raise RatchetError(f"--reason is longer than {MAX_REASON} characters")
-    cfg = load_config(config_path)
+    with config_for_writing(config_path) as cfg:
+        _accept(cfg, reports, reason, allow_stale=allow_stale, dry_run=dry_run)
+
+
+def _accept(
+    cfg: Config, reports: tuple[Path, ...], reason: str, *, allow_stale: bool, dry_run: bool
+) -> None:
     require_section(cfg)
     rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
     old_files = read_file_baseline(cfg)

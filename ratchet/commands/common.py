@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ratchet import config as config_mod
+from ratchet import writelock
 from ratchet.config import Config
 from ratchet.errors import RatchetError
 
@@ -67,7 +69,20 @@ def format_option(f: F) -> F:
 
 
 def load_config(config_path: Path | None) -> Config:
-    return config_mod.load(config_path)
+    """The config, with any write of the bar that was interrupted finished first."""
+    cfg = config_mod.load(config_path)
+    if writelock.recover(cfg.root, echo_err):
+        cfg = config_mod.load(config_path)
+    return cfg
+
+
+@contextmanager
+def config_for_writing(config_path: Path | None) -> Iterator[Config]:
+    """The config read under the writers' lock, held until the block ends: a bar another
+    writer recorded while this one waited is the bar this one starts from."""
+    cfg = load_config(config_path)
+    with writelock.hold(cfg.root, echo_err):
+        yield config_mod.load(config_path)
 
 
 def require_section(cfg: Config) -> None:

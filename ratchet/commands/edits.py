@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
+from ratchet import writelock
 from ratchet.commands.common import out
 from ratchet.fsio import read_text, write_atomic
 
@@ -30,7 +31,8 @@ def show_diff(edits: Mapping[Path, str], root: Path) -> str:
 
 
 def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> list[Path]:
-    """Write ``edits`` (or, dry, show them as a diff); the files written."""
+    """Write ``edits`` (or, dry, show them as a diff); the files written. The caller holds
+    ``writelock.hold`` (``common.config_for_writing``)."""
     changed = {p: t for p, t in edits.items() if read_text(p) != t}
     if not changed:
         out("ratchet: nothing to change.")
@@ -39,7 +41,8 @@ def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> list[Path]
         out(show_diff(changed, root), nl=False)
         out("ratchet: dry run, nothing written.")
         return []
-    write_atomic(changed)
+    # Journaled: a writer killed between two renames leaves a write the next run finishes.
+    write_atomic(changed, journal=writelock.journal_path(root))
     for p in changed:
         try:
             shown = p.relative_to(root).as_posix()

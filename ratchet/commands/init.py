@@ -10,7 +10,7 @@ import click
 
 from ratchet import config as config_mod
 from ratchet import plan as plan_mod
-from ratchet import recording, rules
+from ratchet import recording, rules, writelock
 from ratchet.checking import report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
@@ -63,6 +63,31 @@ def command(
     path = config_path or config_mod.find_pyproject() or Path("pyproject.toml")
     if not no_file_baselines:
         config_mod.check_baseline_file(baseline_file, src="--baseline-file")
+    # Read (and written) under the writers' lock, like update: see writelock.
+    with writelock.hold(path.absolute().parent, echo_err):
+        _init(
+            path,
+            reports,
+            step=step,
+            baseline_file=baseline_file,
+            no_file_baselines=no_file_baselines,
+            force=force,
+            allow_stale=allow_stale,
+            dry_run=dry_run,
+        )
+
+
+def _init(
+    path: Path,
+    reports: tuple[Path, ...],
+    *,
+    step: float,
+    baseline_file: str,
+    no_file_baselines: bool,
+    force: bool,
+    allow_stale: bool,
+    dry_run: bool,
+) -> None:
     dropped: tuple[str, ...] = ()
     existing = config_mod.read_pyproject(path)
     if existing is None:

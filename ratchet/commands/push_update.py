@@ -11,6 +11,7 @@ import click
 from ratchet import pushupdate, pyproject
 from ratchet.commands import update
 from ratchet.commands.common import (
+    config_for_writing,
     config_option,
     expect_option,
     load_config,
@@ -54,10 +55,10 @@ def command(
 
     def run_update() -> pushupdate.Updated:
         # The configuration again each time: a retry runs on the branch's new tip.
-        here = load_config(config_path)
-        outcome, written = update.run(
-            here, reports, allow_stale=False, dry_run=False, expect=expect
-        )
+        with config_for_writing(config_path) as here:
+            outcome, written = update.run(
+                here, reports, allow_stale=False, dry_run=False, expect=expect
+            )
         plan = outcome.plan
         assert plan is not None
         summary = ", ".join(f"{s.key} {s.old or 'none'} -> {s.new}" for s in plan.settings)

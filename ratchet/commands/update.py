@@ -10,10 +10,10 @@ from ratchet import recording
 from ratchet.checking import evaluate, read_file_baseline
 from ratchet.commands.common import (
     allow_stale_option,
+    config_for_writing,
     config_option,
     echo_err,
     expect_option,
-    load_config,
     out,
     reports_argument,
     require_section,
@@ -69,7 +69,7 @@ def command(
 
     Refuses to record a regression (exit 1) or a report that cannot be compared as it is
     (exit 2: a stale report, a baselined file missing from it)."""
-    cfg = load_config(config_path)
-    outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect)
+    with config_for_writing(config_path) as cfg:
+        outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect)
     assert outcome.plan is not None
     raise SystemExit(outcome.plan.exit_code)

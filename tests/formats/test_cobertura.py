@@ -177,3 +177,34 @@ def test_condition_coverage_without_branch_names__counts_kept(tmp_path: Path, co
     </lines></class></classes></package></packages></coverage>"""
     (f,) = _load(tmp_path, xml, counts_only=counts_only).files
     assert (f.counts.branches_valid, f.counts.branches_covered) == (4, 1)
+
+
+TWO_ROOTS = """<coverage><sources><source>{root}/api</source><source>{root}/core</source>
+</sources><packages><package name="pkg"><classes>
+<class name="m.py" filename="pkg/m.py"><lines><line number="1" hits="1"/></lines></class>
+<class name="n.py" filename="pkg/n.py"><lines><line number="1" hits="1"/></lines></class>
+<class name="m.py" filename="pkg/m.py"><lines><line number="1" hits="0"/>
+<line number="2" hits="0"/></lines></class>
+</classes></package></packages></coverage>"""
+
+
+@both_readers
+def test_sources__a_name_listed_twice_under_two_roots_is_refused_even_if_one_is_gone(
+    tmp_path: Path, counts_only: bool
+):
+    # core/pkg/m.py deleted since the run: the second entry is still another file.
+    for name in ("api/pkg/m.py", "api/pkg/n.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    with pytest.raises(RatchetError, match=r"pkg/m\.py is listed twice under two of the report"):
+        _load(tmp_path, TWO_ROOTS.format(root=tmp_path), counts_only=counts_only)
+
+
+@both_readers
+def test_sources__a_name_under_one_root_only_is_that_file(tmp_path: Path, counts_only: bool):
+    for name in ("api/pkg/o.py", "core/pkg/n.py", "core/pkg/m.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    xml = TWO_ROOTS.format(root=tmp_path).replace('filename="pkg/m.py"', 'filename="pkg/o.py"', 1)
+    rep = _load(tmp_path, xml, counts_only=counts_only)
+    assert [f.path for f in rep.files] == ["api/pkg/o.py", "core/pkg/m.py", "core/pkg/n.py"]

@@ -219,9 +219,10 @@ def test_shards_are_globbed_and_merged(action, workspace, fake_github):
 def test_expect_reports__a_missing_shard_fails_the_step_not_the_bar(action, workspace, fake_github):
     passing(workspace)
     (workspace.root / "coverage.json").unlink()
-    for n in (1, 2):
-        files = {"src/a.py": (60, 40), "src/b.py": (10, 0)}
-        workspace.write_report(files, name=f"shards/{n}/coverage.json")
+    files = {"src/a.py": (60, 40), "src/b.py": (10, 0)}
+    # Two shards' reports (not one report's copies, which count once): other bytes.
+    for n, shard in ((1, files), (2, dict(reversed(files.items())))):
+        workspace.write_report(shard, name=f"shards/{n}/coverage.json")
     inputs = {"coverage-files": "shards/*/coverage.json", "baseline-ref": "none"}
     run = action.run({**inputs, "expect-reports": "3"})  # the matrix had three
     assert run.code == 2, run
