@@ -252,9 +252,13 @@ def test_every_format_in_one_union__components_per_language(repo: Path):
 def test_same_format_twice__union_not_sum(repo: Path):
     # A Go profile and a second one of the same run: the same statements, covered once.
     assert _totals(report_json("go/cover-set.out", "go/cover-count.out")) == (15, 19, 0, 0)
-    # SimpleCov shards: two result sets of the same suites.
+    # SimpleCov shards: two result sets of the same suites (a copy: one file named twice is
+    # refused, see test_load's duplicate tests).
     resultset = "ruby/coverage/.resultset.json"
-    assert _totals(report_json(resultset, resultset)) == (24, 27, 8, 11)
+    shard = "ruby/coverage/shard2/.resultset.json"
+    (repo / shard).parent.mkdir()
+    shutil.copy2(repo / resultset, repo / shard)
+    assert _totals(report_json(resultset, shard)) == (24, 27, 8, 11)
 
 
 DIFF = """\
