@@ -368,10 +368,12 @@ def evaluate(
         for before in file_baseline.values():
             before_total = before_total + before
         changes = file_changes(report, file_baseline)
+        moved = {c.path: c for c in changes}
         missing: list[str] = []
         removed: list[str] = []
-        for c in changes:
-            if c.before is None:
+        for path in file_baseline:  # the baseline's order, which messages follow
+            c = moved.get(path)
+            if c is None or c.before is None:
                 continue
             if c.after is None:
                 (missing if exists is not None and exists(c.path) else removed).append(c.path)

@@ -91,7 +91,6 @@ def test_filebaseline__bad_lines_name_the_line(line: str, message: str):
     assert str(e.value).startswith("coverage-baseline.tsv: ")
 
 
-
 def test_resolver__report_from_another_machine_falls_back_to_the_checkout(tmp_path: Path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("")

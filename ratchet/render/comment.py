@@ -469,7 +469,11 @@ def _update(plan: Plan | None, v: Verdict, places: int) -> str | None:
         bits.append(f"{plural(raised, 'component value')}")
     if plan.lines:
         bits.append(plural(len(plan.lines), "per-file line"))
-    return f"`ratchet update` would record: {', '.join(bits)}." if bits else None
+    kept = ""
+    if plan.kept:
+        n = len(plan.kept)
+        kept = f", keeping the old line of {plural(n, 'file')} whose coverage fell"
+    return f"`ratchet update` would record: {', '.join(bits)}{kept}." if bits else None
 
 
 SPARK = "▁▂▃▄▅▆▇█"

@@ -129,7 +129,9 @@ def test_diff__without_a_patch_threshold_it_is_measured_not_gated(
     assert "patch coverage: not gated (no patch_threshold)" in r.stdout
     assert "patch coverage: PASS" not in r.stdout
     md = check(run_ratchet, feature, "--diff", "main", "--format", "markdown")
-    line = "**Changed lines:** 80.00% (8/10 lines+branches) covered; not gated (no patch_threshold)."
+    line = (
+        "**Changed lines:** 80.00% (8/10 lines+branches) covered; not gated (no patch_threshold)."
+    )
     assert line in md.stdout.splitlines()
     assert md.stdout.count("gated") == 1  # said once
 
