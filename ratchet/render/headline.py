@@ -180,9 +180,13 @@ def _passing(result: Result, bar: Bar) -> list[str]:
         )
     if rises and plan:
         return [f"the threshold rises to {plan.threshold}%"]
-    if plan is not None and plan.changes and plan.baseline is not None:
-        if plan.baseline.percent > v.baseline.percent:
-            return [f"the baseline rises to {baseline_pct(plan.baseline, places)}"]
+    if (
+        plan is not None
+        and plan.changes
+        and plan.baseline is not None
+        and plan.baseline.percent > v.baseline.percent
+    ):
+        return [f"the baseline rises to {baseline_pct(plan.baseline, places)}"]
     if v.percent < v.baseline.percent:
         # Passing under the baseline: only covered code was deleted (or the tolerance).
         gap = _under(v.baseline.percent - v.percent, places)

@@ -93,8 +93,8 @@ def live(text: str, links: comment.Links | None = None) -> list[str]:
     out = [t for t in page.tags if t in ("img", "script", "iframe", "style", "a")]
     ours = f"{LINKS.server}/{LINKS.repository}/blob/{LINKS.commit}/"
     stray = [u for u in page.links if not (u.startswith(ours) or u.startswith("https://run/"))]
-    comments = [c for c in page.comments if not c.startswith((" coverage-ratchet:comment",
-                                                              " coverage-ratchet:state "))]  # fmt: skip
+    hidden = (" coverage-ratchet:comment", " coverage-ratchet:state ")
+    comments = [c for c in page.comments if not c.startswith(hidden)]
     return [t for t in out if t != "a"] + stray + comments + mentions(page.text)
 
 
