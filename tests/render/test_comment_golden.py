@@ -114,4 +114,3 @@ def test_golden__the_fork_variant_posts_the_same_comment(name, tmp_path):
     res = CliRunner().invoke(cli, ["comment", "--result", str(result), "--dry-run"], env=env)
     assert res.exit_code == 0, res.output
     assert res.output == (HERE / name / "comment.md").read_text() + "\n"
-
