@@ -60,8 +60,10 @@ BUDGET = 60_000  # what we aim for; the rest is head-room for the guard
 MAX_ROWS = 50  # files in the table
 MAX_COMPONENTS = 50  # rows of the components table
 MAX_ACCEPTED = 50  # accept events listed (the artifact holds at most this many)
-ACCEPTED_BUDGET = 20_000  # characters of their list, shared by their reasons
+ACCEPTED_BUDGET = 15_000  # characters of their list, shared by the events
+ACCEPTED_COMPONENTS = 3  # components named in an event's line (the rest counted)
 MAX_SPANS = 10  # uncovered ranges linked per file
+MAX_URL = 500  # characters of a link (a path percent-encoded can be 9 times its length)
 MAX_NOTES = 5
 TREND_MIN = 3  # recorded points before a trend says anything
 MARKER_PREFIX = "<!-- coverage-ratchet:comment"
@@ -103,7 +105,8 @@ class Links:
         if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
             return None
         anchor = f"#L{first}" if first == last else f"#L{first}-L{last}"
-        return f"{self.server}/{self.repository}/blob/{self.commit}/{quote(path)}{anchor}"
+        url = f"{self.server}/{self.repository}/blob/{self.commit}/{quote(path)}{anchor}"
+        return url if len(url) <= MAX_URL else None  # a row of links stays short
 
 
 def marker(ident: str) -> str:
@@ -160,32 +163,44 @@ def _who(author: str | None) -> str:
 
 def _accepted(result: Result) -> list[str]:
     """Every lowering of the bar the change records with `ratchet accept`, each with its
-    reason: allowed, on the record, and impossible to miss. The reasons share a budget, so
-    many events shorten each reason rather than drop an event."""
+    reason: allowed, on the record, and impossible to miss. The events share a budget, so
+    many events shorten each one (fewer details, a shorter reason) rather than drop one."""
     events = result.accepted
     if not events:
         return []
     shown = events[:MAX_ACCEPTED]
-    reason_limit = max(20, min(md.MAX_TEXT, ACCEPTED_BUDGET // (len(shown) * md.WIDEST) - 60))
+    each = ACCEPTED_BUDGET // len(shown)  # characters of one event's line
     out = [""]
     for e in shown:
-        moved = _bar(e.threshold, e.baseline, result.precision)
-        for m in e.components[:MAX_COMPONENTS]:
-            bits = _bar(m.threshold, m.baseline, result.precision)
-            if bits:
-                moved.append(f"component {md.escape(m.name, limit=md.MAX_NAME)}: {', '.join(bits)}")
-        who = _who(e.author)
-        when = md.escape(e.date[:10], limit=10)
-        at = f" at {e.commit[:7]}" if e.commit and _SHORT_SHA.match(e.commit) else ""
-        out.append(
-            f"- **Reason:** {md.escape(e.reason or '', limit=reason_limit)} "
-            f"(`ratchet accept`, {when}{', ' + who if who else ''}{at}"
-            + (f": {'; '.join(moved)}" if moved else "")
-            + ")"
-        )
+        tail = _accept_tail(e, result.precision, brief=False)
+        if len(tail) > each // 2:
+            tail = _accept_tail(e, result.precision, brief=True)
+        limit = max(20, min(md.MAX_TEXT, (each - len(tail) - 20) // md.WIDEST))
+        out.append(f"- **Reason:** {md.escape(e.reason or '', limit=limit)} {tail}")
     if len(events) > MAX_ACCEPTED:
-        out.append(f"- …and {len(events) - MAX_ACCEPTED} more accept events (see the history file)")
+        more = len(events) - MAX_ACCEPTED
+        out.append(f"- …and {plural(more, 'more accept event')} (see the history file)")
     return out
+
+
+def _accept_tail(e: Event, places: int, *, brief: bool) -> str:
+    """``(`ratchet accept`, 2026-12-06, Ann at abc1234: threshold 75% → 70%; …)``; brief:
+    without the author and with the components counted, not named."""
+    moved = _bar(e.threshold, e.baseline, places)
+    parts = [m for m in e.components if _bar(m.threshold, m.baseline, places)]
+    if brief and parts:
+        moved.append(plural(len(parts), "component"))
+    elif parts:
+        for m in parts[:ACCEPTED_COMPONENTS]:
+            bits = ", ".join(_bar(m.threshold, m.baseline, places))
+            moved.append(f"component {md.escape(m.name, limit=md.MAX_NAME)}: {bits}")
+        if len(parts) > ACCEPTED_COMPONENTS:
+            moved.append(f"{plural(len(parts) - ACCEPTED_COMPONENTS, 'more component')}")
+    who = "" if brief else _who(e.author)
+    when = md.escape(e.date[:10], limit=10)
+    at = f" at {e.commit[:7]}" if e.commit and _SHORT_SHA.match(e.commit) else ""
+    detail = f": {'; '.join(moved)}" if moved else ""
+    return f"(`ratchet accept`, {when}{', ' + who if who else ''}{at}{detail})"
 
 
 def _patch(result: Result) -> list[str]:
@@ -428,20 +443,16 @@ def why(result: Result) -> str | None:
 
 def _notes(result: Result) -> list[str]:
     """The failures no other part shows (a loosened bar, kinds this version does not
-    know), then the notes and warnings: escaped, each cut, and capped."""
+    know), then the notes and warnings: escaped, each cut, ``MAX_NOTES`` in all."""
     shown = {*KNOWN} - {BAR_LOWERED, PATCH_EMPTY}
-    failures = [f.message for f in result.failures if f.kind not in shown]
-    notes = list(result.verdict.notes) + list(result.warnings)
-    if result.patch is not None:
-        notes += result.patch.notes
-    out = []
-    for text in failures[:MAX_NOTES]:
-        out.append(f"- ❌ {md.escape(text, limit=md.MAX_TEXT)}")
-    for text in notes[:MAX_NOTES]:
-        out.append(f"- {md.escape(text, limit=md.MAX_TEXT)}")
-    more = max(len(failures) - MAX_NOTES, 0) + max(len(notes) - MAX_NOTES, 0)
-    if more:
-        out.append(f"- …and {more} more (see the job's log)")
+    items = [f"❌ {md.escape(f.message, limit=md.MAX_TEXT)}" for f in result.failures
+             if f.kind not in shown][: MAX_NOTES]  # fmt: skip
+    notes = [*result.verdict.notes, *result.warnings, *(result.patch.notes if result.patch else ())]
+    items += [md.escape(n, limit=md.MAX_TEXT) for n in notes[: MAX_NOTES - len(items)]]
+    unshown = sum(1 for f in result.failures if f.kind not in shown) + len(notes) - len(items)
+    out = [f"- {item}" for item in items]
+    if unshown:
+        out.append(f"- …and {unshown} more (see the job's log)")
     return out
 
 

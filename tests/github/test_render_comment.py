@@ -311,6 +311,7 @@ def test_links__only_when_repository_and_commit_are_known_and_well_formed(server
         ("../../evil/repo", None),  # a link never leaves the repository's files
         ("/etc/passwd", None),
         ("a//b.py", None),
+        ("x" * 500, None),  # a link is at most MAX_URL long: a path of ~400 characters
     ],
 )
 def test_links__a_path_percent_encoded_and_kept_inside_the_repository(path, url):
@@ -518,3 +519,65 @@ def test_marker__one_id_never_matches_another():
 )
 def test_signed__a_change_in_points_is_a_margin(value, shown):
     assert signed(value, 2) == shown
+
+
+def test_render__every_field_at_the_artifacts_limits_stays_within_the_budget():
+    """Bounded by construction: each string at the longest the artifact accepts, of the
+    character that escapes longest, each list as long as it may be (the file lists past any
+    row cap): the comment stays under the budget, never reaching the hard cut."""
+    from ratchet.github import artifact as a
+    from ratchet.results import BarSource, ComponentVerdict, Plan, Setting
+
+    worst = "\u202e"  # escapes to 7 characters
+    text, path = worst * a.MAX_MESSAGE, worst * a.MAX_PATH
+    name = "n" * 64
+    event = Event(
+        "accept", "2026-12-06T01:02:03Z", worst * 400, "c" * 64, Counts(10, 5),
+        (Decimal(50), Decimal(40)), (Baseline(9, 10, 0, 1), Baseline(5, 10, 0, 5)),
+        reason=worst * 2_000,
+        components=tuple(
+            ComponentMove(f"{name[:60]}{i:04}", (Decimal(50), Decimal(40)), (None, None))
+            for i in range(1_000)
+        ),
+    )  # fmt: skip
+    changes = tuple(FileChange(f"{path}{i}", Counts(4, 2), Counts(4, 1)) for i in range(2_000))
+    failures = tuple(Failure("a_new_kind", path, text) for _ in range(a.MAX_NOTES))
+    components = tuple(
+        ComponentVerdict(f"{name[:60]}{i:04}", Counts(4, 1), Decimal(50), None, failures[:3])
+        for i in range(a.MAX_COMPONENTS)
+    )
+    v = dataclasses.replace(
+        verdict_for({"a.py": (1, 1)}),
+        changes=changes,
+        failures=failures,
+        notes=(text,) * a.MAX_NOTES,
+        components=components,
+    )
+    spans = tuple((i, i) for i in range(1, 2_000, 2))
+    p = PatchResult(
+        description=text,
+        files=tuple(
+            PatchFile(f"{path}{i}", "renamed", path, Counts(9, 1), spans) for i in range(2_000)
+        ),
+        counts=Counts(18_000, 2_000),
+        threshold=Decimal(90),
+        failures=failures,
+        notes=(text,) * a.MAX_NOTES,
+        indirect=changes,
+        components=tuple(PatchComponent(c.name, Counts(2, 1), Decimal(80)) for c in components),
+    )
+    settings = tuple(Setting("threshold", "50%", "60%", worst * a.MAX_REASON) for _ in range(16))
+    r = Result(
+        v, "fail", p,
+        Plan(Decimal(60), None, settings, ()),
+        accepted=(event,) * a.MAX_ACCEPTED,
+        trend=(event,) * a.MAX_TREND,
+        warnings=(text,) * a.MAX_NOTES,
+        source=BarSource(path, worst * 256, "c" * 64),
+        base_changes=changes,
+    )  # fmt: skip
+    body = comment.render(r, links=LINKS, run_url="https://run/1")
+    assert len(body) <= comment.BUDGET
+    assert not body.endswith("…\n")  # not the hard cut: every part was bounded on its own
+    assert table_rows(body)  # and the files still have room
+    assert live(body) == []
