@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +115,11 @@ def test_golden__the_fork_variant_posts_the_same_comment(name, tmp_path):
     res = CliRunner().invoke(cli, ["comment", "--result", str(result), "--dry-run"], env=env)
     assert res.exit_code == 0, res.output
     assert res.output == (HERE / name / "comment.md").read_text() + "\n"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_golden__docs_show_each_scenario_as_it_renders(name):
+    """docs/action.md quotes each golden comment (without its hidden lines), so GitHub shows
+    it there as it shows the comment."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in visible(rendered(name)))
+    assert quoted in (Path(__file__).parents[2] / "docs" / "action.md").read_text()
