@@ -27,20 +27,11 @@ from urllib.parse import quote
 
 from ratchet.models import Baseline, Counts
 from ratchet.numbers import fmt_pct, percent
+from ratchet.patch import PATCH_EMPTY
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
 from ratchet.render.common import plural
-from ratchet.render.headline import (
-    BAR_LOWERED,
-    FILE_MISSING,
-    FILE_REGRESSION,
-    KNOWN,
-    PATCH_EMPTY,
-    base_bar,
-    baseline_pct,
-    headline,
-    signed,
-)
+from ratchet.render.headline import KNOWN, base_bar, baseline_pct, headline, signed
 from ratchet.results import (
     BarSource,
     Event,
@@ -52,6 +43,7 @@ from ratchet.results import (
     Result,
     Verdict,
 )
+from ratchet.rules import BAR_LOWERED, FILE_MISSING, FILE_REGRESSION
 
 __all__ = ["Links", "Result", "marker", "render", "result_of", "state", "state_of"]
 

@@ -18,18 +18,21 @@ from fractions import Fraction
 
 from ratchet.models import Baseline
 from ratchet.numbers import fmt_margin, fmt_pct
+from ratchet.patch import PATCH_BELOW_THRESHOLD, PATCH_EMPTY
 from ratchet.render.common import plural
 from ratchet.results import Result
+from ratchet.rules import (
+    BAR_LOWERED,
+    BELOW_THRESHOLD,
+    COMPONENT_BELOW_THRESHOLD,
+    COMPONENT_REGRESSION,
+    FILE_MISSING,
+    FILE_REGRESSION,
+    TOTAL_REGRESSION,
+)
 
-# The kinds of failure, by what they say (``ratchet.rules``, ``ratchet.patch``).
-BELOW_THRESHOLD = "below_threshold"
-TOTAL_REGRESSION = "total_regression"
-FILE_REGRESSION = "file_regression"
-FILE_MISSING = "file_missing"
-BAR_LOWERED = "bar_lowered"
-COMPONENT_KINDS = ("component_below_threshold", "component_regression")
-PATCH_BELOW_THRESHOLD = "patch_below_threshold"
-PATCH_EMPTY = "patch_empty"
+# The kinds of failure the sentence says in words (any other is counted).
+COMPONENT_KINDS = (COMPONENT_BELOW_THRESHOLD, COMPONENT_REGRESSION)
 KNOWN = (
     BELOW_THRESHOLD, TOTAL_REGRESSION, FILE_REGRESSION, FILE_MISSING, BAR_LOWERED,
     *COMPONENT_KINDS, PATCH_BELOW_THRESHOLD, PATCH_EMPTY,

@@ -571,3 +571,27 @@ def test_write__no_pr_number_removes_a_stale_one(tmp_path, doc):
     assert artifact.load(tmp_path).pr_number is None
     artifact.write(tmp_path, doc, "once more", None, "api")  # nothing there to remove
     assert sorted(p.name for p in tmp_path.iterdir()) == ["comment.md", "result.json"]
+
+
+@pytest.mark.unit
+def test_round_trip__precision_base_changes_and_patch_components_come_back(outcome):
+    from ratchet.results import PatchComponent, Result
+
+    o = with_patch(outcome)
+    o = dataclasses.replace(
+        o,
+        config=dataclasses.replace(o.config, precision=3),
+        base_changes=(FileChange("a.py", Counts(12, 11), Counts(12, 8)),),
+        patch=dataclasses.replace(
+            o.patch, components=(PatchComponent("web", Counts(4, 1), Decimal(80)),)
+        ),
+    )
+    again = parse(json.loads(jsonout.dumps(outcome_dict(o))))
+    assert again == Result.of(o)
+    assert (again.precision, again.base_changes) == (3, o.base_changes)
+    text = render(again)
+    assert "| ❌ a\\.py | 91.667% | 66.667% | -25.000 |" in text  # against the base, 3 places
+    # Older results (no precision, no base changes) read as before.
+    doc = json.loads(jsonout.dumps(outcome_dict(outcome)))
+    del doc["precision"], doc["files_changed_from_base"]
+    assert (parse(doc).precision, parse(doc).base_changes) == (2, ())
