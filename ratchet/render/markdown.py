@@ -18,7 +18,7 @@ from ratchet.models import Report
 from ratchet.render.common import display, human_key, plural, printable
 
 MAX_FILE_ROWS = 50
-MAX_TEXT = 200  # characters of one untrusted message shown
+MAX_TEXT = 400  # characters of one untrusted message shown (a note ends with its remedy)
 MAX_PATH = 120  # characters of a path shown in a table
 MAX_NAME = 64  # characters of a name (a component, an author)
 WIDEST = 8  # the most characters one input character escapes to ("\u202e" as "\\u202e")
