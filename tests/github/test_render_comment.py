@@ -582,3 +582,80 @@ def test_render__every_field_at_the_artifacts_limits_stays_within_the_budget():
     assert not body.endswith("…\n")  # not the hard cut: every part was bounded on its own
     assert table_rows(body)  # and the files still have room
     assert live(body) == []
+
+
+def _tolerated(now, **kwargs):
+    """A result judged with a tolerance of 2 points."""
+    report, cfg, files = parts_for(now, **kwargs)
+    cfg = dataclasses.replace(cfg, tolerance=Decimal(2))
+    v = rules.evaluate(report, cfg, files)
+    return Result(v, v.status)
+
+
+def _event(threshold=(Decimal(75), Decimal(75)), baseline=(None, None), components=()):
+    return Event(
+        "accept", "2026-12-06T01:02:03Z", None, None, Counts(100, 60), threshold, baseline,
+        reason="why", components=components,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        # Patch coverage that must measure something and measured nothing.
+        (Result(verdict_for({"a.py": (1, 1)}), "fail", PatchResult(
+            "d", (), Counts(), None,
+            (Failure("patch_empty", None, 'no measurable changed lines and patch_empty = "fail"'),),
+            (), ())),
+         "❌ Coverage 50.00% — no measurable changed line"),
+        # A loosened bar, and a kind this version does not know.
+        (Result(dataclasses.replace(verdict_for({"a.py": (1, 1)}), failures=(
+            Failure("bar_lowered", None, "loosens"), Failure("from_the_future", None, "x"))),
+            "fail"),
+         "❌ Coverage 50.00% — the change loosens the bar; 1 other failure"),
+        # Under the baseline with more uncovered, but within the tolerance.
+        (_tolerated({"a.py": (84, 16)}, threshold=80, baseline=Baseline(85, 100, 0, 15)),
+         "✅ Coverage 84.00% (-1.00) — 1.00 points under the baseline, within the tolerance"),
+        # An accept that lowered the baseline only.
+        (Result(verdict_for({"a.py": (60, 40)}, threshold=50, baseline=Baseline(60, 100)), "pass",
+                accepted=(_event((Decimal(50),) * 2, (Baseline(70, 100), Baseline(60, 100))),)),
+         "⚠️ Coverage 60.00% — the bar is lowered on purpose, 10.00 points under the base's "
+         "70.00% baseline"),
+    ],
+)  # fmt: skip
+def test_heading__the_rarer_reasons(result, expected):
+    assert heading(comment.render(result)) == f"### {expected}"
+
+
+def test_heading__the_baseline_rises_while_the_threshold_stays():
+    r = result_for({"a.py": (86, 14)}, threshold=85, baseline=Baseline(85, 100, 0, 15))
+    assert r.plan is not None and r.plan.threshold == 85
+    assert (
+        heading(comment.render(r))
+        == "### ✅ Coverage 86.00% (+1.00) — the baseline rises to 86.00%"
+    )
+
+
+def test_update__a_refusal_for_bad_input_is_said_a_regression_is_not():
+    from ratchet.results import Blocker
+
+    r = result_for({"a.py": (9, 1)})
+    assert r.plan is not None
+    stale = dataclasses.replace(r.plan, blockers=(Blocker("input", "coverage.xml is stale"),))
+    text = comment.render(dataclasses.replace(r, plan=stale))
+    assert "`ratchet update` would not record this: coverage\\.xml is stale" in text
+    failed = dataclasses.replace(r.plan, blockers=(Blocker("regression", "the total fell"),))
+    assert "would not record" not in comment.render(dataclasses.replace(r, plan=failed))
+
+
+def test_accepted__past_the_cap_the_rest_are_counted_and_components_against_the_base():
+    from tests.github.test_artifact import mono_outcome
+
+    r = dataclasses.replace(Result.of(mono_outcome()), accepted=())
+    web = ComponentMove("web", (Decimal(60), Decimal(60)), (Baseline(70, 100), Baseline(50, 100)))
+    events = (_event(components=(web,)),) * (comment.MAX_ACCEPTED + 2)
+    text = comment.render(dataclasses.replace(r, accepted=events))
+    assert "- …and 2 more accept events (see the history file)" in text
+    assert "component web: baseline 70.00% → 50.00%" in text  # no threshold moved: not said
+    # web's Δ is against the baseline it had before the change lowered it.
+    assert "| ❌ web | 50.00% | -20.00 | 60% | none yet |" in text

@@ -14,6 +14,7 @@ from ratchet.config import Component, Config
 from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.render import jsonout
 from ratchet.render import patch as render
 from ratchet.results import PatchResult
 
@@ -340,3 +341,34 @@ def test_evaluate__a_gated_component_with_no_measurable_changed_line_is_not_judg
     r = run([fc("api/m.py"), fc("web/m.py")], cs, components=(api, web))
     messages = [f.message for f in r.failures]
     assert [m.split(":")[0] for m in messages] == ["component api"]
+
+
+def test_evaluate__each_components_changed_lines_gated_or_not():
+    api = Component("api", ("api/",), patch_threshold=Decimal(50))
+    web = Component("web", ("web/",))  # measured, not gated
+    cs = changes(
+        FileDiff("api/m.py", MODIFIED, None, (2, 4)),  # 5 of 6 with branches: over its gate
+        FileDiff("web/m.py", MODIFIED, None, (7,)),
+        FileDiff("tools/m.py", MODIFIED, None, (8,)),  # in no component: the total's only
+    )
+    r = run([fc("api/m.py"), fc("web/m.py"), fc("tools/m.py")], cs, components=(api, web))
+    assert r.failures == ()
+    assert [(c.name, c.counts.covered, c.counts.valid, c.threshold) for c in r.components] == [
+        ("api", 5, 6, Decimal(50)),  # lines and branches
+        ("web", 0, 1, None),
+    ]
+    assert render.json(r)["components"][1] == {
+        "name": "web", **jsonout.counts(Counts(1, 0)), "threshold": None,
+    }  # fmt: skip
+
+
+def test_render_text__a_rename_and_indirect_files_new_and_gone():
+    r = run(
+        [fc("pkg/new.py"), fc("pkg/m.py")],
+        changes(FileDiff("pkg/m.py", RENAMED, "pkg/old.py", (7,))),
+        baseline={"pkg/gone.py": Counts(2, 1), "pkg/other.py": Counts(4, 4)},
+    )
+    out = render.text(r)
+    assert "pkg/m.py  renamed from pkg/old.py: 0/1 lines; uncovered 7" in out
+    assert "  pkg/new.py  new in the report" in out
+    assert "  pkg/gone.py  gone from the report" in out
