@@ -28,6 +28,7 @@ from ratchet.results import (
     BarSource,
     Blocker,
     Event,
+    FileChange,
     Outcome,
     Verdict,
 )
@@ -351,6 +352,11 @@ def evaluate(
     bar = held[0]
     verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, held=held, exists=exists)
     verdict = with_lines(verdict, cfg, reports)
+    base_changes: tuple[FileChange, ...] = ()
+    if ref is not None and accepted and ref.files is not None:
+        # What the branch's accept lowered, file by file: against the base's own lines,
+        # which the verdict (held to the accepted lines) no longer compares with.
+        base_changes = rules.file_changes(rep, ref.files)
     # What `update` would record: on the working copy's own bar and per-file lines.
     own = verdict if ref_cfg is None else rules.evaluate(rep, cfg, own_files, exists=exists)
     plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)
@@ -358,7 +364,16 @@ def evaluate(
     shown = cfg.pyproject.name if cfg.pyproject else "no pyproject.toml"
     source = BarSource(shown, ref.ref, ref.commit) if ref is not None else BarSource(shown)
     outcome = Outcome(
-        rep, verdict, bar, None, plan, tuple(accepted), trend, tuple(warnings), source
+        rep,
+        verdict,
+        bar,
+        None,
+        plan,
+        tuple(accepted),
+        trend,
+        tuple(warnings),
+        source,
+        base_changes,
     )
     if notify is not None:
         for w in warnings:

@@ -40,7 +40,7 @@ def _one_line(message: str) -> str:
         from ratchet.github.outputs import inert_line
 
         return inert_line(message)
-    from ratchet.render.text import printable
+    from ratchet.render.common import printable
 
     return printable(message)
 

@@ -97,6 +97,7 @@ KEYS = {
 }  # fmt: skip
 COMPONENT_KEYS = ("paths", "threshold", "step", "baseline", "patch_threshold")
 _COMPONENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+COMPONENT_NAME = _COMPONENT_NAME  # what a result artifact's component names are held to
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:

@@ -23,7 +23,7 @@ from ratchet.diff import DELETED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, Report, ranges
 from ratchet.numbers import fmt_margin, fmt_pct, percent
-from ratchet.results import Failure, PatchFile, PatchResult, Verdict
+from ratchet.results import Failure, PatchComponent, PatchFile, PatchResult, Verdict
 from ratchet.rules import FILE_REGRESSION, component_of
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
@@ -237,37 +237,40 @@ def _named(paths: list[str]) -> str:
     return ", ".join(paths[:MAX_NAMED]) + more
 
 
-def _component_gates(files: list[PatchFile], config: Config) -> list[Failure]:
-    """Each component's ``patch_threshold``, on the changed lines of its own files."""
-    gated = [c for c in config.components if c.patch_threshold is not None]
-    if not gated:
-        return []
+def _components(
+    files: list[PatchFile], config: Config
+) -> tuple[tuple[PatchComponent, ...], list[Failure]]:
+    """Each component's changed lines, and the failures of those below their own
+    ``patch_threshold`` (a component with no measurable changed line is not judged)."""
+    if not config.components:
+        return (), []
     which = component_of(config.components)
     counts: dict[str, Counts] = {}
     for f in files:
         name = which(f.path)
         if name is not None:
             counts[name] = counts.get(name, Counts()) + f.counts
-    out = []
-    for c in gated:
-        total = counts.get(c.name)
-        assert c.patch_threshold is not None
-        if total is None or total.valid == 0:
-            continue  # no measurable changed line there: nothing to judge
-        pct = percent(total)
-        if pct < Fraction(c.patch_threshold):
-            out.append(
+    out = tuple(
+        PatchComponent(c.name, counts.get(c.name, Counts()), c.patch_threshold)
+        for c in config.components
+    )
+    failures = []
+    for c in out:
+        if c.threshold is None or c.counts.valid == 0:
+            continue
+        pct = c.percent
+        if pct < Fraction(c.threshold):
+            failures.append(
                 Failure(
                     PATCH_BELOW_THRESHOLD,
                     None,
-                    f"component {c.name}: patch coverage {fmt_pct(pct)}% ({total.covered}/"
-                    f"{total.valid} changed lines+branches) is below its patch_threshold "
-                    f"{c.patch_threshold}% by {fmt_margin(Fraction(c.patch_threshold) - pct)} "
-                    "points",
+                    f"component {c.name}: patch coverage {fmt_pct(pct)}% ({c.counts.covered}/"
+                    f"{c.counts.valid} changed lines+branches) is below its patch_threshold "
+                    f"{c.threshold}% by {fmt_margin(Fraction(c.threshold) - pct)} points",
                     c.name,
                 )
             )
-    return out
+    return out, failures
 
 
 def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdict) -> PatchResult:
@@ -296,14 +299,11 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
     pct = percent(total)
     shown = f"{fmt_pct(pct)}% ({total.covered}/{total.valid} changed lines+branches)"
     if total.valid == 0:
-        what = f"no measurable changed lines ({_plural(len(changes.files), 'changed file')})"
+        # Said by every renderer from the counts (and patch_empty = "pass" needs no note).
         if config.patch_empty == "fail":
+            what = f"no measurable changed lines ({_plural(len(changes.files), 'changed file')})"
             failures.append(Failure(PATCH_EMPTY, None, f'{what} and patch_empty = "fail"'))
-        else:
-            notes.append(f'{what}: patch coverage passes (patch_empty = "pass")')
-    elif threshold is None:
-        notes.append(f"patch coverage {shown} is reported, not enforced: no patch_threshold")
-    elif pct < Fraction(threshold):
+    elif threshold is not None and pct < Fraction(threshold):
         n = sum(f.counts.lines_valid - f.counts.lines_covered for f in files)
         failures.append(
             Failure(
@@ -315,7 +315,8 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
                 f"{_plural(sum(1 for f in files if f.uncovered), 'file')}",
             )
         )
-    failures += _component_gates(files, config)
+    components, gates = _components(files, config)
+    failures += gates
     if unreported:
         notes.append(
             f"{_plural(len(unreported), 'changed file')} not in the coverage report, so not "
@@ -371,4 +372,5 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
         prefix=changes.prefix,
         outside=changes.outside,
         untracked=tuple(untracked),
+        components=components,
     )

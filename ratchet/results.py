@@ -122,6 +122,19 @@ class PatchFile:
 
 
 @dataclass(frozen=True)
+class PatchComponent:
+    """The changed lines of one component's files, and the gate they answer to."""
+
+    name: str
+    counts: Counts
+    threshold: Decimal | None  # its patch_threshold (None: measured, not gated)
+
+    @property
+    def percent(self) -> Fraction:
+        return percent(self.counts)
+
+
+@dataclass(frozen=True)
 class PatchResult:
     description: str
     files: tuple[PatchFile, ...]
@@ -143,6 +156,8 @@ class PatchResult:
     outside: tuple[str, ...] = ()
     # Files of the report that git does not track, so no diff shows (local runs only).
     untracked: tuple[str, ...] = ()
+    # Each component's changed lines (every component, when there are components).
+    components: tuple[PatchComponent, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -315,6 +330,9 @@ class Outcome:
     trend: tuple[Event, ...] = ()  # the latest recorded bars, oldest first
     warnings: tuple[str, ...] = ()  # said on stderr too (a stale report, say)
     source: BarSource | None = None  # where the bar came from
+    # With ``accepted``: each file whose counts differ from the base's per-file baseline
+    # (the verdict compares with the lines the branch's accept recorded instead).
+    base_changes: tuple[FileChange, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -327,3 +345,41 @@ class Outcome:
     @property
     def exit_code(self) -> int:
         return EXIT_PASS if self.passed else EXIT_FAIL
+
+
+@dataclass(frozen=True)
+class Result:
+    """One run's verdict as every Markdown output reads it: both halves of the fork-safe
+    Action (the ``pull_request`` run from its ``Outcome``, the privileged ``workflow_run``
+    run from the validated artifact) build this and render the same comment from it.
+    ``status`` is the overall one."""
+
+    verdict: Verdict
+    status: str
+    patch: PatchResult | None = None
+    plan: Plan | None = None
+    accepted: tuple[Event, ...] = ()
+    trend: tuple[Event, ...] = ()
+    warnings: tuple[str, ...] = ()
+    source: BarSource | None = None
+    precision: int = 2  # decimals of every percent shown (the bar's ``precision``)
+    base_changes: tuple[FileChange, ...] = ()  # see ``Outcome.base_changes``
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        return self.verdict.failures + (self.patch.failures if self.patch else ())
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Result:
+        return cls(
+            outcome.verdict,
+            outcome.status,
+            outcome.patch,
+            outcome.plan,
+            outcome.accepted,
+            outcome.trend,
+            outcome.warnings,
+            outcome.source,
+            outcome.config.precision,
+            outcome.base_changes,
+        )

@@ -294,6 +294,19 @@ def incomparable(
     )
 
 
+def file_changes(report: Report, file_baseline: Mapping[str, Counts]) -> tuple[FileChange, ...]:
+    """Each file whose counts differ from its per-file baseline (new, gone or moved), by
+    path."""
+    current = report.by_path()
+    changes = [
+        FileChange(path, before, None if fc is None else fc.counts)
+        for path, before in file_baseline.items()
+        if (fc := current.get(path)) is None or fc.counts != before
+    ]
+    changes += (FileChange(p, None, f.counts) for p, f in current.items() if p not in file_baseline)
+    return tuple(sorted(changes, key=lambda c: c.path))
+
+
 def evaluate(
     report: Report,
     config: Config,
@@ -348,28 +361,26 @@ def evaluate(
     if note is not None:
         notes.append(note)
 
-    changes: list[FileChange] = []
+    changes: tuple[FileChange, ...] = ()
     before_total: Counts | None = None
     if file_baseline is not None:
         before_total = Counts()
-        current = report.by_path()
+        for before in file_baseline.values():
+            before_total = before_total + before
+        changes = file_changes(report, file_baseline)
+        moved = {c.path: c for c in changes}
         missing: list[str] = []
         removed: list[str] = []
-        for path, before in file_baseline.items():
-            before_total = before_total + before
-            fc = current.get(path)
-            if fc is None:
-                changes.append(FileChange(path, before, None))
-                if exists is not None and exists(path):
-                    missing.append(path)
-                else:
-                    removed.append(path)
+        for path in file_baseline:  # the baseline's order, which messages follow
+            c = moved.get(path)
+            if c is None or c.before is None:
                 continue
-            if fc.counts != before:
-                changes.append(FileChange(path, before, fc.counts))
-                file_failure = _file_failure(path, before, fc.counts, bar.file_tolerance)
-                if file_failure:
-                    failures.append(file_failure)
+            if c.after is None:
+                (missing if exists is not None and exists(c.path) else removed).append(c.path)
+                continue
+            file_failure = _file_failure(c.path, c.before, c.after, bar.file_tolerance)
+            if file_failure:
+                failures.append(file_failure)
         failures.extend(
             Failure(
                 FILE_MISSING,
@@ -384,10 +395,6 @@ def evaluate(
                 f"{len(removed)} file(s) with a per-file baseline were removed from the tree "
                 f"({named(removed)}): `ratchet update` drops their lines"
             )
-        changes.extend(
-            FileChange(p, None, f.counts) for p, f in current.items() if p not in file_baseline
-        )
-        changes.sort(key=lambda c: c.path)
 
     verdicts = _components(report, bar)
     if verdicts:
@@ -395,15 +402,15 @@ def evaluate(
         failures = [
             replace(f, component=which(f.path)) if f.path is not None else f for f in failures
         ]
-        for c in verdicts:
-            failures.extend(c.failures)
+        for cv in verdicts:
+            failures.extend(cv.failures)
     return Verdict(
         totals=totals,
         threshold=threshold,
         baseline=baseline,
         failures=tuple(failures),
         notes=tuple(notes),
-        changes=tuple(changes),
+        changes=changes,
         before=before_total,
         components=verdicts,
     )

@@ -95,7 +95,7 @@ def test_components__check_judges_and_names_each(mono: Project, run_ratchet):
     assert "FAIL component web: coverage 55.0000% (55/100) is below its threshold 60%" in text
     assert "    api  PASS  95.0000%  threshold 85%" in text
     md = run_ratchet("check", "--format", "markdown", "coverage.json", cwd=mono.root).stdout
-    assert "| `web` | ❌ fail | 55.00% | -10.00 | 60% |" in md
+    assert "| ❌ web | 55.00% | -10.00 | 60% | 65.00% |" in md
     # update: web keeps its bar (never recorded lower), api's rises on its own.
     assert run_ratchet("update", "coverage.json", cwd=mono.root).code == 0
     text = config(mono)
@@ -188,7 +188,7 @@ def test_provenance__every_output_says_where_the_bar_came_from(
     data = json.loads(run_ratchet(*args, "--format", "json", cwd=mono.root).stdout)
     assert data["bar_source"] == {"config": "pyproject.toml", "ref": "main", "commit": sha}
     md = run_ratchet(*args, "--format", "markdown", cwd=mono.root).stdout
-    assert f"| Bar from | `main` at `{sha[:12]}` (`pyproject.toml`) |" in md
+    assert md.endswith(f" from main at {sha[:7]} (pyproject\\.toml) · coverage-ratchet</sub>\n")
 
 
 def test_components__accept_lowers_only_the_components_it_recorded(

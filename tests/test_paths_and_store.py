@@ -1,4 +1,5 @@
-"""Path normalisation and remapping; the per-file baseline store; Markdown escaping."""
+"""Path normalisation and remapping; the per-file baseline store (Markdown escaping:
+tests/render/test_markdown_escape.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from ratchet import filebaseline, fsio
 from ratchet.errors import RatchetError
 from ratchet.models import Counts
 from ratchet.paths import AmbiguousPath, PathMap, Resolver
-from ratchet.render.markdown import code, escape
 
 pytestmark = pytest.mark.unit
 
@@ -123,32 +123,6 @@ def test_filebaseline__bad_lines_name_the_line(line: str, message: str):
     with pytest.raises(RatchetError, match=f"line 3: .*{message}") as e:
         filebaseline.parse(filebaseline.HEADER + line + "\n", source="coverage-baseline.tsv")
     assert str(e.value).startswith("coverage-baseline.tsv: ")
-
-
-@pytest.mark.parametrize(
-    "hostile",
-    [
-        "<img src=x onerror=alert(1)>.py",
-        "@org/team.py",
-        "[click](http://evil.example).py",
-        "a|b.py",
-        "`code`.py",
-        "line\nbreak.py",
-        "**bold**_x_.py",
-    ],
-)
-def test_markdown_escape__hostile_names_inert(hostile: str):
-    e = escape(hostile)
-    assert "<" not in e
-    assert "](" not in e
-    assert "\n" not in e
-    assert "@org" not in e  # the mention is broken by a zero-width joiner
-    assert "|" not in e.replace("\\|", "")
-    assert "**" not in e
-    c = code(hostile)
-    assert c.count("`") == 2
-    assert "\n" not in c
-    assert "|" not in c.replace("\\|", "")
 
 
 def test_resolver__report_from_another_machine_falls_back_to_the_checkout(tmp_path: Path):

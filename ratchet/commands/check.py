@@ -94,7 +94,21 @@ def command(
         expect=expect,
         notify=notify,
     )
-    document = render(outcome, fmt)
+    links = None
+    if fmt == "markdown" or settings is not None:
+        from ratchet.render.comment import Links
+
+        # The tested commit's files, for links to each uncovered range: the Action's head
+        # commit, else what the GitHub variables say (a markdown report in any CI step).
+        if settings is not None:
+            links = Links.of(settings.server_url, settings.repository, settings.head_sha)
+        else:
+            links = Links.of(
+                os.environ.get("GITHUB_SERVER_URL", "https://github.com"),
+                os.environ.get("GITHUB_REPOSITORY"),
+                os.environ.get("GITHUB_SHA"),
+            )
+    document = render(outcome, fmt, links=links)
     if settings is None:
         out(document, nl=False)
         raise SystemExit(outcome.exit_code)
@@ -116,6 +130,6 @@ def command(
         out(document.replace("##[", "#\u200b#["), nl=False)
     # After the report, once commands run again. The runner reads stderr too: there they
     # cannot corrupt a JSON or Markdown document on stdout.
-    summary = render_markdown(outcome)
+    summary = render_markdown(outcome, links=links)
     publish(outcome, summary, settings, echo=out if fmt == "text" else echo_err)
     raise SystemExit(outcome.exit_code)

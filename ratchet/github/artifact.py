@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ratchet import history, rules
-from ratchet.config import Config
+from ratchet.config import COMPONENT_NAME, Config
 from ratchet.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
 from ratchet.errors import RatchetError
 from ratchet.github.settings import check_id, parse_pr_number
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.render import jsonout
-from ratchet.render.comment import Result
 from ratchet.results import (
     BAD_INPUT,
     REGRESSION,
@@ -37,9 +36,11 @@ from ratchet.results import (
     Failure,
     FileChange,
     FileLine,
+    PatchComponent,
     PatchFile,
     PatchResult,
     Plan,
+    Result,
     Setting,
     Verdict,
 )
@@ -53,11 +54,21 @@ MAX_FILES = 500_000
 MAX_FAILURES = 500_000
 MAX_NOTES = 1_000
 MAX_PATH = 4_096
-MAX_MESSAGE = 20_000
+MAX_MESSAGE = 8_192  # a message names a path (at most MAX_PATH) and says a few numbers
+MAX_REASON = 1_000  # a setting's reason: a generated sentence
+MAX_ACCEPTED = 50  # accept events of one change: the comment lists every one
+MAX_TREND = history.TREND
+MAX_PRECISION = 6  # as [tool.ratchet] precision
 MAX_COUNT = 10**12
 MAX_LINES = 1_000_000
 MAX_LINE = 10**9
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# What update's settings can be: the total's or a component's threshold or baseline, as
+# ``ratchet.plan`` writes them (a percent, and a baseline's counts).
+_SETTING_KEY = re.compile(
+    r"^(?:components\.[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.)?(?:threshold|baseline)$"
+)
+_SETTING_VALUE = re.compile(r"^\d{1,3}(?:\.\d{1,20})?%(?: \(\d{1,13}/\d{1,13}\))?$")
 _FILE_STATUSES = (ADDED, MODIFIED, RENAMED, COPIED, DELETED)
 _COUNT_KEYS = ("lines_valid", "lines_covered", "branches_valid", "branches_covered")
 
@@ -145,6 +156,12 @@ class _Checker:
             self.fail(where, f"must be a string of at most {limit} characters")
         return x
 
+    def name(self, x: Any, where: str) -> str:
+        """A component's name: what ``[tool.ratchet.components.NAME]`` allows."""
+        if not isinstance(x, str) or not COMPONENT_NAME.match(x):
+            self.fail(where, "must be a component name (letters, digits, '.', '_', '-')")
+        return x
+
     def array(self, x: Any, where: str, limit: int) -> list[Any]:
         if not isinstance(x, list) or len(x) > limit:
             self.fail(where, f"must be a list of at most {limit} items")
@@ -166,7 +183,7 @@ class _Checker:
         path = None if d["path"] is None else self.string(d["path"], f"{where}.path", MAX_PATH)
         component = d.get("component")
         if component is not None:
-            component = self.string(component, f"{where}.component", 64)
+            component = self.name(component, f"{where}.component")
         message = self.string(d["message"], f"{where}.message", MAX_MESSAGE)
         return Failure(kind, path, message, component)
 
@@ -176,7 +193,7 @@ class _Checker:
         totals = self.counts(d["totals"], f"{where}.totals")
         failures = self.failures(d["failures"], f"{where}.failures")
         c = ComponentVerdict(
-            name=self.string(d["name"], f"{where}.name", 64),
+            name=self.name(d["name"], f"{where}.name"),
             totals=totals,
             threshold=self.percent(d["threshold"], f"{where}.threshold"),
             baseline=self.baseline(
@@ -256,7 +273,7 @@ class _Checker:
         )
 
     def patch(self, x: Any, where: str) -> PatchResult:
-        d = self.obj(x, where, _PATCH, ("path_prefix", "outside", "untracked"))
+        d = self.obj(x, where, _PATCH, ("path_prefix", "outside", "untracked", "components"))
         prefix = self.string(d.get("path_prefix", ""), f"{where}.path_prefix", MAX_PATH)
         counts = self.counts({k: d[k] for k in ("percent", *_COUNT_KEYS)}, where)
         threshold = (
@@ -294,6 +311,22 @@ class _Checker:
             prefix=prefix,
             outside=self.strings(d.get("outside", []), f"{where}.outside", MAX_FILES),
             untracked=self.strings(d.get("untracked", []), f"{where}.untracked", MAX_FILES),
+            components=tuple(
+                self.patch_component(x, f"{where}.components[{i}]")
+                for i, x in enumerate(
+                    self.array(d.get("components", []), f"{where}.components", MAX_COMPONENTS)
+                )
+            ),
+        )
+
+    def patch_component(self, x: Any, where: str) -> PatchComponent:
+        d = self.obj(x, where, ("name", "percent", *_COUNT_KEYS, "threshold"))
+        counts = self.counts({k: d[k] for k in ("percent", *_COUNT_KEYS)}, where)
+        t = d["threshold"]
+        return PatchComponent(
+            self.name(d["name"], f"{where}.name"),
+            counts,
+            None if t is None else self.percent(t, f"{where}.threshold"),
         )
 
     def baseline(self, percent: Any, counts: Any, uncovered: Any, where: str) -> Baseline | None:
@@ -346,17 +379,12 @@ class _Checker:
         for i, st in enumerate(self.array(d["settings"], f"{where}.settings", 16)):
             at = f"{where}.settings[{i}]"
             e = self.obj(st, at, ("key", "old", "new", "reason"))
-            old, new = (
-                None if e[k] is None else self.string(e[k], f"{at}.{k}", 200)
-                for k in ("old", "new")
-            )
+            key = self.string(e["key"], f"{at}.key", 100)
+            if not _SETTING_KEY.match(key):
+                self.fail(f"{at}.key", "must be a threshold or a baseline")
+            old, new = (self.setting_value(e[k], f"{at}.{k}") for k in ("old", "new"))
             settings.append(
-                Setting(
-                    self.string(e["key"], f"{at}.key", 64),
-                    old,
-                    new,
-                    self.string(e["reason"], f"{at}.reason", MAX_MESSAGE),
-                )
+                Setting(key, old, new, self.string(e["reason"], f"{at}.reason", MAX_REASON))
             )
         lines = [
             self.line(x, f"{where}.lines[{i}]")
@@ -372,7 +400,7 @@ class _Checker:
             e = self.obj(x, at, ("name", "threshold", *_BASELINE))
             bars.append(
                 ComponentBar(
-                    self.string(e["name"], f"{at}.name", 64),
+                    self.name(e["name"], f"{at}.name"),
                     self.percent(e["threshold"], f"{at}.threshold"),
                     self.baseline(e["baseline"], e["baseline_counts"], e["baseline_uncovered"], at),
                 )
@@ -393,13 +421,24 @@ class _Checker:
             self.fail(f"{where}.status", "does not match the plan")
         return plan
 
-    def events(self, x: Any, where: str) -> tuple[Event, ...]:
+    def setting_value(self, x: Any, where: str) -> str | None:
+        if x is None:
+            return None
+        value = self.string(x, where, 64)
+        if not _SETTING_VALUE.match(value):
+            self.fail(where, "must be a percent, with a baseline's counts")
+        return value
+
+    def events(self, x: Any, where: str, limit: int) -> tuple[Event, ...]:
         out = []
-        for i, e in enumerate(self.array(x, where, MAX_NOTES)):
+        for i, e in enumerate(self.array(x, where, limit)):
             try:
-                out.append(history.from_line(json.dumps(e)))
+                event = history.from_line(json.dumps(e))
             except ValueError as err:
                 self.fail(f"{where}[{i}]", str(err))
+            for j, m in enumerate(event.components):
+                self.name(m.name, f"{where}[{i}].components[{j}].name")
+            out.append(event)
         return tuple(out)
 
     def ident(self, x: Any) -> str:
@@ -422,6 +461,9 @@ _TOP = (
     "schema_version", "status", "totals", "threshold", "baseline", "baseline_counts",
     "baseline_uncovered", "new_threshold", "new_baseline", "failures", "notes",
     "files_changed", "update", "accepted", "trend", "warnings", "components", "bar_source",
+)  # fmt: skip
+_OPTIONAL = (
+    "patch", "id", "tolerance", "file_tolerance", "precision", "files_changed_from_base",
 )  # fmt: skip
 _BASELINE = ("baseline", "baseline_counts", "baseline_uncovered")
 _PLAN = (
@@ -452,7 +494,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
     except (ValueError, RecursionError) as e:
         raise InvalidArtifact(f"not JSON: {str(e)[:200]}", source=source) from None
     c = _Checker(source)
-    d = c.obj(data, "result", _TOP, ("patch", "id", "tolerance", "file_tolerance"))
+    d = c.obj(data, "result", _TOP, _OPTIONAL)
     ident = c.ident(d["id"]) if "id" in d else None
     if d["schema_version"] != jsonout.SCHEMA_VERSION:
         c.fail("schema_version", f"must be {jsonout.SCHEMA_VERSION}")
@@ -493,6 +535,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         or (patch and not patch.passed)
     ):
         c.fail("status", "says pass but lists failures")
+    precision = c.integer(d.get("precision", 2), "precision", MAX_PRECISION)
     tolerances = [
         None if d.get(k) is None else c.percent(d[k], k) for k in ("tolerance", "file_tolerance")
     ]
@@ -505,10 +548,17 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         d["status"],
         patch,
         plan,
-        c.events(d["accepted"], "accepted"),
-        c.events(d["trend"], "trend"),
+        c.events(d["accepted"], "accepted", MAX_ACCEPTED),
+        c.events(d["trend"], "trend", MAX_TREND),
         c.strings(d["warnings"], "warnings", MAX_NOTES),
         c.bar_source(d["bar_source"], "bar_source"),
+        precision,
+        tuple(
+            c.change(x, f"files_changed_from_base[{i}]")
+            for i, x in enumerate(
+                c.array(d.get("files_changed_from_base", []), "files_changed_from_base", MAX_FILES)
+            )
+        ),
     )
     return result, ident
 

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-from ratchet.render.text import printable
+from ratchet.render.common import printable
 
 # A step summary over 1 MiB is rejected by the runner; stay well under it.
 MAX_SUMMARY = 1_000_000

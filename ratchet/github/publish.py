@@ -26,9 +26,10 @@ from ratchet.github import artifact, comment, outputs, status
 from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
 from ratchet.numbers import as_json_number, fmt_pct
-from ratchet.render.comment import Result, delta, marker, render, result_of, signed
+from ratchet.render.comment import Links, marker, render
+from ratchet.render.headline import signed
 from ratchet.render.outcome import outcome_dict
-from ratchet.results import Outcome, Verdict
+from ratchet.results import Outcome, Result, Verdict
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"
@@ -102,7 +103,7 @@ def output_values(
     result_dir: Path,
 ) -> dict[str, str]:
     v = result.verdict
-    d = delta(v)
+    d = v.delta
     return {
         "status": result.status,
         "coverage": fmt_pct(v.percent),
@@ -174,6 +175,11 @@ def post_comment(
         authors={login},
         create=create,
     )
+
+
+def links(settings: Settings) -> Links | None:
+    """Where the tested commit's files are, when the run knows its repository and commit."""
+    return Links.of(settings.server_url, settings.repository, settings.head_sha)
 
 
 def warn(echo: Echo, message: str) -> None:
@@ -302,7 +308,7 @@ def publish_with(
     for line in notes:
         echo(line)
     _summary(settings, summary, echo)
-    text = render(result, ident=settings.id, run_url=settings.run_url)
+    text = render(result, ident=settings.id, run_url=settings.run_url, links=links(settings))
     comment_file = None
     try:
         comment_file = artifact.write(
@@ -339,7 +345,7 @@ def publish(outcome: Outcome, summary: str, settings: Settings, *, echo: Echo) -
             "tolerance": as_json_number(outcome.config.tolerance),
             "file_tolerance": as_json_number(outcome.config.file_tolerance),
         }
-        publish_with(result_of(outcome), data, summary, settings, gh, notes=notes, echo=echo)
+        publish_with(Result.of(outcome), data, summary, settings, gh, notes=notes, echo=echo)
 
 
 def verify_pr(gh: GitHub, repo: str, pr: int, head_sha: str) -> None:
@@ -378,7 +384,7 @@ def comment_from_artifact(
     saved = artifact.load(directory)
     settings = dataclasses.replace(settings, id=ident_for(settings.id, saved.ident))
     pr = settings.pr_number if settings.pr_number is not None else saved.pr_number
-    text = render(saved.result, ident=settings.id, run_url=settings.run_url)
+    text = render(saved.result, ident=settings.id, run_url=settings.run_url, links=links(settings))
     if dry_run:
         echo(text)
         return None
@@ -392,7 +398,8 @@ def comment_from_artifact(
             "or give --head-sha"
         )
     verify_pr(gh, settings.repository, pr, settings.head_sha)
-    _summary(settings, render(saved.result, hidden=False, run_url=settings.run_url), echo)
+    summary = render(saved.result, hidden=False, run_url=settings.run_url, links=links(settings))
+    _summary(settings, summary, echo)
     return deliver(
         saved.result,
         text,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ratchet.github.client import GitHub
 from ratchet.models import Baseline
 from ratchet.numbers import fmt_pct
-from ratchet.render.comment import Result, delta, signed
+from ratchet.render.headline import signed
+from ratchet.results import Result
 
 MAX_DESCRIPTION = 140  # GitHub answers 422 above this
 
@@ -17,7 +18,7 @@ def _percent(b: Baseline) -> str:
 
 def description(result: Result) -> str:
     v = result.verdict
-    d = delta(v)
+    d = v.delta
     parts = [f"{fmt_pct(v.percent, 2)}%"]
     if d is not None and v.baseline is not None:
         parts.append(f"{signed(d)} vs baseline {_percent(v.baseline)}")

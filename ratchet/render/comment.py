@@ -1,73 +1,104 @@
 """The Markdown verdict: the PR comment, the job summary and ``check --format markdown``.
 
-One renderer for all three, pure, from values, under GitHub's size limit by construction.
-Both halves of the fork-safe setup render through here: the ``pull_request`` job from its
-``Outcome``, the privileged ``workflow_run`` job from the validated JSON artifact, so a
-Markdown file from an untrusted run is never posted as is. Every string that came from a
-report goes through ``markdown.escape`` (with a length limit) or ``markdown.path``, and every
-list is capped, so the total stays under ``MAX_COMMENT`` whatever the report holds.
+One renderer for all three, pure, from a ``Result``. Both halves of the fork-safe setup
+render through here: the ``pull_request`` job from its ``Outcome``, the privileged
+``workflow_run`` job from the validated JSON artifact, so a Markdown file from an untrusted
+run is never posted as is.
+
+What a reviewer reads, top down: the verdict and its reason in the heading
+(``ratchet.render.headline``); a lowering of the bar the change records with ``ratchet
+accept``, with its reason; patch coverage in one line; one table of the files whose
+coverage moved; the components; then what is secondary (counts, notes, what ``update``
+would record, the trend) and a footer saying where the bar came from.
+
+Size is bounded by construction: every untrusted string goes through ``markdown.escape``
+with a length limit (or is matched against what it can be: kinds, statuses, setting keys,
+event names), every list is capped, and the file table gets what is left of ``BUDGET``.
 """
 
 from __future__ import annotations
 
 import heapq
+import posixpath
+import re
 from dataclasses import dataclass
 from fractions import Fraction
+from urllib.parse import quote
 
 from ratchet.models import Baseline, Counts
-from ratchet.numbers import fmt_margin, fmt_pct, percent
+from ratchet.numbers import fmt_pct, percent
+from ratchet.patch import PATCH_EMPTY
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
-from ratchet.render.text import lowered
+from ratchet.render.common import plural
+from ratchet.render.headline import KNOWN, base_bar, baseline_pct, headline, signed
 from ratchet.results import (
     BarSource,
     Event,
-    Failure,
     FileChange,
     Outcome,
+    PatchFile,
     PatchResult,
     Plan,
+    Result,
     Verdict,
 )
+from ratchet.rules import BAR_LOWERED, FILE_MISSING, FILE_REGRESSION
+
+__all__ = ["Links", "Result", "marker", "render", "result_of", "state", "state_of"]
 
 MAX_COMMENT = 65_536  # GitHub rejects longer bodies with 422
 BUDGET = 60_000  # what we aim for; the rest is head-room for the guard
-MAX_ROWS = 100
-MAX_FAILURES = 20
+MAX_ROWS = 50  # files in the table
+MAX_COMPONENTS = 50  # rows of the components table
+MAX_ACCEPTED = 50  # accept events listed (the artifact holds at most this many)
+ACCEPTED_BUDGET = 15_000  # characters of their list, shared by the events
+ACCEPTED_COMPONENTS = 3  # components named in an event's line (the rest counted)
+MAX_SPANS = 10  # uncovered ranges linked per file
+MAX_URL = 500  # characters of a link (a path percent-encoded can be 9 times its length)
 MAX_NOTES = 5
+TREND_MIN = 3  # recorded points before a trend says anything
 MARKER_PREFIX = "<!-- coverage-ratchet:comment"
 STATE_PREFIX = "<!-- coverage-ratchet:state "
 
-
-@dataclass(frozen=True)
-class Result:
-    """One run's verdict, as both halves see it. ``status`` is the overall one."""
-
-    verdict: Verdict
-    status: str
-    patch: PatchResult | None = None
-    plan: Plan | None = None
-    accepted: tuple[Event, ...] = ()
-    trend: tuple[Event, ...] = ()
-    warnings: tuple[str, ...] = ()
-    source: BarSource | None = None
-
-    @property
-    def failures(self) -> tuple[Failure, ...]:
-        return self.verdict.failures + (self.patch.failures if self.patch else ())
+_REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
+_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_SERVER = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?$")
+_SHORT_SHA = re.compile(r"^[0-9a-f]{7,64}$")
 
 
 def result_of(outcome: Outcome) -> Result:
-    return Result(
-        outcome.verdict,
-        outcome.status,
-        outcome.patch,
-        outcome.plan,
-        outcome.accepted,
-        outcome.trend,
-        outcome.warnings,
-        outcome.source,
-    )
+    return Result.of(outcome)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where the tested commit's files are on GitHub: each uncovered range links there."""
+
+    server: str  # https://github.com
+    repository: str  # owner/name
+    commit: str  # the full SHA of the commit the run tested
+
+    @classmethod
+    def of(cls, server: str | None, repository: str | None, commit: str | None) -> Links | None:
+        """Links when all three are known and well-formed, else None (no links)."""
+        server = (server or "").rstrip("/")
+        if not (_SERVER.match(server) and _REPO.match(repository or "")):
+            return None
+        if not _SHA.match(commit or ""):
+            return None
+        assert repository is not None and commit is not None
+        return cls(server, repository, commit)
+
+    def lines(self, path: str, first: int, last: int) -> str | None:
+        """The URL of lines ``first``-``last`` of ``path`` (relative to the repository's
+        top), or None for a path that does not name a file inside it."""
+        parts = path.split("/")
+        if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            return None
+        anchor = f"#L{first}" if first == last else f"#L{first}-L{last}"
+        url = f"{self.server}/{self.repository}/blob/{self.commit}/{quote(path)}{anchor}"
+        return url if len(url) <= MAX_URL else None  # a row of links stays short
 
 
 def marker(ident: str) -> str:
@@ -90,20 +121,251 @@ def state_of(body: str) -> str | None:
     return None
 
 
-def _pct(c: Counts) -> str:
-    return f"{fmt_pct(percent(c), 2)}%"
+# -- the parts, top down -------------------------------------------------------------------
 
 
-def signed(value: Fraction, places: int = 2) -> str:
-    """A change in points with its sign: a margin, never a percent (0.001 points is
-    "<0.01", not "0.01"; 99.999 points is not held below 100)."""
-    sign = "+" if value >= 0 else "-"
-    return f"{sign}{fmt_margin(value, places)}"
+def _heading(result: Result) -> list[str]:
+    h = headline(result)
+    icon = "❌" if not h.passed else "⚠️" if h.lowered else "✅"
+    return [f"### {icon} Coverage {h.sentence()}"]
 
 
-def delta(v: Verdict) -> Fraction | None:
-    """Points of the total against the recorded baseline, exactly."""
-    return v.delta
+def _bar(
+    threshold: tuple[object, object], baseline: tuple[Baseline | None, Baseline | None], places: int
+) -> list[str]:
+    """``threshold 75% → 70%``, ``baseline 76.07% → 66.89%``: what an event moved."""
+    (t0, t1), (b0, b1) = threshold, baseline
+    bits = []
+    if t0 != t1:
+        bits.append(f"threshold {t0 if t0 is not None else 'none'}% → {t1}%")
+    if b0 != b1:
+        old = baseline_pct(b0, places) if b0 else "none"
+        new = baseline_pct(b1, places) if b1 else "none"
+        bits.append(f"baseline {old} → {new}")
+    return bits
+
+
+def _who(author: str | None) -> str:
+    """The author's name without the e-mail address git records beside it."""
+    if not author:
+        return ""
+    name = author.split("<", 1)[0].strip() or "someone"
+    return md.escape(name, limit=30)
+
+
+def _accepted(result: Result) -> list[str]:
+    """Every lowering of the bar the change records with `ratchet accept`, each with its
+    reason: allowed, on the record, and impossible to miss. The events share a budget, so
+    many events shorten each one (fewer details, a shorter reason) rather than drop one."""
+    events = result.accepted
+    if not events:
+        return []
+    shown = events[:MAX_ACCEPTED]
+    each = ACCEPTED_BUDGET // len(shown)  # characters of one event's line
+    out = [""]
+    for e in shown:
+        tail = _accept_tail(e, result.precision, brief=False)
+        if len(tail) > each // 2:
+            tail = _accept_tail(e, result.precision, brief=True)
+        limit = max(20, min(md.MAX_TEXT, (each - len(tail) - 20) // md.WIDEST))
+        out.append(f"- **Reason:** {md.escape(e.reason or '', limit=limit)} {tail}")
+    if len(events) > MAX_ACCEPTED:
+        more = len(events) - MAX_ACCEPTED
+        out.append(f"- …and {plural(more, 'more accept event')} (see the history file)")
+    return out
+
+
+def _accept_tail(e: Event, places: int, *, brief: bool) -> str:
+    """``(`ratchet accept`, 2026-12-06, Ann at abc1234: threshold 75% → 70%; …)``; brief:
+    without the author and with the components counted, not named."""
+    moved = _bar(e.threshold, e.baseline, places)
+    parts = [m for m in e.components if _bar(m.threshold, m.baseline, places)]
+    if brief and parts:
+        moved.append(plural(len(parts), "component"))
+    elif parts:
+        for m in parts[:ACCEPTED_COMPONENTS]:
+            bits = ", ".join(_bar(m.threshold, m.baseline, places))
+            moved.append(f"component {md.escape(m.name, limit=md.MAX_NAME)}: {bits}")
+        if len(parts) > ACCEPTED_COMPONENTS:
+            moved.append(f"{plural(len(parts) - ACCEPTED_COMPONENTS, 'more component')}")
+    who = "" if brief else _who(e.author)
+    when = md.escape(e.date[:10], limit=10)
+    at = f" at {e.commit[:7]}" if e.commit and _SHORT_SHA.match(e.commit) else ""
+    detail = f": {'; '.join(moved)}" if moved else ""
+    return f"(`ratchet accept`, {when}{', ' + who if who else ''}{at}{detail})"
+
+
+def _patch(result: Result) -> list[str]:
+    if result.patch is None:
+        return []
+    return [
+        "",
+        patch_render.markdown_line(result.patch, result.precision, result.verdict.threshold),
+    ]
+
+
+# -- the files table ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    path: str
+    change: FileChange | None
+    patch: PatchFile | None
+    failed: bool
+    waived: bool
+
+    def newly(self) -> int:
+        """Lines+branches uncovered now that were not (by the counts; never negative)."""
+        c = self.change
+        if c is None or c.after is None:
+            return 0
+        return max(c.after.missing - (c.before.missing if c.before else 0), 0)
+
+    def key(self) -> tuple[bool, int, float, str]:
+        """Failing files first, then the most newly uncovered, then the biggest drop
+        (floats: only an order for display)."""
+        c = self.change
+        drop = 0.0
+        if c is not None and c.before is not None and c.after is not None:
+            drop = c.after.percent - c.before.percent
+        return (not self.failed, -self.newly(), drop, self.path)
+
+
+def _rows(result: Result) -> list[_Row]:
+    """A row a file: its move against the base's per-file baseline (after an accept, the
+    base's own lines, not the ones the accept recorded), and its uncovered changed lines."""
+    v = result.verdict
+    failed = {f.path for f in v.failures if f.kind in (FILE_REGRESSION, FILE_MISSING)}
+    p = result.patch
+    waived = {w.path for w in p.waived} if p else set()
+    patched = {f.path: f for f in p.files if f.uncovered} if p else {}
+    changes = result.base_changes or v.changes
+    rows = [
+        _Row(c.path, c, patched.pop(c.path, None), c.path in failed, c.path in waived)
+        for c in changes
+    ]
+    rows += [_Row(path, None, f, False, False) for path, f in patched.items()]
+    return rows
+
+
+def _pct(c: Counts, places: int) -> str:
+    return f"{fmt_pct(percent(c), places)}%"
+
+
+def _newly(row: _Row, links: Links | None, prefix: str) -> str:
+    """``+3: 12-13, 40``: how many lines+branches the counts say are uncovered anew, and
+    the changed lines among them (each a link to the tested commit when it is known).
+    Lines that were uncovered on the base already are left out."""
+    bits = []
+    n = row.newly()
+    if n:
+        bits.append(f"+{n}")
+    if row.patch is not None:
+        spans = []
+        for a, b in row.patch.uncovered[:MAX_SPANS]:
+            text = f"{a}" if a == b else f"{a}-{b}"
+            url = links.lines(posixpath.join(prefix, row.path), a, b) if links else None
+            spans.append(f"[{text}]({url})" if url else text)
+        if len(row.patch.uncovered) > MAX_SPANS:
+            spans.append("…")
+        bits.append(", ".join(spans))
+    return ": ".join(bits)
+
+
+def _row(row: _Row, result: Result, links: Links | None, unmeasured: frozenset[str]) -> str:
+    places = result.precision
+    c = row.change
+    name = md.escape(row.path, limit=md.MAX_PATH, keep_end=True)
+    icon = "❌ " if row.failed else ""
+    if c is None:
+        before = after = delta = "—"
+    else:
+        before = _pct(c.before, places) if c.before else "new"
+        if c.after:
+            after = _pct(c.after, places)
+        else:
+            after = "not measured" if c.path in unmeasured else "removed"
+        delta = signed(c.delta, places) if c.delta is not None else ""
+    cells = [
+        f"{icon}{name}",
+        before,
+        after,
+        delta,
+        _newly(row, links, result.patch.prefix if result.patch else ""),
+    ]
+    if result.patch is not None:
+        touched = row.path in _touched(result.patch)
+        cells.append("yes" if touched else "no (not failing)" if row.waived else "no")
+    return "| " + " | ".join(cells) + " |"
+
+
+def _touched(p: PatchResult) -> frozenset[str]:
+    """The files the diff changed that the report measures (and their old names)."""
+    return frozenset(f.path for f in p.files) | {f.old_path for f in p.files if f.old_path}
+
+
+def _files(result: Result, links: Links | None, budget: int, max_rows: int) -> list[str]:
+    rows = _rows(result)
+    if not rows:
+        return []
+    head = "| File | Before | After | Δ | Newly uncovered |"
+    rule = "|---|---:|---:|---:|---|"
+    if result.patch is not None:
+        head += " Touched |"
+        rule += "---|"
+    unmeasured = result.verdict.unmeasured
+    worst = heapq.nsmallest(max_rows, rows, key=_Row.key)
+    table = md.table(
+        [head, rule],
+        (_row(r, result, links, unmeasured) for r in worst),
+        total=len(rows),
+        max_rows=max_rows,
+        budget=budget,
+    )
+    return ["", *table]
+
+
+# -- the components -------------------------------------------------------------------------
+
+
+def _components(result: Result) -> list[str]:
+    v = result.verdict
+    if not v.components:
+        return []
+    places = result.precision
+    moved = {m.name: m for m in result.accepted[0].components} if result.accepted else {}
+    patch = {c.name: c for c in result.patch.components} if result.patch else {}
+    head = "| Component | Total | Δ | Threshold | Baseline |"
+    rule = "|---|---:|---:|---:|---:|"
+    if patch:
+        head += " Changed lines |"
+        rule += "---|"
+    out = ["", head, rule]
+    for c in v.components[:MAX_COMPONENTS]:
+        icon = "✅" if c.status == "pass" else "❌"
+        base = c.baseline
+        m = moved.get(c.name)
+        if m is not None and m.baseline[0] is not None:
+            base = m.baseline[0]  # the base's, before the change lowered it
+        d = signed(c.percent - base.percent, places) if base is not None else ""
+        cells = [
+            f"{icon} {md.escape(c.name, limit=md.MAX_NAME)}",
+            _pct(c.totals, places),
+            d,
+            f"{c.threshold}%",
+            baseline_pct(c.baseline, places) if c.baseline else "none yet",
+        ]
+        if patch:
+            pc = patch.get(c.name)
+            cells.append(patch_render.component_cell(pc, places, c.threshold) if pc else "")
+        out.append("| " + " | ".join(cells) + " |")
+    if len(v.components) > MAX_COMPONENTS:
+        out += ["", f"…and {len(v.components) - MAX_COMPONENTS} more components not shown."]
+    return out
+
+
+# -- the secondary parts --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -143,175 +405,78 @@ class Movement:
         return cls(ua, ug, ca, cd, new, gone, unmeasured)
 
 
-def why(v: Verdict) -> list[str]:
-    """Bullet points that explain the change of the total in counts, not only percent."""
-    if v.before is not None and v.changes:
-        m = Movement.of(v.changes, v.unmeasured)
-        b, t = v.before, v.totals
-        out = [
-            f"- Measured lines+branches {b.valid} → {t.valid}, uncovered {b.missing} → "
-            f"{t.missing} (per-file baseline {_pct(b)} → {_pct(t)})."
-        ]
-        if m.uncovered_added:
-            out.append(
-                f"- **{m.uncovered_added}** lines+branches are uncovered that were not "
-                "(added without tests, or no longer reached)."
-            )
-        if m.covered_deleted:
-            out.append(
-                f"- **{m.covered_deleted}** covered lines+branches were deleted; deleting "
-                "covered code lowers the percent but is not a regression."
-            )
-        if m.covered_added:
-            out.append(f"- **{m.covered_added}** covered lines+branches were added.")
-        if m.uncovered_gone:
-            out.append(
-                f"- **{m.uncovered_gone}** uncovered lines+branches were covered or removed."
-            )
-        if m.new_files or m.removed_files:
-            out.append(f"- {m.new_files} new file(s), {m.removed_files} removed file(s).")
-        if m.unmeasured_files:
-            out.append(
-                f"- **{m.unmeasured_files}** file(s) with a per-file baseline still exist but "
-                "are not in the report."
-            )
-        return out
-    if v.before is not None:  # a per-file baseline, and no file moved against it
-        return [f"- No file's coverage moved against the per-file baseline ({_pct(v.before)})."]
-    if v.baseline is not None and v.baseline.uncovered is not None:
-        return [
-            f"- Uncovered lines+branches: {v.baseline.uncovered} at the baseline → "
-            f"{v.totals.missing} now. (Set `baseline_file` in `[tool.ratchet]` to see which "
-            "files moved.)"
-        ]
-    if v.baseline is None:
-        return [
-            "- No baseline is recorded yet: `ratchet update` on the default branch records one."
-        ]
-    return []
-
-
-def _headline(result: Result) -> list[str]:
+def why(result: Result) -> str | None:
+    """The total's move in counts, in one line: what a percent hides. Against the base's
+    bar when the change lowered it."""
     v = result.verdict
-    icon = "✅" if result.status == "pass" else "❌"
-    d = delta(v)
-    change = f" ({signed(d)} points)" if d is not None else ""
     t = v.totals
-    base = _baseline_cell(v.baseline)
-    return [
-        f"### {icon} Coverage ratchet: {result.status}",
-        "",
-        f"**Total: {fmt_pct(v.percent, 2)}%**{change} · {t.covered}/{t.valid} lines+branches "
-        f"covered, {t.missing} uncovered",
-        "",
-        "| | |",
-        "|---|---:|",
-        f"| Baseline | {base} |",
-        f"| Threshold | {v.threshold}% |",
-        f"| Margin over the threshold | {signed(v.margin, 4)} points |",
-    ] + ([f"| Bar from | {_source_cell(result.source)} |"] if result.source else [])
-
-
-def _source_cell(s: BarSource) -> str:
-    """The ref and commit the bar was read at (names from the event: as code), or the
-    working copy."""
-    if s.ref is None:
-        return f"the working copy ({md.code(s.config)})"
-    at = f" at {md.code(s.commit[:12])}" if s.commit else ""
-    return f"{md.code(s.ref)}{at} ({md.code(s.config)})"
-
-
-def _components(v: Verdict) -> list[str]:
-    """A row a component: status, total, its move against its baseline, its bar."""
-    if not v.components:
-        return []
-    out = [
-        "",
-        "| Component | Status | Total | Δ points | Threshold | Baseline |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for c in v.components[:MAX_ROWS]:
-        icon = "✅" if c.status == "pass" else "❌"
-        d = signed(c.delta) if c.delta is not None else ""
-        out.append(
-            f"| {md.code(c.name)} | {icon} {c.status} | {fmt_pct(c.percent, 2)}% | {d} | "
-            f"{c.threshold}% | {_baseline_cell(c.baseline)} |"
+    bar = base_bar(result)
+    base = bar.baseline
+    if bar.lowered and base is not None and base.exact:
+        assert base.measured is not None and base.covered is not None
+        return (
+            f"Uncovered lines+branches {base.measured - base.covered} → {t.missing}, measured "
+            f"{base.measured} → {t.valid}, against the base's baseline."
         )
+    if v.before is not None:
+        b = v.before
+        out = f"Uncovered lines+branches {b.missing} → {t.missing}, measured {b.valid} → {t.valid}"
+        m = Movement.of(v.changes, v.unmeasured)
+        bits = []
+        if m.covered_deleted:
+            bits.append(f"{m.covered_deleted} covered deleted, which is not a regression")
+        if m.new_files or m.removed_files:
+            bits.append(f"{plural(m.new_files, 'new file')}, {m.removed_files} removed")
+        return out + (f" ({'; '.join(bits)})" if bits else "") + "."
+    if v.baseline is not None and v.baseline.uncovered is not None:
+        return f"Uncovered lines+branches {v.baseline.uncovered} → {t.missing}."
+    return None
+
+
+def _notes(result: Result) -> list[str]:
+    """The failures no other part shows (a loosened bar, kinds this version does not
+    know), then the notes and warnings: escaped, each cut, ``MAX_NOTES`` in all."""
+    shown = {*KNOWN} - {BAR_LOWERED, PATCH_EMPTY}
+    items = [f"❌ {md.escape(f.message, limit=md.MAX_TEXT)}" for f in result.failures
+             if f.kind not in shown][: MAX_NOTES]  # fmt: skip
+    notes = [*result.verdict.notes, *result.warnings, *(result.patch.notes if result.patch else ())]
+    items += [md.escape(n, limit=md.MAX_TEXT) for n in notes[: MAX_NOTES - len(items)]]
+    unshown = sum(1 for f in result.failures if f.kind not in shown) + len(notes) - len(items)
+    out = [f"- {item}" for item in items]
+    if unshown:
+        out.append(f"- …and {unshown} more (see the job's log)")
     return out
 
 
-def _baseline_cell(b: Baseline | None) -> str:
-    """``85.40% (854/1000, 146 uncovered)``; an older file's percent as recorded."""
-    if b is None:
-        return "none yet"
-    unc = f"{b.uncovered} uncovered" if b.uncovered is not None else ""
-    if not b.exact:
-        return f"{b.legacy}%" + (f" ({unc})" if unc else "")
-    return f"{fmt_pct(b.percent, 2)}% ({b.covered}/{b.measured}{', ' + unc if unc else ''})"
-
-
-def _failures(failures: tuple[Failure, ...]) -> list[str]:
-    if not failures:
-        return []
-    out = ["", f"**Failures ({len(failures)})**", ""]
-    out.extend(f"- {md.escape(f.message, limit=md.MAX_TEXT)}" for f in failures[:MAX_FAILURES])
-    if len(failures) > MAX_FAILURES:
-        out.append(f"- …and {len(failures) - MAX_FAILURES} more")
-    return out
-
-
-def _notes(notes: tuple[str, ...]) -> list[str]:
-    if not notes:
-        return []
-    out = [""] + [f"> {md.escape(n, limit=md.MAX_TEXT)}" for n in notes[:MAX_NOTES]]
-    if len(notes) > MAX_NOTES:
-        out.append(f"> …and {len(notes) - MAX_NOTES} more notes.")
-    return out
-
-
-def _update(plan: Plan | None) -> list[str]:
-    """What `ratchet update` would do with this report: the plan, not this run's status
-    (patch coverage, and a file's own drop, fail a check without stopping update)."""
+def _update(plan: Plan | None, v: Verdict, places: int) -> str | None:
+    """What `ratchet update` would do with this report: the plan's new bar (its values, at
+    the shown precision: never the strings of the artifact)."""
     if plan is None:
-        return []
+        return None
     if plan.refused:
-        return [
-            "",
-            "`ratchet update` would not record this: "
-            + md.escape(plan.blockers[0].message, limit=md.MAX_TEXT),
-        ]
-    kept = (
-        f", keeping the old per-file line of {len(plan.kept)} file(s) whose coverage fell"
-        if plan.kept
-        else ""
-    )
+        if all(b.kind == "regression" for b in plan.blockers):
+            return None  # the heading said why
+        return "`ratchet update` would not record this: " + md.escape(
+            plan.blockers[0].message, limit=md.MAX_TEXT
+        )
     if not plan.changes:
-        return ["", f"`ratchet update` would leave the bar where it is{kept}."]
-    bits = [
-        f"{s.key} {md.escape(s.old or 'none')} → **{md.escape(s.new or 'none')}** "
-        f"({md.escape(s.reason)})"
-        for s in plan.settings
-    ]
+        return None
+    keys = {s.key for s in plan.settings}
+    bits = []
+    if "threshold" in keys:
+        bits.append(f"threshold → {plan.threshold}%")
+    if "baseline" in keys and plan.baseline is not None:
+        bits.append(f"baseline → {baseline_pct(plan.baseline, places)}")
+    raised = sum(1 for k in keys if k.startswith("components."))
+    if raised:
+        bits.append(f"{plural(raised, 'component value')}")
     if plan.lines:
-        bits.append(f"{len(plan.lines)} per-file line(s)")
-    return ["", f"`ratchet update` would record: {'; '.join(bits)}{kept}."]
-
-
-def _accepted(events: tuple[Event, ...]) -> list[str]:
-    """A lowering of the bar that this change records with `ratchet accept`: allowed, on
-    the record, and impossible to miss."""
-    out: list[str] = []
-    for e in events[:MAX_NOTES]:
-        who = f" by {md.escape(e.author, limit=200)}" if e.author else ""
-        at = f" at {md.code(e.commit[:12])}" if e.commit else ""
-        out += [
-            "",
-            "> [!WARNING]",
-            f"> **This change lowers the coverage bar on purpose** (`ratchet accept`, "
-            f"{md.escape(e.date)}{who}{at}): {md.escape(lowered(e))}.",
-            f"> Reason: {md.escape(e.reason or '', limit=md.MAX_TEXT)}",
-        ]
-    return out
+        bits.append(plural(len(plan.lines), "per-file line"))
+    kept = ""
+    if plan.kept:
+        n = len(plan.kept)
+        kept = f", keeping the old line of {plural(n, 'file')} whose coverage fell"
+    return f"`ratchet update` would record: {', '.join(bits)}{kept}." if bits else None
 
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -320,23 +485,28 @@ SPARK = "▁▂▃▄▅▆▇█"
 def sparkline(values: list[Fraction]) -> str:
     lo, hi = min(values), max(values)
     if hi == lo:
-        return SPARK[-1] * len(values)
+        return SPARK[3] * len(values)
     return "".join(SPARK[int((v - lo) / (hi - lo) * (len(SPARK) - 1))] for v in values)
 
 
-def _trend(events: tuple[Event, ...]) -> list[str]:
-    """The latest recorded bars, from the history file: a sparkline and a small table."""
-    if not events:
+_EVENTS = ("init", "update", "accept")
+
+
+def _trend(events: tuple[Event, ...], places: int) -> list[str]:
+    """The latest recorded bars, from the history file: said only from three points on,
+    and collapsed (secondary). The summary line holds numbers only: it is raw HTML."""
+    if len(events) < TREND_MIN:
         return []
     totals = [percent(e.total) for e in events]
     rows = [
-        f"| {md.escape(e.date[:10])} | {e.event} | {fmt_pct(t, 2)}% | {e.threshold[1]}% |"
+        f"| {md.escape(e.date[:10], limit=10)} | {e.event if e.event in _EVENTS else '?'} | "
+        f"{fmt_pct(t, places)}% | {e.threshold[1]}% |"
         for e, t in zip(events, totals, strict=True)
     ]
     return [
         "",
-        f"<details><summary>Recorded totals {sparkline(totals)} "
-        f"({fmt_pct(totals[0], 2)}% → {fmt_pct(totals[-1], 2)}%)</summary>",
+        f"<details><summary>Trend {sparkline(totals)} {fmt_pct(totals[0], places)}% → "
+        f"{fmt_pct(totals[-1], places)}% over the last {len(events)} recorded bars</summary>",
         "",
         "| Date | Event | Total | Threshold |",
         "|---|---|---:|---:|",
@@ -346,36 +516,36 @@ def _trend(events: tuple[Event, ...]) -> list[str]:
     ]
 
 
-def _sort_key(c: FileChange) -> tuple[int, float, str]:
-    """Most newly uncovered first, then the biggest drop (floats: only an order for display)."""
-    before, after = c.before or Counts(), c.after or Counts()
-    drop = after.percent - before.percent if c.before and c.after else 0.0
-    return (-(after.missing - before.missing), drop, c.path)
+def _source(s: BarSource | None) -> str:
+    if s is None:
+        return ""
+    config = md.escape(s.config, limit=60, keep_end=True)
+    if s.ref is None:
+        return f" from the working copy ({config})"
+    at = f" at {s.commit[:7]}" if s.commit and _SHORT_SHA.match(s.commit) else ""
+    return f" from {md.escape(s.ref, limit=60)}{at} ({config})"
 
 
-def _row(c: FileChange, unmeasured: frozenset[str]) -> str:
-    b = _pct(c.before) if c.before else "new"
-    a = _pct(c.after) if c.after else "not in report" if c.path in unmeasured else "removed"
-    d = f"{signed(c.delta)}" if c.delta is not None else ""
-    unc_b = c.before.missing if c.before else 0
-    unc_a = c.after.missing if c.after else 0
-    return f"| {md.path(c.path)} | {b} | {a} | {d} | {unc_b} → {unc_a} |"
+def _footer(result: Result, run_url: str | None) -> list[str]:
+    """Provenance, one line: the bar held to and where it came from."""
+    v = result.verdict
+    places = result.precision
+    bar = base_bar(result)
+    base = "no baseline yet"
+    if v.baseline is not None:
+        b = v.baseline
+        counts = f" ({b.covered}/{b.measured})" if b.exact else ""
+        base = f"baseline {baseline_pct(b, places)}{counts}"
+    held = f"threshold {v.threshold}%, {base}"
+    if bar.lowered:
+        held += " as lowered by this change"
+    run = f" · [workflow run]({run_url})" if run_url and _safe_url(run_url) else ""
+    return ["", f"<sub>Bar: {held}{_source(result.source)} · coverage-ratchet{run}</sub>"]
 
 
-def _changed(
-    changes: tuple[FileChange, ...], budget: int, max_rows: int, unmeasured: frozenset[str]
-) -> list[str]:
-    if not changes:
-        return []
-    head = [
-        f"<details><summary>Files whose coverage changed ({len(changes)})</summary>",
-        "",
-        "| File | Before | After | Δ points | Uncovered |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    rows = (_row(c, unmeasured) for c in heapq.nsmallest(max_rows, changes, key=_sort_key))
-    table = md.table(head, rows, total=len(changes), max_rows=max_rows, budget=budget - 20)
-    return ["", *table, "", "</details>"]
+def _safe_url(url: str) -> bool:
+    """The run's URL is ours (the settings build it), but a link must never break out."""
+    return bool(re.match(r"^https?://[^\s()<>\[\]`]+$", url))
 
 
 def render(
@@ -384,34 +554,35 @@ def render(
     ident: str = "",
     run_url: str | None = None,
     hidden: bool = True,
+    links: Links | None = None,
     max_rows: int = MAX_ROWS,
     budget: int = BUDGET,
 ) -> str:
     """The comment; ``hidden=False`` leaves out the marker and state lines (the job summary
-    and ``check --format markdown``: the same content, nothing to find again)."""
+    and ``check --format markdown``: the same content, nothing to find again). ``links``:
+    where the tested commit's files are, to link each uncovered range."""
     v = result.verdict
+    places = result.precision
     out = [marker(ident), state(result)] if hidden else []
-    out += _headline(result)
-    out += _components(v)
-    out += _accepted(result.accepted)
-    out += _failures(result.failures)
-    out += _notes(v.notes + result.warnings)
-    reasons = why(v)
-    if reasons:
-        out += ["", "**Why the numbers moved**", "", *reasons]
-    out += _update(result.plan)
-    out += _trend(result.trend)
-    footer = [
-        "",
-        f"<sub>coverage-ratchet{f' · [workflow run]({run_url})' if run_url else ''}</sub>",
-    ]
-    if result.patch is not None:
-        # Half of what is left for the changed lines' tables, the rest for the total's.
-        room = (budget - md.size(out + footer)) // 2
-        section = patch_render.markdown(result.patch, budget=room)
-        out += ["", *section.rstrip("\n").split("\n")]
-    out += _changed(v.changes, budget - md.size(out + footer), max_rows, v.unmeasured)
-    body = "\n".join(out + footer) + "\n"
+    out += _heading(result)
+    out += _accepted(result)
+    out += _patch(result)
+    after: list[str] = []
+    after += _components(result)
+    moved = why(result)
+    notes = _notes(result)
+    update = _update(result.plan, v, places)
+    if moved or notes or update:
+        after.append("")
+        after += [moved] if moved else []
+        after += [update] if update else []
+    if notes:
+        after += ["", *notes]
+    after += _trend(result.trend, places)
+    footer = _footer(result, run_url)
+    room = budget - md.size(out + after + footer)
+    out += _files(result, links, room, max_rows)
+    body = "\n".join(out + after + footer) + "\n"
     if len(body) > MAX_COMMENT:  # pragma: no cover - every part above is bounded
         body = body[: MAX_COMMENT - 2] + "…\n"
     return body

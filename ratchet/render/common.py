@@ -10,6 +10,29 @@ from ratchet.models import Counts, FileCoverage
 from ratchet.numbers import display_covered
 
 _DIGITS = re.compile(r"(\d+)")
+# C0 and C1 controls, DEL, Unicode's line separators and its bidirectional overrides and
+# isolates: any of them in a file name would break a line (or a terminal) in the middle of a
+# row, or show the name in another order than it has (CVE-2021-42574, "Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\n``, ``\\x1b``,
+    ``\\u202e``)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), _code_point(m.group())), text)
+
+
+def _code_point(c: str) -> str:
+    n = ord(c)
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def plural(n: int, thing: str, things: str | None = None) -> str:
+    """``1 file``, ``2 files`` (``things``: an irregular plural)."""
+    return f"{n} {thing if n == 1 else things or thing + 's'}"
 
 
 def display(c: Counts, precision: int) -> str:

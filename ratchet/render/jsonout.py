@@ -11,7 +11,7 @@ from typing import Any
 
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.numbers import as_json_number
-from ratchet.results import BarSource, Event, Failure, FileLine, Plan, Verdict
+from ratchet.results import BarSource, Event, Failure, FileChange, FileLine, Plan, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -63,14 +63,7 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
         "baseline_uncovered": v.baseline.uncovered if v.baseline else None,
         "failures": [failure_dict(f) for f in v.failures],
         "notes": list(v.notes),
-        "files_changed": [
-            {
-                "path": c.path,
-                "before": counts(c.before) if c.before else None,
-                "after": counts(c.after) if c.after else None,
-            }
-            for c in v.changes
-        ],
+        "files_changed": [change_dict(c) for c in v.changes],
         "components": [
             {
                 "name": c.name,
@@ -85,6 +78,14 @@ def verdict_dict(v: Verdict) -> dict[str, Any]:
             }
             for c in v.components
         ],
+    }
+
+
+def change_dict(c: FileChange) -> dict[str, Any]:
+    return {
+        "path": c.path,
+        "before": counts(c.before) if c.before else None,
+        "after": counts(c.after) if c.after else None,
     }
 
 

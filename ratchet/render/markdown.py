@@ -1,7 +1,12 @@
 """Markdown building blocks, and ``ratchet report --format markdown``.
 
-Anything that came from a report (file names above all) is untrusted: ``escape`` makes it
-inert, so a hostile file name cannot inject Markdown, HTML, links or @mentions.
+Anything that came from a report or a result artifact (file names above all, messages,
+reasons, names) is untrusted. It reaches Markdown through one function, ``escape``, which
+makes it inert and bounds its length; the few enumerable values (statuses, kinds, setting
+keys) are matched against what they can be instead. There is no well-kept library for this:
+Markdown renderers parse, they do not escape, and GitHub adds its own autolinks (mentions,
+issue references) on top of GFM, so the rule is ours, with its corpus in
+tests/render/test_markdown_escape.py.
 """
 
 from __future__ import annotations
@@ -10,50 +15,38 @@ import re
 from collections.abc import Iterable, Sequence
 
 from ratchet.models import Report
-from ratchet.render.common import display, human_key
+from ratchet.render.common import display, human_key, plural, printable
 
 MAX_FILE_ROWS = 50
-MAX_TEXT = 400  # characters of one escaped message
+MAX_TEXT = 400  # characters of one untrusted message shown (a note ends with its remedy)
 MAX_PATH = 120  # characters of a path shown in a table
-_WIDEST = 5  # "&" escapes to "&amp;"
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:\"'$])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+MAX_NAME = 64  # characters of a name (a component, an author)
+WIDEST = 8  # the most characters one input character escapes to ("\u202e" as "\\u202e")
+# The ASCII punctuation that starts or ends something in CommonMark or GFM: emphasis, code,
+# links, images, tables, headings, lists, HTML, entities, setext underlines, strikethrough,
+# autolinks, footnotes, math. The rest ("/", ",", ";", "?", "%", "@") keeps the source
+# readable; the corpus shows none of it turns anything live.
+_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:"'$<>&=^])""")
+# What GitHub links in text after rendering (mentions, issue and pull request references,
+# "GH-1") and what GFM's autolink extension links ("https://", "www."): a zero-width joiner
+# after the first character breaks each pattern and shows nothing.
+_AUTOLINK = re.compile(r"(?i)(@|#|gh-|:(?=//)|www(?=\.))")
+_JOIN = "\u200d"
 
 
-def escape(text: str, *, limit: int | None = None) -> str:
-    """Inert Markdown for untrusted text: specials backslash-escaped, @ and newlines defused.
+def escape(text: str, *, limit: int, keep_end: bool = False) -> str:
+    """Inert Markdown for untrusted ``text``, on one line, showing at most ``limit`` of its
+    characters (cut with "…"; ``keep_end``: its end, as for a path, whose end is the file's
+    name). The result is at most ``WIDEST * limit`` characters long.
 
-    ``limit`` caps the escaped length, cut with "…" (escaping works character by character,
-    so the cut never splits an escape)."""
-    if limit is not None and len(text) * _WIDEST > limit:
-        out: list[str] = []
-        used = 1
-        for c in text:
-            e = escape(c)
-            if used + len(e) > limit:
-                out.append("…")
-                break
-            out.append(e)
-            used += len(e)
-        return "".join(out)
-    text = text.replace("\r", " ").replace("\n", " ")
-    text = "".join(_HTML.get(c, c) for c in text)
-    text = _SPECIAL.sub(r"\\\1", text)
-    # A zero-width joiner after @ stops GitHub from turning "@team" into a mention.
-    return text.replace("@", "@\u200d")
-
-
-def code(text: str) -> str:
-    """Inline code for untrusted text (backticks inside are replaced, not escaped)."""
-    text = text.replace("`", "'").replace("\n", " ").replace("\r", " ").replace("|", "\\|")
-    return "`" + text + "`"
-
-
-def path(text: str, limit: int = MAX_PATH) -> str:
-    """Inline code for a path, keeping its end (the file name) when it is too long."""
+    Control characters show as escapes (``\\n``); GitHub's mentions and references and
+    GFM's autolinks are broken by an invisible joiner; every Markdown special character
+    is backslash-escaped, so the text is the same text once rendered, in a paragraph, a
+    heading or a table cell (``|`` included)."""
     if len(text) > limit:
-        text = "…" + text[-(limit - 1) :]
-    return code(text)
+        text = "…" + text[len(text) - limit + 1 :] if keep_end else text[: limit - 1] + "…"
+    text = _AUTOLINK.sub(lambda m: m.group() + _JOIN, printable(text))
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def size(lines: Iterable[str]) -> int:
@@ -76,7 +69,7 @@ def table(
         used += len(row) + 1
         shown += 1
     if total > shown:
-        out += ["", f"…and {total - shown} more file(s) not shown."]
+        out += ["", f"…and {plural(total - shown, 'more file')} not shown."]
     return out
 
 
@@ -109,7 +102,8 @@ def report(
     worst = sorted(kept, key=lambda f: (f.counts.ratio, human_key(f.path)))
     for f in worst[:max_rows]:
         c = f.counts
-        row = f"| {code(f.path)} | {c.lines_valid} | {c.lines_valid - c.lines_covered} |"
+        row = f"| {escape(f.path, limit=MAX_PATH, keep_end=True)} | {c.lines_valid} | "
+        row += f"{c.lines_valid - c.lines_covered} |"
         if branches:
             row += f" {c.branches_valid} | {f.partial_count} |"
         out.append(row + f" {display(c, precision)}% |")

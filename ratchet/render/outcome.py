@@ -3,12 +3,15 @@ coverage) in each output format."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ratchet.numbers import as_json_number
 from ratchet.render import jsonout, text
 from ratchet.render import patch as patch_render
-from ratchet.results import Outcome
+from ratchet.results import Outcome, Result
+
+if TYPE_CHECKING:
+    from ratchet.render.comment import Links
 
 
 def outcome_dict(outcome: Outcome) -> dict[str, Any]:
@@ -25,16 +28,19 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
     data["trend"] = [jsonout.event_dict(e) for e in outcome.trend]
     data["warnings"] = list(outcome.warnings)
     data["bar_source"] = jsonout.source_dict(outcome.source)
+    data["precision"] = outcome.config.precision
+    data["files_changed_from_base"] = [jsonout.change_dict(c) for c in outcome.base_changes]
     if outcome.patch is not None:
         data["patch"] = patch_render.json(outcome.patch)
     return data
 
 
-def render(outcome: Outcome, fmt: str) -> str:
+def render(outcome: Outcome, fmt: str, *, links: Links | None = None) -> str:
+    """``links``: where the tested commit's files are (Markdown links each uncovered range)."""
     if fmt == "json":
         return jsonout.dumps(outcome_dict(outcome))
     if fmt == "markdown":
-        return render_markdown(outcome)
+        return render_markdown(outcome, links=links)
     out = text.accepted(outcome.accepted)
     out += text.verdict(outcome.verdict, status=outcome.status, source=outcome.source)
     if outcome.plan is not None:
@@ -44,8 +50,8 @@ def render(outcome: Outcome, fmt: str) -> str:
     return out
 
 
-def render_markdown(outcome: Outcome) -> str:
+def render_markdown(outcome: Outcome, *, links: Links | None = None) -> str:
     """The PR comment without its hidden lines: what the job summary shows."""
     from ratchet.render import comment  # loaded only when asked for: `check` starts faster
 
-    return comment.render(comment.result_of(outcome), hidden=False)
+    return comment.render(Result.of(outcome), hidden=False, links=links)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from ratchet.models import Counts, format_spans
-from ratchet.numbers import as_json_number, fmt_pct, percent
+from ratchet.numbers import as_json_number, fmt_margin, fmt_pct, percent
 from ratchet.render import jsonout
-from ratchet.render import markdown as md
 from ratchet.render import text as plain
-from ratchet.results import FileChange, PatchFile, PatchResult
-
-MAX_NOTES = 5
-MAX_SPANS = 20  # uncovered ranges listed per file in Markdown (the JSON has them all)
-BUDGET = 30_000  # characters of the Markdown section's tables
+from ratchet.render.common import printable
+from ratchet.results import FileChange, PatchComponent, PatchFile, PatchResult
 
 
 def _status(f: PatchFile) -> str:
@@ -61,7 +59,7 @@ def text(p: PatchResult) -> str:
         f"  diff       {p.description}",
     ]
     # Widths of the names as printed: a control character is shown as an escape.
-    names = [plain.printable(f.path) for f in p.files]
+    names = [printable(f.path) for f in p.files]
     width = max(map(len, names), default=0)
     for f, name in zip(p.files, names, strict=True):
         if f.status == "deleted":
@@ -125,73 +123,42 @@ def json(p: PatchResult) -> dict[str, Any]:
             for c in p.indirect
         ],
         "waived": [jsonout.failure_dict(f) for f in p.waived],
+        "components": [
+            {"name": c.name, **jsonout.counts(c.counts), "threshold": as_json_number(c.threshold)}
+            for c in p.components
+        ],
     }
 
 
-def _md_row(f: PatchFile) -> str:
-    c = f.counts
-    status = md.escape(f.status) + (f" from {md.path(f.old_path)}" if f.old_path else "")
-    branches = f"{c.branches_covered}/{c.branches_valid}" if c.branches_valid else ""
-    lines = f"{c.lines_covered}/{c.lines_valid}" if f.status != "deleted" else ""
-    spans = md.escape(format_spans(f.uncovered[:MAX_SPANS]))
-    if len(f.uncovered) > MAX_SPANS:
-        spans += ", …"
-    return f"| {md.path(f.path)} | {status} | {lines} | {branches} | {spans} |"
-
-
-def _md_indirect(c: FileChange, waived: set[str | None]) -> str:
-    note = "regression, not failing (fail_on_indirect = false)" if c.path in waived else ""
-    return f"| {md.path(c.path)} | {md.escape(_moved(c))} | {md.escape(note)} |"
-
-
-def markdown(p: PatchResult, *, max_rows: int = md.MAX_FILE_ROWS, budget: int = BUDGET) -> str:
-    """The "Changed lines" section of the Markdown verdict (the PR comment): bounded by
-    ``max_rows`` rows a table and about ``budget`` characters, whatever the change holds.
-    Its failures are listed with the verdict's."""
-    icon = ("✅" if p.passed else "❌") if p.gated else "⚪"
-    threshold = f" (threshold {p.threshold}%)" if p.threshold is not None else " (not gated)"
-    head = [
-        f"#### {icon} Changed lines: {_headline(p, 2)}{threshold}",
-        "",
-        f"Diff: {md.escape(p.description, limit=md.MAX_TEXT)}",
-        "",
-    ]
-    notes = [f"> {md.escape(n, limit=md.MAX_TEXT)}" for n in p.notes[:MAX_NOTES]]
-    if len(p.notes) > MAX_NOTES:
-        notes.append(f"> …and {len(p.notes) - MAX_NOTES} more notes.")
-    room = budget - md.size(head) - md.size(notes) - 200  # 200: the indirect list's frame
-    files: list[str] = []
-    rows = [f for f in p.files if f.counts.valid or f.status == "deleted"]
-    if rows:
-        # Files with uncovered lines first: in a long list, those are what a reviewer wants.
-        rows.sort(key=lambda f: (not f.uncovered, f.path))
-        files = md.table(
-            [
-                "| File | Change | Lines | Branches | Uncovered changed lines |",
-                "|---|---|---:|---:|---|",
-            ],
-            map(_md_row, rows),
-            total=len(rows),
-            max_rows=max_rows,
-            budget=room * 2 // 3 if p.indirect else room,
+def markdown_line(p: PatchResult, places: int, threshold: Decimal) -> str:
+    """Patch coverage in one line, stated once: its number, and whether a gate judged it
+    (``patch_threshold``), with ⚠️ when nothing gates it and it is under the project's
+    ``threshold``. Components' own gates are the components table's."""
+    c = p.counts
+    if p.empty:
+        judged = 'fails: patch_empty = "fail" ❌' if not p.passed else "nothing to judge"
+        return f"**Changed lines:** none measurable, {judged}."
+    pct = p.percent
+    shown = f"{fmt_pct(pct, places)}% ({c.covered}/{c.valid} lines+branches)"
+    if p.threshold is None:
+        low = " ⚠️" if pct < Fraction(threshold) else ""
+        return f"**Changed lines:** {shown} covered; not gated (no patch_threshold){low}."
+    gap = fmt_margin(pct - Fraction(p.threshold), places)
+    if pct < Fraction(p.threshold):
+        return (
+            f"**Changed lines:** {shown} covered, {gap} points under the {p.threshold}% "
+            "patch threshold ❌."
         )
-        files.append("")
-        room -= md.size(files)
-    out = head + files
-    if notes:
-        out += [*notes, ""]
-    if p.indirect:
-        waived = {w.path for w in p.waived}
-        out.append(
-            f"<details><summary>Indirect changes: {len(p.indirect)} files this change did "
-            "not touch</summary>\n"
-        )
-        out += md.table(
-            ["| File | Coverage | Note |", "|---|---|---|"],
-            (_md_indirect(c, waived) for c in p.indirect),
-            total=len(p.indirect),
-            max_rows=max_rows,
-            budget=room,
-        )
-        out.append("\n</details>\n")
-    return "\n".join(out).rstrip() + "\n"
+    return f"**Changed lines:** {shown} covered, over the {p.threshold}% patch threshold ✅."
+
+
+def component_cell(c: PatchComponent, places: int, threshold: Decimal) -> str:
+    """A component's changed lines, for its row: ``40.00% ❌ (gate 80%)``."""
+    if c.counts.valid == 0:
+        return "none"
+    pct = c.percent
+    shown = f"{fmt_pct(pct, places)}%"
+    if c.threshold is None:
+        return f"{shown} ⚠️ not gated" if pct < Fraction(threshold) else f"{shown}, not gated"
+    ok = pct >= Fraction(c.threshold)
+    return f"{shown} {'✅' if ok else '❌'} (gate {c.threshold}%)"

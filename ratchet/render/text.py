@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from ratchet.models import FileCoverage, Report
 from ratchet.notation import missing_text
 from ratchet.numbers import fmt_margin, fmt_pct
-from ratchet.render.common import display, human_sorted
+from ratchet.render.common import display, human_sorted, printable
 from ratchet.results import BarSource, Event, Plan, Verdict
 from ratchet.rules import describe, named
-
-# C0 and C1 controls, DEL and Unicode's line separators: any of them in a file name would
-# break a line (or a terminal) in the middle of a row.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character shown as an escape (``\\n``, ``\\x1b``)."""
-    if not _CONTROL.search(text):
-        return text
-    return _CONTROL.sub(lambda m: _SHOWN.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 def lines(rows: list[str]) -> str:

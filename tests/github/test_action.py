@@ -59,7 +59,7 @@ def test_first_run_creates_the_comment_second_run_updates_it(action, workspace, 
     posted = fake_github.comments[cid]["body"]
     assert posted.startswith(marker("") + "\n")
     assert Path(first.outputs["comment-file"]).read_text() == posted
-    assert "### ✅ Coverage ratchet: pass" in first.summary
+    assert first.summary.startswith("### ✅ Coverage ")
     assert {
         k: first.outputs[k] for k in ("coverage", "baseline", "threshold", "new-threshold")
     } == {
@@ -149,7 +149,7 @@ def test_fork_pr_keeps_the_verdict_and_saves_the_comment(action, workspace, fake
         "::warning title=Coverage ratchet::The token cannot write to this repository" in run.stdout
     )
     assert "::error file=src/a.py" in run.stdout
-    assert "Coverage ratchet: fail" in run.summary
+    assert run.summary.startswith("### ❌ Coverage ")
     assert fake_github.comments == {}
     saved = Path(run.outputs["comment-file"])
     assert saved.read_text().startswith(marker(""))
@@ -440,9 +440,17 @@ def test_patch_coverage_annotates_each_uncovered_changed_range(action, workspace
         in run.stdout
     )
     saved = Path(run.outputs["comment-file"]).read_text()
-    assert "#### ❌ Changed lines: 50.00% (5/10 changed lines+branches) (threshold 80%)" in saved
-    assert "| `src/a.py` | modified | 5/10 |  | 14\\-16, 19\\-20 |" in saved
-    assert Path(run.outputs["comment-file"]).read_text().count("Changed lines") == 1
+    assert (
+        "**Changed lines:** 50.00% (5/10 lines+branches) covered, 30.00 points under the 80% "
+        "patch threshold ❌." in saved
+    )
+    # Each uncovered range links to the PR's head commit, on the server the run names.
+    blob = f"https://github.example/octo/demo/blob/{HEAD_SHA}/src/a.py"
+    assert (
+        f"| src/a\\.py | — | — | — | [14-16]({blob}#L14-L16), [19-20]({blob}#L19-L20) | yes |"
+        in saved
+    )
+    assert saved.count("Changed lines") == 1
     # The job summary is the comment without its hidden lines (nor a link to its own run).
     link = " · [workflow run](https://github.example/octo/demo/actions/runs/4242)"
     assert run.summary == "".join(saved.splitlines(keepends=True)[2:]).replace(link, "")
@@ -704,7 +712,7 @@ def test_merge_group__held_to_the_bar_it_lands_on_status_on_the_group_commit(
     assert run.code == 1, run
     assert f"coverage-ratchet: holding the change to the bar at {base}\n" in run.stdout
     assert "loosens the bar set at the baseline ref (threshold 40 < 60)" in run.stdout
-    assert "Coverage ratchet: fail" in run.summary
+    assert run.summary.startswith("### ❌ Coverage ")
     assert run.outputs["status"] == "fail"
     assert run.outputs["comment-action"] == "skipped"
     # One call: the status, on the commit the queue tests. No PR comment: there is no PR.

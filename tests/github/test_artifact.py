@@ -91,10 +91,9 @@ def test_round_trip__the_patch_result_comes_back_whole(outcome):
     assert again.patch == outcome.patch
     text = render(again)
     assert text == render(result_of(outcome))
-    # What the comment says about the change: the notes and the indirect list, too.
+    # What the comment says about the change: the notes, and which files it did not touch.
     assert "not in the coverage report" in text
-    assert "Indirect changes: 1 files this change did not touch" in text
-    assert "regression, not failing" in text
+    assert "| b\\.py | 100.00% | 100.00% | +0.00 |  | no (not failing) |" in text
 
 
 @pytest.mark.unit
@@ -138,7 +137,7 @@ def _drop(key):
         (_set(["totals", "lines_valid"], -1), "totals.lines_valid"),
         (_set(["totals", "uncovered"], 0), "does not match"),
         (_set(["failures", 0, "kind"], "Bad Kind"), "lower-case identifier"),
-        (_set(["failures", 0, "message"], "x" * 20_001), "at most 20000 characters"),
+        (_set(["failures", 0, "message"], "x" * 8_193), "at most 8192 characters"),
         (_set(["notes"], "not a list"), "notes: must be a list"),
         (
             _set(
@@ -340,8 +339,11 @@ WEB = ["components", 1]
         (_set(["components", 0], []), r"components\[0\]: must be an object"),
         (_set([*WEB, "owner"], "me"), r"components\[1\]: unexpected key 'owner'"),
         (lambda d: d["components"][1].pop("totals"), r"components\[1\]: missing key 'totals'"),
-        (_set([*WEB, "name"], 5), r"components\[1\].name: must be a string of at most 64"),
-        (_set([*WEB, "name"], "w" * 65), r"components\[1\].name: must be a string of at most"),
+        (_set([*WEB, "name"], 5), r"components\[1\].name: must be a component name"),
+        (_set([*WEB, "name"], "w" * 65), r"components\[1\].name: must be a component name"),
+        # A name is what [tool.ratchet.components.NAME] allows, nothing that Markdown reads.
+        (_set([*WEB, "name"], "[x](https://e.x)"), r"components\[1\].name: must be a compo"),
+        (_set([*WEB, "name"], "@octocat"), r"components\[1\].name: must be a component name"),
         (_set([*WEB, "threshold"], 100.5), r"components\[1\].threshold: must be a percentage"),
         (_set([*WEB, "percent"], "50%"), r"components\[1\].percent: must be a number"),
         (_set([*WEB, "percent"], -1), r"components\[1\].percent: must be a percentage"),
@@ -350,7 +352,7 @@ WEB = ["components", 1]
         (_set([*WEB, "status"], "PASS"), r"components\[1\].status: does not match its failures"),
         (
             _set([*WEB, "failures", 0, "component"], 7),
-            r"components\[1\].failures\[0\].component: must be a string of at most 64",
+            r"components\[1\].failures\[0\].component: must be a component name",
         ),
         (
             _set([*WEB, "baseline_counts"], {"covered": 1, "measured": 2, "branches": 0}),
@@ -409,7 +411,26 @@ WEB = ["components", 1]
         ),
         (
             _set(["update", "blockers"], [{"kind": "regression", "message": None}]),
-            r"update.blockers\[0\].message: must be a string of at most 20000",
+            r"update.blockers\[0\].message: must be a string of at most 8192",
+        ),
+        # Update's settings: a threshold or a baseline, as a percent; a reason of bounded size.
+        (
+            _set(["update", "settings"], [{"key": "@x", "old": None, "new": "1%", "reason": ""}]),
+            r"update.settings\[0\].key: must be a threshold or a baseline",
+        ),
+        (
+            _set(
+                ["update", "settings"],
+                [{"key": "baseline", "old": "<b>", "new": None, "reason": ""}],
+            ),
+            r"update.settings\[0\].old: must be a percent",
+        ),
+        (
+            _set(
+                ["update", "settings"],
+                [{"key": "threshold", "old": None, "new": "80%", "reason": "x" * 1001}],
+            ),
+            r"update.settings\[0\].reason: must be a string of at most 1000",
         ),
         (_set(["update", "settings"], [{}] * 17), "update.settings: must be a list of at most 16"),
         (_set(["update", "settings"], [{"key": "k"}]), r"update.settings\[0\]: missing key 'old'"),
@@ -423,7 +444,7 @@ WEB = ["components", 1]
         (_set(["bar_source", "commit"], "c" * 65), "bar_source.commit: must be a string of at"),
         (lambda d: d.pop("bar_source"), "result: missing key 'bar_source'"),
         # The history shown beside the verdict
-        (_set(["accepted"], {}), "accepted: must be a list of at most 1000 items"),
+        (_set(["accepted"], {}), "accepted: must be a list of at most 50 items"),
         (_set(["accepted", 0], "an event"), r"accepted\[0\]: event must be an object"),
         (
             _set(["accepted", 0, "reason"], None),
@@ -434,7 +455,8 @@ WEB = ["components", 1]
             r"accepted\[0\]: total: more covered than measured",
         ),
         (_set(["trend", 0, "v"], 2), r"trend\[0\]: unknown version 2"),
-        (_set(["trend"], [None] * 1001), "trend: must be a list of at most 1000 items"),
+        (_set(["trend"], [None] * 11), "trend: must be a list of at most 10 items"),
+        (_set(["precision"], 7), "precision: must be an integer between 0 and 6"),
         (_set(["warnings"], [1]), r"warnings\[0\]: must be a string"),
     ],
 )
@@ -549,3 +571,27 @@ def test_write__no_pr_number_removes_a_stale_one(tmp_path, doc):
     assert artifact.load(tmp_path).pr_number is None
     artifact.write(tmp_path, doc, "once more", None, "api")  # nothing there to remove
     assert sorted(p.name for p in tmp_path.iterdir()) == ["comment.md", "result.json"]
+
+
+@pytest.mark.unit
+def test_round_trip__precision_base_changes_and_patch_components_come_back(outcome):
+    from ratchet.results import PatchComponent, Result
+
+    o = with_patch(outcome)
+    o = dataclasses.replace(
+        o,
+        config=dataclasses.replace(o.config, precision=3),
+        base_changes=(FileChange("a.py", Counts(12, 11), Counts(12, 8)),),
+        patch=dataclasses.replace(
+            o.patch, components=(PatchComponent("web", Counts(4, 1), Decimal(80)),)
+        ),
+    )
+    again = parse(json.loads(jsonout.dumps(outcome_dict(o))))
+    assert again == Result.of(o)
+    assert (again.precision, again.base_changes) == (3, o.base_changes)
+    text = render(again)
+    assert "| ❌ a\\.py | 91.667% | 66.667% | -25.000 |" in text  # against the base, 3 places
+    # Older results (no precision, no base changes) read as before.
+    doc = json.loads(jsonout.dumps(outcome_dict(outcome)))
+    del doc["precision"], doc["files_changed_from_base"]
+    assert (parse(doc).precision, parse(doc).base_changes) == (2, ())

@@ -39,7 +39,7 @@ def test_a_document_format_in_actions__stdout_holds_it_and_nothing_is_published(
     if fmt == "json":
         assert json.loads(res.stdout)["status"] == "fail"  # `> r.json` is valid JSON
     else:
-        assert res.stdout.startswith("### ❌ Coverage ratchet: fail\n")
+        assert res.stdout.startswith("### ❌ Coverage 40.00% — 15.00 points under the 55% ")
     assert "::" not in res.stdout + res.stderr
     assert fake_github.calls == []
     assert not (tmp_path / "runner" / "summary").exists()
@@ -55,7 +55,7 @@ def test_github_with_a_document_format__workflow_commands_go_to_stderr(
     if fmt == "json":
         assert json.loads(res.stdout)["status"] == "fail"
     else:
-        assert res.stdout.startswith("### ❌ Coverage ratchet: fail\n")
+        assert res.stdout.startswith("### ❌ Coverage 40.00% — 15.00 points under the 55% ")
         assert res.stdout == (tmp_path / "runner" / "summary").read_text()
     assert "::" not in res.stdout
     assert "::error title=Coverage ratchet::total 40.0000%25 (40/100) is" in res.stderr

@@ -42,7 +42,7 @@ def test_dry_run_prints_the_comment_and_calls_nothing(run_ratchet, saved, tmp_pa
     res = run_ratchet("comment", "--result", str(saved), "--dry-run", cwd=tmp_path, env=env)
     assert res.code == 0, res
     assert res.stdout.startswith(marker("api"))  # the id the check step ran with
-    assert "- &lt;img src=x onerror=alert\\(1\\)&gt;" in res.stdout  # the hostile name, escaped
+    assert "| ❌ \\<img src\\=x onerror\\=alert\\(1\\)\\>\\.py |" in res.stdout  # escaped
     assert fake_github.calls == []
 
 

@@ -99,10 +99,13 @@ def test_diff__changed_lines_measured_counted_and_listed(feature: Repo, run_ratc
     assert "FAIL patch coverage 80.0000% (8/10 changed lines+branches) is below" in text.stdout
 
     md = check(run_ratchet, feature, "--diff", "main", "--format", "markdown")
-    assert (
-        "#### ❌ Changed lines: 80.00% (8/10 changed lines+branches) (threshold 81%)" in md.stdout
+    assert md.stdout.startswith(
+        "### ❌ Coverage 83.33% — changed lines 1.00 points under the 81% patch threshold\n\n"
+        "**Changed lines:** 80.00% (8/10 lines+branches) covered, 1.00 points under the 81% "
+        "patch threshold ❌.\n"
     )
-    assert "| `pkg/calc.py` | modified | 5/6 | 3/4 | 11 |" in md.stdout
+    # The uncovered changed line, in the one table of files (no per-file baseline: no counts).
+    assert "| pkg/calc\\.py | — | — | — | 11 | yes |" in md.stdout
 
 
 @pytest.mark.parametrize(("threshold", "code"), [(79, 0), (80, 0), (80.01, 1)])
@@ -126,7 +129,11 @@ def test_diff__without_a_patch_threshold_it_is_measured_not_gated(
     assert "patch coverage: not gated (no patch_threshold)" in r.stdout
     assert "patch coverage: PASS" not in r.stdout
     md = check(run_ratchet, feature, "--diff", "main", "--format", "markdown")
-    assert "#### ⚪ Changed lines: 80.00% (8/10 changed lines+branches) (not gated)" in md.stdout
+    line = (
+        "**Changed lines:** 80.00% (8/10 lines+branches) covered; not gated (no patch_threshold)."
+    )
+    assert line in md.stdout.splitlines()
+    assert md.stdout.count("gated") == 1  # said once
 
 
 def test_diff__fully_covered_change(feature: Repo, run_ratchet: RunRatchet):
@@ -158,7 +165,10 @@ def test_diff__no_measurable_changed_lines(
     p = patch_json(r.stdout)
     assert (p["lines_valid"], p["branches_valid"]) == (0, 0)
     said = p["notes"] + [f["message"] for f in p["failures"]]
-    assert any("no measurable changed lines (1 changed file)" in s for s in said), said
+    if rule == "fail":
+        assert said == ['no measurable changed lines (1 changed file) and patch_empty = "fail"']
+    else:
+        assert said == []  # nothing to say beyond the counts
 
 
 def test_diff__rename_without_edits_is_not_new_code(feature: Repo, run_ratchet: RunRatchet):
@@ -635,7 +645,7 @@ def test_diff_file__text_that_is_not_a_diff_exits_2(feature: Repo, run_ratchet: 
     for empty in ("", "\n"):
         r = check(run_ratchet, feature, "--diff-file", "-", stdin=empty)
         assert r.code == 0, r
-        assert "no measurable changed lines (0 changed files)" in r.stdout
+        assert "changed    no measurable changed lines" in r.stdout
 
 
 def test_diff_file__a_series_of_patches_exits_2(feature: Repo, run_ratchet: RunRatchet):
@@ -691,7 +701,7 @@ def test_monorepo__changes_outside_the_config_root_are_reported(
     assert p["outside"] == ["README.md", "sub/other/x.py"]
     assert [f["path"] for f in p["files"]] == ["pkg/calc.py"]
     md = check(run_ratchet, mono, "--diff", "main", "--format", "markdown").stdout
-    assert r"> 2 changed files outside sub/proj ignored\: README\.md, sub/other/x\.py" in md
+    assert r"- 2 changed files outside sub/proj ignored\: README\.md, sub/other/x\.py" in md
 
 
 def test_monorepo__a_relative_diff_file_is_all_outside_and_says_why(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from ratchet.config import Component, Config
 from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.render import jsonout
 from ratchet.render import patch as render
 from ratchet.results import PatchResult
 
@@ -56,7 +58,8 @@ def test_evaluate__counts_only_measurable_changed_lines_and_their_branches():
     assert f.partial == (2,)
     assert r.counts == f.counts
     assert r.passed  # no patch_threshold: reported, not enforced
-    assert any("not enforced" in n for n in r.notes)
+    assert r.notes == ()  # every renderer says so from the missing threshold; no note repeats it
+    assert "not gated (no patch_threshold)" in render.markdown_line(r, 2, Decimal(0))
 
 
 @pytest.mark.parametrize(
@@ -117,9 +120,12 @@ def test_evaluate__no_measurable_changed_lines_follows_patch_empty(rule: str, pa
     )
     assert r.empty
     assert r.passed is passed
-    said = [*r.notes, *(f.message for f in r.failures)]
-    assert any("no measurable changed lines (2 changed files)" in s for s in said), said
+    said = [f.message for f in r.failures]
+    assert said == (
+        [] if passed else ['no measurable changed lines (2 changed files) and patch_empty = "fail"']
+    )
     assert [f.kind for f in r.failures] == ([] if passed else [patch.PATCH_EMPTY])
+    assert r.notes == ()
 
 
 def test_evaluate__deleted_file_is_listed_as_deleted():
@@ -277,16 +283,22 @@ def test_render_json__documented_fields():
     assert [f["kind"] for f in data["failures"]] == ["patch_below_threshold"]
 
 
-def test_render_markdown__escapes_file_names():
-    out = render.markdown(sample())
-    assert out.startswith(
-        "#### ❌ Changed lines: 28.57% (2/7 changed lines+branches) (threshold 80%)"
-    )
-    assert "| `pkg/m.py` | modified | 1/4 | 1/2 | 7\\-8, 10 |" in out
-    # Inside a code span HTML and @mentions are inert; a backtick or a pipe could break out.
-    (row,) = [line for line in out.splitlines() if "evil" in line]
-    assert row.startswith("| `pkg/evil 'x' \\| <b>@team</b>.py` | added | 0/1 |")
-    assert row.replace("\\|", "").count("|") == 6
+@pytest.mark.parametrize(
+    ("threshold", "project", "line"),
+    [
+        (Decimal(80), Decimal(50), "28.57% (2/7 lines+branches) covered, 51.43 points under the "
+         "80% patch threshold ❌."),
+        (Decimal("28.57"), Decimal(50), "28.57% (2/7 lines+branches) covered, over the 28.57% "
+         "patch threshold ✅."),
+        (None, Decimal(50), "28.57% (2/7 lines+branches) covered; not gated (no "
+         "patch_threshold) ⚠️."),  # under the project's threshold, and nothing gates it
+        (None, Decimal("28.57"), "28.57% (2/7 lines+branches) covered; not gated (no "
+         "patch_threshold)."),
+    ],
+)  # fmt: skip
+def test_markdown_line__patch_coverage_once_gated_or_not(threshold, project, line):
+    p = dataclasses.replace(sample(), threshold=threshold)
+    assert render.markdown_line(p, 2, project) == f"**Changed lines:** {line}"
 
 
 def test_render__empty_change_says_so():
@@ -294,7 +306,10 @@ def test_render__empty_change_says_so():
         [fc("m.py")], changes(FileDiff("m.py", MODIFIED, None, (11,))), patch_threshold=Decimal(90)
     )
     assert "no measurable changed lines" in render.text(r)
-    assert "no measurable changed lines" in render.markdown(r)
+    assert (
+        render.markdown_line(r, 2, Decimal(0))
+        == "**Changed lines:** none measurable, nothing to judge."
+    )
     assert render.json(r)["status"] == "pass"
 
 
@@ -326,3 +341,34 @@ def test_evaluate__a_gated_component_with_no_measurable_changed_line_is_not_judg
     r = run([fc("api/m.py"), fc("web/m.py")], cs, components=(api, web))
     messages = [f.message for f in r.failures]
     assert [m.split(":")[0] for m in messages] == ["component api"]
+
+
+def test_evaluate__each_components_changed_lines_gated_or_not():
+    api = Component("api", ("api/",), patch_threshold=Decimal(50))
+    web = Component("web", ("web/",))  # measured, not gated
+    cs = changes(
+        FileDiff("api/m.py", MODIFIED, None, (2, 4)),  # 5 of 6 with branches: over its gate
+        FileDiff("web/m.py", MODIFIED, None, (7,)),
+        FileDiff("tools/m.py", MODIFIED, None, (8,)),  # in no component: the total's only
+    )
+    r = run([fc("api/m.py"), fc("web/m.py"), fc("tools/m.py")], cs, components=(api, web))
+    assert r.failures == ()
+    assert [(c.name, c.counts.covered, c.counts.valid, c.threshold) for c in r.components] == [
+        ("api", 5, 6, Decimal(50)),  # lines and branches
+        ("web", 0, 1, None),
+    ]
+    assert render.json(r)["components"][1] == {
+        "name": "web", **jsonout.counts(Counts(1, 0)), "threshold": None,
+    }  # fmt: skip
+
+
+def test_render_text__a_rename_and_indirect_files_new_and_gone():
+    r = run(
+        [fc("pkg/new.py"), fc("pkg/m.py")],
+        changes(FileDiff("pkg/m.py", RENAMED, "pkg/old.py", (7,))),
+        baseline={"pkg/gone.py": Counts(2, 1), "pkg/other.py": Counts(4, 4)},
+    )
+    out = render.text(r)
+    assert "pkg/m.py  renamed from pkg/old.py: 0/1 lines; uncovered 7" in out
+    assert "  pkg/new.py  new in the report" in out
+    assert "  pkg/gone.py  gone from the report" in out
