@@ -282,6 +282,16 @@ class Event:
     components: tuple[ComponentMove, ...] = ()  # the components whose bar it moved
 
 
+@dataclass(frozen=True)
+class Lowering:
+    """One requirement a change lowers, as reviewers are shown it: its value at the base
+    ref (never what an accept event says it was) and on the branch."""
+
+    key: str  # "threshold", "components.api.baseline", "file pkg/a.py (was pkg/b.py)", ...
+    old: str
+    new: str
+
+
 # -- one run ------------------------------------------------------------------------------
 
 
@@ -315,6 +325,8 @@ class Outcome:
     trend: tuple[Event, ...] = ()  # the latest recorded bars, oldest first
     warnings: tuple[str, ...] = ()  # said on stderr too (a stale report, say)
     source: BarSource | None = None  # where the bar came from
+    # With accepted events: every requirement this change lowers, from the ref's values.
+    lowered: tuple[Lowering, ...] = ()
 
     @property
     def passed(self) -> bool:

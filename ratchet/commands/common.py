@@ -71,9 +71,7 @@ def load_config(config_path: Path | None) -> Config:
 
 
 def require_section(cfg: Config) -> None:
-    if not cfg.present:
-        where = str(cfg.pyproject) if cfg.pyproject else "pyproject.toml (none found)"
-        raise RatchetError("no [tool.ratchet] section; run `ratchet init` first", source=where)
+    config_mod.require_bar(cfg)
 
 
 def echo_err(message: str) -> None:
