@@ -37,6 +37,7 @@ from ratchet.results import (
     Failure,
     FileChange,
     FileLine,
+    Lowering,
     PatchFile,
     PatchResult,
     Plan,
@@ -402,6 +403,17 @@ class _Checker:
                 self.fail(f"{where}[{i}]", str(err))
         return tuple(out)
 
+    def lowerings(self, x: Any, where: str) -> tuple[Lowering, ...]:
+        out = []
+        for i, item in enumerate(self.array(x, where, MAX_FILES)):
+            at = f"{where}[{i}]"
+            d = self.obj(item, at, ("key", "old", "new"))
+            key, old, new = (
+                self.string(d[k], f"{at}.{k}", MAX_MESSAGE) for k in ("key", "old", "new")
+            )
+            out.append(Lowering(key, old, new))
+        return tuple(out)
+
     def ident(self, x: Any) -> str:
         value = self.string(x, "id", 64)
         try:
@@ -452,7 +464,7 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
     except (ValueError, RecursionError) as e:
         raise InvalidArtifact(f"not JSON: {str(e)[:200]}", source=source) from None
     c = _Checker(source)
-    d = c.obj(data, "result", _TOP, ("patch", "id", "tolerance", "file_tolerance"))
+    d = c.obj(data, "result", _TOP, ("patch", "id", "tolerance", "file_tolerance", "lowered"))
     ident = c.ident(d["id"]) if "id" in d else None
     if d["schema_version"] != jsonout.SCHEMA_VERSION:
         c.fail("schema_version", f"must be {jsonout.SCHEMA_VERSION}")
@@ -500,15 +512,20 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         failing = contradictions(verdict, patch, *tolerances)
         if failing:
             c.fail("status", f"says pass, but its own numbers fail: {'; '.join(failing)}")
+    accepted = c.events(d["accepted"], "accepted")
+    lowered = c.lowerings(d.get("lowered", []), "lowered")
+    if lowered and not accepted:
+        c.fail("lowered", "lists what falls, but no accept event lowers it")
     result = Result(
         verdict,
         d["status"],
         patch,
         plan,
-        c.events(d["accepted"], "accepted"),
+        accepted,
         c.events(d["trend"], "trend"),
         c.strings(d["warnings"], "warnings", MAX_NOTES),
         c.bar_source(d["bar_source"], "bar_source"),
+        lowered,
     )
     return result, ident
 

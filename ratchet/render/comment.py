@@ -18,12 +18,13 @@ from ratchet.models import Baseline, Counts
 from ratchet.numbers import fmt_margin, fmt_pct, percent
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
-from ratchet.render.text import lowered
+from ratchet.render.text import records
 from ratchet.results import (
     BarSource,
     Event,
     Failure,
     FileChange,
+    Lowering,
     Outcome,
     PatchResult,
     Plan,
@@ -51,6 +52,7 @@ class Result:
     trend: tuple[Event, ...] = ()
     warnings: tuple[str, ...] = ()
     source: BarSource | None = None
+    lowered: tuple[Lowering, ...] = ()
 
     @property
     def failures(self) -> tuple[Failure, ...]:
@@ -67,6 +69,7 @@ def result_of(outcome: Outcome) -> Result:
         outcome.trend,
         outcome.warnings,
         outcome.source,
+        outcome.lowered,
     )
 
 
@@ -297,20 +300,48 @@ def _update(plan: Plan | None) -> list[str]:
     return ["", f"`ratchet update` would record: {'; '.join(bits)}{kept}."]
 
 
-def _accepted(events: tuple[Event, ...]) -> list[str]:
+MAX_EVENTS = 10  # accept events listed in the comment; the JSON and the log have them all
+MAX_LOWERED = 30  # lowered requirements listed in the comment; likewise
+
+
+def _accepted(
+    events: tuple[Event, ...], lowered: tuple[Lowering, ...], source: BarSource | None
+) -> list[str]:
     """A lowering of the bar that this change records with `ratchet accept`: allowed, on
-    the record, and impossible to miss."""
-    out: list[str] = []
-    for e in events[:MAX_NOTES]:
+    the record, and impossible to miss. What falls is said from the values at the base ref
+    (an event's own "old" values are whatever its line says), the total's and the
+    components' first; every event follows. Past a bound, how many more."""
+    if not events:
+        return []
+    ref = f" since {md.code(source.ref)}" if source is not None and source.ref else ""
+    where = f"at {md.code(source.ref)}" if source is not None and source.ref else "before"
+    out = [
+        "",
+        "> [!WARNING]",
+        f"> **This change lowers the coverage bar on purpose** (`ratchet accept`, "
+        f"{len(events)} event(s){ref}).",
+    ]
+    if lowered:
+        out += [">", f"> What falls, from the values {where}:", ">"]
+        out += [
+            f"> - {md.path(x.key)}: {md.escape(x.old, limit=150)} → "
+            f"**{md.escape(x.new, limit=150)}**"
+            for x in lowered[:MAX_LOWERED]
+        ]
+        if len(lowered) > MAX_LOWERED:
+            out.append(f"> - … and {len(lowered) - MAX_LOWERED} more (all in the JSON result)")
+    else:
+        out += [">", f"> Nothing falls below the values {where}."]
+    out += [">", "> The events:", ">"]
+    for e in events[:MAX_EVENTS]:
         who = f" by {md.escape(e.author, limit=200)}" if e.author else ""
         at = f" at {md.code(e.commit[:12])}" if e.commit else ""
-        out += [
-            "",
-            "> [!WARNING]",
-            f"> **This change lowers the coverage bar on purpose** (`ratchet accept`, "
-            f"{md.escape(e.date)}{who}{at}): {md.escape(lowered(e))}.",
-            f"> Reason: {md.escape(e.reason or '', limit=md.MAX_TEXT)}",
-        ]
+        out.append(
+            f"> - {md.escape(e.date)}{who}{at}: records {md.escape(records(e), limit=md.MAX_TEXT)}."
+            f" Reason: {md.escape(e.reason or '', limit=md.MAX_TEXT)}"
+        )
+    if len(events) > MAX_EVENTS:
+        out.append(f"> - … and {len(events) - MAX_EVENTS} more (all in the JSON result)")
     return out
 
 
@@ -393,7 +424,7 @@ def render(
     out = [marker(ident), state(result)] if hidden else []
     out += _headline(result)
     out += _components(v)
-    out += _accepted(result.accepted)
+    out += _accepted(result.accepted, result.lowered, result.source)
     out += _failures(result.failures)
     out += _notes(v.notes + result.warnings)
     reasons = why(v)

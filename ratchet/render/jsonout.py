@@ -11,7 +11,7 @@ from typing import Any
 
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.numbers import as_json_number
-from ratchet.results import BarSource, Event, Failure, FileLine, Plan, Verdict
+from ratchet.results import BarSource, Event, Failure, FileLine, Lowering, Plan, Verdict
 
 SCHEMA_VERSION = 1
 
@@ -142,6 +142,11 @@ def event_dict(e: Event) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads(history.to_line(e))
     return data
+
+
+def lowering_dict(x: Lowering) -> dict[str, Any]:
+    """A requirement a change lowers: its value at the base ref and on the branch, as text."""
+    return {"key": x.key, "old": x.old, "new": x.new}
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -22,6 +22,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         data["new_baseline"] = jsonout.baseline_percent(plan.baseline)
         data["update"] = jsonout.plan_dict(plan)
     data["accepted"] = [jsonout.event_dict(e) for e in outcome.accepted]
+    data["lowered"] = [jsonout.lowering_dict(x) for x in outcome.lowered]
     data["trend"] = [jsonout.event_dict(e) for e in outcome.trend]
     data["warnings"] = list(outcome.warnings)
     data["bar_source"] = jsonout.source_dict(outcome.source)
@@ -35,7 +36,8 @@ def render(outcome: Outcome, fmt: str) -> str:
         return jsonout.dumps(outcome_dict(outcome))
     if fmt == "markdown":
         return render_markdown(outcome)
-    out = text.accepted(outcome.accepted)
+    ref = outcome.source.ref if outcome.source is not None else None
+    out = text.accepted(outcome.accepted, outcome.lowered, ref)
     out += text.verdict(outcome.verdict, status=outcome.status, source=outcome.source)
     if outcome.plan is not None:
         out += text.plan(outcome.plan)
