@@ -49,8 +49,12 @@ def test_of__the_same_state_loosens_nothing():
 def test_of__members_are_the_files_each_component_holds_first():
     api = Component("api", ("src/**",))
     b = of(config(components=(CORE, api)))
-    assert b.component("core").members == {"src/core/a.py", "src/core/b.py", "src/core/new.py"}
-    assert b.component("api").members == {"src/x.py"}  # core's files went to core first
+    members = {c.name: c.members for c in b.components}
+    assert members == {
+        "core": {"src/core/a.py", "src/core/b.py", "src/core/new.py"},
+        "api": {"src/x.py"},  # core's files went to core first
+    }
+    assert b.component("none") is None
 
 
 def test_of__no_bar_recorded_is_no_bar():
