@@ -309,7 +309,12 @@ def renames(ref: str, cwd: Path) -> dict[str, str]:
     _check_ref(ref)
     config = [arg for item in _DIFF_CONFIG for arg in ("-c", item)]
     args = ["diff", "--no-color", "--no-ext-diff", "-M", "--name-status", "-z", "--relative"]
-    fields = run([*config, *args, ref, "--"], cwd).stdout.split("\0")
+    return renamed_in(run([*config, *args, ref, "--"], cwd).stdout)
+
+
+def renamed_in(name_status: str) -> dict[str, str]:
+    """The renames (old path -> new path) of ``git diff --name-status -z``'s output."""
+    fields = name_status.split("\0")
     out: dict[str, str] = {}
     i = 0
     while i < len(fields) and fields[i]:

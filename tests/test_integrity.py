@@ -22,7 +22,7 @@ PYPROJECT = (
 MAIN = {"core/a.py": (10, 1), "core/b.py": (10, 1), "other.py": (40, 20)}
 
 
-def measure(proj: Project, modules: dict[str, tuple[int, int]]) -> None:
+def measure(proj: Project, modules: dict[str, tuple[int, int]], source: str = "src") -> None:
     """Write ``src/<name>`` of ``n`` statements, ``k`` of them never run, for each
     ``name: (n, k)``, and measure them all (coverage.json)."""
     for name, (n, k) in modules.items():
@@ -30,7 +30,7 @@ def measure(proj: Project, modules: dict[str, tuple[int, int]]) -> None:
     names = [f"src.{m.removesuffix('.py').replace('/', '.')}" for m in modules]
     proj.write("run.py", "".join(f"import {m}\n" for m in names))
     proj.coverage("erase")
-    proj.coverage("run", "--source=src", "run.py")
+    proj.coverage("run", f"--source={source}", "run.py")
     proj.coverage("json", "-o", "coverage.json")
 
 
@@ -320,3 +320,44 @@ def test_missing_bar__the_section_removed_on_the_branch_is_a_loosening(
     assert "loosens the bar set at the baseline ref ([tool.ratchet] removed" in r.stdout
     assert "FAIL src/core/b.py: 90.0000% -> 60.0000%" in r.stdout  # main's bar judges
     assert "FAIL component core: coverage 75.0000% (15/20) is below its threshold 90%" in r.stdout
+
+
+def test_missing_bar__no_section_here_or_at_the_ref_is_bad_input(
+    tmp_path: Path, ratchet_cli: RunRatchet
+):
+    proj = Project(tmp_path / "bare")
+    proj.write("pyproject.toml", '[project]\nname = "bare"\n')
+    git(proj.root, "init", "-q", "-b", "main")
+    git(proj.root, "add", "-A")
+    git(proj.root, "commit", "-qm", "no bar yet")
+    r = ratchet_cli("check", "--baseline-ref", "main", cwd=proj.root)
+    assert r.code == 2, r
+    assert r.stderr.endswith("no [tool.ratchet] section; run `ratchet init` first\n")
+
+
+def test_missing_bar__init_names_a_component_the_report_does_not_measure(
+    repo: Project, ratchet_cli: RunRatchet
+):
+    pyproject(repo).write_text(
+        PYPROJECT + '\n[tool.ratchet.components.ghost]\npaths = ["nowhere/**"]\n'
+    )
+    r = ratchet_cli("init", "--baseline-file", "b.tsv", "coverage.json", cwd=repo.root)
+    assert r.code == 2, r
+    assert "the report measures none of the files of component ghost (nowhere/**)" in r.stderr
+    pyproject(repo).write_text(PYPROJECT)
+    r = ratchet_cli("init", "--baseline-file", "b.tsv", "coverage.json", cwd=repo.root)
+    assert r.code == 0, r
+    assert 'baseline_file = "b.tsv"' in pyproject(repo).read_text()
+    assert (repo.root / "b.tsv").read_text() == (repo.root / "coverage-baseline.tsv").read_text()
+
+
+def test_files__a_file_no_longer_measured_keeps_its_floor_and_its_line(
+    repo: Project, ratchet_cli: RunRatchet
+):
+    measure(repo, {"core/a.py": (10, 1), "core/b.py": (10, 1)}, "src/core")  # not other.py
+    tsv = repo.root / "coverage-baseline.tsv"
+    tsv.write_text("".join(x for x in tsv.read_text().splitlines(True) if "other.py" not in x))
+    r = check(repo, ratchet_cli, "--baseline-ref", "main")
+    assert r.code == 1, r
+    assert "src/other.py: per-file line removed (was 50.0000% (20/40))" in r.stdout
+    assert "FAIL src/other.py: has a per-file baseline but is not in the report" in r.stdout
