@@ -437,6 +437,7 @@ def run_check(root: Path, *args: str) -> tuple[int, dict[str, Any] | None]:
     return r.code, (json.loads(r.stdout) if r.code in (0, 1) else None)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
