@@ -10,28 +10,34 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ratchet import bar as bar_mod
 from ratchet import config as config_mod
 from ratchet import filebaseline, history, rules
 from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
 from ratchet.load import copies, load, refuse_repeats
-from ratchet.models import Baseline, Counts, FileCoverage, Report
+from ratchet.models import Counts, FileCoverage, Report
 from ratchet.notation import missing_text
 from ratchet.paths import PathMap
 from ratchet.results import (
     BAD_INPUT,
     EVENT_ACCEPT,
     BarSource,
+    BaseBar,
     Blocker,
     Event,
     FileChange,
+    Lowering,
     Outcome,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from ratchet.patch import ChangeSet
 
 Notify = Callable[[str], None]
 
@@ -224,8 +230,24 @@ class AtRef:
 
 
 def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
+    """The working copy's per-file baseline; None when the configuration names none.
+
+    A ``baseline_file`` named but missing is bad input: read as "no per-file baseline", it
+    would turn off every per-file rule, and the next ``update`` would write it anew from
+    whatever the report says."""
     path = cfg.baseline_path
-    return filebaseline.read(path) if path else None
+    if path is None:
+        return None
+    files = filebaseline.read(path)
+    if files is None:
+        raise RatchetError(
+            f"[tool.ratchet] names baseline_file {cfg.baseline_file!r}, which does not exist: "
+            f"without it no file is held to its own bar. Restore it (`git checkout -- "
+            f"{cfg.baseline_file}`); to start per-file baselines, create it empty and run "
+            "`ratchet update`",
+            source=str(cfg.pyproject),
+        )
+    return files
 
 
 def at_ref(cfg: Config, ref: str) -> AtRef:
@@ -258,20 +280,20 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
 def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
     """The ref's bar as the branch's ``ratchet accept`` lowered it, on the record: the
     threshold and baseline of the latest accepted event (never above the ref's own), for
-    the total and for each component that event lists. A component it does not list is
-    held at the ref's bar, as everything else is."""
-    if not accepted:
+    the total, and for each component the latest bar an event recorded for it. A component
+    no event lists is held at the ref's bar, as everything else is. (``bar.accepted`` does
+    the same on the whole bar: the members and per-file lines too.)"""
+    last, moves = bar_mod.latest_moves(accepted)
+    if last is None:
         return ref_cfg
-    last = accepted[-1]
-    threshold, baseline = _lowered(
+    threshold, baseline = bar_mod.lowered_to(
         ref_cfg.threshold, ref_cfg.baseline, last.threshold, last.baseline
     )
-    moved = {m.name: m for m in last.components}
     components = []
     for c in ref_cfg.components:
-        m = moved.get(c.name)
+        m = moves.get(c.name)
         if m is not None:
-            t, b = _lowered(c.threshold, c.baseline, m.threshold, m.baseline)
+            t, b = bar_mod.lowered_to(c.threshold, c.baseline, m.threshold, m.baseline)
             c = dataclasses.replace(c, threshold=t, baseline=b)
         components.append(c)
     return dataclasses.replace(
@@ -279,17 +301,65 @@ def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
     )
 
 
-def _lowered(
-    threshold: Decimal,
-    baseline: Baseline | None,
-    moved_threshold: tuple[Decimal | None, Decimal],
-    moved_baseline: tuple[Baseline | None, Baseline | None],
-) -> tuple[Decimal, Baseline | None]:
-    """A bar lowered to what an accept event recorded for it, never raised by it."""
-    new = moved_baseline[1]
-    if new is not None and (baseline is None or new.percent <= baseline.percent):
-        baseline = new
-    return min(threshold, moved_threshold[1]), baseline
+@dataclass(frozen=True)
+class Held:
+    """The branch held to the bar at the ref: what judges the report, and what it fell."""
+
+    config: Config  # the ref's bar as the accept events lower it
+    files: dict[str, Counts] | None  # the per-file floors that judge, by the branch's paths
+    loosened: tuple[bar_mod.Loosening, ...]  # what no accept event covers: fails
+    lowered: tuple[Lowering, ...]  # with accept events: all that falls, from the ref's values
+    extra_members: dict[str, frozenset[str]]  # files a component held at the ref, and not now
+    renamed: dict[str, str]  # new path -> old path, for the messages
+
+
+def held_to(
+    ref: AtRef,
+    cfg: Config,
+    own_files: dict[str, Counts] | None,
+    rep: Report,
+    accepted: list[Event],
+    renames: dict[str, str],
+    exists: Callable[[str], bool],
+) -> Held:
+    """The branch's bar (``cfg``, ``own_files``) compared with the ref's, requirement by
+    requirement, over the files that exist now (``rep``'s, and those a floor names that are
+    still in the tree); ``renames`` (old -> new) carries floors and members across moves."""
+    universe = {f.path for f in rep.files}
+    for floors in (ref.files, own_files):
+        for path in floors or ():
+            new = renames.get(path, path)
+            if new not in universe and exists(new):
+                universe.add(new)
+    ref_bar = bar_mod.of(ref.config, ref.files, universe, renames)
+    branch_bar = bar_mod.of(cfg, own_files, universe, renames)
+    allowed = bar_mod.accepted(ref_bar, branch_bar, accepted)
+    loosened = bar_mod.compare(allowed, branch_bar)
+    lowered = tuple(x.shown for x in bar_mod.compare(ref_bar, branch_bar)) if accepted else ()
+    extra: dict[str, frozenset[str]] = {}
+    for c in allowed.components:
+        mine = branch_bar.component(c.name)
+        lost = c.members - (mine.members if mine is not None else frozenset())
+        if lost:
+            extra[c.name] = lost
+    if ref.files is not None and not accepted:
+        files: dict[str, Counts] | None = _moved(ref.files, renames)
+    else:
+        # Else the working copy's own per-file bar holds: none at the ref, or the one
+        # `ratchet accept` recorded on this branch (on the record, and in the diff).
+        files = None if own_files is None else _moved(own_files, renames)
+    renamed = {new: old for old, new in renames.items()}
+    return Held(with_accepted(ref.config, accepted), files, loosened, lowered, extra, renamed)
+
+
+def _moved(files: dict[str, Counts], renames: dict[str, str]) -> dict[str, Counts]:
+    """Per-file lines under their files' new names (a line already under the new name wins)."""
+    out = {}
+    for path, counts in files.items():
+        new = renames.get(path, path)
+        if new == path or new not in files:
+            out[new] = counts
+    return out
 
 
 def evaluate(
@@ -307,6 +377,8 @@ def evaluate(
     """``diff_from_config``: no diff was asked for on the command line, so ``diff_against``
     from the configuration decides (the ref's, with ``baseline_ref``)."""
     ref = at_ref(cfg, baseline_ref) if baseline_ref else None
+    if not cfg.present and (ref is None or not ref.config.has_bar):
+        config_mod.require_bar(cfg)
     if diff_from_config and diff_ref is None and diff_file is None:
         diff_ref = _diff_against(cfg, ref.config if ref else None, baseline_ref, notify)
     changes = None
@@ -328,29 +400,51 @@ def evaluate(
         if not allow_stale:
             blockers.append(Blocker(BAD_INPUT, f"{stale}: {STALE_FIX}"))
 
+    exists = in_tree(cfg.root)
     files = own_files
     ref_cfg = None
     accepted: list[Event] = []
+    held_state = None
+    renames = _renames(cfg, baseline_ref, changes)
     if ref is not None:
         accepted = [
             e for e in history.new_since(own_history, ref.history) if e.event == EVENT_ACCEPT
         ]
-        ref_cfg = with_accepted(ref.config, accepted)
-        if ref.files is not None and not accepted:
-            # Else the working copy's own per-file bar holds: none at the ref, or the one
-            # `ratchet accept` recorded on this branch (on the record, and in the diff).
-            files = ref.files
-    judged = ref_cfg if ref_cfg is not None and ref_cfg.present else cfg
+        held_state = held_to(ref, cfg, own_files, rep, accepted, renames, exists)
+        ref_cfg = held_state.config
+        files = held_state.files
+    elif renames and own_files is not None:
+        files = _moved(own_files, renames)
+    if not cfg.present:
+        # Only under --baseline-ref with a bar at the ref: the section removed on the branch
+        # is a loosening the comparison names, and the ref's bar judges.
+        blockers.append(Blocker(BAD_INPUT, "no [tool.ratchet] section to record into"))
+    judged = ref_cfg if ref_cfg is not None and ref_cfg.has_bar else cfg
     problem = rules.incomparable(rep, judged, files)
     if problem is None and (judged is not cfg or files is not own_files):
         problem = rules.incomparable(rep, cfg, own_files)  # what update would record on
     if problem is not None:
         raise RatchetError(problem, source=", ".join(rep.sources))
 
-    exists = in_tree(cfg.root)
-    held = rules.held_to_ref(cfg, ref_cfg) if ref_cfg is not None else (cfg, ())
+    if ref_cfg is not None and held_state is not None:
+        held_cfg, _ = rules.held_to_ref(cfg, ref_cfg)
+        loosened = (bar_mod.message(held_state.loosened),) if held_state.loosened else ()
+        held = (held_cfg, loosened)
+        renamed = held_state.renamed
+        extra = held_state.extra_members
+    else:
+        held, renamed, extra = (cfg, ()), {new: old for old, new in renames.items()}, {}
     bar = held[0]
-    verdict = rules.evaluate(rep, cfg, files, ref_config=ref_cfg, held=held, exists=exists)
+    verdict = rules.evaluate(
+        rep,
+        cfg,
+        files,
+        ref_config=ref_cfg,
+        held=held,
+        exists=exists,
+        extra_members=extra,
+        renamed=renamed,
+    )
     verdict = with_lines(verdict, cfg, reports)
     base_changes: tuple[FileChange, ...] = ()
     if ref is not None and accepted and ref.files is not None:
@@ -358,11 +452,16 @@ def evaluate(
         # which the verdict (held to the accepted lines) no longer compares with.
         base_changes = rules.file_changes(rep, ref.files)
     # What `update` would record: on the working copy's own bar and per-file lines.
-    own = verdict if ref_cfg is None else rules.evaluate(rep, cfg, own_files, exists=exists)
+    own = (
+        verdict
+        if ref_cfg is None and files is own_files
+        else rules.evaluate(rep, cfg, own_files, exists=exists)
+    )
     plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)
     trend = tuple(own_history[-history.TREND :])
     shown = cfg.pyproject.name if cfg.pyproject else "no pyproject.toml"
     source = BarSource(shown, ref.ref, ref.commit) if ref is not None else BarSource(shown)
+    lowered = held_state.lowered if held_state is not None else ()
     outcome = Outcome(
         rep,
         verdict,
@@ -374,6 +473,10 @@ def evaluate(
         tuple(warnings),
         source,
         base_changes,
+        lowered,
+        BaseBar(ref.config.threshold, ref.config.baseline)
+        if ref is not None and ref.config.has_bar
+        else None,
     )
     if notify is not None:
         for w in warnings:
@@ -427,7 +530,7 @@ def _diff_against(
     otherwise point it at itself, empty its own patch gate and make its own drops look
     indirect (waived where ``fail_on_indirect = false``). A new value takes effect once it
     is merged."""
-    if ref_cfg is None or not ref_cfg.present:
+    if ref_cfg is None or not ref_cfg.has_bar:
         return cfg.diff_against
     if cfg.diff_against != ref_cfg.diff_against and notify is not None:
         notify(
@@ -436,6 +539,24 @@ def _diff_against(
             f"{cfg.diff_against or 'unset'})"
         )
     return ref_cfg.diff_against
+
+
+def _renames(cfg: Config, baseline_ref: str | None, changes: ChangeSet | None) -> dict[str, str]:
+    """Files moved since the ref (old path -> new path, from the config root): git's rename
+    detection from ``baseline_ref`` to the work tree, else the renames of the diff."""
+    if baseline_ref is not None:
+        from ratchet import git  # as in at_ref
+
+        return git.renames(baseline_ref, cfg.root)
+    if changes is None:
+        return {}
+    from ratchet import diff  # as patch in evaluate
+
+    return {
+        f.old_path: path
+        for path, f in changes.files.items()
+        if f.status == diff.RENAMED and f.old_path is not None and f.old_path != path
+    }
 
 
 def in_tree(root: Path) -> Callable[[str], bool]:

@@ -71,6 +71,13 @@ class Config:
     components: tuple[Component, ...] = ()
     expect_reports: int | None = None  # refuse a verdict on any other number of reports
     present: bool = False  # whether [tool.ratchet] exists at all
+    # Whether [tool.ratchet] records a bar (a threshold or a baseline): a section holding
+    # only settings or components has none yet, and judging against it would pass anything.
+    recorded: bool = True
+
+    @property
+    def has_bar(self) -> bool:
+        return self.present and self.recorded
 
     @property
     def root(self) -> Path:
@@ -138,7 +145,11 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise RatchetError(f"unknown key {key!r} in [{SECTION}]{hint}", source=src)
 
-    kw: dict[str, Any] = {"pyproject": pyproject, "present": True}
+    kw: dict[str, Any] = {
+        "pyproject": pyproject,
+        "present": True,
+        "recorded": "threshold" in table or "baseline" in table,
+    }
     pct = {"lo": Decimal(0), "hi": Decimal(100)}
     for key in (
         "threshold",
@@ -366,15 +377,46 @@ def _section(text: str, src: str) -> Mapping[str, Any] | None:
     tool = parse_toml(text, src).get("tool", {})
     if not isinstance(tool, Mapping):
         raise RatchetError("[tool] must be a table", source=src)
+    for name, value in tool.items():
+        if name != "ratchet" and _looks_like_ours(name, value):
+            # A bar under another name is no bar at all: read as "no threshold", it would
+            # pass everything (or, beside a [tool.ratchet] of components, everything else).
+            raise RatchetError(
+                f"[tool.{name}] looks like coverage-ratchet's settings under another name "
+                "(did you mean [tool.ratchet]?): rename it, or it is not read",
+                source=src,
+            )
     table = tool.get("ratchet")
     if table is not None and not isinstance(table, Mapping):
         raise RatchetError(f"[{SECTION}] must be a table", source=src)
     return table
 
 
+def _looks_like_ours(name: str, value: Any) -> bool:
+    """A ``[tool.NAME]`` table that is a misspelt ``[tool.ratchet]``: a name close to
+    "ratchet" (``rachet``, ``Ratchet``, ``coverage-ratchet``) holding one of our keys. Another
+    tool's table, whatever its name, holds keys of its own."""
+    lowered = name.lower()
+    close = "ratchet" in lowered or difflib.get_close_matches(lowered, ["ratchet"], cutoff=0.75)
+    return bool(close) and isinstance(value, Mapping) and any(k in KEYS for k in value)
+
+
 def from_text(text: str, pyproject: Path | None, *, src: str) -> Config:
     table = _section(text, src)
     return Config(pyproject=pyproject) if table is None else from_table(table, pyproject, src=src)
+
+
+def require_bar(cfg: Config) -> None:
+    """Refuse a configuration that records no bar: without one every report would pass."""
+    where = str(cfg.pyproject) if cfg.pyproject else "pyproject.toml (none found)"
+    if not cfg.present:
+        raise RatchetError("no [tool.ratchet] section; run `ratchet init` first", source=where)
+    if not cfg.recorded:
+        raise RatchetError(
+            f"[{SECTION}] records no bar (no threshold or baseline; settings and components "
+            "are not one): run `ratchet init` to record it",
+            source=where,
+        )
 
 
 def read_pyproject(path: Path) -> str | None:

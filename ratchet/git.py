@@ -302,6 +302,32 @@ def diff(base: str, cwd: Path, *, worktree: bool) -> str:
     return run([*config, "diff", *_DIFF_FLAGS, *target, "--"], cwd).stdout
 
 
+def renames(ref: str, cwd: Path) -> dict[str, str]:
+    """The files git's rename detection (``-M``) finds moved between ``ref`` and the work
+    tree: old path -> new path, both relative to ``cwd``, for files below it. A per-file
+    floor follows its file through these."""
+    _check_ref(ref)
+    config = [arg for item in _DIFF_CONFIG for arg in ("-c", item)]
+    args = ["diff", "--no-color", "--no-ext-diff", "-M", "--name-status", "-z", "--relative"]
+    return renamed_in(run([*config, *args, ref, "--"], cwd).stdout)
+
+
+def renamed_in(name_status: str) -> dict[str, str]:
+    """The renames (old path -> new path) of ``git diff --name-status -z``'s output."""
+    fields = name_status.split("\0")
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i]
+        if status[:1] in ("R", "C"):  # a rename or copy: the status, then two paths
+            if status[0] == "R" and i + 2 < len(fields):
+                out[fields[i + 1]] = fields[i + 2]
+            i += 3
+        else:
+            i += 2
+    return out
+
+
 # -- what the Action needs to bring a baseline ref into a checkout ---------------------------
 
 

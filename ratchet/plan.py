@@ -13,6 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
+from ratchet.bar import floor_lower
 from ratchet.config import Config
 from ratchet.models import Baseline, Counts, Report
 from ratchet.numbers import floor_step, fmt_pct, percent
@@ -113,7 +114,8 @@ def file_lines(
             changed.append(FileLine(f.path, None, f.counts, LINE_NEW))
         elif percent(prev) > percent(f.counts):
             kept.append(FileLine(f.path, prev, prev, LINE_KEPT))
-        elif prev != f.counts:
+        elif prev != f.counts and not floor_lower(f.counts, prev):
+            # (At the same percent, more uncovered would exempt more: the old line stays.)
             raised = percent(f.counts) > percent(prev)
             changed.append(
                 FileLine(f.path, prev, f.counts, LINE_RAISED if raised else LINE_TIGHTENED)

@@ -297,6 +297,25 @@ class Event:
     components: tuple[ComponentMove, ...] = ()  # the components whose bar it moved
 
 
+@dataclass(frozen=True)
+class Lowering:
+    """One requirement a change lowers, as reviewers are shown it: its value at the base
+    ref (never what an accept event says it was) and on the branch."""
+
+    key: str  # "threshold", "components.api.baseline", "file pkg/a.py (was pkg/b.py)", ...
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class BaseBar:
+    """The total's bar as the base ref records it: what a change's deltas are against (after
+    a ``ratchet accept``, the verdict itself is held to the lowered bar)."""
+
+    threshold: Decimal
+    baseline: Baseline | None
+
+
 # -- one run ------------------------------------------------------------------------------
 
 
@@ -333,6 +352,9 @@ class Outcome:
     # With ``accepted``: each file whose counts differ from the base's per-file baseline
     # (the verdict compares with the lines the branch's accept recorded instead).
     base_changes: tuple[FileChange, ...] = ()
+    # With accepted events: every requirement this change lowers, from the ref's values.
+    lowered: tuple[Lowering, ...] = ()
+    base: BaseBar | None = None  # under --baseline-ref: the ref's own bar
 
     @property
     def passed(self) -> bool:
@@ -364,6 +386,8 @@ class Result:
     source: BarSource | None = None
     precision: int = 2  # decimals of every percent shown (the bar's ``precision``)
     base_changes: tuple[FileChange, ...] = ()  # see ``Outcome.base_changes``
+    lowered: tuple[Lowering, ...] = ()  # see ``Outcome.lowered``
+    base: BaseBar | None = None  # see ``Outcome.base``
 
     @property
     def failures(self) -> tuple[Failure, ...]:
@@ -382,4 +406,6 @@ class Result:
             outcome.source,
             outcome.config.precision,
             outcome.base_changes,
+            outcome.lowered,
+            outcome.base,
         )

@@ -11,13 +11,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
+from ratchet import bar as bar_mod
 from ratchet import results
+from ratchet.bar import MAX_NAMED as MAX_NAMED
+from ratchet.bar import component_of as component_of
+from ratchet.bar import describe as describe
+from ratchet.bar import named as named
 from ratchet.config import Component, Config
 from ratchet.models import Baseline, Counts, Report
 from ratchet.numbers import floor_step, fmt_margin, fmt_pct, percent
-from ratchet.paths import glob_matcher
 from ratchet.results import ComponentVerdict, Failure, FileChange, Verdict
 
 BELOW_THRESHOLD = "below_threshold"
@@ -40,37 +43,24 @@ def new_threshold(pct: Fraction, config: Config) -> Decimal:
     return max(reached, config.threshold)
 
 
-def _file_failure(path: str, before: Counts, after: Counts, tol: Decimal) -> Failure | None:
+def _file_failure(
+    path: str, before: Counts, after: Counts, tol: Decimal, was: str | None = None
+) -> Failure | None:
     b, a = percent(before), percent(after)
     if a >= b - Fraction(tol) or after.missing <= before.missing:
         return None
+    name = f"{path} (renamed from {was})" if was else path
     return Failure(
         FILE_REGRESSION,
         path,
-        f"{path}: {fmt_pct(b)}% -> {fmt_pct(a)}% (-{fmt_margin(b - a)} points; "
+        f"{name}: {fmt_pct(b)}% -> {fmt_pct(a)}% (-{fmt_margin(b - a)} points; "
         f"uncovered {before.missing} -> {after.missing})",
     )
 
 
-MAX_NAMED = 10  # files named in one message; the JSON lists them all
-
-
-def named(paths: list[str]) -> str:
-    """``a, b, c`` and, past ``MAX_NAMED``, how many more."""
-    more = f" and {len(paths) - MAX_NAMED} more" if len(paths) > MAX_NAMED else ""
-    return ", ".join(paths[:MAX_NAMED]) + more
-
-
-def describe(b: Baseline) -> str:
-    """A baseline as messages show it: the exact percent and the counts behind it."""
-    if b.covered is None or b.measured is None:
-        return f"{b.legacy}%"
-    return f"{fmt_pct(b.percent)}% ({b.covered}/{b.measured})"
-
-
 def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
     """The bar in force when ``here`` (the working copy) is held to ``ref`` (the config at
-    a git ref), and what ``here`` loosened.
+    a git ref), and what ``here`` loosened (``bar.compare`` decides that, one clause each).
 
     Every gate takes the stricter of the two values, each on its own: a branch can tighten
     its bar but not loosen the ref's. The baseline and its uncovered count are a pair (the
@@ -83,102 +73,64 @@ def held_to_ref(here: Config, ref: Config) -> tuple[Config, tuple[str, ...]]:
     not held: a different step is neither stricter nor looser everywhere (at 100% a step
     of 3 reaches 99, a step of 5 reaches 100), and ``update`` never lowers the threshold.
     """
-    if not ref.present:  # no bar at the ref yet: the branch introduces it
+    if not ref.has_bar:  # no bar at the ref yet: the branch introduces it
         return here, ()
-    loosened: list[str] = []
-
-    def lower(key: str, a: Decimal | None, b: Decimal | None) -> bool:
-        """Whether ``here``'s floor ``a`` is below the ref's ``b`` (and say so)."""
-        if b is not None and (a is None or a < b):
-            loosened.append(f"{key} {a if a is not None else 'unset'} < {b}")
-            return True
-        return False
-
-    def at_least(key: str) -> Any:
-        """The ref's floor ``key`` where ``here`` lowered it, else ``here``'s."""
-        a, b = getattr(here, key), getattr(ref, key)
-        return b if lower(key, a, b) else a
-
-    def at_most(key: str) -> Any:
-        """The ref's allowance ``key`` where ``here`` raised it, else ``here``'s."""
-        a, b = getattr(here, key), getattr(ref, key)
-        if a > b:
-            loosened.append(f"{key} {a} > {b}")
-            return b
-        return a
-
-    threshold = at_least("threshold")
-    max_threshold = at_least("max_threshold")
+    loosened = tuple(x.message for x in bar_mod.compare(bar_mod.of(ref), bar_mod.of(here)))
     baseline = here.baseline
     hb, rb = here.baseline, ref.baseline
     if rb is not None:
         if hb is None or hb.percent < rb.percent:
-            loosened.append(f"baseline {describe(hb) if hb else 'unset'} < {describe(rb)}")
             baseline = rb
         elif hb.percent == rb.percent and rb.uncovered is not None:
-            if hb.uncovered is not None and hb.uncovered > rb.uncovered:
-                loosened.append(f"baseline uncovered {hb.uncovered} > {rb.uncovered}")
             baseline = replace(hb, uncovered=_min_uncovered(hb.uncovered, rb.uncovered))
-    tolerance = at_most("tolerance")
-    file_tolerance = at_most("file_tolerance")
-    patch_threshold = at_least("patch_threshold")
-    patch_empty = here.patch_empty
-    if ref.patch_empty == "fail" and here.patch_empty != "fail":
-        loosened.append(f"patch_empty {here.patch_empty!r} (was 'fail')")
-        patch_empty = "fail"
-    if ref.fail_on_indirect and not here.fail_on_indirect:
-        loosened.append("fail_on_indirect false (was true)")
-    if here.precision < ref.precision:
-        loosened.append(f"precision {here.precision} < {ref.precision}")
-    if ref.baseline_file is not None and here.baseline_file is None:
-        loosened.append(f"baseline_file removed (was {ref.baseline_file!r})")
-    components = _held_components(here.components, ref.components, loosened)
+    patch_threshold = here.patch_threshold
+    if ref.patch_threshold is not None and (
+        patch_threshold is None or patch_threshold < ref.patch_threshold
+    ):
+        patch_threshold = ref.patch_threshold
+    expect = here.expect_reports
+    if ref.expect_reports is not None and (expect is None or expect < ref.expect_reports):
+        expect = ref.expect_reports
     bar = replace(
         here,
-        threshold=threshold,
-        max_threshold=max_threshold,
+        threshold=max(here.threshold, ref.threshold),
+        max_threshold=max(here.max_threshold, ref.max_threshold),
         baseline=baseline,
-        tolerance=tolerance,
-        file_tolerance=file_tolerance,
+        tolerance=min(here.tolerance, ref.tolerance),
+        file_tolerance=min(here.file_tolerance, ref.file_tolerance),
         patch_threshold=patch_threshold,
-        patch_empty=patch_empty,
+        patch_empty="fail" if ref.patch_empty == "fail" else here.patch_empty,
         fail_on_indirect=here.fail_on_indirect or ref.fail_on_indirect,
         precision=max(here.precision, ref.precision),
-        components=components,
+        expect_reports=expect,
+        components=_held_components(here.components, ref.components),
+        present=True,
+        recorded=True,
     )
-    return bar, tuple(loosened)
+    return bar, loosened
 
 
 def _held_components(
-    here: tuple[Component, ...], ref: tuple[Component, ...], loosened: list[str]
+    here: tuple[Component, ...], ref: tuple[Component, ...]
 ) -> tuple[Component, ...]:
     """Each component of the ref held as the total is: its threshold, baseline and
     patch_threshold may not go down, nor may it go away. ``paths`` follow the working copy
-    (files move), and a component new on the branch brings its own bar."""
+    (the files the ref's paths held are held by ``evaluate``'s ``extra_members``), and a
+    component new on the branch brings its own bar."""
     mine = {c.name: c for c in here}
     out = list(here)
     for r in ref:
         c = mine.get(r.name)
         if c is None:
-            loosened.append(f"component {r.name} removed")
             out.append(r)
             continue
-        threshold, baseline, patch = c.threshold, c.baseline, c.patch_threshold
-        if c.threshold < r.threshold:
-            loosened.append(f"components.{r.name}.threshold {c.threshold} < {r.threshold}")
-            threshold = r.threshold
-        if r.baseline is not None and (
-            c.baseline is None or c.baseline.percent < r.baseline.percent
-        ):
-            shown = describe(c.baseline) if c.baseline else "unset"
-            loosened.append(f"components.{r.name}.baseline {shown} < {describe(r.baseline)}")
+        baseline, patch = c.baseline, c.patch_threshold
+        if bar_mod.baseline_lower(c.baseline, r.baseline) is not None:
             baseline = r.baseline
         if r.patch_threshold is not None and (patch is None or patch < r.patch_threshold):
-            shown = "unset" if patch is None else str(patch)
-            loosened.append(f"components.{r.name}.patch_threshold {shown} < {r.patch_threshold}")
             patch = r.patch_threshold
         out[out.index(c)] = replace(
-            c, threshold=threshold, baseline=baseline, patch_threshold=patch
+            c, threshold=max(c.threshold, r.threshold), baseline=baseline, patch_threshold=patch
         )
     return tuple(out)
 
@@ -230,24 +182,27 @@ def _judge_baseline(
     return (pairs[0] if pairs else None), None, None
 
 
-def component_of(components: tuple[Component, ...]) -> Callable[[str], str | None]:
-    """The component a path belongs to: the first whose globs match it."""
-    matchers = [(c.name, glob_matcher(c.paths)) for c in components]
-
-    def which(path: str) -> str | None:
-        return next((name for name, match in matchers if match(path)), None)
-
-    return which
-
-
-def component_totals(report: Report, components: tuple[Component, ...]) -> dict[str, Counts]:
-    """Each component's counts (a component none of whose files is measured is absent)."""
+def component_totals(
+    report: Report,
+    components: tuple[Component, ...],
+    extra: Mapping[str, frozenset[str]] | None = None,
+) -> dict[str, Counts]:
+    """Each component's counts (a component none of whose files is measured is absent).
+    ``extra``: more files each component holds besides those its globs give it first (the
+    files its paths held at the baseline ref)."""
     which = component_of(components)
     out: dict[str, Counts] = {}
     for f in report.files:
         name = which(f.path)
         if name is not None:
             out[name] = out.get(name, Counts()) + f.counts
+    if extra:
+        current = report.by_path()
+        for name, paths in extra.items():
+            for p in paths:
+                fc = current.get(p)
+                if fc is not None and which(p) != name:
+                    out[name] = out.get(name, Counts()) + fc.counts
     return out
 
 
@@ -315,6 +270,8 @@ def evaluate(
     ref_config: Config | None = None,
     held: tuple[Config, tuple[str, ...]] | None = None,
     exists: Callable[[str], bool] | None = None,
+    extra_members: Mapping[str, frozenset[str]] | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Hold ``report`` against the configured bar (and, with ``ref_config``, the bar at a ref).
 
@@ -323,6 +280,9 @@ def evaluate(
     ``exists(path)`` says whether a file of the per-file baseline is still in the working
     tree: one that is but is missing from the report fails (``FILE_MISSING``); one that is
     not was removed. Without ``exists``, every absent file counts as removed.
+    ``extra_members``: files a component holds besides its own globs' (``component_totals``).
+    ``renamed``: new path -> old path of files whose per-file line moved with them (git's
+    rename detection), so a message names both.
     """
     totals = report.totals
     pct = percent(totals)
@@ -354,7 +314,7 @@ def evaluate(
                 f"{threshold}% by {fmt_margin(Fraction(threshold) - pct)} points",
             )
         )
-    pairs = _pairs(config, ref_config if ref_config is not None and ref_config.present else None)
+    pairs = _pairs(config, ref_config if ref_config is not None and ref_config.has_bar else None)
     baseline, failure, note = _judge_baseline(totals, pairs, bar.tolerance)
     if failure is not None:
         failures.append(failure)
@@ -378,7 +338,8 @@ def evaluate(
             if c.after is None:
                 (missing if exists is not None and exists(c.path) else removed).append(c.path)
                 continue
-            file_failure = _file_failure(c.path, c.before, c.after, bar.file_tolerance)
+            was = renamed.get(c.path) if renamed else None
+            file_failure = _file_failure(c.path, c.before, c.after, bar.file_tolerance, was)
             if file_failure:
                 failures.append(file_failure)
         failures.extend(
@@ -396,7 +357,7 @@ def evaluate(
                 f"({named(removed)}): `ratchet update` drops their lines"
             )
 
-    verdicts = _components(report, bar)
+    verdicts = _components(report, bar, extra_members)
     if verdicts:
         which = component_of(bar.components)
         failures = [
@@ -416,9 +377,11 @@ def evaluate(
     )
 
 
-def _components(report: Report, bar: Config) -> tuple[ComponentVerdict, ...]:
+def _components(
+    report: Report, bar: Config, extra: Mapping[str, frozenset[str]] | None = None
+) -> tuple[ComponentVerdict, ...]:
     """Each component held to its own threshold and baseline, as the total is."""
-    found = component_totals(report, bar.components)
+    found = component_totals(report, bar.components, extra)
     out = []
     for c in bar.components:
         totals = found.get(c.name, Counts())

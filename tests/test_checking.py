@@ -171,6 +171,14 @@ def test_with_accepted__a_ref_without_a_baseline_takes_the_accepted_one():
 
 
 @unit
+def test_moved__lines_follow_renames_and_one_under_the_new_name_wins():
+    files = {"a.py": Counts(10, 9), "b.py": Counts(10, 8), "b2.py": Counts(10, 10)}
+    moved = checking._moved(files, {"a.py": "a2.py", "b.py": "b2.py"})
+    assert moved == {"a2.py": Counts(10, 9), "b2.py": Counts(10, 10)}
+    assert checking._moved(files, {}) == files
+
+
+@unit
 def test_at_ref__needs_a_pyproject_to_read_at_the_ref():
     # Before any git call: there is no file to look up at the ref.
     with pytest.raises(RatchetError) as e:

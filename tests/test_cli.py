@@ -353,12 +353,8 @@ def test_failed_write__nothing_half_written(climb: Project, run_ratchet: RunRatc
     cover(climb, 13)
     assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
     pyproject = climb.root / "pyproject.toml"
-    # The per-file baseline now points into a directory that does not exist: its write fails.
-    pyproject.write_text(
-        pyproject.read_text().replace(
-            'baseline_file = "coverage-baseline.tsv"', 'baseline_file = "no/such/dir/b.tsv"'
-        )
-    )
+    # The badge now points into a directory that does not exist: its write fails.
+    pyproject.write_text(pyproject.read_text() + 'badge_file = "no/such/dir/b.svg"\n')
     before = pyproject.read_bytes()
     cover(climb, 15)
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
@@ -391,9 +387,15 @@ def test_baseline_ref__branch_cannot_lower_its_own_bar(climb: Project, run_ratch
         .replace(baseline_line(80, 80), baseline_line(76, 76))
     )
     assert run_ratchet("check", "--no-diff", "coverage.xml", cwd=climb.root).code == 1  # per-file
-    (climb.root / "coverage-baseline.tsv").unlink()
+    (climb.root / "coverage-baseline.tsv").unlink()  # a per-file bar named but not there
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
-    assert r.code == 0  # the working copy alone lets it through...
+    assert r.code == 2, r
+    assert "names baseline_file 'coverage-baseline.tsv', which does not exist" in r.stderr
+    pyproject.write_text(
+        pyproject.read_text().replace('baseline_file = "coverage-baseline.tsv"', "")
+    )
+    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    assert r.code == 0  # the working copy alone, per-file rules off, lets it through...
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
     assert r.code == 1  # ...the bar at main does not
     assert "loosens the bar" in r.stdout

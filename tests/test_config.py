@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ratchet import filebaseline
-from ratchet.config import Component, for_reinit, from_text, load
+from ratchet.config import Component, for_reinit, from_text, load, require_bar
 from ratchet.errors import RatchetError
 from ratchet.models import Baseline, Counts
 
@@ -108,6 +108,72 @@ def test_boundaries_accepted(edge: str):
 def test_no_section__not_present():
     c = from_text("[project]\nname = 'x'\n", None, src="pyproject.toml")
     assert not c.present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[tool.rachet]\nthreshold = 85\n",
+        "[tool.Ratchet]\nbaseline_file = 'b.tsv'\n",
+        "[tool.coverage-ratchet]\nthreshold = 85\n",
+        "[tool.ratchett.components.core]\npaths = ['src/**']\n",
+        # Beside a [tool.ratchet] of components, the misspelt table held the total's bar.
+        "[tool.ratchet.components.core]\npaths = ['src/**']\n[tool.rachet]\nthreshold = 85\n",
+    ],
+    ids=["typo", "case", "distribution-name", "components", "beside-the-real-one"],
+)
+@pytest.mark.parametrize("reader", [from_text, for_reinit])
+def test_misspelt_section__is_bad_input_naming_it(text: str, reader):
+    with pytest.raises(RatchetError) as e:
+        reader(text, None, src="pyproject.toml")
+    name = next(n for n in ("rachet", "Ratchet", "coverage-ratchet", "ratchett") if n in text)
+    name = f"tool.{name}"
+    assert str(e.value) == (
+        f"pyproject.toml: [{name}] looks like coverage-ratchet's settings under another "
+        "name (did you mean [tool.ratchet]?): rename it, or it is not read"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[tool.rach]\nthreshold = 85\n",  # not close enough to the name
+        "[tool.ratchet-release]\nbump = 'minor'\n",  # another tool's keys
+        "[tool.black]\nline-length = 99\n",
+        "[tool]\nrachet = 1\n",  # not a table
+    ],
+)
+def test_misspelt_section__other_tools_tables_are_left_alone(text: str):
+    assert not from_text(text, None, src="pyproject.toml").present
+
+
+@pytest.mark.parametrize(
+    ("body", "recorded"),
+    [
+        ("", False),
+        ("baseline_file = 'b.tsv'\nstep = 10", False),
+        ("[tool.ratchet.components.api]\npaths = ['api/**']\nthreshold = 90", False),
+        ("threshold = 0", True),
+        ("baseline = 50", True),
+        ("baseline = {covered = 5, measured = 10}", True),
+    ],
+    ids=["empty", "settings", "components", "threshold", "legacy-baseline", "baseline"],
+)
+def test_recorded__only_a_threshold_or_a_baseline_is_a_bar(body: str, recorded: bool):
+    c = parse(body)
+    assert (c.present, c.recorded, c.has_bar) == (True, recorded, recorded)
+
+
+def test_require_bar__none_recorded_is_bad_input():
+    with pytest.raises(RatchetError) as e:
+        require_bar(parse("[tool.ratchet.components.api]\npaths = ['api/**']"))
+    assert str(e.value) == (
+        "pyproject.toml (none found): [tool.ratchet] records no bar (no threshold or "
+        "baseline; settings and components are not one): run `ratchet init` to record it"
+    )
+    with pytest.raises(RatchetError, match=r"no \[tool.ratchet\] section; run `ratchet init`"):
+        require_bar(from_text("", None, src="p"))
+    require_bar(parse("threshold = 0"))
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from ratchet.results import (
     LINE_NEW,
     LINE_RAISED,
     LINE_REMOVED,
+    LINE_TIGHTENED,
     REGRESSION,
     Blocker,
 )
@@ -123,6 +124,17 @@ def test_file_lines__never_records_a_drop_and_names_every_change():
         ("gone.py", LINE_REMOVED),
     ]
     assert [(x.path, x.reason, x.new) for x in kept] == [("a.py", LINE_KEPT, lines(10, 9))]
+
+
+def test_file_lines__at_the_same_percent_only_fewer_uncovered_is_recorded():
+    old = {"fewer.py": lines(4, 2), "more.py": lines(2, 1)}
+    rep = report({"fewer.py": lines(2, 1), "more.py": lines(4, 2)})  # both 50%
+    changed, kept = plan.file_lines(rep, old)
+    # 1 uncovered -> 2 at the same percent would exempt one more line: the old line stays.
+    assert [(x.path, x.reason, x.new) for x in changed] == [
+        ("fewer.py", LINE_TIGHTENED, lines(2, 1))
+    ]
+    assert kept == []
 
 
 def test_file_lines__keeps_the_line_of_a_file_that_still_exists():

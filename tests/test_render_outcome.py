@@ -10,9 +10,10 @@ import pytest
 
 from ratchet import plan, rules
 from ratchet.config import Config
-from ratchet.models import Counts, FileCoverage, Report
+from ratchet.models import Baseline, Counts, FileCoverage, Report
+from ratchet.render import text as text_render
 from ratchet.render.outcome import outcome_dict, render
-from ratchet.results import Outcome
+from ratchet.results import BarSource, ComponentMove, Event, Lowering, Outcome
 
 pytestmark = pytest.mark.unit
 
@@ -40,3 +41,76 @@ def test_render__text_and_json_without_a_plan_say_nothing_of_an_update(outcome: 
     text = render(bare, "text")
     assert text.startswith("coverage-ratchet: PASS\n") and "update" not in text
     assert "update" not in json.loads(render(bare, "json"))
+
+
+def accept_event(n: int, components: tuple[ComponentMove, ...] = ()) -> Event:
+    return Event(
+        "accept", f"2026-12-06T01:02:{n:02}Z", "Ann <a@x.org>", "c" * 40, Counts(10, 9),
+        (Decimal(1), Decimal(85)), (None, None), f"reason {n}", components,
+    )  # fmt: skip
+
+
+def with_accepts(outcome: Outcome, events: int, lowered: int) -> Outcome:
+    return dataclasses.replace(
+        outcome,
+        accepted=tuple(accept_event(n) for n in range(events)),
+        lowered=tuple(Lowering(f"file f{n:02}.py", "90%", "80%") for n in range(lowered)),
+        source=BarSource("pyproject.toml", "main", "a" * 40),
+    )
+
+
+def test_render__every_accept_event_and_what_falls_in_text_json_and_markdown(outcome: Outcome):
+    move = ComponentMove("api", (Decimal(1), Decimal(70)), (None, None))
+    shown = with_accepts(outcome, 12, 35)
+    shown = dataclasses.replace(shown, accepted=(*shown.accepted, accept_event(12, (move,))))
+    text = render(shown, "text")
+    assert text.startswith(
+        "WARNING: this change lowers the bar on purpose (`ratchet accept`, 13 event(s) since "
+        "main):\nWARNING:   1. 2026-12-06T01:02:00Z, Ann <a@x.org>, at cccccccccccc: records "
+        "threshold 85%, baseline none\nWARNING:      reason: reason 0\n"
+    )
+    assert (
+        "records threshold 85%, baseline none; component api: threshold 70%, baseline none\n"
+    ) in text
+    assert text.count("WARNING:   file f") == 35  # the log has them all
+    assert "1% ->" not in text  # an event's "old" values are never shown
+    data = json.loads(render(shown, "json"))
+    assert len(data["accepted"]) == 13 and len(data["lowered"]) == 35
+    assert data["lowered"][0] == {"key": "file f00.py", "old": "90%", "new": "80%"}
+    md = render(shown, "markdown")
+    assert md.count("> - `file f") == 30
+    assert "> - … and 5 more (all in the JSON result)" in md
+    assert md.count("Reason: reason") == 10
+    assert "> - … and 3 more (all in the JSON result)" in md
+    assert md.index("What falls") < md.index("The events")
+
+
+def test_render__accept_events_that_lower_nothing_say_so(outcome: Outcome):
+    harmless = with_accepts(outcome, 1, 0)
+    assert "WARNING: nothing falls below the values at main.\n" in render(harmless, "text")
+    assert "> Nothing falls below the values at `main`." in render(harmless, "markdown")
+    working_copy = dataclasses.replace(harmless, source=None)
+    assert "(`ratchet accept`, 1 event(s)):\n" in render(working_copy, "text")
+    assert "nothing falls below the values before." in render(working_copy, "text")
+
+
+@pytest.mark.parametrize(
+    ("threshold", "baseline", "said"),
+    [
+        ((Decimal(95), Decimal(90)), (None, None), "threshold 95% -> 90%"),
+        ((None, Decimal(90)), (None, None), "threshold -% -> 90%"),
+        (
+            (Decimal(90), Decimal(90)),
+            (Baseline(9, 10, 0, 1), None),
+            "baseline 90.0000% (9/10) -> none",
+        ),
+        (
+            (Decimal(90), Decimal(90)),
+            (None, None),
+            "the bar stays (the per-file lines were recorded anew)",
+        ),
+    ],
+)
+def test_lowered__what_accept_says_it_records_old_to_new(threshold, baseline, said):
+    e = dataclasses.replace(accept_event(0), threshold=threshold, baseline=baseline)
+    assert text_render.lowered(e) == said

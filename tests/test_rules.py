@@ -300,6 +300,7 @@ def test_ref_config__each_baseline_is_judged_with_its_own_count():
         ({"precision": 2}, {"precision": 0}, "precision 0 < 2", {"precision": 2}),
         ({"baseline_file": "b.tsv"}, {}, "baseline_file removed (was 'b.tsv')", {}),
         ({"baseline": 85, "baseline_uncovered": 15}, {}, "baseline unset < 85%", {}),
+        ({"expect_reports": 3}, {}, "expect_reports unset < 3", {"expect_reports": 3}),
     ],
 )
 def test_ref_config__every_gate_is_held_to_the_ref(ref, here, needle, applied):

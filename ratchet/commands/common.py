@@ -86,9 +86,7 @@ def config_for_writing(config_path: Path | None) -> Iterator[Config]:
 
 
 def require_section(cfg: Config) -> None:
-    if not cfg.present:
-        where = str(cfg.pyproject) if cfg.pyproject else "pyproject.toml (none found)"
-        raise RatchetError("no [tool.ratchet] section; run `ratchet init` first", source=where)
+    config_mod.require_bar(cfg)
 
 
 def echo_err(message: str) -> None:

@@ -35,15 +35,15 @@ DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 @click.option(
     "--step",
     type=click.FloatRange(0, 100, min_open=True),
-    default=5.0,
-    show_default=True,
-    help="Raise the threshold in steps of this many points.",
+    default=None,
+    help="Raise the threshold in steps of this many points "
+    "[default: step of [tool.ratchet], else 5].",
 )
 @click.option(
     "--baseline-file",
-    default=DEFAULT_BASELINE_FILE,
-    show_default=True,
-    help="Per-file baselines, relative to pyproject.toml.",
+    default=None,
+    help="Per-file baselines, relative to pyproject.toml "
+    f"[default: baseline_file of [tool.ratchet], else {DEFAULT_BASELINE_FILE}].",
 )
 @click.option("--no-file-baselines", is_flag=True, help="Track the total only.")
 @click.option("--force", is_flag=True, help="Overwrite an existing [tool.ratchet].")
@@ -52,8 +52,8 @@ DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
-    step: float,
-    baseline_file: str,
+    step: float | None,
+    baseline_file: str | None,
     no_file_baselines: bool,
     force: bool,
     allow_stale: bool,
@@ -61,7 +61,7 @@ def command(
 ) -> None:
     """Start ratcheting: threshold = the highest multiple of STEP not above the current total."""
     path = config_path or config_mod.find_pyproject() or Path("pyproject.toml")
-    if not no_file_baselines:
+    if not no_file_baselines and baseline_file is not None:
         config_mod.check_baseline_file(baseline_file, src="--baseline-file")
     # Read (and written) under the writers' lock, like update: see writelock.
     with writelock.hold(path.absolute().parent, echo_err):
@@ -81,8 +81,8 @@ def _init(
     path: Path,
     reports: tuple[Path, ...],
     *,
-    step: float,
-    baseline_file: str,
+    step: float | None,
+    baseline_file: str | None,
     no_file_baselines: bool,
     force: bool,
     allow_stale: bool,
@@ -98,13 +98,17 @@ def _init(
         cfg, dropped = config_mod.for_reinit(existing, path.absolute(), src=str(path))
     else:
         cfg = config_mod.from_text(existing, path.absolute(), src=str(path))
-    if cfg.present and not force:
+    if cfg.has_bar and not force:
         raise RatchetError(
             "[tool.ratchet] already exists; use `ratchet update` "
             "(or `ratchet init --force` to start over)",
             source=str(path),
         )
-    step_d = Decimal(str(step)).normalize()
+    # A section that records no bar yet (components, settings) is kept as written: init
+    # records the bar of the total and of every component it lists.
+    step_d = cfg.step if step is None else Decimal(str(step)).normalize()
+    if baseline_file is None:
+        baseline_file = cfg.baseline_file or DEFAULT_BASELINE_FILE
     cfg = dataclasses.replace(
         cfg,
         pyproject=path.absolute(),
@@ -113,12 +117,14 @@ def _init(
         step=step_d,
         baseline_file=None if no_file_baselines else baseline_file,
         present=True,
+        recorded=True,
     )
     if existing is None:
         echo_err(f"ratchet: no {path} yet: creating it")
     rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
     problem = rules.incomparable(rep, cfg, None)
-    assert problem is None  # nothing recorded yet to compare with
+    if problem is not None:  # a component none of whose files the report measures
+        raise RatchetError(problem, source=", ".join(rep.sources))
     verdict = rules.evaluate(rep, cfg, None)
     plan = plan_mod.make(rep, verdict, cfg, None)
     assert not plan.refused and plan.baseline is not None
@@ -139,4 +145,7 @@ def _init(
         f"ratchet: total {fmt_pct(percent(rep.totals))}% -> threshold {plan.threshold}%, "
         f"baseline {describe(plan.baseline)}"
     )
+    for bar in plan.components:
+        shown = describe(bar.baseline) if bar.baseline is not None else "none"
+        out(f"ratchet: component {bar.name} -> threshold {bar.threshold}%, baseline {shown}")
     apply(edits, cfg.root, dry_run=dry_run)

@@ -29,6 +29,7 @@ from ratchet.results import (
     BAD_INPUT,
     REGRESSION,
     BarSource,
+    BaseBar,
     Blocker,
     ComponentBar,
     ComponentVerdict,
@@ -36,6 +37,7 @@ from ratchet.results import (
     Failure,
     FileChange,
     FileLine,
+    Lowering,
     PatchComponent,
     PatchFile,
     PatchResult,
@@ -441,6 +443,29 @@ class _Checker:
             out.append(event)
         return tuple(out)
 
+    def base_bar(self, x: Any, where: str) -> BaseBar | None:
+        if x is None:
+            return None
+        keys = ("threshold", "baseline", "baseline_counts", "baseline_uncovered")
+        d = self.obj(x, where, keys)
+        return BaseBar(
+            self.percent(d["threshold"], f"{where}.threshold"),
+            self.baseline(
+                d["baseline"], d["baseline_counts"], d["baseline_uncovered"], f"{where}.baseline"
+            ),
+        )
+
+    def lowerings(self, x: Any, where: str) -> tuple[Lowering, ...]:
+        out = []
+        for i, item in enumerate(self.array(x, where, MAX_FILES)):
+            at = f"{where}[{i}]"
+            d = self.obj(item, at, ("key", "old", "new"))
+            key, old, new = (
+                self.string(d[k], f"{at}.{k}", MAX_MESSAGE) for k in ("key", "old", "new")
+            )
+            out.append(Lowering(key, old, new))
+        return tuple(out)
+
     def ident(self, x: Any) -> str:
         value = self.string(x, "id", 64)
         try:
@@ -464,6 +489,7 @@ _TOP = (
 )  # fmt: skip
 _OPTIONAL = (
     "patch", "id", "tolerance", "file_tolerance", "precision", "files_changed_from_base",
+    "lowered", "base_bar",
 )  # fmt: skip
 _BASELINE = ("baseline", "baseline_counts", "baseline_uncovered")
 _PLAN = (
@@ -543,12 +569,17 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
         failing = contradictions(verdict, patch, *tolerances)
         if failing:
             c.fail("status", f"says pass, but its own numbers fail: {'; '.join(failing)}")
+    accepted = c.events(d["accepted"], "accepted", MAX_ACCEPTED)
+    lowered = c.lowerings(d.get("lowered", []), "lowered")
+    base = c.base_bar(d.get("base_bar"), "base_bar")
+    if lowered and not accepted:
+        c.fail("lowered", "lists what falls, but no accept event lowers it")
     result = Result(
         verdict,
         d["status"],
         patch,
         plan,
-        c.events(d["accepted"], "accepted", MAX_ACCEPTED),
+        accepted,
         c.events(d["trend"], "trend", MAX_TREND),
         c.strings(d["warnings"], "warnings", MAX_NOTES),
         c.bar_source(d["bar_source"], "bar_source"),
@@ -559,6 +590,8 @@ def parse_result(text: str, *, source: str) -> tuple[Result, str | None]:
                 c.array(d.get("files_changed_from_base", []), "files_changed_from_base", MAX_FILES)
             )
         ),
+        lowered,
+        base,
     )
     return result, ident
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from urllib.parse import quote
 
-from ratchet.models import Baseline, Counts
+from ratchet.models import Counts
 from ratchet.numbers import fmt_pct, percent
 from ratchet.patch import PATCH_EMPTY
 from ratchet.render import markdown as md
@@ -54,6 +54,7 @@ MAX_COMPONENTS = 50  # rows of the components table
 MAX_ACCEPTED = 50  # accept events listed (the artifact holds at most this many)
 ACCEPTED_BUDGET = 15_000  # characters of their list, shared by the events
 ACCEPTED_COMPONENTS = 3  # components named in an event's line (the rest counted)
+MAX_LOWERED = 30  # requirements listed as falling (the JSON result has them all)
 MAX_SPANS = 10  # uncovered ranges linked per file
 MAX_URL = 500  # characters of a link (a path percent-encoded can be 9 times its length)
 MAX_NOTES = 5
@@ -130,21 +131,6 @@ def _heading(result: Result) -> list[str]:
     return [f"### {icon} Coverage {h.sentence()}"]
 
 
-def _bar(
-    threshold: tuple[object, object], baseline: tuple[Baseline | None, Baseline | None], places: int
-) -> list[str]:
-    """``threshold 75% → 70%``, ``baseline 76.07% → 66.89%``: what an event moved."""
-    (t0, t1), (b0, b1) = threshold, baseline
-    bits = []
-    if t0 != t1:
-        bits.append(f"threshold {t0 if t0 is not None else 'none'}% → {t1}%")
-    if b0 != b1:
-        old = baseline_pct(b0, places) if b0 else "none"
-        new = baseline_pct(b1, places) if b1 else "none"
-        bits.append(f"baseline {old} → {new}")
-    return bits
-
-
 def _who(author: str | None) -> str:
     """The author's name without the e-mail address git records beside it."""
     if not author:
@@ -154,15 +140,18 @@ def _who(author: str | None) -> str:
 
 
 def _accepted(result: Result) -> list[str]:
-    """Every lowering of the bar the change records with `ratchet accept`, each with its
-    reason: allowed, on the record, and impossible to miss. The events share a budget, so
-    many events shorten each one (fewer details, a shorter reason) rather than drop one."""
+    """Every lowering of the bar the change records with `ratchet accept`: allowed, on the
+    record, and impossible to miss. First each event with its reason and what it records
+    (the heading said how far the total fell), then what falls, each requirement from its
+    value at the base ref (an event's own "old" values are whatever its line says, so they
+    are never shown). The events share a budget, so many events shorten each one (fewer
+    details, a shorter reason) rather than drop one; past the caps, how many more."""
     events = result.accepted
     if not events:
         return []
+    out = [""]
     shown = events[:MAX_ACCEPTED]
     each = ACCEPTED_BUDGET // len(shown)  # characters of one event's line
-    out = [""]
     for e in shown:
         tail = _accept_tail(e, result.precision, brief=False)
         if len(tail) > each // 2:
@@ -172,27 +161,51 @@ def _accepted(result: Result) -> list[str]:
     if len(events) > MAX_ACCEPTED:
         more = len(events) - MAX_ACCEPTED
         out.append(f"- …and {plural(more, 'more accept event')} (see the history file)")
+    ref = result.source.ref if result.source is not None else None
+    where = f"at {md.escape(ref, limit=60)}" if ref else "before this change"
+    out.append("")
+    if not result.lowered:
+        return [*out, f"Nothing falls below the values {where}."]
+    out += [f"**What falls**, from the values {where}:", ""]
+    out += [
+        f"- {md.escape(x.key, limit=md.MAX_NAME)}: {md.escape(x.old, limit=150)} → "
+        f"**{md.escape(x.new, limit=150)}**"
+        for x in result.lowered[:MAX_LOWERED]
+    ]
+    if len(result.lowered) > MAX_LOWERED:
+        more = len(result.lowered) - MAX_LOWERED
+        out.append(f"- …and {plural(more, 'more requirement')} (all in the JSON result)")
     return out
 
 
+def _records(e: Event, places: int) -> list[str]:
+    """What an event sets the bar to: its new values only (``threshold 70%``, ``baseline
+    66.89%``)."""
+    bits = f"threshold {e.threshold[1]}%"
+    if e.baseline[1] is not None:
+        bits += f", baseline {baseline_pct(e.baseline[1], places)}"
+    return [bits]
+
+
 def _accept_tail(e: Event, places: int, *, brief: bool) -> str:
-    """``(`ratchet accept`, 2026-12-06, Ann at abc1234: threshold 75% → 70%; …)``; brief:
-    without the author and with the components counted, not named."""
-    moved = _bar(e.threshold, e.baseline, places)
-    parts = [m for m in e.components if _bar(m.threshold, m.baseline, places)]
+    """``(`ratchet accept`, 2026-12-06, Ann at abc1234: records threshold 70%, baseline
+    66.89%; …)``; brief: without the author and with the components counted, not named."""
+    moved = _records(e, places)
+    parts = e.components
     if brief and parts:
         moved.append(plural(len(parts), "component"))
     elif parts:
         for m in parts[:ACCEPTED_COMPONENTS]:
-            bits = ", ".join(_bar(m.threshold, m.baseline, places))
-            moved.append(f"component {md.escape(m.name, limit=md.MAX_NAME)}: {bits}")
+            bits = [f"threshold {m.threshold[1]}%"]
+            if m.baseline[1] is not None:
+                bits.append(f"baseline {baseline_pct(m.baseline[1], places)}")
+            moved.append(f"component {md.escape(m.name, limit=md.MAX_NAME)}: {', '.join(bits)}")
         if len(parts) > ACCEPTED_COMPONENTS:
             moved.append(f"{plural(len(parts) - ACCEPTED_COMPONENTS, 'more component')}")
     who = "" if brief else _who(e.author)
     when = md.escape(e.date[:10], limit=10)
     at = f" at {e.commit[:7]}" if e.commit and _SHORT_SHA.match(e.commit) else ""
-    detail = f": {'; '.join(moved)}" if moved else ""
-    return f"(`ratchet accept`, {when}{', ' + who if who else ''}{at}{detail})"
+    return f"(`ratchet accept`, {when}{', ' + who if who else ''}{at}: records {'; '.join(moved)})"
 
 
 def _patch(result: Result) -> list[str]:

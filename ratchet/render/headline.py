@@ -60,14 +60,13 @@ class Bar:
 
 
 def base_bar(result: Result) -> Bar:
-    """The base branch's bar: as the first accept event of the change found it, else the
-    bar the total was held to."""
+    """The base branch's bar: as the base ref records it (never as an accept event says it
+    was: anyone can write a history line), else the bar the total was held to."""
     v = result.verdict
-    if not result.accepted:
-        return Bar(v.threshold, v.baseline, False)
-    first = result.accepted[0]
-    threshold = first.threshold[0] if first.threshold[0] is not None else v.threshold
-    return Bar(max(threshold, v.threshold), first.baseline[0] or v.baseline, True)
+    lowered = bool(result.accepted)
+    if result.base is None:
+        return Bar(v.threshold, v.baseline, lowered)
+    return Bar(result.base.threshold, result.base.baseline or v.baseline, lowered)
 
 
 @dataclass(frozen=True)

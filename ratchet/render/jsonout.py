@@ -11,7 +11,17 @@ from typing import Any
 
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.numbers import as_json_number
-from ratchet.results import BarSource, Event, Failure, FileChange, FileLine, Plan, Verdict
+from ratchet.results import (
+    BarSource,
+    BaseBar,
+    Event,
+    Failure,
+    FileChange,
+    FileLine,
+    Lowering,
+    Plan,
+    Verdict,
+)
 
 SCHEMA_VERSION = 1
 
@@ -44,6 +54,18 @@ def baseline_dict(b: Baseline | None) -> dict[str, Any] | None:
     if b is None or not b.exact:
         return None
     return {"covered": b.covered, "measured": b.measured, "branches": b.branches}
+
+
+def base_bar_dict(b: BaseBar | None) -> dict[str, Any] | None:
+    """The total's bar at the baseline ref (null without one)."""
+    if b is None:
+        return None
+    return {
+        "threshold": as_json_number(b.threshold),
+        "baseline": baseline_percent(b.baseline),
+        "baseline_counts": baseline_dict(b.baseline),
+        "baseline_uncovered": b.baseline.uncovered if b.baseline else None,
+    }
 
 
 def baseline_percent(b: Baseline | None) -> int | float | None:
@@ -143,6 +165,11 @@ def event_dict(e: Event) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads(history.to_line(e))
     return data
+
+
+def lowering_dict(x: Lowering) -> dict[str, Any]:
+    """A requirement a change lowers: its value at the base ref and on the branch, as text."""
+    return {"key": x.key, "old": x.old, "new": x.new}
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -25,11 +25,13 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         data["new_baseline"] = jsonout.baseline_percent(plan.baseline)
         data["update"] = jsonout.plan_dict(plan)
     data["accepted"] = [jsonout.event_dict(e) for e in outcome.accepted]
+    data["lowered"] = [jsonout.lowering_dict(x) for x in outcome.lowered]
     data["trend"] = [jsonout.event_dict(e) for e in outcome.trend]
     data["warnings"] = list(outcome.warnings)
     data["bar_source"] = jsonout.source_dict(outcome.source)
     data["precision"] = outcome.config.precision
     data["files_changed_from_base"] = [jsonout.change_dict(c) for c in outcome.base_changes]
+    data["base_bar"] = jsonout.base_bar_dict(outcome.base)
     if outcome.patch is not None:
         data["patch"] = patch_render.json(outcome.patch)
     return data
@@ -41,7 +43,8 @@ def render(outcome: Outcome, fmt: str, *, links: Links | None = None) -> str:
         return jsonout.dumps(outcome_dict(outcome))
     if fmt == "markdown":
         return render_markdown(outcome, links=links)
-    out = text.accepted(outcome.accepted)
+    ref = outcome.source.ref if outcome.source is not None else None
+    out = text.accepted(outcome.accepted, outcome.lowered, ref)
     out += text.verdict(outcome.verdict, status=outcome.status, source=outcome.source)
     if outcome.plan is not None:
         out += text.plan(outcome.plan)

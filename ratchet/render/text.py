@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ratchet.models import FileCoverage, Report
+from ratchet.models import Baseline, FileCoverage, Report
 from ratchet.notation import missing_text
 from ratchet.numbers import fmt_margin, fmt_pct
 from ratchet.render.common import display, human_sorted, printable
-from ratchet.results import BarSource, Event, Plan, Verdict
+from ratchet.results import BarSource, Event, Lowering, Plan, Verdict
 from ratchet.rules import describe, named
 
 
@@ -168,19 +168,47 @@ def components(v: Verdict) -> list[str]:
     return out
 
 
-def accepted(events: tuple[Event, ...]) -> str:
-    """The lowerings of the bar this change recorded with `ratchet accept`: said loudly,
-    so that no reviewer misses one."""
-    out: list[str] = []
-    for e in events:
+def accepted(
+    events: tuple[Event, ...], lowered: tuple[Lowering, ...] = (), ref: str | None = None
+) -> str:
+    """The lowerings of the bar this change recorded with `ratchet accept`, said loudly so
+    that no reviewer misses one: every event, what each records, and everything that falls,
+    from the values at the ref (an event's own "old" values are whatever its line says)."""
+    if not events:
+        return ""
+    at = f" since {ref}" if ref else ""
+    out = [
+        f"WARNING: this change lowers the bar on purpose (`ratchet accept`, "
+        f"{len(events)} event(s){at}):"
+    ]
+    for n, e in enumerate(events, 1):
         out += [
-            f"WARNING: this change lowers the bar on purpose (`ratchet accept`, {e.date}"
-            f"{', ' + e.author if e.author else ''}"
-            f"{', at ' + e.commit[:12] if e.commit else ''}):",
-            f"WARNING:   {lowered(e)}",
-            f"WARNING:   reason: {e.reason}",
+            f"WARNING:   {n}. {e.date}{', ' + e.author if e.author else ''}"
+            f"{', at ' + e.commit[:12] if e.commit else ''}: records {records(e)}",
+            f"WARNING:      reason: {e.reason}",
         ]
-    return lines(out) if out else ""
+    where = f"at {ref}" if ref else "before"
+    if lowered:
+        out.append(f"WARNING: what falls, from the values {where}:")
+        out += [f"WARNING:   {x.key} {x.old} -> {x.new}" for x in lowered]
+    else:
+        out.append(f"WARNING: nothing falls below the values {where}.")
+    return lines(out)
+
+
+def records(e: Event) -> str:
+    """What an event sets the bar to: its new values only (``threshold 90%, baseline
+    92.5799% (811/876); component web: threshold 50%``)."""
+    bits = [f"threshold {e.threshold[1]}%", f"baseline {_new(e.baseline[1])}"]
+    for m in e.components:
+        bits.append(
+            f"component {m.name}: threshold {m.threshold[1]}%, baseline {_new(m.baseline[1])}"
+        )
+    return "; ".join([", ".join(bits[:2]), *bits[2:]])
+
+
+def _new(b: Baseline | None) -> str:
+    return describe(b) if b is not None else "none"
 
 
 def lowered(e: Event) -> str:

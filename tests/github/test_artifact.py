@@ -17,7 +17,15 @@ from ratchet.patch import PATCH_BELOW_THRESHOLD
 from ratchet.render import jsonout
 from ratchet.render.comment import render, result_of
 from ratchet.render.outcome import outcome_dict
-from ratchet.results import BarSource, Failure, FileChange, Outcome, PatchFile, PatchResult
+from ratchet.results import (
+    BarSource,
+    Failure,
+    FileChange,
+    Lowering,
+    Outcome,
+    PatchFile,
+    PatchResult,
+)
 from ratchet.rules import FILE_REGRESSION
 from tests.github.test_render_comment import HOSTILE
 
@@ -303,7 +311,11 @@ def mono_outcome(api=(45, 5), web=(25, 25), *, web_threshold=60):
         accepted=(ACCEPTED,),
         trend=(ACCEPTED,),
         source=BarSource("pyproject.toml", "main", "a" * 40),
+        lowered=(LOWERED,),
     )
+
+
+LOWERED = Lowering("components.web.threshold", "60%", "50%")
 
 
 @pytest.fixture
@@ -320,6 +332,8 @@ def test_round_trip__components_plan_history_and_source_come_back_whole(mono_doc
     assert again.verdict.components == outcome.verdict.components
     assert again.plan == outcome.plan and again.plan.components == outcome.plan.components
     assert (again.accepted, again.trend) == ((ACCEPTED,), (ACCEPTED,))
+    assert again.lowered == (LOWERED,)
+    assert parse({k: v for k, v in mono_doc.items() if k != "lowered"}).lowered == ()
     assert again.source == BarSource("pyproject.toml", "main", "a" * 40)
     assert render(again) == render(result_of(outcome))
     assert parse({**mono_doc, "bar_source": None}).source is None
@@ -453,6 +467,13 @@ WEB = ["components", 1]
         (
             _set(["accepted", 0, "total", "lines_covered"], 201),
             r"accepted\[0\]: total: more covered than measured",
+        ),
+        (_set(["lowered", 0, "old"], None), r"lowered\[0\].old: must be a string"),
+        (_set(["lowered", 0], {"key": "k"}), r"lowered\[0\]: missing key 'old'"),
+        (_set(["lowered"], {}), "lowered: must be a list of at most"),
+        (
+            _set(["accepted"], []),
+            "lowered: lists what falls, but no accept event lowers it",
         ),
         (_set(["trend", 0, "v"], 2), r"trend\[0\]: unknown version 2"),
         (_set(["trend"], [None] * 11), "trend: must be a list of at most 10 items"),

@@ -572,6 +572,7 @@ def indirect(make_repo: MakeRepo, run_ratchet: RunRatchet) -> Repo:
     rises, b.py regresses."""
     repo = make_repo()
     repo.config(baseline_file="coverage-baseline.tsv")
+    repo.write("coverage-baseline.tsv", "")  # per-file baselines start: update fills it
     repo.write("pkg/a.py", "def a():\n    return 0\n")
     repo.write("pkg/b.py", B_MODULE)
     repo.write("pkg/c.py", C_MODULE)
