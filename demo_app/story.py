@@ -100,7 +100,7 @@ class PytestRuns:
 
     Output goes to a log file, not a pipe, so a run that prints a lot cannot block while
     the story waits on another one. Leaving the context stops whatever still runs, before
-    the temporary directory is removed under it.
+    the temporary directory is removed under it; runs start only inside it (start(), wait()).
     """
 
     def __init__(self, root: Path, suites: Sequence[Suite], jobs: int, env: dict[str, str]):
@@ -109,12 +109,17 @@ class PytestRuns:
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def __enter__(self) -> PytestRuns:
-        self._fill()
+        # Nothing starts here: a `with` runs __exit__ only once __enter__ has returned, so a
+        # run started in __enter__ by a Ctrl-C's time would outlive the story. start() does.
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop every run still going, and reap it: nothing outlives the story."""
         running = [p for p in self._procs.values() if p.poll() is None]
         for proc in running:
             proc.terminate()
@@ -124,6 +129,10 @@ class PytestRuns:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+    def start(self) -> None:
+        """The first `jobs` runs, ahead of the story; the next starts as each one ends."""
+        self._fill()
 
     def _running(self) -> int:
         return sum(p.poll() is None for p in self._procs.values())
@@ -354,6 +363,7 @@ def tell_story(root: Path, left_out: str, jobs: int, env: dict[str, str], tell: 
     full = Suite("full", ())
     without = Suite("left-out", ("--ignore", left_out))
     with PytestRuns(root, (unit, unit_auth, full, without), jobs, env) as runs:
+        runs.start()
         story = Story(root, runs, env, tell)
         tell.stage(1, "The unit tier alone: ratchet init")
         bar = story.init(unit)
@@ -389,16 +399,19 @@ def signals_held() -> Iterator[None]:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """SIGTERM unwinds like Ctrl-C, so the runs stop and the temporary directory goes."""
+    """SIGTERM unwinds like Ctrl-C, so the runs stop and the temporary directory goes. SIGINT
+    too, set here rather than inherited: a story started where SIGINT is ignored (a
+    background job of a script) still stops when it is sent one."""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {signum: signal.signal(signum, stop) for signum in STOPPING}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

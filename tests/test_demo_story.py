@@ -7,15 +7,17 @@ temporary directory, whether it ends well, badly or interrupted.
 
 from __future__ import annotations
 
+import os
 import re
+import selectors
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from demo_app import story
 from tests.conftest import REPO, clean_env, git
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -130,31 +132,88 @@ def test_story__bad_option_is_exit_2_before_any_copy(tmp_path: Path, args: tuple
     assert leftovers(tmp_path) == []
 
 
+def read_through(proc: subprocess.Popen[bytes], line: re.Pattern[bytes]) -> bytes:
+    """The story's stdout up to the end of the first line matching `line`. A story that ends
+    first fails the test, and so does one that prints nothing for ten minutes (a hang,
+    not a slow machine)."""
+    assert proc.stdout is not None
+    fd, seen = proc.stdout.fileno(), b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.search(seen):
+            assert selector.select(timeout=600), f"the story printed nothing for 600 s:\n{seen!r}"
+            chunk = os.read(fd, 65536)
+            assert chunk, f"the story ended before it printed {line.pattern!r}:\n{seen!r}"
+            seen += chunk
+    return seen
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="signals to one process are POSIX")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_story__interrupted_stops_its_runs_and_removes_its_copy(tmp_path: Path, signum: int):
+    # A session of its own: afterwards, any process of it still alive is one the story left.
     proc = subprocess.Popen(
         [sys.executable, str(STORY)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         env=clean_env(TMPDIR=str(tmp_path)),
+        start_new_session=True,
     )
     try:
-        # Interrupt once the first pytest run has started in the copy.
-        deadline = time.monotonic() + 120
-        while not list(tmp_path.glob("ratchet-story-*/pytest-unit.log")):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the story never started a pytest run"
-            time.sleep(0.05)
+        # The story shows a pytest command once its runs are started and recorded, then waits
+        # for that run: from this line on, wherever the signal lands (the wait, another run
+        # starting, a ratchet run), the story knows every process it has to stop.
+        seen = read_through(proc, re.compile(rb"^  \$ pytest .*\n", re.MULTILINE))
         proc.send_signal(signum)
-        _, stderr = proc.communicate(timeout=120)
+        rest, stderr = proc.communicate(timeout=600)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    print(f"--- stdout ---\n{(seen + rest).decode()}--- stderr ---\n{stderr.decode()}")
 
-    assert proc.returncode == 130, stderr
-    assert "interrupted" in stderr
+    assert proc.returncode == 130
+    assert b"interrupted" in stderr
     assert leftovers(tmp_path) == []
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no run, no ratchet outlives the story
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT and SIGTERM to oneself are POSIX")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signals_held__a_signal_waits_for_the_end_of_the_block(signum: int):
+    before = signal.getsignal(signum)
+    done: list[str] = []
+
+    def start_a_run() -> None:
+        with story.signals_held():
+            os.kill(os.getpid(), signum)
+            done.append("recorded")  # a run started here is recorded before the signal unwinds
+
+    with pytest.raises(KeyboardInterrupt):
+        start_a_run()
+
+    assert done == ["recorded"]
+    assert signal.getsignal(signum) == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="signal.pause and SIGTERM are POSIX")
+def test_pytest_runs__leaving_on_a_signal_stops_every_run_it_started(tmp_path: Path):
+    # Runs that never end by themselves: only stop() can end them.
+    (tmp_path / "test_forever.py").write_text(
+        "import signal\n\n\ndef test_forever():\n    signal.pause()\n"
+    )
+    suites = [story.Suite(name, ("test_forever.py",)) for name in ("first", "second")]
+    runs = story.PytestRuns(tmp_path, suites, 2, story.story_env(clean_env()))
+
+    def interrupted_once_started() -> None:
+        with runs:
+            runs.start()
+            raise KeyboardInterrupt  # what signals_held raises once the runs are recorded
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_once_started()
+
+    assert [runs.wait(suite).code for suite in suites] == [-signal.SIGTERM] * 2
