@@ -43,12 +43,13 @@ upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
 
 ## demo: the ratchet at work on a temporary copy of demo_app: `init` on the unit tier,
-## `update` climbing as the suite grows, `check` catching a test module left out
+## `update` climbing one 5-point step a stage as the suite grows, `check` catching a deleted
+## test module, and passing once it is back (`make test` runs the story's quick form)
 demo: $(STAMP)
 	$(BIN)/python demo_app/story.py
 
-## test: lint, type-check, the whole suite under coverage (the demo's story is one of its
-## tests), then the ratchet gates ratchet's coverage and demo_app's
+## test: lint, type-check, the whole suite under coverage (the demo's story, in its quick
+## form, is one of its tests), then the ratchet gates ratchet's coverage and demo_app's
 test: lint typecheck test-ratchet test-demo
 
 lint: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -308,19 +309,24 @@ def test_error_line__a_hostile_file_name_stays_one_inert_line(
 
 def _run_with_closed_stdout(cwd: Path, *args: str) -> tuple[int, str]:
     """Run the CLI with nobody reading its stdout, as ``ratchet ... | head -0`` would: the
-    read end of the pipe is closed before ratchet writes, so its first write fails."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ratchet", *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=clean_env(),
-    )
-    assert proc.stdout is not None
-    proc.stdout.close()
-    _, err = proc.communicate(timeout=120)
-    return proc.returncode, err
+    read end of the pipe is closed before ratchet starts, so its first write fails. (Closed
+    after the start, a busy machine could let ratchet write everything first.)"""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ratchet", *args],
+            cwd=cwd,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=clean_env(),
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    return proc.returncode, proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,26 +1,32 @@
-"""`make demo`'s story (demo_app/story.py) end-to-end: real pytest runs, the real CLI.
+"""`make demo`'s story (demo_app/story.py): real pytest runs, the real CLI.
 
 The story checks each of ratchet's verdicts itself and exits 1 on a surprise; these tests
 hold the story to that, and to leaving nothing behind: not in the repository, not in the
-temporary directory, whether it ends well, badly or interrupted.
+temporary directory, not a process, whether it ends well, badly or interrupted. The suite
+runs the story's quick form (two test modules, four stages); `make demo` tells the whole of
+it, and checks its verdicts as it goes.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import selectors
 import signal
 import subprocess
 import sys
-import time
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from demo_app import story
 from tests.conftest import REPO, clean_env, git
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
 STORY = REPO / "demo_app" / "story.py"
+# A database that cannot be reached, as CI's would be to the story's runs.
+UNREACHABLE_DB = "postgresql+psycopg://nobody:none@127.0.0.1:9/none"
 
 
 def run_story(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -59,63 +65,110 @@ def verdicts(text: str) -> list[str]:
     return [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("✔ ")]
 
 
-def test_story__every_verdict_as_expected_and_nothing_left_behind(tmp_path: Path):
+@pytest.mark.integration
+@pytest.mark.slow
+def test_story__quick__every_verdict_as_expected_and_nothing_left_behind(tmp_path: Path):
     before = repository_state()
 
     # As `make test` runs it in CI: the story's runs must not use that database (they
     # overlap, and each drops the tables) nor act as a GitHub step. A database that cannot
     # be reached proves the first.
     proc = run_story(
-        tmp_path,
-        TEST_DATABASE_URL="postgresql+psycopg://nobody:none@127.0.0.1:9/none",
-        GITHUB_ACTIONS="true",
-        CI="true",
+        tmp_path, "--quick", TEST_DATABASE_URL=UNREACHABLE_DB, GITHUB_ACTIONS="true", CI="true"
     )
 
     assert proc.returncode == 0
     assert repository_state() == before
     assert leftovers(tmp_path) == []
     assert "✘" not in proc.stdout
+    opening, _, _ = proc.stdout.partition("── 1.")
+    assert "A coverage ratchet lets a project's test coverage only go up" in opening
     told = {number: verdicts(text) for number, text in stages(proc.stdout).items()}
-    assert list(told) == [1, 2, 3, 4, 5]
+    assert list(told) == [1, 2, 3, 4]
 
-    # init puts the threshold on a 5-point step; each update climbs from where it stood.
-    (init,) = told[1]
-    start = re.fullmatch(r"threshold (\d+)%: the 5-point step at or below [\d.]+%", init)
-    assert start, init
-    thresholds = [int(start[1])]
-    for number in (2, 3):
-        (update,) = told[number]
-        climb = re.match(r"threshold (\d+)% -> (\d+)%, baseline", update)
-        assert climb, update
-        assert int(climb[1]) == thresholds[-1]
-        thresholds.append(int(climb[2]))
-    assert thresholds == sorted(set(thresholds))
-    assert [t % 5 for t in thresholds] == [0, 0, 0]
-    assert thresholds[-1] == 100
+    # init puts the threshold on the 5-point step below the total; update climbs one step.
+    assert told[1] == ["threshold 65%: the 5-point step at or below 65.59%"]
+    assert told[2] == ["threshold 65% -> 70%, baseline 65.59% -> 72.61%"]
 
-    # The left-out module's app file is named, with the points it lost and the lines it
+    # The deleted module's app file is named, with the points it lost and the lines it
     # no longer runs, in coverage.py's Missing notation (31, 33 / 14-18 / 82->exit).
-    (caught,) = told[4]
+    (caught,) = told[3]
     assert re.fullmatch(
         r"check fails \(exit 1\) on app/services/post_service\.py: -[\d.]+ points, "
         r"lines {0}(, {0})* not run".format(r"\d+(-\d+|->(\d+|exit))?"),
         caught,
     ), caught
-    assert told[5] == ["check passes (exit 0)"]
+    # The last stage runs the tests again: a fresh report, not the one the bar came from.
+    assert (
+        "$ pytest tests/services/test_user_service.py tests/services/test_post_service.py"
+        in (stages(proc.stdout)[4])
+    )
+    assert told[4] == ["check passes (exit 0)"]
+    assert "What next" in stages(proc.stdout)[4]
+    assert "ratchet accept" in stages(proc.stdout)[4]
 
 
-def test_story__fails_when_the_left_out_module_loses_nothing(tmp_path: Path):
-    # test_fakes.py tests the fakes, not the app: without it, coverage stays at 100%.
-    proc = run_story(tmp_path, "--leave-out", "tests/test_fakes.py")
+def write_tiny_project(root: Path) -> None:
+    """A module all of whose lines test_a.py runs; test_b.py runs some of them again."""
+    files = {
+        "pyproject.toml": """\
+            [tool.pytest.ini_options]
+            pythonpath = ["."]
 
-    assert proc.returncode == 1
-    told = stages(proc.stdout)
-    assert list(told) == [1, 2, 3, 4]
-    assert "✘ unexpected: ratchet check passed without tests/test_fakes.py" in told[4]
-    assert leftovers(tmp_path) == []
+            [tool.coverage.run]
+            branch = true
+            source = ["pkg"]
+            relative_files = true
+            """,
+        "pkg/__init__.py": "",
+        "pkg/sign.py": """\
+            def sign(n):
+                if n < 0:
+                    return -1
+                return 1
+            """,
+        "tests/test_a.py": """\
+            from pkg.sign import sign
 
 
+            def test_both_signs():
+                assert (sign(-2), sign(2)) == (-1, 1)
+            """,
+        "tests/test_b.py": """\
+            from pkg.sign import sign
+
+
+            def test_positive():
+                assert sign(3) == 1
+            """,
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+
+
+@pytest.mark.integration
+def test_story__a_deleted_module_that_loses_nothing_is_a_surprise(tmp_path: Path):
+    write_tiny_project(tmp_path)
+    both = story.Suite("both", ("tests/test_a.py", "tests/test_b.py"))
+    without_b = story.Suite("left-out", ("tests/test_a.py",))
+    told = io.StringIO()
+    env = story.story_env(clean_env())
+
+    with story.PytestRuns(tmp_path, [both, without_b], 2, env) as runs:
+        runs.start()
+        teller = story.Story(tmp_path, runs, env, story.Teller(told, colour=False))
+        teller.init(both)
+        try:
+            with pytest.raises(story.StoryError, match=r"check passed without tests/test_b\.py"):
+                teller.check_fails(without_b, "tests/test_b.py")
+        finally:
+            print(told.getvalue())
+
+    assert "✔ threshold 100%: the 5-point step at or below 100.00%" in told.getvalue()
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "args",
     [("--leave-out", "tests/no_such_test.py"), ("--jobs", "0")],
@@ -130,31 +183,90 @@ def test_story__bad_option_is_exit_2_before_any_copy(tmp_path: Path, args: tuple
     assert leftovers(tmp_path) == []
 
 
+def read_through(proc: subprocess.Popen[bytes], line: re.Pattern[bytes]) -> bytes:
+    """The story's stdout up to the end of the first line matching `line`. A story that ends
+    first fails the test, and so does one that prints nothing for ten minutes (a hang,
+    not a slow machine)."""
+    assert proc.stdout is not None
+    fd, seen = proc.stdout.fileno(), b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not line.search(seen):
+            assert selector.select(timeout=600), f"the story printed nothing for 600 s:\n{seen!r}"
+            chunk = os.read(fd, 65536)
+            assert chunk, f"the story ended before it printed {line.pattern!r}:\n{seen!r}"
+            seen += chunk
+    return seen
+
+
+@pytest.mark.integration
 @pytest.mark.skipif(sys.platform == "win32", reason="signals to one process are POSIX")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_story__interrupted_stops_its_runs_and_removes_its_copy(tmp_path: Path, signum: int):
+    # A session of its own: afterwards, any process of it still alive is one the story left.
     proc = subprocess.Popen(
-        [sys.executable, str(STORY)],
+        [sys.executable, str(STORY), "--quick"],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         env=clean_env(TMPDIR=str(tmp_path)),
+        start_new_session=True,
     )
     try:
-        # Interrupt once the first pytest run has started in the copy.
-        deadline = time.monotonic() + 120
-        while not list(tmp_path.glob("ratchet-story-*/pytest-unit.log")):
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the story never started a pytest run"
-            time.sleep(0.05)
+        # The story shows a pytest command once its runs are started and recorded, then waits
+        # for that run: from this line on, wherever the signal lands (the wait, another run
+        # starting, a ratchet run), the story knows every process it has to stop.
+        seen = read_through(proc, re.compile(rb"^  \$ pytest .*\n", re.MULTILINE))
         proc.send_signal(signum)
-        _, stderr = proc.communicate(timeout=120)
+        rest, stderr = proc.communicate(timeout=600)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    print(f"--- stdout ---\n{(seen + rest).decode()}--- stderr ---\n{stderr.decode()}")
 
-    assert proc.returncode == 130, stderr
-    assert "interrupted" in stderr
+    assert proc.returncode == 130
+    assert b"interrupted" in stderr
     assert leftovers(tmp_path) == []
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no run, no ratchet outlives the story
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT and SIGTERM to oneself are POSIX")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signals_held__a_signal_waits_for_the_end_of_the_block(signum: int):
+    before = signal.getsignal(signum)
+    done: list[str] = []
+
+    def start_a_run() -> None:
+        with story.signals_held():
+            os.kill(os.getpid(), signum)
+            done.append("recorded")  # a run started here is recorded before the signal unwinds
+
+    with pytest.raises(KeyboardInterrupt):
+        start_a_run()
+
+    assert done == ["recorded"]
+    assert signal.getsignal(signum) == before
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(sys.platform == "win32", reason="signal.pause and SIGTERM are POSIX")
+def test_pytest_runs__leaving_on_a_signal_stops_every_run_it_started(tmp_path: Path):
+    # Runs that never end by themselves: only stop() can end them.
+    (tmp_path / "test_forever.py").write_text(
+        "import signal\n\n\ndef test_forever():\n    signal.pause()\n"
+    )
+    suites = [story.Suite(name, ("test_forever.py",)) for name in ("first", "second")]
+    runs = story.PytestRuns(tmp_path, suites, 2, story.story_env(clean_env()))
+
+    def interrupted_once_started() -> None:
+        with runs:
+            runs.start()
+            raise KeyboardInterrupt  # what signals_held raises once the runs are recorded
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_once_started()
+
+    assert [runs.wait(suite).code for suite in suites] == [-signal.SIGTERM] * 2

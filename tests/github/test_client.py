@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import json
 import re
-import time
+import socket
+import threading
 import urllib.parse
 
 import pytest
@@ -173,17 +174,22 @@ def test_errors__404_and_422_raise_at_once(httpserver, client):
         client.json("POST", "/bad", json={})
 
 
-def test_timeout__every_call_has_one(httpserver, session, no_sleep):
-    def slow(_request):
-        time.sleep(0.5)
-        return Response("{}", content_type="application/json")
-
-    httpserver.expect_request("/slow").respond_with_handler(slow)
-    gh = GitHub(
-        session, httpserver.url_for("/"), Secret(TOKEN), sleep=no_sleep, timeout=0.1, retries=1
-    )
-    with pytest.raises(GitHubError, match="Timeout"):
-        gh.json("GET", "/slow")
+def test_timeout__every_call_has_one(session, no_sleep):
+    # A server that never answers: the kernel takes each connection into the backlog and
+    # nothing accepts it, so every attempt times out however busy the machine is (a server
+    # slower than the timeout is not, and it would answer into the next test). Without a
+    # timeout the call would wait for ever: the timer closes the socket, which resets the
+    # waiting connections, and the test fails instead of hanging.
+    with socket.create_server(("127.0.0.1", 0), backlog=4) as silent:
+        watchdog = threading.Timer(60, silent.close)
+        watchdog.start()
+        try:
+            url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+            gh = GitHub(session, url, Secret(TOKEN), sleep=no_sleep, timeout=0.1, retries=1)
+            with pytest.raises(GitHubError, match="ReadTimeout"):
+                gh.json("GET", "/slow")
+        finally:
+            watchdog.cancel()
     assert no_sleep.calls == [1.0]
 
 
