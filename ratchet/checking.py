@@ -474,7 +474,11 @@ def evaluate(
         source,
         base_changes,
         lowered,
-        BaseBar(ref.config.threshold, ref.config.baseline)
+        BaseBar(
+            ref.config.threshold,
+            ref.config.baseline,
+            tuple((c.name, c.baseline) for c in ref.config.components),
+        )
         if ref is not None and ref.config.has_bar
         else None,
     )

@@ -314,6 +314,11 @@ class BaseBar:
 
     threshold: Decimal
     baseline: Baseline | None
+    # Each component's bar at the ref, by name: what its deltas are against.
+    components: tuple[tuple[str, Baseline | None], ...] = ()
+
+    def component(self, name: str) -> Baseline | None:
+        return next((b for n, b in self.components if n == name), None)
 
 
 # -- one run ------------------------------------------------------------------------------

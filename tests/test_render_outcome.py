@@ -78,17 +78,16 @@ def test_render__every_accept_event_and_what_falls_in_text_json_and_markdown(out
     assert len(data["accepted"]) == 13 and len(data["lowered"]) == 35
     assert data["lowered"][0] == {"key": "file f00.py", "old": "90%", "new": "80%"}
     md = render(shown, "markdown")
-    assert md.count("> - `file f") == 30
-    assert "> - … and 5 more (all in the JSON result)" in md
-    assert md.count("Reason: reason") == 10
-    assert "> - … and 3 more (all in the JSON result)" in md
-    assert md.index("What falls") < md.index("The events")
+    assert md.count("\n- file f") == 30
+    assert "- …and 5 more requirements (all in the JSON result)" in md
+    assert md.count("**Reason:** reason") == 13  # every event (the comment lists up to 50)
+    assert md.index("**Reason:** reason") < md.index("**What falls**")
 
 
 def test_render__accept_events_that_lower_nothing_say_so(outcome: Outcome):
     harmless = with_accepts(outcome, 1, 0)
     assert "WARNING: nothing falls below the values at main.\n" in render(harmless, "text")
-    assert "> Nothing falls below the values at `main`." in render(harmless, "markdown")
+    assert "\nNothing falls below the values at main.\n" in render(harmless, "markdown")
     working_copy = dataclasses.replace(harmless, source=None)
     assert "(`ratchet accept`, 1 event(s)):\n" in render(working_copy, "text")
     assert "nothing falls below the values before." in render(working_copy, "text")

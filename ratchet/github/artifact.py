@@ -446,13 +446,31 @@ class _Checker:
     def base_bar(self, x: Any, where: str) -> BaseBar | None:
         if x is None:
             return None
-        keys = ("threshold", "baseline", "baseline_counts", "baseline_uncovered")
+        keys = ("threshold", "baseline", "baseline_counts", "baseline_uncovered", "components")
         d = self.obj(x, where, keys)
+        components = []
+        for i, item in enumerate(
+            self.array(d["components"], f"{where}.components", MAX_COMPONENTS)
+        ):
+            at = f"{where}.components[{i}]"
+            c = self.obj(item, at, ("name", "baseline", "baseline_counts", "baseline_uncovered"))
+            components.append(
+                (
+                    self.name(c["name"], f"{at}.name"),
+                    self.baseline(
+                        c["baseline"],
+                        c["baseline_counts"],
+                        c["baseline_uncovered"],
+                        f"{at}.baseline",
+                    ),
+                )
+            )
         return BaseBar(
             self.percent(d["threshold"], f"{where}.threshold"),
             self.baseline(
                 d["baseline"], d["baseline_counts"], d["baseline_uncovered"], f"{where}.baseline"
             ),
+            tuple(components),
         )
 
     def lowerings(self, x: Any, where: str) -> tuple[Lowering, ...]:

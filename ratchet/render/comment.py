@@ -347,7 +347,6 @@ def _components(result: Result) -> list[str]:
     if not v.components:
         return []
     places = result.precision
-    moved = {m.name: m for m in result.accepted[0].components} if result.accepted else {}
     patch = {c.name: c for c in result.patch.components} if result.patch else {}
     head = "| Component | Total | Δ | Threshold | Baseline |"
     rule = "|---|---:|---:|---:|---:|"
@@ -358,9 +357,8 @@ def _components(result: Result) -> list[str]:
     for c in v.components[:MAX_COMPONENTS]:
         icon = "✅" if c.status == "pass" else "❌"
         base = c.baseline
-        m = moved.get(c.name)
-        if m is not None and m.baseline[0] is not None:
-            base = m.baseline[0]  # the base's, before the change lowered it
+        if result.base is not None and result.base.component(c.name) is not None:
+            base = result.base.component(c.name)  # the base's own, before any accept lowered it
         d = signed(c.percent - base.percent, places) if base is not None else ""
         cells = [
             f"{icon} {md.escape(c.name, limit=md.MAX_NAME)}",

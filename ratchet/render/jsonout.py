@@ -65,6 +65,15 @@ def base_bar_dict(b: BaseBar | None) -> dict[str, Any] | None:
         "baseline": baseline_percent(b.baseline),
         "baseline_counts": baseline_dict(b.baseline),
         "baseline_uncovered": b.baseline.uncovered if b.baseline else None,
+        "components": [
+            {
+                "name": name,
+                "baseline": baseline_percent(c),
+                "baseline_counts": baseline_dict(c),
+                "baseline_uncovered": c.uncovered if c else None,
+            }
+            for name, c in b.components
+        ],
     }
 
 

@@ -17,6 +17,7 @@ from ratchet.render import markdown as md
 from ratchet.render.headline import signed
 from ratchet.results import (
     BarSource,
+    BaseBar,
     ComponentMove,
     Event,
     Failure,
@@ -225,7 +226,9 @@ def test_accepted__the_heading_says_the_bar_is_lowered_and_the_reason_follows():
         )
         for i in (1, 2)
     )
-    text = comment.render(Result(v, "pass", accepted=events), hidden=False)
+    # The base's own bar (what checking reads at the ref), never the events' claimed old values.
+    base = BaseBar(Decimal(75), Baseline(76, 100, 0, 24))
+    text = comment.render(Result(v, "pass", accepted=events, base=base), hidden=False)
     lines = text.splitlines()
     assert lines[0] == (
         "### ⚠️ Coverage 60.00% — the bar is lowered on purpose, 16.00 points under the base's "
@@ -233,8 +236,8 @@ def test_accepted__the_heading_says_the_bar_is_lowered_and_the_reason_follows():
     )
     assert lines[2] == (
         "- **Reason:** reason 1\\: the flaky suite goes (`ratchet accept`, 2026\\-12\\-01, Ann "
-        "Example at abababa: threshold 75% → 55%; baseline 76.00% → 60.00%; component web: "
-        "threshold 70% → 60%, baseline 70.00% → 60.00%)"
+        "Example at abababa: records threshold 55%, baseline 60.00%; component web: "
+        "threshold 60%, baseline 60.00%)"
     )
     assert lines[3].startswith("- **Reason:** reason 2")  # every event, none dropped
     assert "ann@example" not in text  # the name, not the e-mail address
@@ -618,7 +621,8 @@ def _event(threshold=(Decimal(75), Decimal(75)), baseline=(None, None), componen
          "✅ Coverage 84.00% (-1.00) — 1.00 points under the baseline, within the tolerance"),
         # An accept that lowered the baseline only.
         (Result(verdict_for({"a.py": (60, 40)}, threshold=50, baseline=Baseline(60, 100)), "pass",
-                accepted=(_event((Decimal(50),) * 2, (Baseline(70, 100), Baseline(60, 100))),)),
+                accepted=(_event((Decimal(50),) * 2, (Baseline(70, 100), Baseline(60, 100))),),
+                base=BaseBar(Decimal(50), Baseline(70, 100))),
          "⚠️ Coverage 60.00% — the bar is lowered on purpose, 10.00 points under the base's "
          "70.00% baseline"),
     ],
@@ -654,8 +658,12 @@ def test_accepted__past_the_cap_the_rest_are_counted_and_components_against_the_
     r = dataclasses.replace(Result.of(mono_outcome()), accepted=())
     web = ComponentMove("web", (Decimal(60), Decimal(60)), (Baseline(70, 100), Baseline(50, 100)))
     events = (_event(components=(web,)),) * (comment.MAX_ACCEPTED + 2)
-    text = comment.render(dataclasses.replace(r, accepted=events))
+    # The base's own bars, as checking reads them at the ref (web's at 70%).
+    base = BaseBar(r.verdict.threshold, r.verdict.baseline, (("web", Baseline(70, 100)),))
+    text = comment.render(dataclasses.replace(r, accepted=events, base=base))
     assert "- …and 2 more accept events (see the history file)" in text
-    assert "component web: baseline 70.00% → 50.00%" in text  # no threshold moved: not said
+    # What an event records, its new values only: what it claims they were is never shown.
+    assert "component web: threshold 60%, baseline 50.00%" in text
+    assert "70.00% →" not in text
     # web's Δ is against the baseline it had before the change lowered it.
     assert "| ❌ web | 50.00% | -20.00 | 60% | none yet |" in text
