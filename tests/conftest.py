@@ -11,7 +11,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,22 @@ class Result:
 
 
 RunRatchet = Callable[..., Result]
+
+
+@contextmanager
+def pinned(cwd: Path, env: Mapping[str, str]) -> Iterator[None]:
+    """This process's working directory and whole environment as a subprocess's would be,
+    restored after (a git that ratchet starts inherits them)."""
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
 
 
 @pytest.fixture
@@ -131,19 +148,33 @@ class Box:
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _coverage_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Where coverage.py runs are shared for the session, by all its xdist workers
+    (tests/coverage_cli.py)."""
+    from tests import coverage_cli
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the controller's, which holds each worker's
+    store = base / "coverage-runs"
+    store.mkdir(exist_ok=True)
+    coverage_cli.STORE = store
+    yield
+    coverage_cli.STORE = None
+
+
 @dataclass
 class Project:
     root: Path
 
     def coverage(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "coverage", *args],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            env=clean_env(),
-            check=True,
-        )
+        """``coverage <args>`` in the project (see tests/coverage_cli.py); raises if it fails."""
+        from tests import coverage_cli
+
+        proc = coverage_cli.coverage(self.root, *args)
+        proc.check_returncode()
+        return proc
 
     def write(self, rel: str, text: str) -> Path:
         p = self.root / rel
