@@ -1,7 +1,15 @@
-"""Shared fixtures: real coverage.py runs, real git repositories, the CLI as a subprocess.
+"""Shared fixtures: real coverage.py runs, real git repositories, the CLI end to end.
 
-Nothing here mocks ratchet's own modules. The environment of every subprocess is pinned
-(no user git config, no GitHub variables) so a developer's machine and CI behave alike.
+Nothing here mocks ratchet's own modules. The environment is pinned (no user git config, no
+GitHub variables) for the CLI run in-process and for every subprocess, so a developer's
+machine and CI behave alike.
+
+The CLI runs in this process (``run_ratchet``): ``ratchet.cli.main`` with its own argv, cwd,
+stdin and environment, its output captured. Only the tests whose subject is the process
+itself start one (``python -m ratchet`` or the console script: the exit status through a
+shell, a closed pipe, a full disk, ``--version``, pre-commit, pipx). coverage.py's commands go
+through ``tests/coverage_cli``: ``run`` in a real subprocess, shared between tests that run
+the same project.
 """
 
 from __future__ import annotations
@@ -11,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,24 +89,53 @@ def pinned(cwd: Path, env: Mapping[str, str]) -> Iterator[None]:
         os.environ.update(saved_env)
 
 
+def _exit_status(code: object) -> int:
+    """What the interpreter makes of ``SystemExit(code)`` at exit."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def ratchet_in_process(
+    args: tuple[str, ...], *, cwd: Path, stdin: str | None, env: Mapping[str, str]
+) -> Result:
+    """``ratchet.cli.main`` as the console script calls it, with stdin, stdout and stderr
+    swapped for buffers by click's test runner (UTF-8, stderr with backslashreplace, as
+    Python's own streams are on a UTF-8 locale)."""
+    from click.testing import CliRunner
+
+    from ratchet import cli
+
+    saved_argv = sys.argv
+    with pinned(cwd, env), CliRunner().isolation(input=stdin) as (out, err, _):
+        sys.argv = ["ratchet", *args]
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as e:
+            code = _exit_status(e.code)
+        except Exception:  # escaped main: the interpreter would print it and exit 1
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return Result(code, out.getvalue().decode(), err.getvalue().decode(), args)
+
+
 @pytest.fixture
 def run_ratchet() -> RunRatchet:
-    """``run_ratchet("check", "coverage.xml", cwd=path)``: the CLI end-to-end, as a user runs it."""
+    """``run_ratchet("check", "coverage.xml", cwd=path)``: the CLI end to end, as a user runs
+    it, in this process."""
 
     def run(
         *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
     ) -> Result:
-        proc = subprocess.run(
-            [sys.executable, "-m", "ratchet", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=clean_env(**(env or {})),
-            timeout=120,
-            check=False,
-        )
-        result = Result(proc.returncode, proc.stdout, proc.stderr, args)
+        result = ratchet_in_process(args, cwd=cwd, stdin=stdin, env=clean_env(**(env or {})))
         print(repr(result))  # shown by pytest only when the test fails
         return result
 
