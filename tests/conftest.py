@@ -27,6 +27,13 @@ from pathlib import Path
 
 import pytest
 
+# pytest rewrites every test module's asserts on import and caches the result as bytecode,
+# unless told not to write any: the shells and CI here set PYTHONDONTWRITEBYTECODE, which
+# made every run rewrite all of them again (more than half of `pytest -m unit`'s
+# collection). This process writes its caches (tests/**/__pycache__, ignored by git); the
+# subprocesses the tests start still get PYTHONDONTWRITEBYTECODE (clean_env).
+sys.dont_write_bytecode = False
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -45,6 +52,14 @@ def clean_env(**extra: str) -> dict[str, str]:
             "GIT_AUTHOR_EMAIL": "test@example.invalid",
             "GIT_COMMITTER_NAME": "Test",
             "GIT_COMMITTER_EMAIL": "test@example.invalid",
+            # No housekeeping after each commit or push: a `git maintenance` (and a `git gc`)
+            # process per commit, a third of the suite's git processes, in repositories that
+            # live a second.
+            "GIT_CONFIG_COUNT": "2",
+            "GIT_CONFIG_KEY_0": "maintenance.auto",
+            "GIT_CONFIG_VALUE_0": "false",
+            "GIT_CONFIG_KEY_1": "receive.autoGc",
+            "GIT_CONFIG_VALUE_1": "false",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
