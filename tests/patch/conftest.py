@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import coverage_cli
 from tests.conftest import clean_env
 
 CONFIG = """\
@@ -68,6 +67,8 @@ class Repo:
         self.git("checkout", "-q", "-b", name)
 
     def coverage(self, *args: str) -> None:
+        from tests import coverage_cli
+
         proc = coverage_cli.coverage(self.root, *args)
         if proc.returncode != 0:
             raise AssertionError(f"coverage {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
