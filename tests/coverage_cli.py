@@ -141,6 +141,9 @@ def _move(path: str, old: str, new: str) -> str | None:
 
 
 def _data_paths(path: Path) -> list[str]:
+    # coverage.py's data file is SQLite; the measured files' names are in its table
+    # file(id, path) (schema version 7, coverage.py 7.18.0). Another schema raises here: the
+    # run is then not shared, never moved wrongly.
     con = sqlite3.connect(path)
     try:
         return [name for (name,) in con.execute("select path from file")]
