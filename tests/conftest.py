@@ -1,7 +1,15 @@
-"""Shared fixtures: real coverage.py runs, real git repositories, the CLI as a subprocess.
+"""Shared fixtures: real coverage.py runs, real git repositories, the CLI end to end.
 
-Nothing here mocks ratchet's own modules. The environment of every subprocess is pinned
-(no user git config, no GitHub variables) so a developer's machine and CI behave alike.
+Nothing here mocks ratchet's own modules. The environment is pinned (no user git config, no
+GitHub variables) for the CLI run in-process and for every subprocess, so a developer's
+machine and CI behave alike.
+
+The CLI runs in this process (``run_ratchet``): ``ratchet.cli.main`` with its own argv, cwd,
+stdin and environment, its output captured. Only the tests whose subject is the process
+itself start one (``python -m ratchet`` or the console script: the exit status through a
+shell, a closed pipe, a full disk, ``--version``, pre-commit, pipx). coverage.py's commands go
+through ``tests/coverage_cli``: ``run`` in a real subprocess, shared between tests that run
+the same project.
 """
 
 from __future__ import annotations
@@ -11,11 +19,20 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# pytest rewrites every test module's asserts on import and caches the result as bytecode,
+# unless told not to write any: the shells and CI here set PYTHONDONTWRITEBYTECODE, which
+# made every run rewrite all of them again (more than half of `pytest -m unit`'s
+# collection). This process writes its caches (tests/**/__pycache__, ignored by git); the
+# subprocesses the tests start still get PYTHONDONTWRITEBYTECODE (clean_env).
+sys.dont_write_bytecode = False
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,6 +52,14 @@ def clean_env(**extra: str) -> dict[str, str]:
             "GIT_AUTHOR_EMAIL": "test@example.invalid",
             "GIT_COMMITTER_NAME": "Test",
             "GIT_COMMITTER_EMAIL": "test@example.invalid",
+            # No housekeeping after each commit or push: a `git maintenance` (and a `git gc`)
+            # process per commit, a third of the suite's git processes, in repositories that
+            # live a second.
+            "GIT_CONFIG_COUNT": "2",
+            "GIT_CONFIG_KEY_0": "maintenance.auto",
+            "GIT_CONFIG_VALUE_0": "false",
+            "GIT_CONFIG_KEY_1": "receive.autoGc",
+            "GIT_CONFIG_VALUE_1": "false",
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
@@ -63,24 +88,69 @@ class Result:
 RunRatchet = Callable[..., Result]
 
 
+@contextmanager
+def pinned(cwd: Path, env: Mapping[str, str]) -> Iterator[None]:
+    """This process's working directory and whole environment as a subprocess's would be,
+    restored after (a git that ratchet starts inherits them)."""
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def _exit_status(code: object) -> int:
+    """What the interpreter makes of ``SystemExit(code)`` at exit."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def ratchet_in_process(
+    args: tuple[str, ...], *, cwd: Path, stdin: str | None, env: Mapping[str, str]
+) -> Result:
+    """``ratchet.cli.main`` as the console script calls it, with stdin, stdout and stderr
+    swapped for buffers by click's test runner (UTF-8, stderr with backslashreplace, as
+    Python's own streams are on a UTF-8 locale)."""
+    from click.testing import CliRunner
+
+    from ratchet import cli
+
+    saved_argv = sys.argv
+    with pinned(cwd, env), CliRunner().isolation(input=stdin) as (out, err, _):
+        sys.argv = ["ratchet", *args]
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as e:
+            code = _exit_status(e.code)
+        except Exception:  # escaped main: the interpreter would print it and exit 1
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return Result(code, out.getvalue().decode(), err.getvalue().decode(), args)
+
+
 @pytest.fixture
 def run_ratchet() -> RunRatchet:
-    """``run_ratchet("check", "coverage.xml", cwd=path)``: the CLI end-to-end, as a user runs it."""
+    """``run_ratchet("check", "coverage.xml", cwd=path)``: the CLI end to end, as a user runs
+    it, in this process."""
 
     def run(
         *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
     ) -> Result:
-        proc = subprocess.run(
-            [sys.executable, "-m", "ratchet", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=clean_env(**(env or {})),
-            timeout=120,
-            check=False,
-        )
-        result = Result(proc.returncode, proc.stdout, proc.stderr, args)
+        result = ratchet_in_process(args, cwd=cwd, stdin=stdin, env=clean_env(**(env or {})))
         print(repr(result))  # shown by pytest only when the test fails
         return result
 
@@ -131,19 +201,33 @@ class Box:
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _coverage_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Where coverage.py runs are shared for the session, by all its xdist workers
+    (tests/coverage_cli.py)."""
+    from tests import coverage_cli
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the controller's, which holds each worker's
+    store = base / "coverage-runs"
+    store.mkdir(exist_ok=True)
+    coverage_cli.STORE = store
+    yield
+    coverage_cli.STORE = None
+
+
 @dataclass
 class Project:
     root: Path
 
     def coverage(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "coverage", *args],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            env=clean_env(),
-            check=True,
-        )
+        """``coverage <args>`` in the project (see tests/coverage_cli.py); raises if it fails."""
+        from tests import coverage_cli
+
+        proc = coverage_cli.coverage(self.root, *args)
+        proc.check_returncode()
+        return proc
 
     def write(self, rel: str, text: str) -> Path:
         p = self.root / rel

@@ -1,4 +1,7 @@
-"""The CLI end-to-end, as a subprocess: exit codes, bad input, the ratchet climbing."""
+"""The CLI end to end: exit codes, bad input, the ratchet climbing.
+
+``run_ratchet`` runs it in this process; the tests whose subject is the process itself (its
+exit status through a shell, a closed pipe) start a real one."""
 
 from __future__ import annotations
 
@@ -305,6 +308,30 @@ def test_error_line__a_hostile_file_name_stays_one_inert_line(
     assert line.startswith("ratchet: error: x\\n::error file=a.py::pwned ##")
     assert line.endswith("y.xml: no such file")
     assert ("##[" in line) is not github  # the runner's legacy command form, anywhere
+
+
+# -- the process itself: a real one (the rest of the suite runs the CLI in-process) ---------
+
+
+def test_process__exit_status_reaches_the_shell_from_the_console_script(
+    climb: Project, run_ratchet: RunRatchet
+):
+    cover(climb, 13)  # 72%
+    assert run_ratchet("init", "coverage.xml", cwd=climb.root).code == 0
+    (climb.root / "coverage.xml").rename(climb.root / "pass.xml")
+    cover(climb, 12)  # 68% < 70%
+    script = (
+        "ratchet check pass.xml >/dev/null; a=$?\n"
+        "ratchet check coverage.xml >/dev/null; b=$?\n"
+        "ratchet check missing.xml 2>/dev/null; c=$?\n"
+        "ratchet check --format yaml pass.xml 2>/dev/null; d=$?\n"
+        'echo "$a $b $c $d"\n'
+    )
+    env = clean_env(PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.run(
+        ["bash", "-c", script], cwd=climb.root, capture_output=True, text=True, env=env, check=True
+    )
+    assert proc.stdout == "0 1 2 2\n", proc.stderr
 
 
 def _run_with_closed_stdout(cwd: Path, *args: str) -> tuple[int, str]:

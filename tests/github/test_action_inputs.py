@@ -162,11 +162,15 @@ def test_inputs__defaults_and_a_bad_mode():
 # -- baseline-ref: resolved and fetched in real clones --------------------------------------------
 
 
-@pytest.fixture
-def origin(tmp_path, git_repo):
+@pytest.fixture(scope="session")
+def origin(tmp_path_factory):
     """A bare origin: main (tagged v1 and v2.0), a branch `dev`, a branch and a tag both
-    named `both`; returns (url, main's commit, dev's commit)."""
-    repo = git_repo(tmp_path / "seed")
+    named `both`; returns (url, main's commit, dev's commit). Made once: the tests only
+    clone it."""
+    tmp_path = tmp_path_factory.mktemp("origin")
+    repo = tmp_path / "seed"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
     (repo / "f").write_text("1")
     git(repo, "add", "f")
     git(repo, "commit", "-q", "-m", "main")

@@ -13,7 +13,7 @@ import tomlkit
 
 from ratchet import pushupdate
 from ratchet.errors import RatchetError
-from tests.conftest import clean_env, git
+from tests.conftest import clean_env, git, ratchet_in_process
 from tests.github.conftest import Harness, coverage_json
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -58,24 +58,13 @@ def clone(remote: Path, name: str, covered: int, *, also: tuple[str, ...] = ()) 
 
 
 def push_update(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ratchet",
-            "push-update",
-            "coverage.json",
-            *args,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**bot_env(), **env},
-        timeout=120,
-        check=False,
+    """``ratchet push-update coverage.json *args`` in the runner's environment, in-process
+    (two processes at once: test_race__two_runs_at_once_both_land)."""
+    r = ratchet_in_process(
+        ("push-update", "coverage.json", *args), cwd=cwd, stdin=None, env={**bot_env(), **env}
     )
-    print(proc.stdout, proc.stderr)
-    return proc
+    print(r.stdout, r.stderr)
+    return subprocess.CompletedProcess(r.args, r.code, r.stdout, r.stderr)
 
 
 def bar_on(remote: Path) -> dict:

@@ -3,14 +3,13 @@
 ``make_repo()`` returns a ``Repo``: a git work tree with a project (pyproject.toml with
 ``[tool.ratchet]``, a package, a script that exercises it) at ``root`` (the config root),
 which is the top of the work tree or, for a monorepo, a subdirectory of it. Nothing
-here imports ratchet: the code under test runs as a user runs it, in a subprocess.
+here imports ratchet: the tests run the CLI end to end (``run_ratchet``).
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,16 +67,11 @@ class Repo:
         self.git("checkout", "-q", "-b", name)
 
     def coverage(self, *args: str) -> None:
-        proc = subprocess.run(
-            [sys.executable, "-m", "coverage", *args],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            env=clean_env(),
-            check=False,
-        )
+        from tests import coverage_cli
+
+        proc = coverage_cli.coverage(self.root, *args)
         if proc.returncode != 0:
-            raise AssertionError(f"coverage {' '.join(args)} failed:\n{proc.stderr}")
+            raise AssertionError(f"coverage {' '.join(args)} failed:\n{proc.stdout}{proc.stderr}")
 
     def run_tests(self, calls: str | None = None, *, source: str = "pkg") -> Path:
         """A real ``coverage run --branch`` of ``run.py`` and ``coverage xml``."""
