@@ -142,19 +142,21 @@ def ratchet_in_process(
         return Result(code, out.getvalue().decode(), err.getvalue().decode(), args)
 
 
+def run_in_process(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> Result:
+    """``run_in_process("check", "coverage.xml", cwd=path)``: the CLI end to end, as a user
+    runs it, in this process, in the pinned environment (``clean_env``) that the git it runs
+    sees too. Prints what it ran and said (pytest shows it when a test fails)."""
+    result = ratchet_in_process(args, cwd=cwd, stdin=stdin, env=clean_env(**(env or {})))
+    print(repr(result))
+    return result
+
+
 @pytest.fixture
 def run_ratchet() -> RunRatchet:
-    """``run_ratchet("check", "coverage.xml", cwd=path)``: the CLI end to end, as a user runs
-    it, in this process."""
-
-    def run(
-        *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-    ) -> Result:
-        result = ratchet_in_process(args, cwd=cwd, stdin=stdin, env=clean_env(**(env or {})))
-        print(repr(result))  # shown by pytest only when the test fails
-        return result
-
-    return run
+    """``run_ratchet("check", "coverage.xml", cwd=path)``: ``run_in_process``."""
+    return run_in_process
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -290,32 +292,7 @@ def sample_reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project
     shutil.rmtree(root, ignore_errors=True)
 
 
-def ratchet_in_process(
-    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
-) -> Result:
-    """``ratchet_in_process("check", "coverage.xml", cwd=path)``: the CLI in-process (click's
-    test runner) with the environment ``run_ratchet`` pins for its subprocess, which the git
-    it runs sees too. Prints what it ran and said (pytest shows it when a test fails)."""
-    from click.testing import CliRunner
-
-    from ratchet.cli import cli
-
-    pinned = clean_env()
-    overrides: dict[str, str | None] = {k: v for k, v in pinned.items() if k.startswith("GIT_")}
-    overrides.update({k: None for k in os.environ if k.startswith(("GITHUB_", "RUNNER_"))})
-    overrides["CI"] = None
-    overrides.update(env or {})
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(cwd)
-        r = CliRunner().invoke(cli, list(args), input=stdin, env=overrides)
-    result = Result(r.exit_code, r.stdout, r.stderr, args)
-    print(repr(result))
-    if r.exc_info is not None and not isinstance(r.exc_info[1], SystemExit):
-        raise r.exc_info[1]  # a bug, not an exit code
-    return result
-
-
 @pytest.fixture
-def ratchet_cli() -> RunRatchet:
-    """``ratchet_cli("check", "coverage.xml", cwd=path)``: ``ratchet_in_process``."""
-    return ratchet_in_process
+def ratchet_cli(run_ratchet: RunRatchet) -> RunRatchet:
+    """``run_ratchet``, under the name issue 16's tests gave the in-process CLI."""
+    return run_ratchet

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from ratchet import filebaseline, history
 from ratchet.models import Baseline, Counts
 from ratchet.results import ComponentMove, Event
-from tests.conftest import git, ratchet_in_process
+from tests.conftest import git, run_in_process
 
 pytestmark = pytest.mark.integration
 
@@ -433,7 +433,7 @@ def accept_events(
 
 
 def run_check(root: Path, *args: str) -> tuple[int, dict[str, Any] | None]:
-    r = ratchet_in_process("check", *args, "--format", "json", "coverage.lcov", cwd=root)
+    r = run_in_process("check", *args, "--format", "json", "coverage.lcov", cwd=root)
     return r.code, (json.loads(r.stdout) if r.code in (0, 1) else None)
 
 

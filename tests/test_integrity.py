@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, git, ratchet_in_process
+from tests.conftest import Project, RunRatchet, git, run_in_process
 from tests.test_trust import statements
 
 pytestmark = pytest.mark.integration
@@ -45,7 +45,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proj.write(".gitignore", ".coverage\ncoverage.json\n")
     measure(proj, MAIN)
     git(proj.root, "init", "-q", "-b", "main")
-    r = ratchet_in_process("init", "coverage.json", cwd=proj.root)
+    r = run_in_process("init", "coverage.json", cwd=proj.root)
     assert r.code == 0, r
     assert "ratchet: component core -> threshold 90%, baseline 90.0000% (18/20)\n" in r.stdout
     git(proj.root, "add", "-A")
