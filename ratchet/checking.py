@@ -86,6 +86,7 @@ def load_report(
         path_map=PathMap.from_config(cfg.paths),
         keep_detail=keep_detail,
         keep_missing_lines=keep_missing_lines,
+        rcfile=cfg.coverage_rcfile,
     )
     if notify is not None and not reports and not cfg.reports:
         notify(f"ratchet: using {rep.sources[0]} (the newest of the usual report files)")

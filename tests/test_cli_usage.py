@@ -75,3 +75,15 @@ def test_alias__coverage_ratchet_is_the_same_entry_point_and_documented():
     assert scripts == {"ratchet": "ratchet.cli:main", "coverage-ratchet": "ratchet.cli:main"}
     install = (REPO / "README.md").read_text().split("## Install", 1)[1].split("\n## ", 1)[0]
     assert "also installed as `coverage-ratchet`" in " ".join(install.split())
+
+
+@pytest.mark.parametrize("command", ["check", "update", "report", "init", "accept", "push-update"])
+def test_rcfile__a_missing_file_is_refused_before_any_report_is_read(
+    tmp_path, ratchet_cli, command: str
+):
+    (tmp_path / "pyproject.toml").write_text("[tool.ratchet]\nthreshold = 60\n")
+    extra = ["--reason", "x"] if command == "accept" else []
+    r = ratchet_cli(command, "nothing-here", "--rcfile", "nope.rc", *extra, cwd=tmp_path)
+    assert r.code == 2
+    assert r.stderr == "ratchet: error: nope.rc: no such file (named by --rcfile)\n"
+    assert not (tmp_path / "coverage-history.jsonl").exists()

@@ -15,6 +15,7 @@ from ratchet.commands.common import (
     format_option,
     load_config,
     out,
+    rcfile_option,
     reports_argument,
     require_section,
 )
@@ -32,6 +33,7 @@ def in_github(flag: bool | None, fmt: str) -> bool:
 @click.command("check")
 @reports_argument
 @config_option
+@rcfile_option
 @format_option
 @click.option(
     "--baseline-ref",
@@ -60,6 +62,7 @@ def in_github(flag: bool | None, fmt: str) -> bool:
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     fmt: str,
     baseline_ref: str | None,
     diff_ref: str | None,
@@ -69,7 +72,7 @@ def command(
     github: bool | None,
 ) -> None:
     """Fail (exit 1) if coverage fell below the threshold or the baseline."""
-    cfg = load_config(config_path)
+    cfg = load_config(config_path, rcfile)
     if baseline_ref is None or cfg.present:
         # Under --baseline-ref a section removed on the branch is a loosening of the ref's
         # bar, judged (and failed) by it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -38,6 +39,29 @@ def config_option(f: F) -> F:
     )(f)
 
 
+def rcfile_option(f: F) -> F:
+    return click.option(
+        "--rcfile",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="coverage.py's configuration to read .coverage data with, as `coverage report "
+        "--rcfile` (default: coverage.py's own search, $COVERAGE_RCFILE first).",
+    )(f)
+
+
+def with_rcfile(cfg: Config, rcfile: Path | None) -> Config:
+    """``cfg`` reading ``.coverage`` data with the configuration ``--rcfile`` names. A
+    relative name is from the working directory, as typed (coverage.py's own
+    ``$COVERAGE_RCFILE`` is from the config root); a missing file is refused here, before
+    any report is read."""
+    if rcfile is None:
+        return cfg
+    if not rcfile.is_file():
+        raise RatchetError("no such file (named by --rcfile)", source=str(rcfile))
+    return dataclasses.replace(cfg, coverage_rcfile=rcfile.absolute())
+
+
 def allow_stale_option(f: F) -> F:
     return click.option(
         "--allow-stale",
@@ -68,21 +92,21 @@ def format_option(f: F) -> F:
     )(f)
 
 
-def load_config(config_path: Path | None) -> Config:
+def load_config(config_path: Path | None, rcfile: Path | None = None) -> Config:
     """The config, with any write of the bar that was interrupted finished first."""
     cfg = config_mod.load(config_path)
     if writelock.recover(cfg.root, echo_err):
         cfg = config_mod.load(config_path)
-    return cfg
+    return with_rcfile(cfg, rcfile)
 
 
 @contextmanager
-def config_for_writing(config_path: Path | None) -> Iterator[Config]:
+def config_for_writing(config_path: Path | None, rcfile: Path | None = None) -> Iterator[Config]:
     """The config read under the writers' lock, held until the block ends: a bar another
     writer recorded while this one waited is the bar this one starts from."""
-    cfg = load_config(config_path)
+    cfg = load_config(config_path, rcfile)
     with writelock.hold(cfg.root, echo_err):
-        yield config_mod.load(config_path)
+        yield with_rcfile(config_mod.load(config_path), rcfile)
 
 
 def require_section(cfg: Config) -> None:

@@ -15,6 +15,7 @@ from ratchet.commands.common import (
     echo_err,
     expect_option,
     out,
+    rcfile_option,
     reports_argument,
     require_section,
 )
@@ -55,12 +56,14 @@ def run(
 @click.command("update")
 @reports_argument
 @config_option
+@rcfile_option
 @allow_stale_option
 @expect_option
 @click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     allow_stale: bool,
     expect: int | None,
     dry_run: bool,
@@ -69,7 +72,7 @@ def command(
 
     Refuses to record a regression (exit 1) or a report that cannot be compared as it is
     (exit 2: a stale report, a baselined file missing from it)."""
-    with config_for_writing(config_path) as cfg:
+    with config_for_writing(config_path, rcfile) as cfg:
         outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect)
     assert outcome.plan is not None
     raise SystemExit(outcome.plan.exit_code)
