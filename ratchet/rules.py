@@ -207,11 +207,17 @@ def component_totals(
 
 
 def incomparable(
-    report: Report, config: Config, file_baseline: Mapping[str, Counts] | None
+    report: Report,
+    config: Config,
+    file_baseline: Mapping[str, Counts] | None,
+    *,
+    new_measure: bool = False,
 ) -> str | None:
     """Why ``report`` cannot be held to this bar at all (a problem with the input, not a
-    regression), or None. Today: the bar was measured with branches and the report (or one
-    of the reports merged into it) without, so branch misses would silently vanish."""
+    regression), or None: a component it does not measure; the bar measured with branches
+    and the report (or one of the reports merged into it) without, so branch misses would
+    silently vanish; or the other way round (``branches_appeared``), unless ``new_measure``
+    (``accept``, the sanctioned way to record the new measure)."""
     if config.components:
         found = component_totals(report, config.components)
         empty = [c for c in config.components if c.name not in found]
@@ -223,7 +229,7 @@ def incomparable(
                 "report, or correct its paths"
             )
     if report.totals.branches_valid and not report.branchless:
-        return None
+        return None if new_measure else branches_appeared(report, config, file_baseline)
     had = config.baseline is not None and bool(config.baseline.branches)
     with_branches = None
     if not had and file_baseline:
@@ -231,8 +237,8 @@ def incomparable(
     if not had and with_branches is None:
         return None
     where = (
-        "the baseline measured branches"
-        if had
+        f"the baseline measured {config.baseline.branches} branches"
+        if had and config.baseline is not None
         else f"the per-file baseline measured branches ({with_branches}, ...)"
     )
     if report.totals.branches_valid:
@@ -240,12 +246,49 @@ def incomparable(
         return (
             f"{names} measured no branches, but {where}: merged with the other reports, "
             "their branch misses would vanish. Run every shard with branch coverage "
-            "(pytest --cov-branch, or branch = true in [tool.coverage.run])"
+            f"({MEASURE_BRANCHES})"
         )
     return (
-        f"the report measures no branches, but {where}: it would pass with every branch "
-        "miss gone. Run the tests with branch coverage (pytest --cov-branch, or "
-        "branch = true in [tool.coverage.run])"
+        f"the report measures no branches, but {where}: branch measurement is off since the "
+        "bar was recorded, and judged without it every branch miss would vanish. Measure "
+        f"branches again ({MEASURE_BRANCHES})"
+    )
+
+
+MEASURE_BRANCHES = "pytest --cov-branch, or branch = true in [tool.coverage.run]"
+
+
+def branches_appeared(
+    report: Report, config: Config, file_baseline: Mapping[str, Counts] | None
+) -> str | None:
+    """Why a report that measures branches cannot be held to a bar recorded without them:
+    lines+branches against a lines-only baseline read as a regression (more to cover, and
+    branches are rarely all covered) that no code caused, and per-file lines fail by the
+    dozen. Recorded counts say "without branches" as ``branches = 0`` (an older file's
+    percent says nothing; its per-file lines then decide), and per-file lines that hold
+    branches say the bar had them. None: comparable."""
+    b = config.baseline
+    if file_baseline and any(c.branches_valid for c in file_baseline.values()):
+        return None
+    if b is None or b.branches is None:
+        if not file_baseline:
+            return None  # nothing says how the bar was measured
+    elif b.branches:
+        return None
+    t = report.totals
+    lines_only = Counts(t.lines_valid, t.lines_covered)
+    said = f"counting lines only, as the bar does, it covers {t.lines_covered} of {t.lines_valid}"
+    said += f" ({fmt_pct(percent(lines_only), 2)}%)"
+    if b is not None and b.exact:
+        assert b.covered is not None and b.measured is not None
+        said += f"; the baseline covered {b.covered} of {b.measured} ({fmt_pct(b.percent, 2)}%)"
+    return (
+        "branch measurement is new since the bar was recorded: the bar measured no branches "
+        f"and this report measures {t.branches_valid}, so its total cannot be held to it "
+        f"({said}). To measure branches from now on, record the new measure with `ratchet "
+        'accept --reason "measure branches"` in this change: the bar restarts from this '
+        "report, on the record, and reviewers see what falls. Otherwise run the tests "
+        "without branch coverage, as the bar was measured"
     )
 
 

@@ -399,7 +399,10 @@ def test_incomparable__branch_measurement_vanished():
     c = cfg(baseline=Baseline(90, 100, 20, 10))
     no_branches = report(a=lines(80, 80))
     problem = rules.incomparable(no_branches, c, None)
-    assert problem is not None and "the report measures no branches" in problem
+    assert problem is not None and problem.startswith(
+        "the report measures no branches, but the baseline measured 20 branches: branch "
+        "measurement is off since the bar was recorded"
+    )
     assert rules.incomparable(report(a=lines(80, 70, 20, 20)), c, None) is None
     # The per-file lines say so too, where the total's counts do not (an older file).
     legacy = cfg(baseline=90, baseline_uncovered=10)
@@ -414,6 +417,28 @@ def test_incomparable__branch_measurement_vanished():
     assert problem is not None and problem.startswith("two.xml measured no branches")
     # A bar without branches asks nothing of the report.
     assert rules.incomparable(no_branches, cfg(baseline=exact(70, 80)), None) is None
+
+
+def test_incomparable__branch_measurement_appeared():
+    lines_only = cfg(baseline=Baseline(90, 100, 0, 10))
+    with_branches = report(a=lines(80, 79, 20, 15))
+    problem = rules.incomparable(with_branches, lines_only, None)
+    assert problem is not None and problem.startswith("branch measurement is new since")
+    assert "this report measures 20, so its total cannot be held to it" in problem
+    assert "it covers 79 of 80 (98.75%); the baseline covered 90 of 100 (90.00%)" in problem
+    assert 'ratchet accept --reason "measure branches"' in problem
+    # accept records the new measure: the sanctioned way.
+    assert rules.incomparable(with_branches, lines_only, None, new_measure=True) is None
+    # The per-file lines say the bar had branches (or not) where the total cannot.
+    assert rules.incomparable(with_branches, lines_only, {"a.py": lines(8, 7, 2, 1)}) is None
+    legacy = cfg(baseline=90, baseline_uncovered=10)
+    assert rules.incomparable(with_branches, legacy, None) is None  # nothing says
+    problem = rules.incomparable(with_branches, legacy, {"a.py": lines(80, 70)})
+    assert problem is not None and problem.startswith("branch measurement is new since")
+    assert "; the baseline covered" not in problem  # an older file's percent has no counts
+    # A bar measured with branches, or none yet, asks nothing of it.
+    assert rules.incomparable(with_branches, cfg(baseline=Baseline(90, 100, 20, 10)), None) is None
+    assert rules.incomparable(with_branches, cfg(), None) is None
 
 
 def test_ref_config__two_exempt_baselines_note_the_strictest_once():

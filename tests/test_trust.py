@@ -115,10 +115,35 @@ def test_refuse__branch_measurement_vanished(make_project, run_ratchet: RunRatch
         extra = ("--reason", "x") if command == "accept" else ()
         r = run_ratchet(command, *extra, "coverage.xml", cwd=proj.root)
         assert r.code == 2, r
-        assert "the report measures no branches, but the baseline measured branches" in r.stderr
+        assert "the report measures no branches, but the baseline measured 8 branches" in r.stderr
         assert "--cov-branch" in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
     assert tracked(proj) == before
+
+
+def test_refuse__branch_measurement_appeared_until_accepted(make_project, ratchet_cli):
+    """Turning branch coverage on reads as no regression: check and update say what changed
+    and how to record it; accept records it, on the record; then check passes."""
+    proj = make_project()
+    proj.coverage("run", "--source=pkg", "run_sample.py")  # no --branch: lines only
+    proj.coverage("xml", "-o", "coverage.xml")
+    assert ratchet_cli("init", "coverage.xml", cwd=proj.root).code == 0
+    assert "branches = 0" in (proj.root / "pyproject.toml").read_text()
+    before = tracked(proj)
+    proj.run_tests()  # with --branch
+    for command in ("check", "update"):
+        r = ratchet_cli(command, "coverage.xml", cwd=proj.root)
+        assert r.code == 2, r
+        assert r.stderr.startswith(
+            "ratchet: error: coverage.xml: branch measurement is new since the bar was "
+            "recorded: the bar measured no branches and this report measures"
+        )
+        assert 'ratchet accept --reason "measure branches"' in r.stderr
+        assert r.stdout == ""
+    assert tracked(proj) == before
+    r = ratchet_cli("accept", "--reason", "measure branches", "coverage.xml", cwd=proj.root)
+    assert r.code == 0, r
+    assert ratchet_cli("check", "coverage.xml", cwd=proj.root).code == 0
 
 
 def test_refuse__a_shard_without_branches(make_project, run_ratchet: RunRatchet):
@@ -129,7 +154,7 @@ def test_refuse__a_shard_without_branches(make_project, run_ratchet: RunRatchet)
     proj.coverage("xml", "-o", "shard2.xml")
     r = run_ratchet("check", "coverage.json", "shard2.xml", cwd=proj.root)
     assert r.code == 2
-    assert "shard2.xml measured no branches, but the baseline measured branches" in r.stderr
+    assert "shard2.xml measured no branches, but the baseline measured 8 branches" in r.stderr
 
 
 def test_refuse__another_projects_report(make_project, run_ratchet: RunRatchet, tmp_path):

@@ -69,9 +69,10 @@ def _accept(
     require_section(cfg)
     rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
     old_files = read_file_baseline(cfg)
-    problem = rules.incomparable(rep, cfg, old_files)
+    problem = rules.incomparable(rep, cfg, old_files, new_measure=True)
     if problem is not None:
-        # Accepting a report without branches would zero every branch of the bar.
+        # Accepting a report without branches would zero every branch of the bar; one
+        # measuring branches for the first time is what accept is for (rules.incomparable).
         raise RatchetError(problem, source=", ".join(rep.sources))
     plan = plan_mod.make_accept(rep, cfg, old_files)
     out(
