@@ -202,10 +202,38 @@ def test_refuse__a_stale_report(make_project, run_ratchet: RunRatchet):
     )
     r = run_ratchet("update", "coverage.xml", cwd=proj.root)
     assert r.code == 2
-    assert "re-run the tests, or pass --allow-stale" in r.stderr
+    # Refused as an error, said once, before the verdict it refuses (stdout).
+    assert r.stderr == (
+        "ratchet: error: coverage.xml is older than pkg/sample.py, which changed after it was "
+        "written: it may not measure this code: re-run the tests, or pass --allow-stale\n"
+    )
     assert tracked(proj) == before
     r = run_ratchet("update", "--allow-stale", "coverage.xml", cwd=proj.root)
     assert r.code == 0, r
+
+
+def test_stale__a_file_written_again_with_its_committed_content_is_not(
+    make_project, ratchet_cli
+):
+    """``git checkout -- src`` (or a ``touch``) after the tests leaves every file as the
+    last commit before the report had it: check does not warn and update records."""
+    proj = make_project()
+    git(proj.root, "init", "-q", "-b", "main")
+    git(proj.root, "add", "pkg", "run_sample.py", "pyproject.toml")
+    git(proj.root, "commit", "-qm", "code")
+    proj.run_tests()
+    assert ratchet_cli("init", "coverage.xml", cwd=proj.root).code == 0
+    later = time.time() + 5
+    os.utime(proj.root / "pkg" / "sample.py", (later, later))
+    git(proj.root, "checkout", "--", "pkg")
+    r = ratchet_cli("check", "coverage.xml", cwd=proj.root)
+    assert r.code == 0 and r.stderr == ""
+    assert ratchet_cli("update", "coverage.xml", cwd=proj.root).code == 0
+    sample = proj.root / "pkg" / "sample.py"
+    sample.write_text(sample.read_text() + "\n")  # an edit git sees
+    os.utime(sample, (later + 1, later + 1))
+    r = ratchet_cli("update", "coverage.xml", cwd=proj.root)
+    assert r.code == 2 and r.stderr.startswith("ratchet: error: coverage.xml is older than")
 
 
 def test_refuse__no_report_named_takes_the_newest_and_says_which(

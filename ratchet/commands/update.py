@@ -21,6 +21,7 @@ from ratchet.commands.common import (
 )
 from ratchet.commands.edits import apply
 from ratchet.config import Config
+from ratchet.errors import EXIT_ERROR, RatchetError
 from ratchet.render import text
 from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome
 
@@ -34,16 +35,32 @@ def run(
     expect: int | None = None,
 ) -> tuple[Outcome, list[Path]]:
     """Update in-process (``push-update`` calls this too): the outcome, and the files
-    written. The plan decides everything; a refused plan writes nothing."""
+    written. The plan decides everything; a refused plan writes nothing, and says why
+    before the verdict it refused."""
     require_section(cfg)
-    outcome = evaluate(cfg, reports, allow_stale=allow_stale, expect=expect, notify=echo_err)
+    said: list[str] = []
+    try:
+        outcome = evaluate(cfg, reports, allow_stale=allow_stale, expect=expect, notify=said.append)
+    except RatchetError:
+        for line in said:
+            echo_err(line)
+        raise
     plan = outcome.plan
     assert plan is not None
+    # A report refused as input (stale) is an error below: its warning would say it twice.
+    twice = (
+        {f"ratchet: warning: {w}" for w in outcome.warnings}
+        if plan.exit_code == EXIT_ERROR
+        else set()
+    )
+    for line in said:
+        if line not in twice:
+            echo_err(line)
     if plan.refused:
-        out(text.verdict(outcome.verdict), nl=False)
         for b in plan.blockers:
-            said = "not recording a regression: " if b.kind == REGRESSION else ""
-            echo_err(f"ratchet: {said}{b.message}")
+            said_as = "not recording a regression" if b.kind == REGRESSION else "error"
+            echo_err(f"ratchet: {said_as}: {b.message}")
+        out(text.verdict(outcome.verdict), nl=False)
         return outcome, []
     out(text.plan(plan, doing=True), nl=False)
     if not plan.changes:
