@@ -548,7 +548,7 @@ def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...]) -> Verd
                 text = text[: text.rfind(", ", 0, MAX_SHOWN)] + ", ..."
             shown[fc.path] = text
     failures = tuple(
-        dataclasses.replace(f, message=f"{f.message}; not run: {shown[f.path]}")
+        dataclasses.replace(f, message=f"{f.message}{rules.NOT_RUN}{shown[f.path]}")
         if f.kind == rules.FILE_REGRESSION and f.path in shown
         else f
         for f in verdict.failures

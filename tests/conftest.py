@@ -25,7 +25,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("GITHUB_", "RUNNER_", "COV_CORE_", "COVERAGE_")) and k != "CI"
+        if not k.startswith(("GITHUB_", "RUNNER_", "COV_CORE_", "COVERAGE_"))
+        and k not in ("CI", "NO_COLOR", "FORCE_COLOR")  # the text's colour: a test's choice
     }
     env.update(
         {
@@ -219,7 +220,7 @@ def ratchet_in_process(
     pinned = clean_env()
     overrides: dict[str, str | None] = {k: v for k, v in pinned.items() if k.startswith("GIT_")}
     overrides.update({k: None for k in os.environ if k.startswith(("GITHUB_", "RUNNER_"))})
-    overrides["CI"] = None
+    overrides.update({"CI": None, "NO_COLOR": None, "FORCE_COLOR": None})
     overrides.update(env or {})
     with pytest.MonkeyPatch.context() as m:
         m.chdir(cwd)

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from tests.conftest import Project, RunRatchet, git
+from tests.wrapped import flat
 
 pytestmark = pytest.mark.integration
 
@@ -61,9 +62,13 @@ def test_exact__a_fall_hidden_by_a_rounded_baseline_fails(proj: Project, run_rat
     run(proj, "sample", "more")
     r = run_ratchet("check", "coverage.xml", cwd=proj.root)
     assert r.code == 1, r
+    assert r.stdout.startswith(
+        "coverage-ratchet: FAIL 99.35% — <0.01 points under the 99.36% baseline\n"
+    )
+    r = run_ratchet("check", "-v", "coverage.xml", cwd=proj.root)
     assert (
         "FAIL total 99.3514% (919/925) is 0.0043 points below the baseline 99.3557% (771/776) "
-        "(uncovered 5 -> 6)" in r.stdout
+        "(uncovered 5 -> 6)" in flat(r.stdout)
     )
     assert run_ratchet("update", "coverage.xml", cwd=proj.root).code == 1
 
@@ -76,8 +81,8 @@ def test_exact__a_file_of_the_previous_version_keeps_working_and_update_upgrades
         "[tool.ratchet]\nthreshold = 95\nbaseline = 99.35  # as 0.1 wrote it\n"
         "baseline_uncovered = 5\n"
     )
-    r = run_ratchet("check", "coverage.xml", cwd=proj.root)
-    assert r.code == 0 and "baseline   99.35%, 5 uncovered" in r.stdout
+    r = run_ratchet("check", "-v", "coverage.xml", cwd=proj.root)
+    assert r.code == 0 and "baseline 99.35%, 5 uncovered" in r.stdout
     r = run_ratchet("update", "coverage.xml", cwd=proj.root)
     assert r.code == 0, r
     text = (proj.root / "pyproject.toml").read_text()
@@ -212,9 +217,7 @@ def test_refuse__a_stale_report(make_project, run_ratchet: RunRatchet):
     assert r.code == 0, r
 
 
-def test_stale__a_file_written_again_with_its_committed_content_is_not(
-    make_project, ratchet_cli
-):
+def test_stale__a_file_written_again_with_its_committed_content_is_not(make_project, ratchet_cli):
     """``git checkout -- src`` (or a ``touch``) after the tests leaves every file as the
     last commit before the report had it: check does not warn and update records."""
     proj = make_project()
@@ -296,13 +299,15 @@ def test_accept__records_and_a_review_sees_it(lowered: Project, run_ratchet: Run
 
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=root)
     assert r.code == 0, r
-    assert r.stdout.startswith("WARNING: this change lowers the bar on purpose")
+    assert r.stdout.startswith("coverage-ratchet: PASS 92.58% — the bar is lowered on purpose")
+    assert "\nWARNING: this change lowers the bar on purpose" in r.stdout
     assert "records threshold 90%, baseline 92.5799% (811/876)\n" in r.stdout
-    assert f"WARNING:      reason: {reason}\n" in r.stdout
+    # The reason in the first lines, after the verdict (its second line, wrapped).
+    assert f"\n  - reason: {reason}\n" in "\n".join(r.stdout.splitlines()[:5]) + "\n"
     assert (
         "WARNING: what falls, from the values at main:\n"
-        "WARNING:   threshold 95% -> 90%\n"
-        "WARNING:   baseline 99.3557% (771/776), 5 uncovered -> 92.5799% (811/876), 65 uncovered\n"
+        "  threshold 95% -> 90%\n"
+        "  baseline 99.3557% (771/776), 5 uncovered -> 92.5799% (811/876), 65 uncovered\n"
     ) in r.stdout
     md = run_ratchet("check", "--baseline-ref", "main", "--format", "markdown", cwd=root)
     # The heading says the bar is lowered on purpose, by how much against main; the reason

@@ -88,20 +88,26 @@ def _event(line: str) -> str | None:
     return event if event in ("init", "update", "accept") else None
 
 
-def apply(edits: Mapping[Path, str], root: Path, *, dry_run: bool) -> list[Path]:
+def apply(
+    edits: Mapping[Path, str], root: Path, *, dry_run: bool, quiet: bool = False
+) -> list[Path]:
     """Write ``edits`` (or, dry, show them as a diff); the files written. Each file is
-    named with what changed in it. The caller holds ``writelock.hold``
-    (``common.config_for_writing``)."""
+    named with what changed in it (``quiet``: not a word, unless dry). The caller holds
+    ``writelock.hold`` (``common.config_for_writing``)."""
     old = {p: read_text(p) for p in edits}
     changed = {p: t for p, t in edits.items() if old[p] != t}
+    quiet = quiet and not dry_run
     if not changed:
-        out("ratchet: nothing to change.")
+        if not quiet:
+            out("ratchet: nothing to change.")
         return []
     if dry_run:
         out(show_diff(changed, root), nl=False)
     else:
         # Journaled: a writer killed between two renames leaves a write the next run finishes.
         write_atomic(changed, journal=writelock.journal_path(root))
+        if quiet:
+            return list(changed)
     for p, text in changed.items():
         name = _name(p, root)
         out(f"ratchet: {'would write' if dry_run else 'wrote'} {name}")

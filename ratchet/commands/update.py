@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -14,16 +15,19 @@ from ratchet.commands.common import (
     config_option,
     echo_err,
     expect_option,
+    layout,
     out,
     rcfile_option,
     reports_argument,
     require_section,
+    verbosity_options,
 )
 from ratchet.commands.edits import apply
 from ratchet.config import Config
 from ratchet.errors import EXIT_ERROR, RatchetError
-from ratchet.render import text
-from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome
+from ratchet.render import terminal, text
+from ratchet.render.terminal import PLAIN, QUIET, VERBOSE, Layout
+from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome, Result
 
 
 def run(
@@ -33,6 +37,7 @@ def run(
     allow_stale: bool,
     dry_run: bool,
     expect: int | None = None,
+    shape: Layout = PLAIN,
 ) -> tuple[Outcome, list[Path]]:
     """Update in-process (``push-update`` calls this too): the outcome, and the files
     written. The plan decides everything; a refused plan writes nothing, and says why
@@ -60,14 +65,19 @@ def run(
         for b in plan.blockers:
             said_as = "not recording a regression" if b.kind == REGRESSION else "error"
             echo_err(f"ratchet: {said_as}: {b.message}")
-        out(text.verdict(outcome.verdict), nl=False)
+        # The verdict it refused, without the plan just said.
+        refused = dataclasses.replace(Result.of(outcome), plan=None)
+        out(terminal.render(refused, shape), nl=False, color=shape.color)
         return outcome, []
-    out(text.plan(plan, doing=True), nl=False)
+    if shape.verbosity >= VERBOSE:
+        out(terminal.render(Result.of(outcome), shape), nl=False, color=shape.color)
+    if shape.verbosity > QUIET:
+        out(text.plan(plan, doing=True), nl=False)
     if not plan.changes:
         return outcome, []
     event = None if dry_run else recording.event_for(EVENT_UPDATE, plan, cfg, outcome.report.totals)
     edits = recording.edits(plan, cfg, read_file_baseline(cfg), event=event)
-    return outcome, apply(edits, cfg.root, dry_run=dry_run)
+    return outcome, apply(edits, cfg.root, dry_run=dry_run, quiet=shape.verbosity <= QUIET)
 
 
 @click.command("update")
@@ -77,6 +87,7 @@ def run(
 @allow_stale_option
 @expect_option
 @click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
+@verbosity_options
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
@@ -84,12 +95,17 @@ def command(
     allow_stale: bool,
     expect: int | None,
     dry_run: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Raise the bar to what REPORT... reached.
 
     Refuses to record a regression (exit 1) or a report that cannot be compared as it is
     (exit 2: a stale report, a baselined file missing from it)."""
+    shape = layout(quiet=quiet, verbose=verbose)
     with config_for_writing(config_path, rcfile) as cfg:
-        outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect)
+        outcome, _ = run(
+            cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect, shape=shape
+        )
     assert outcome.plan is not None
     raise SystemExit(outcome.plan.exit_code)
