@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from ratchet.models import Baseline, FileCoverage, Report
 from ratchet.notation import missing_text
-from ratchet.render.common import display, human_sorted, printable
+from ratchet.render.common import display, human_sorted, plural, printable
 from ratchet.results import Event, Plan
 from ratchet.rules import describe, named
 
@@ -38,9 +38,9 @@ def report(
             shown.append(cells)
     out = _layout(table.header, shown, table.total)
     if covered:
-        out += ["", f"{_plural(covered, 'file')} skipped due to complete coverage."]
+        out += ["", f"{plural(covered, 'file')} skipped due to complete coverage."]
     if empty:
-        out += ["", f"{_plural(empty, 'empty file')} skipped."]
+        out += ["", f"{plural(empty, 'empty file')} skipped."]
     return "\n".join(out) + "\n"
 
 
@@ -115,10 +115,6 @@ def _layout(header: list[str], body: list[list[str]], total: list[str]) -> list[
     return out
 
 
-def _plural(n: int, thing: str) -> str:
-    return f"{n} {thing if n == 1 else thing + 's'}"
-
-
 def records(e: Event) -> str:
     """What an event sets the bar to: its new values only (``threshold 90%, baseline
     92.5799% (811/876); component web: threshold 50%``)."""
@@ -163,10 +159,10 @@ def plan(p: Plan, *, doing: bool = False) -> str:
         for line in p.lines:
             kinds[line.reason] = kinds.get(line.reason, 0) + 1
         summary = ", ".join(f"{n} {reason}" for reason, n in sorted(kinds.items()))
-        out.append(f"  {len(p.lines)} per-file line(s): {summary}")
+        out.append(f"  {plural(len(p.lines), 'per-file line')}: {summary}")
     if p.kept:
         out.append(
-            f"  kept the old per-file line of {len(p.kept)} file(s) whose coverage fell: "
+            f"  kept the old per-file line of {plural(len(p.kept), 'file')} whose coverage fell: "
             + named([k.path for k in p.kept])
         )
     return lines(out)
