@@ -322,10 +322,10 @@ def test_at_ref__no_pyproject_at_the_ref_holds_the_working_copys_bar(
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
     assert r.code == 0, r
     sha = git(proj.root, "rev-parse", "main").strip()
-    assert f"  bar from   main at {sha[:12]} (pyproject.toml)\n" in r.stdout
+    assert f", from main at {sha[:12]} (pyproject.toml)\n" in r.stdout
     # The working copy's bar is in force: lowering the report below it fails.
     pyproject = proj.root / "pyproject.toml"
     pyproject.write_text(re.sub(r"(?m)^threshold = .*$", "threshold = 99", pyproject.read_text()))
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
     assert r.code == 1, r
-    assert "below the threshold 99%" in r.stdout
+    assert "27.00 points under the 99% threshold" in r.stdout
