@@ -157,3 +157,68 @@ def test_update__quiet_says_nothing_when_it_records(judged, ratchet_cli):
     r = ratchet_cli("update", "-v", "coverage.xml", cwd=judged)  # nothing new: the verdict
     assert r.code == 0 and r.stdout.startswith("coverage-ratchet: PASS ")
     assert r.stdout.endswith("ratchet: nothing to change.\n")
+
+
+def test_out__a_character_the_stream_cannot_encode_is_written_as_an_escape(monkeypatch):
+    """A pipe on a legacy code page (cp1252 has the dash, not the arrow nor these names):
+    the line is written with escapes, not lost with the rest of the output (exit 3)."""
+    import io
+    import sys
+
+    from ratchet.commands.common import out
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    monkeypatch.setattr(sys, "stdout", stream)
+    out("src/日本.py — 76.00% → 80%")
+    stream.flush()
+    assert raw.getvalue() == b"src/\\u65e5\\u672c.py \x97 76.00% \\u2192 80%\n"
+
+
+def test_layout__no_terminal_no_colour_and_100_columns(monkeypatch):
+    import io
+    import sys
+
+    from ratchet.commands.common import _isatty, layout
+
+    closed = io.StringIO()
+    closed.close()
+    assert not _isatty(closed) and not _isatty(object())  # never an error
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    shape = layout(verbose=True)
+    assert (shape.width, shape.color, shape.verbosity) == (100, False, 1)
+
+
+def test_layout__on_a_terminal_its_width_and_colour(monkeypatch):
+    import io
+    import sys
+
+    from ratchet.commands.common import layout
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setenv("COLUMNS", "72")
+    monkeypatch.setenv("TERM", "xterm")
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    assert (layout().width, layout().color) == (72, True)
+    monkeypatch.setenv("COLUMNS", "20")
+    assert layout().width == 40  # a narrower terminal still gets 40 columns
+
+
+@pytest.mark.integration
+def test_update__what_it_said_before_an_error_is_still_said(judged, ratchet_cli):
+    """update holds back its warnings until it knows whether it refuses (a refusal says the
+    same thing once, as an error); an error on the way says them first, then itself."""
+    import shutil
+
+    shutil.rmtree(judged / "pkg")  # the report now describes nothing here
+    r = ratchet_cli("update", cwd=judged)
+    assert r.code == 2
+    said = r.stderr.splitlines()
+    assert said[0].startswith("ratchet: using ") and "(the newest of the usual" in said[0]
+    assert said[1].startswith("ratchet: error: ") and "does not describe this repository" in said[1]

@@ -108,3 +108,11 @@ def test_changes__a_new_pyproject_per_file_lines_history_and_gitattributes():
         "added: h.jsonl merge=union"
     ]
     assert changes("coverage.svg", None, "<svg>\n</svg>\n") == []
+
+
+def test_changes__a_rewrite_that_is_no_append_is_left_to_the_diff(tmp_path: Path, capsys):
+    assert changes("coverage.svg", "<svg>72%</svg>\n", "<svg>76%</svg>\n") == []
+    assert changes("h.jsonl", '{"event": "update"}\n', "something else\n") == []
+    (tmp_path / "same.txt").write_text("same\n")
+    assert apply({tmp_path / "same.txt": "same\n"}, tmp_path, dry_run=False, quiet=True) == []
+    assert capsys.readouterr().out == ""  # quiet: not even "nothing to change"
