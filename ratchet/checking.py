@@ -86,6 +86,7 @@ def load_report(
         path_map=PathMap.from_config(cfg.paths),
         keep_detail=keep_detail,
         keep_missing_lines=keep_missing_lines,
+        rcfile=cfg.coverage_rcfile,
     )
     if notify is not None and not reports and not cfg.reports:
         notify(f"ratchet: using {rep.sources[0]} (the newest of the usual report files)")
@@ -104,14 +105,16 @@ class Sources:
     not_found: tuple[str, ...]  # under the root, but no such file (deleted since, or foreign)
     outside: tuple[str, ...]  # absolute, or above the root
     newest: tuple[str, float] | None  # the most recently modified file found, and when
+    newer: tuple[str, ...] = ()  # the files modified after ``since``, when it was given
 
 
-def inspect_sources(report: Report, root: Path) -> Sources:
+def inspect_sources(report: Report, root: Path, since: float | None = None) -> Sources:
     """One ``stat`` per file of the report, on a string path: for 10,000 files a ``Path``
-    each would cost more than the stat itself."""
+    each would cost more than the stat itself. ``since``: when the report was written."""
     found = 0
     not_found: list[str] = []
     outside: list[str] = []
+    newer: list[str] = []
     newest: tuple[str, float] | None = None
     prefix = f"{root}{os.sep}"
     for f in report.files:
@@ -130,7 +133,9 @@ def inspect_sources(report: Report, root: Path) -> Sources:
         found += 1
         if newest is None or st.st_mtime > newest[1]:
             newest = (p, st.st_mtime)
-    return Sources(len(report.files), found, tuple(not_found), tuple(outside), newest)
+        if since is not None and st.st_mtime > since:
+            newer.append(p)
+    return Sources(len(report.files), found, tuple(not_found), tuple(outside), newest, tuple(newer))
 
 
 def describes_repository(report: Report, sources: Sources, root: Path) -> None:
@@ -156,22 +161,49 @@ def describes_repository(report: Report, sources: Sources, root: Path) -> None:
         )
 
 
-def staleness(report: Report, sources: Sources) -> str | None:
-    """Why the report may not measure the code as it is now: a measured file changed
-    after the report was written (a test run that crashed before writing its report
-    leaves the last one behind)."""
-    if sources.newest is None:
-        return None
+def written(report: Report) -> tuple[str, float] | None:
+    """The report's oldest file and when it was written (None: one cannot be read)."""
     mtimes = []
     for name in report.sources:
         try:
             mtimes.append(Path(name).stat().st_mtime)
         except OSError:
             return None
-    path, newest = sources.newest
-    if not mtimes or newest <= min(mtimes):
+    if not mtimes:
         return None
-    oldest = report.sources[mtimes.index(min(mtimes))]
+    return report.sources[mtimes.index(min(mtimes))], min(mtimes)
+
+
+def staleness(report: Report, sources: Sources, root: Path | None = None) -> str | None:
+    """Why the report may not measure the code as it is now: a measured file changed
+    after the report was written (a test run that crashed before writing its report
+    leaves the last one behind).
+
+    Changed by content where git can tell (``git.unchanged_since``, in the work tree of
+    ``root``): a file written after the report but holding what it held at the last commit
+    before the report (``git checkout -- src``, a ``touch``, a rebase that left it alone)
+    is not a change. By time where it cannot (or without ``root``). What no one can tell:
+    a file edited without a commit when the tests ran, then restored, looks unchanged."""
+    if sources.newest is None:
+        return None
+    when = written(report)
+    if when is None:
+        return None
+    oldest, at = when
+    path, newest = sources.newest
+    if newest <= at:
+        return None
+    newer = sources.newer or (path,)
+    same = None
+    if root is not None:
+        from ratchet import git  # only for a report older than its files
+
+        same = git.unchanged_since(newer, at, root)
+    if same is not None:
+        changed = [p for p in newer if p not in same]
+        if not changed:
+            return None
+        path = changed[0]
     return (
         f"{oldest} is older than {path}, which changed after it was written: it may not "
         "measure this code"
@@ -199,9 +231,10 @@ def load_trusted(
         notify=notify,
         expect=expect,
     )
-    sources = inspect_sources(rep, cfg.root)
+    when = written(rep)
+    sources = inspect_sources(rep, cfg.root, since=when[1] if when else None)
     describes_repository(rep, sources, cfg.root)
-    return rep, staleness(rep, sources)
+    return rep, staleness(rep, sources, cfg.root)
 
 
 def report_to_record(
@@ -519,7 +552,7 @@ def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...]) -> Verd
                 text = text[: text.rfind(", ", 0, MAX_SHOWN)] + ", ..."
             shown[fc.path] = text
     failures = tuple(
-        dataclasses.replace(f, message=f"{f.message}; not run: {shown[f.path]}")
+        dataclasses.replace(f, message=f"{f.message}{rules.NOT_RUN}{shown[f.path]}")
         if f.kind == rules.FILE_REGRESSION and f.path in shown
         else f
         for f in verdict.failures

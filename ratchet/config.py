@@ -74,6 +74,9 @@ class Config:
     # Whether [tool.ratchet] records a bar (a threshold or a baseline): a section holding
     # only settings or components has none yet, and judging against it would pass anything.
     recorded: bool = True
+    # Not a [tool.ratchet] key: ``--rcfile``, the coverage.py configuration that ``.coverage``
+    # data is read with (None: coverage.py's own search, ``$COVERAGE_RCFILE`` first).
+    coverage_rcfile: Path | None = None
 
     @property
     def has_bar(self) -> bool:

@@ -1,7 +1,8 @@
 """coverage.py's own configuration, read as coverage.py reads it: the settings of
 ``[report]`` that change ``coverage report``'s table, which ``ratchet report`` honours.
 
-The file is the one coverage.py would use from the config root: ``$COVERAGE_RCFILE``, else
+The file is ``--rcfile``'s, else the one coverage.py would use from the config root:
+``$COVERAGE_RCFILE``, else
 the first of ``.coveragerc``, ``.coveragerc.toml``, ``setup.cfg``, ``tox.ini`` and
 ``pyproject.toml`` that holds coverage settings (``[report]``/``[coverage:report]``/
 ``[tool.coverage.report]``). coverage.py's own reader does the reading (so ``${VAR}``
@@ -47,19 +48,20 @@ def _worth_reading(root: Path) -> bool:
     return False
 
 
-def report_settings(root: Path) -> ReportSettings:
-    """The ``[report]`` table settings of the coverage.py configuration found at ``root``.
+def report_settings(root: Path, rcfile: Path | None = None) -> ReportSettings:
+    """The ``[report]`` table settings of the coverage.py configuration found at ``root``,
+    or of ``rcfile`` (``--rcfile``: that file only, as ``coverage report --rcfile`` reads).
 
     A configuration coverage.py cannot read is an error here as it is for
     ``coverage report`` (exit 2, naming the file)."""
-    if not _worth_reading(root):
+    if rcfile is None and not _worth_reading(root):
         return ReportSettings()
     from coverage.config import CoverageConfig, HandyConfigParser, config_files_to_try
     from coverage.exceptions import CoverageException
     from coverage.tomlconfig import TomlConfigParser
 
     config = CoverageConfig()
-    for name, our_file, specified in config_files_to_try(True):
+    for name, our_file, specified in config_files_to_try(str(rcfile) if rcfile else True):
         path = str(root / name)  # an absolute $COVERAGE_RCFILE stays as it is
         try:
             found = config.from_file(path, lambda _message: None, our_file=our_file)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 from ratchet.errors import RatchetError
@@ -291,6 +292,41 @@ def untracked(cwd: Path) -> tuple[str, ...]:
     args = ["ls-files", "-z", "--others", "--exclude-standard", "--directory"]
     proc = run([*args, "--no-empty-directory", "--", "."], cwd, check=False)
     return tuple(p for p in proc.stdout.split("\0") if p) if proc.returncode == 0 else ()
+
+
+def unchanged_since(paths: Iterable[str], when: float, cwd: Path) -> set[str] | None:
+    """Of ``paths`` (relative to ``cwd``), those whose content in the work tree is the
+    content they had at the last commit on HEAD's first-parent line made at or before
+    ``when`` (a Unix time): files that were written again (checked out, touched, rebased
+    over) but not changed since. None when git cannot tell: no git, not a work tree, no
+    commit that old (a shallow clone, say).
+
+    ``git diff`` compares contents, not times (a file only touched is not listed); a file
+    not in that commit (added since, or untracked) is never unchanged."""
+    try:
+        proc = run(
+            ["rev-list", "-1", "--first-parent", f"--before=@{int(when)}", "HEAD", "--"],
+            cwd,
+            check=False,
+        )
+    except RatchetError:  # no git
+        return None
+    commit = proc.stdout.strip()
+    if proc.returncode != 0 or not commit:
+        return None
+    tree = run(["ls-tree", "-r", "-z", "--name-only", commit, "--", "."], cwd, check=False)
+    config = [arg for item in _DIFF_CONFIG for arg in ("-c", item)]
+    changed = run(
+        [*config, "diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--relative",
+         commit, "--", "."],
+        cwd,
+        check=False,
+    )  # fmt: skip
+    if tree.returncode != 0 or changed.returncode != 0:
+        return None
+    there = set(tree.stdout.split("\0"))
+    differ = set(changed.stdout.split("\0"))
+    return {p for p in paths if p in there and p not in differ}
 
 
 def diff(base: str, cwd: Path, *, worktree: bool) -> str:

@@ -91,13 +91,14 @@ def _read_one(
     root: Path,
     missing: bool,
     counts_only: bool,
+    rcfile: Path | None,
 ) -> tuple[dict[str, FileCoverage], set[str]]:
     """Returns the files, and the paths that occurred more than once but lost their detail."""
     files: dict[str, FileCoverage] = {}
     lossy: set[str] = set()
     base = resolver.base(path)
     under_roots: set[str] = set()  # names relative to one of several roots, so far
-    for raw in formats.parse(path, fmt, config_root=root, counts_only=counts_only):
+    for raw in formats.parse(path, fmt, config_root=root, counts_only=counts_only, rcfile=rcfile):
         if len(raw.roots) > 1 and not is_absolute(raw.path):
             if raw.path in under_roots:
                 # Not a split class (those follow each other, and the reader joins them):
@@ -145,9 +146,11 @@ def load(
     path_map: PathMap | None = None,
     keep_detail: Callable[[str], bool] | None = None,
     keep_missing_lines: bool = True,
+    rcfile: Path | None = None,
 ) -> Report:
     """``keep_missing_lines=False``: every ``FileCoverage.missing_lines`` is left empty, so
-    memory grows with the number of files only (``check`` never lists missing lines)."""
+    memory grows with the number of files only (``check`` never lists missing lines).
+    ``rcfile``: the coverage.py configuration ``.coverage`` data is read with."""
     if not paths:
         paths = [find_default(root)]
     resolver = Resolver(root, path_map or PathMap())
@@ -161,7 +164,9 @@ def load(
     merged: dict[str, FileCoverage] = {}
     branchless: list[str] = []
     for path, fmt in zip(paths, fmts, strict=True):
-        files, lossy = _read_one(path, fmt, resolver, keep, root, keep_missing_lines, counts_only)
+        files, lossy = _read_one(
+            path, fmt, resolver, keep, root, keep_missing_lines, counts_only, rcfile
+        )
         if not any(fc.counts.branches_valid for fc in files.values()) and (
             formats.can_measure_branches(path, fmt)
         ):
@@ -170,7 +175,14 @@ def load(
             # A file repeated inside one report (LCOV test sections, split classes): read again
             # keeping those files' lines so the repeats merge as a union, not a sum.
             files, _ = _read_one(
-                path, fmt, resolver, _keep_also(keep, lossy), root, keep_missing_lines, counts_only
+                path,
+                fmt,
+                resolver,
+                _keep_also(keep, lossy),
+                root,
+                keep_missing_lines,
+                counts_only,
+                rcfile,
             )
         if not merged:
             merged = files

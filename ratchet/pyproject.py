@@ -188,3 +188,98 @@ def fail_under_edits(
         if new != text:
             edits[path] = new
     return edits
+
+
+# -- what an edit changed, as the user reads it ----------------------------------------------
+
+
+def owned_values(name: str, text: str) -> dict[str, str]:
+    """The values ``init`` and ``update`` may set in a file named ``name``, by key as a user
+    would look them up (``[tool.ratchet] threshold``, ``[tool.coverage.report]
+    fail_under``, ``[tool:pytest] --cov-fail-under``): every ``[tool.ratchet]`` value,
+    components' too, and coverage.py's and pytest-cov's gates where they are synced. A
+    file that cannot be read as its kind holds none (the edit itself said what was wrong)."""
+    if Path(name).name == "pyproject.toml":
+        return _toml_values(text)
+    sections = INI_FILES.get(Path(name).name)
+    if sections is None:
+        return {}
+    return _ini_values(text, *sections)
+
+
+def _toml_values(text: str) -> dict[str, str]:
+    from ratchet.config import parse_toml
+
+    try:
+        doc = parse_toml(text, "pyproject.toml")
+    except RatchetError:
+        return {}
+    out: dict[str, str] = {}
+    found_tool = doc.get("tool")
+    tool: dict[str, Any] = found_tool if isinstance(found_tool, dict) else {}
+    ratchet = tool.get("ratchet")
+    if isinstance(ratchet, dict):
+        for key, value in ratchet.items():
+            if key == "components" and isinstance(value, dict):
+                for part, table in value.items():
+                    if isinstance(table, dict):
+                        for k, v in table.items():
+                            out[f"[tool.ratchet.components.{part}] {k}"] = _shown(v)
+            else:
+                out[f"[tool.ratchet] {key}"] = _shown(value)
+    coverage = tool.get("coverage")
+    report = coverage.get("report") if isinstance(coverage, dict) else None
+    if isinstance(report, dict) and "fail_under" in report:
+        out["[tool.coverage.report] fail_under"] = _shown(report["fail_under"])
+    pytest = tool.get("pytest")
+    ini = pytest.get("ini_options") if isinstance(pytest, dict) else None
+    addopts = ini.get("addopts") if isinstance(ini, dict) else None
+    opts = [addopts] if isinstance(addopts, str) else addopts if isinstance(addopts, list) else []
+    found = [m[2] for item in opts if isinstance(item, str) for m in _FAIL_UNDER_OPT.finditer(item)]
+    if found:
+        out["[tool.pytest.ini_options] addopts --cov-fail-under"] = ", ".join(found)
+    return out
+
+
+def _shown(value: Any) -> str:
+    """A TOML value in a few characters: a baseline table as its percent and counts."""
+    if isinstance(value, dict) and "percent" in value:
+        counts = f" ({value['covered']}/{value['measured']})" if "measured" in value else ""
+        return f"{value['percent']}%{counts}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    import json
+
+    return json.dumps(value, default=str)
+
+
+def _ini_values(
+    text: str, coverage_sections: set[str], pytest_sections: set[str]
+) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    section = ""
+    for line in text.splitlines():
+        m = _SECTION.match(line)
+        if m:
+            section = m[1].strip()
+        elif section in coverage_sections and (k := _KEY_FAIL_UNDER.match(line)):
+            out.setdefault(f"[{section}] fail_under", []).append(k[2])
+        elif section in pytest_sections:
+            for o in _FAIL_UNDER_OPT.finditer(line):
+                out.setdefault(f"[{section}] --cov-fail-under", []).append(o[2])
+    return {key: ", ".join(values) for key, values in out.items()}
+
+
+def changed_values(name: str, old: str, new: str) -> list[str]:
+    """``key old -> new`` for each value of ``owned_values`` the edit changed, in the new
+    file's order (removed ones last)."""
+    before, after = owned_values(name, old), owned_values(name, new)
+    out = [
+        f"{key} {before.get(key, 'none')} -> {value}"
+        for key, value in after.items()
+        if before.get(key) != value
+    ]
+    out += [f"{key} {value} -> removed" for key, value in before.items() if key not in after]
+    return out

@@ -168,11 +168,6 @@ class PatchResult:
         return "pass" if self.passed else "fail"
 
     @property
-    def gated(self) -> bool:
-        """Whether anything could make patch coverage fail (else it is only reported)."""
-        return self.threshold is not None or bool(self.failures)
-
-    @property
     def empty(self) -> bool:
         return self.counts.valid == 0
 
@@ -331,12 +326,6 @@ class BarSource:
     config: str  # the pyproject.toml, as named to the user
     ref: str | None = None  # the git ref it was read at (None: the working copy)
     commit: str | None = None  # the commit that ref named
-
-    def describe(self) -> str:
-        if self.ref is None:
-            return f"the working copy ({self.config})"
-        at = f" at {self.commit[:12]}" if self.commit else ""
-        return f"{self.ref}{at} ({self.config})"
 
 
 @dataclass(frozen=True)

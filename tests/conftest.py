@@ -42,7 +42,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("GITHUB_", "RUNNER_", "COV_CORE_", "COVERAGE_")) and k != "CI"
+        if not k.startswith(("GITHUB_", "RUNNER_", "COV_CORE_", "COVERAGE_"))
+        and k not in ("CI", "NO_COLOR", "FORCE_COLOR")  # the text's colour: a test's choice
     }
     env.update(
         {

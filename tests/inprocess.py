@@ -17,7 +17,10 @@ def ratchet(*args: str, cwd: Path) -> Result:
     old = Path.cwd()
     os.chdir(cwd)  # contextlib.chdir is Python 3.11+
     try:
-        r = CliRunner().invoke(cli, list(args), prog_name="ratchet", catch_exceptions=False)
+        plain = {"NO_COLOR": None, "FORCE_COLOR": None}  # the text's colour: not the shell's
+        r = CliRunner().invoke(
+            cli, list(args), prog_name="ratchet", catch_exceptions=False, env=plain
+        )
     finally:
         os.chdir(old)
     result = Result(r.exit_code, r.stdout, r.stderr, args)

@@ -110,6 +110,102 @@ def test_staleness__nothing_to_compare_says_nothing(tmp_path: Path):
     assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) is None
 
 
+# Times as git reads them (``--before=@N`` takes a small N for something else).
+T = 1_700_000_000
+
+
+def _commit(repo: Path, message: str, at: int) -> None:
+    """A commit whose committer date is ``at`` (a Unix time)."""
+    import subprocess
+
+    from tests.conftest import clean_env
+
+    git(repo, "add", "-A")
+    env = clean_env(GIT_COMMITTER_DATE=f"@{at} +0000", GIT_AUTHOR_DATE=f"@{at} +0000")
+    subprocess.run(["git", "commit", "-qm", message], cwd=repo, env=env, check=True)
+
+
+def _stale(rep: Report, root: Path) -> str | None:
+    when = checking.written(rep)
+    assert when is not None
+    return checking.staleness(rep, checking.inspect_sources(rep, root, since=when[1]), root)
+
+
+@integration
+def test_staleness__by_content_where_git_can_tell(tmp_path: Path, git_repo):
+    """A file written after the report with the content of the last commit before it
+    (``git checkout -- src``, a ``touch``) is not a change; an edit is, and so is a file git
+    cannot vouch for (untracked, or changed by a commit made after the report)."""
+    repo = git_repo(tmp_path / "repo")
+    (repo / "src").mkdir()
+    (repo / "src" / "a.py").write_text("a = 1\n")
+    (repo / "src" / "b.py").write_text("b = 1\n")
+    _commit(repo, "code", T + 100)
+    xml = touch(repo / "coverage.xml", T + 200)
+    rep = report("src/a.py", "src/b.py", sources=(str(xml),))
+    for name in ("a.py", "b.py"):
+        os.utime(repo / "src" / name, (T + 300, T + 300))  # written again, same content
+    assert _stale(rep, repo) is None
+    assert checking.staleness(rep, checking.inspect_sources(rep, repo)) is not None  # by time
+    (repo / "src" / "b.py").write_text("b = 2\n")
+    # A time of its own, as an edit gets: git trusts a file whose size and time are those
+    # it last saw (its index), and these times are made up.
+    os.utime(repo / "src" / "b.py", (T + 310, T + 310))
+    assert _stale(rep, repo) == (
+        f"{xml} is older than src/b.py, which changed after it was written: it may not "
+        "measure this code"
+    )
+    git(repo, "checkout", "--", "src")  # back to the commit's content: not stale again
+    assert _stale(rep, repo) is None
+    # A commit after the report that changed a file: the report measured the one before.
+    (repo / "src" / "a.py").write_text("a = 2\n")
+    _commit(repo, "after the report", T + 250)
+    os.utime(repo / "src" / "a.py", (T + 300, T + 300))
+    assert "than src/a.py, which changed" in (_stale(rep, repo) or "")
+    # One after it that left the measured files alone changes nothing.
+    git(repo, "checkout", "-q", "HEAD~1", "--", "src/a.py")
+    (repo / "notes.txt").write_text("n\n")
+    _commit(repo, "notes", T + 260)
+    os.utime(repo / "src" / "a.py", (T + 300, T + 300))
+    assert _stale(rep, repo) is None
+    # An untracked file git cannot vouch for.
+    (repo / "src" / "c.py").write_text("c = 1\n")
+    os.utime(repo / "src" / "c.py", (T + 300, T + 300))
+    both = report("src/a.py", "src/c.py", sources=(str(xml),))
+    assert "than src/c.py, which changed" in (_stale(both, repo) or "")
+
+
+@integration
+def test_staleness__by_time_where_git_cannot_tell(tmp_path: Path, git_repo):
+    # Not a work tree.
+    touch(tmp_path / "plain" / "a.py", T + 300)
+    xml = touch(tmp_path / "plain" / "coverage.xml", T + 200)
+    rep = report("a.py", sources=(str(xml),))
+    assert "than a.py, which changed" in (_stale(rep, tmp_path / "plain") or "")
+    # No commit as old as the report (a shallow clone's history, say).
+    repo = git_repo(tmp_path / "repo")
+    (repo / "a.py").write_text("x = 1\n")
+    _commit(repo, "code", T + 250)
+    os.utime(repo / "a.py", (T + 300, T + 300))
+    xml = touch(repo / "coverage.xml", T + 200)
+    assert "than a.py, which changed" in (_stale(report("a.py", sources=(str(xml),)), repo) or "")
+
+
+@integration
+def test_staleness__in_a_subdirectory_of_the_work_tree(tmp_path: Path, git_repo):
+    repo = git_repo(tmp_path / "repo")
+    root = repo / "services" / "api"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "m.py").write_text("m = 1\n")
+    _commit(repo, "code", T + 100)
+    xml = touch(root / "coverage.xml", T + 200)
+    os.utime(root / "pkg" / "m.py", (T + 300, T + 300))
+    rep = report("pkg/m.py", sources=(str(xml),))
+    assert _stale(rep, root) is None
+    (root / "pkg" / "m.py").write_text("m = 2\n")
+    assert "than pkg/m.py, which changed" in (_stale(rep, root) or "")
+
+
 @unit
 def test_in_tree__only_regular_files_and_never_an_error(tmp_path: Path):
     touch(tmp_path / "a.py", 1000)
@@ -226,10 +322,10 @@ def test_at_ref__no_pyproject_at_the_ref_holds_the_working_copys_bar(
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
     assert r.code == 0, r
     sha = git(proj.root, "rev-parse", "main").strip()
-    assert f"  bar from   main at {sha[:12]} (pyproject.toml)\n" in r.stdout
+    assert f", from main at {sha[:12]} (pyproject.toml)\n" in r.stdout
     # The working copy's bar is in force: lowering the report below it fails.
     pyproject = proj.root / "pyproject.toml"
     pyproject.write_text(re.sub(r"(?m)^threshold = .*$", "threshold = 99", pyproject.read_text()))
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
     assert r.code == 1, r
-    assert "below the threshold 99%" in r.stdout
+    assert "27.00 points under the 99% threshold" in r.stdout

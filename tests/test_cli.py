@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Project, RunRatchet, clean_env, copy_sample, git
+from tests.wrapped import flat
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +56,10 @@ def test_worked_example__threshold_climbs_70_75_80(climb: Project, run_ratchet: 
     cover(climb, 14)  # 76%
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 0
-    assert "`ratchet update` would record:\n  threshold 70% -> 75%" in r.stdout
+    assert r.stdout.startswith(
+        "coverage-ratchet: PASS 76.00% (+4.00) — the threshold rises to 75%\n"
+    )
+    assert "ratchet update would record: threshold -> 75%, baseline -> 76.00%" in r.stdout
     assert run_ratchet("update", "coverage.xml", cwd=climb.root).code == 0
     assert "threshold = 75\n" in (climb.root / "pyproject.toml").read_text()
 
@@ -66,7 +70,13 @@ def test_worked_example__threshold_climbs_70_75_80(climb: Project, run_ratchet: 
     cover(climb, 14)  # back to 76%: below the threshold now
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "below the threshold 80% by 4.0000 points" in r.stdout
+    assert flat(r.stdout).startswith(
+        "coverage-ratchet: FAIL 76.00% — 4.00 points under the 80.00% baseline and 4.00 under "
+        "the 80% threshold; 1 file fell FAIL pkg/sample.py 80.00% -> 76.00% -4.00 +4 uncovered; "
+        "not run: 100-103, 107-110, 114-117, 121-124, 128-131, 135-138 "
+    )
+    r = run_ratchet("check", "-v", "coverage.xml", cwd=climb.root)  # the rules' own words
+    assert "below the threshold 80% by 4.0000 points" in flat(r.stdout)
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
     assert r.code == 1
     assert "threshold = 80\n" in (climb.root / "pyproject.toml").read_text()
@@ -90,11 +100,8 @@ def test_check__file_regression_names_file_before_after(climb: Project, run_ratc
     # ...and what it no longer runs, in coverage.py's notation, for every report format.
     for report in ("coverage.xml", "coverage.json", "coverage.lcov", ".coverage"):
         r = run_ratchet("check", report, cwd=climb.root)
-        assert (
-            "FAIL pkg/other.py: 100.0000% -> 50.0000% (-50.0000 points; uncovered 0 -> 1); "
-            in r.stdout
-        )
-        assert "; not run: 2\n" in r.stdout, report
+        row = "  FAIL pkg/other.py   100.00% -> 50.00%  -50.00  +1 uncovered; not run: 2\n"
+        assert row in r.stdout, report
 
 
 def test_update__a_file_drop_keeps_its_old_line_and_the_bar_still_rises(
@@ -111,7 +118,7 @@ def test_update__a_file_drop_keeps_its_old_line_and_the_bar_still_rises(
     climb.run_tests()
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
     assert r.code == 0
-    assert "kept the old per-file line of 1 file(s) whose coverage fell: pkg/other.py" in r.stdout
+    assert "kept the old per-file line of 1 file whose coverage fell: pkg/other.py" in r.stdout
     assert other in tsv.read_text().splitlines()
     assert "threshold = 80\n" in (climb.root / "pyproject.toml").read_text()
 
@@ -171,7 +178,7 @@ def test_check__deleting_covered_code_passes(climb: Project, run_ratchet: RunRat
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 0
     assert "75.7576%" in r.stdout
-    assert "no line became uncovered (24 uncovered, baseline 24)" in r.stdout
+    assert "no line became uncovered (24 uncovered, baseline 24)" in flat(r.stdout)
 
 
 # -- bad input: one line, exit 2, no traceback, nothing of the user's changed --------------
@@ -432,7 +439,7 @@ def test_baseline_ref__branch_cannot_lower_its_own_bar(climb: Project, run_ratch
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
     assert r.code == 1  # ...the bar at main does not
     assert "loosens the bar" in r.stdout
-    assert "below the threshold 80%" in r.stdout
+    assert "4.00 under the 80% threshold" in flat(r.stdout)
 
 
 def test_baseline_ref__diff_against_is_the_refs(climb: Project, run_ratchet: RunRatchet):
@@ -461,7 +468,7 @@ def test_baseline_ref__diff_against_is_the_refs(climb: Project, run_ratchet: Run
 
     r = run_ratchet("check", "coverage.xml", cwd=climb.root, env=ci)
     assert r.code == 0  # the working copy alone: an empty diff, nothing to judge
-    assert "no measurable changed lines" in r.stdout
+    assert "changed lines: none measurable, nothing to judge" in r.stdout
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root, env=ci)
     assert r.code == 1  # held to main: the diff against main, and its 90% gate
     assert "diff_against is held to main: main (the working copy says HEAD)" in r.stderr
@@ -544,11 +551,11 @@ def test_baseline_ref__an_inflated_uncovered_count_cannot_buy_a_regression(
     inflated = "baseline = {percent = 99, covered = 9900, measured = 10000, uncovered = 100}\n"
     pyproject.write_text(text.replace(baseline_line(84, 84), inflated))
     cover(climb, 15)  # 80%: 20 uncovered, 4 more than main recorded
-    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
+    r = run_ratchet("check", "-v", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
     assert r.code == 1
     assert (
         "FAIL total 80.0000% (80/100) is 4.0000 points below the baseline 84.0000% (84/100) "
-        "(uncovered 16 -> 20)" in r.stdout
+        "(uncovered 16 -> 20)" in flat(r.stdout)
     )
     assert "no line became uncovered" not in r.stdout
 
@@ -582,7 +589,7 @@ def test_baseline_ref__a_paths_remap_cannot_hide_per_file_regressions(
     pyproject.write_text(pyproject.read_text().split("\n[tool.ratchet.paths]")[0] + "\n")
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "FAIL pkg/other.py: 100.0000% -> 50.0000%" in r.stdout
+    assert "  FAIL pkg/other.py  100.00% -> 50.00%  -50.00  +1 uncovered" in r.stdout
 
 
 def test_check__a_baselined_file_deleted_from_the_tree_is_a_note_and_update_drops_it(
@@ -621,7 +628,7 @@ def test_update__refuses_while_a_baselined_file_is_not_measured(
     climb.coverage("xml", "-o", "coverage.xml")
     r = run_ratchet("check", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "FAIL pkg/other.py: has a per-file baseline but is not in the report" in r.stdout
+    assert "  FAIL pkg/other.py  100.00% -> not measured\n" in r.stdout
     r = run_ratchet("update", "coverage.xml", cwd=climb.root)
     assert r.code == 2
     assert (
@@ -650,9 +657,9 @@ def test_update__records_a_tighter_uncovered_count_at_an_unchanged_baseline(
     text = (climb.root / "pyproject.toml").read_text()
     assert baseline_line(84, 84) in text and "baseline_uncovered" not in text
     cover(climb, 15)  # 80%, 20 uncovered: 4 lines became uncovered
-    r = run_ratchet("check", "coverage.xml", cwd=climb.root)
+    r = run_ratchet("check", "-v", "coverage.xml", cwd=climb.root)
     assert r.code == 1
-    assert "below the baseline 84.0000% (84/100) (uncovered 16 -> 20)" in r.stdout
+    assert "below the baseline 84.0000% (84/100) (uncovered 16 -> 20)" in flat(r.stdout)
     # The same report again changes nothing, and more uncovered never loosens the count.
     cover(climb, 16)
     assert "nothing to change" in run_ratchet("update", "coverage.xml", cwd=climb.root).stdout

@@ -92,8 +92,10 @@ def test_components__check_judges_and_names_each(mono: Project, run_ratchet):
     assert ("file_regression", "web") in kinds  # a file's failure carries its component
     assert not [f for f in data["failures"] if f["component"] == "api"]
     text = run_ratchet("check", "coverage.json", cwd=mono.root).stdout
+    assert "  FAIL component web  55.00% (-10.00)  threshold 60%, baseline 65.00%\n" in text
+    text = run_ratchet("check", "-v", "coverage.json", cwd=mono.root).stdout
     assert "FAIL component web: coverage 55.0000% (55/100) is below its threshold 60%" in text
-    assert "    api  PASS  95.0000%  threshold 85%" in text
+    assert "  PASS component api  95.00% (+10.00)  threshold 85%" in text
     md = run_ratchet("check", "--format", "markdown", "coverage.json", cwd=mono.root).stdout
     assert "| ❌ web | 55.00% | -10.00 | 60% | 65.00% |" in md
     # update: web keeps its bar (never recorded lower), api's rises on its own.
@@ -178,13 +180,13 @@ def test_provenance__every_output_says_where_the_bar_came_from(
 ):
     start(mono, run_ratchet)
     r = run_ratchet("check", "coverage.json", cwd=mono.root)
-    assert "  bar from   the working copy (pyproject.toml)\n" in r.stdout
+    assert ", from the working copy (pyproject.toml)\n" in r.stdout
     git(mono.root, "add", "-A")
     git(mono.root, "commit", "-qm", "bar")
     sha = git(mono.root, "rev-parse", "main").strip()
     args = ("check", "--baseline-ref", "main", "coverage.json")
     r = run_ratchet(*args, cwd=mono.root)
-    assert f"  bar from   main at {sha[:12]} (pyproject.toml)\n" in r.stdout
+    assert f", from main at {sha[:12]} (pyproject.toml)\n" in r.stdout
     data = json.loads(run_ratchet(*args, "--format", "json", cwd=mono.root).stdout)
     assert data["bar_source"] == {"config": "pyproject.toml", "ref": "main", "commit": sha}
     md = run_ratchet(*args, "--format", "markdown", cwd=mono.root).stdout

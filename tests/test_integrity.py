@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import Project, RunRatchet, git, run_in_process
 from tests.test_trust import statements
+from tests.wrapped import flat
 
 pytestmark = pytest.mark.integration
 
@@ -128,21 +129,22 @@ def test_accept__every_forged_event_is_shown_and_what_falls_from_the_refs_values
     forge(accepted, 5)
     r = check(accepted, ratchet_cli, "--baseline-ref", "main")
     assert r.code == 0, r  # on the record: allowed, and shown
-    assert "(`ratchet accept`, 6 event(s) since main):\n" in r.stdout
+    said = flat(r.stdout)
+    assert "lowers the bar on purpose with ratchet accept (6 events since main):" in said
     assert r.stdout.count(": records threshold 1%, baseline none\n") == 5
     assert (
         ": records threshold 0%, baseline 58.3333% (35/60); component core: threshold 0%, "
-        "baseline 75.0000% (15/20)\n"
-    ) in r.stdout
+        "baseline 75.0000% (15/20) "
+    ) in said
     assert (
-        "WARNING: what falls, from the values at main:\n"
-        "WARNING:   threshold 60% -> 0%\n"  # main's 60, not the 1 the event claims
-        "WARNING:   baseline 63.3333% (38/60), 22 uncovered -> 58.3333% (35/60), 25 uncovered\n"
-        "WARNING:   components.core.threshold 90% -> 0%\n"
-        "WARNING:   components.core.baseline 90.0000% (18/20), 2 uncovered -> 75.0000% (15/20), "
-        "5 uncovered\n"
-        "WARNING:   file src/core/b.py 90.0000% (9/10) -> 60.0000% (6/10)\n"
-    ) in r.stdout
+        "WARNING: what falls, from the values at main: "
+        "threshold 60% -> 0% "  # main's 60, not the 1 the event claims
+        "baseline 63.3333% (38/60), 22 uncovered -> 58.3333% (35/60), 25 uncovered "
+        "components.core.threshold 90% -> 0% "
+        "components.core.baseline 90.0000% (18/20), 2 uncovered -> 75.0000% (15/20), "
+        "5 uncovered "
+        "file src/core/b.py 90.0000% (9/10) -> 60.0000% (6/10) "
+    ) in said
     assert "1% ->" not in r.stdout
 
     md = check(accepted, ratchet_cli, "--baseline-ref", "main", "--format", "markdown").stdout
@@ -174,7 +176,10 @@ def test_accept__past_the_comments_bound_it_says_how_many_more(
     assert md.stdout.count("**Reason:** ") == 50  # the comment's cap, the artifact's too
     assert "- …and 1 more accept event (see the history file)" in md.stdout
     text = check(accepted, ratchet_cli, "--baseline-ref", "main").stdout
-    assert text.count("WARNING:      reason: ") == 51  # the log has every one
+    assert text.count("  - reason: ") == 10  # the terminal's first ten...
+    assert "  ...and 41 more events\n" in text
+    text = check(accepted, ratchet_cli, "-v", "--baseline-ref", "main").stdout
+    assert text.count("  - reason: ") == 51  # ...and -v, every one
 
 
 def test_accept__a_component_no_event_lists_is_held(accepted: Project, ratchet_cli: RunRatchet):
@@ -184,8 +189,11 @@ def test_accept__a_component_no_event_lists_is_held(accepted: Project, ratchet_c
     assert (
         "loosens the bar set at the baseline ref (components.core.threshold 0 < 90; "
         "components.core.baseline 75.0000% (15/20) < 90.0000% (18/20))"
-    ) in r.stdout
-    assert "FAIL component core: coverage 75.0000% (15/20) is below its threshold 90%" in r.stdout
+    ) in flat(r.stdout)
+    assert "  FAIL component core  75.00% (-15.00)  threshold 90%" in r.stdout
+    r = check(accepted, ratchet_cli, "-v", "--baseline-ref", "main")
+    said = "FAIL component core: coverage 75.0000% (15/20) is below its threshold 90%"
+    assert said in flat(r.stdout)
 
 
 # -- 2. component membership -----------------------------------------------------------------
@@ -204,11 +212,12 @@ def test_members__narrowing_a_components_paths_is_a_loosening(
     assert check(grown, ratchet_cli).code == 1  # core below 90
     edit(grown, '"src/core/**"', '"src/core/__init__.py", "src/core/a.py", "src/core/b.py"')
     assert check(grown, ratchet_cli).code == 0  # the working copy alone lets it through
-    r = check(grown, ratchet_cli, "--baseline-ref", "main")
+    r = check(grown, ratchet_cli, "-v", "--baseline-ref", "main")
     assert r.code == 1, r
-    assert "component core no longer holds src/core/new.py (its paths at the ref do" in r.stdout
+    said = flat(r.stdout)
+    assert "component core no longer holds src/core/new.py (its paths at the ref do" in said
     # The files core held at main are still judged with it.
-    assert "FAIL component core: coverage 86.6667% (26/30) is below its threshold 90%" in r.stdout
+    assert "FAIL component core: coverage 86.6667% (26/30) is below its threshold 90%" in said
 
 
 def test_members__a_new_component_ahead_that_takes_its_files_is_a_loosening(
@@ -219,14 +228,14 @@ def test_members__a_new_component_ahead_that_takes_its_files_is_a_loosening(
     assert check(grown, ratchet_cli).code == 0
     r = check(grown, ratchet_cli, "--baseline-ref", "main")
     assert r.code == 1, r
-    assert "component core no longer holds src/core/new.py" in r.stdout
-    assert "FAIL component core: coverage 86.6667% (26/30)" in r.stdout
+    assert "component core no longer holds src/core/new.py" in flat(r.stdout)
+    assert "FAIL component core 86.67% (-3.33)" in flat(r.stdout)
     # A new component that takes nothing of core's loosens nothing: core fails on its own.
     other = thief.replace("fresh", "rest").replace("src/core/new.py", "src/other.py")
     pyproject(grown).write_text(pyproject(grown).read_text().replace(thief, other))
     r = check(grown, ratchet_cli, "--baseline-ref", "main")
     assert r.code == 1, r
-    assert "loosens" not in r.stdout and "FAIL component core: coverage 86.6667%" in r.stdout
+    assert "loosens" not in r.stdout and "FAIL component core 86.67%" in flat(r.stdout)
 
 
 # -- 3. renames -------------------------------------------------------------------------------
@@ -245,10 +254,12 @@ def moved(repo: Project) -> Project:
 def test_renames__a_moved_file_keeps_its_floor(moved: Project, ratchet_cli: RunRatchet, args):
     r = check(moved, ratchet_cli, *args)
     assert r.code == 1, r
+    assert "  FAIL src/core/b2.py  90.00% -> 80.00%  -10.00  +1 uncovered" in r.stdout
+    r = check(moved, ratchet_cli, "-v", *args)
     assert (
         "FAIL src/core/b2.py (renamed from src/core/b.py): 90.0000% -> 80.0000% "
         "(-10.0000 points; uncovered 1 -> 2)"
-    ) in r.stdout
+    ) in flat(r.stdout)
 
 
 def test_renames__an_update_that_drops_the_moved_floor_is_a_loosening(
@@ -261,7 +272,7 @@ def test_renames__an_update_that_drops_the_moved_floor_is_a_loosening(
     assert r.code == 1, r
     assert (
         "src/core/b2.py (was src/core/b.py): per-file line 80.0000% (8/10) < 90.0000% (9/10)"
-    ) in r.stdout
+    ) in flat(r.stdout)
 
 
 # -- 4. a bar that is not there ---------------------------------------------------------------
@@ -319,9 +330,9 @@ def test_missing_bar__the_section_removed_on_the_branch_is_a_loosening(
     assert r.code == 2 and "no [tool.ratchet] section; run `ratchet init` first" in r.stderr
     r = check(repo, ratchet_cli, "--baseline-ref", "main")
     assert r.code == 1, r
-    assert "loosens the bar set at the baseline ref ([tool.ratchet] removed" in r.stdout
-    assert "FAIL src/core/b.py: 90.0000% -> 60.0000%" in r.stdout  # main's bar judges
-    assert "FAIL component core: coverage 75.0000% (15/20) is below its threshold 90%" in r.stdout
+    assert "loosens the bar set at the baseline ref ([tool.ratchet] removed" in flat(r.stdout)
+    assert "  FAIL src/core/b.py  90.00% -> 60.00%  -30.00" in r.stdout  # main's bar judges
+    assert "  FAIL component core  75.00% (-15.00)  threshold 90%" in r.stdout
 
 
 def test_missing_bar__no_section_here_or_at_the_ref_is_bad_input(
@@ -361,5 +372,5 @@ def test_files__a_file_no_longer_measured_keeps_its_floor_and_its_line(
     tsv.write_text("".join(x for x in tsv.read_text().splitlines(True) if "other.py" not in x))
     r = check(repo, ratchet_cli, "--baseline-ref", "main")
     assert r.code == 1, r
-    assert "src/other.py: per-file line removed (was 50.0000% (20/40))" in r.stdout
-    assert "FAIL src/other.py: has a per-file baseline but is not in the report" in r.stdout
+    assert "src/other.py: per-file line removed (was 50.0000% (20/40))" in flat(r.stdout)
+    assert "FAIL src/other.py 50.00% -> not measured" in flat(r.stdout)

@@ -13,7 +13,9 @@ from ratchet.config import Config
 from ratchet.models import Baseline, Counts, FileCoverage, Report
 from ratchet.render import text as text_render
 from ratchet.render.outcome import outcome_dict, render
+from ratchet.render.terminal import VERBOSE, Layout
 from ratchet.results import BarSource, ComponentMove, Event, Lowering, Outcome
+from tests.wrapped import flat
 
 pytestmark = pytest.mark.unit
 
@@ -36,10 +38,12 @@ def test_outcome_dict__the_update_keys_come_from_the_plan(outcome: Outcome):
 
 
 def test_render__text_and_json_without_a_plan_say_nothing_of_an_update(outcome: Outcome):
-    assert "`ratchet update` would record:" in render(outcome, "text")
+    assert "ratchet update would record: threshold -> 90%, baseline -> 90.00%\n" in render(
+        outcome, "text"
+    )
     bare = dataclasses.replace(outcome, plan=None)
     text = render(bare, "text")
-    assert text.startswith("coverage-ratchet: PASS\n") and "update" not in text
+    assert text.startswith("coverage-ratchet: PASS 90.00% — ") and "update" not in text
     assert "update" not in json.loads(render(bare, "json"))
 
 
@@ -64,16 +68,23 @@ def test_render__every_accept_event_and_what_falls_in_text_json_and_markdown(out
     shown = with_accepts(outcome, 12, 35)
     shown = dataclasses.replace(shown, accepted=(*shown.accepted, accept_event(12, (move,))))
     text = render(shown, "text")
+    # The verdict, then each event reason first: its date (not the time), the author's name
+    # (not the e-mail address).
     assert text.startswith(
-        "WARNING: this change lowers the bar on purpose (`ratchet accept`, 13 event(s) since "
-        "main):\nWARNING:   1. 2026-12-06T01:02:00Z, Ann <a@x.org>, at cccccccccccc: records "
-        "threshold 85%, baseline none\nWARNING:      reason: reason 0\n"
+        "coverage-ratchet: PASS 90.00% — the bar is lowered on purpose\n"
+        "WARNING: this change lowers the bar on purpose with ratchet accept (13 events since "
+        "main):\n  - reason: reason 0\n"
+        "    2026-12-06, Ann, at cccccccccccc: records threshold 85%, baseline none\n"
     )
+    assert "@" not in text and "01:02" not in text and "`" not in text
+    assert text.count("  - reason: ") == 10 and "  ...and 3 more events\n" in text
+    assert text.count("\n  file f") == 30 and "  ...and 5 more requirements (-v lists" in text
+    verbose = render(shown, "text", layout=Layout(verbosity=VERBOSE))
     assert (
-        "records threshold 85%, baseline none; component api: threshold 70%, baseline none\n"
-    ) in text
-    assert text.count("WARNING:   file f") == 35  # the log has them all
-    assert "1% ->" not in text  # an event's "old" values are never shown
+        "records threshold 85%, baseline none; component api: threshold 70%, baseline none "
+    ) in flat(verbose)
+    assert verbose.count("\n  file f") == 35  # -v: every one
+    assert "1% ->" not in verbose  # an event's "old" values are never shown
     data = json.loads(render(shown, "json"))
     assert len(data["accepted"]) == 13 and len(data["lowered"]) == 35
     assert data["lowered"][0] == {"key": "file f00.py", "old": "90%", "new": "80%"}
@@ -86,10 +97,10 @@ def test_render__every_accept_event_and_what_falls_in_text_json_and_markdown(out
 
 def test_render__accept_events_that_lower_nothing_say_so(outcome: Outcome):
     harmless = with_accepts(outcome, 1, 0)
-    assert "WARNING: nothing falls below the values at main.\n" in render(harmless, "text")
+    assert "\n  nothing falls below the values at main.\n" in render(harmless, "text")
     assert "\nNothing falls below the values at main.\n" in render(harmless, "markdown")
     working_copy = dataclasses.replace(harmless, source=None)
-    assert "(`ratchet accept`, 1 event(s)):\n" in render(working_copy, "text")
+    assert "with ratchet accept (1 event):\n" in render(working_copy, "text")
     assert "nothing falls below the values before." in render(working_copy, "text")
 
 

@@ -399,7 +399,10 @@ def test_incomparable__branch_measurement_vanished():
     c = cfg(baseline=Baseline(90, 100, 20, 10))
     no_branches = report(a=lines(80, 80))
     problem = rules.incomparable(no_branches, c, None)
-    assert problem is not None and "the report measures no branches" in problem
+    assert problem is not None and problem.startswith(
+        "the report measures no branches, but the baseline measured 20 branches: branch "
+        "measurement is off since the bar was recorded"
+    )
     assert rules.incomparable(report(a=lines(80, 70, 20, 20)), c, None) is None
     # The per-file lines say so too, where the total's counts do not (an older file).
     legacy = cfg(baseline=90, baseline_uncovered=10)
@@ -414,6 +417,55 @@ def test_incomparable__branch_measurement_vanished():
     assert problem is not None and problem.startswith("two.xml measured no branches")
     # A bar without branches asks nothing of the report.
     assert rules.incomparable(no_branches, cfg(baseline=exact(70, 80)), None) is None
+
+
+def test_incomparable__branch_measurement_appeared():
+    lines_only = cfg(baseline=Baseline(90, 100, 0, 10))
+    same_code = report(a=lines(100, 95, 20, 15))  # the baseline's 100 statements
+    problem = rules.incomparable(same_code, lines_only, None)
+    assert problem is not None and problem.startswith(
+        "branch measurement is new since the bar was recorded: the bar measured no branches "
+        "and this report measures 20 (the baseline's 100 statements, and 20 branches now), "
+        "so its total cannot be held to it (counting lines only, as the bar does, it covers "
+        "95 of 100 (95.00%); the baseline covered 90 of 100 (90.00%))"
+    )
+    assert 'ratchet accept --reason "measure branches"' in problem
+    # accept records the new measure: the sanctioned way.
+    assert rules.incomparable(same_code, lines_only, None, new_measure=True) is None
+    # A file with the statements its per-file line counted, and branches now.
+    files = {"a.py": lines(60, 50), "b.py": lines(30, 30)}
+    grown = report({"a.py": lines(60, 55, 8, 4), "b.py": lines(45, 40, 2, 1)})
+    problem = rules.incomparable(grown, lines_only, files)
+    assert (
+        problem is not None and "(a.py has the 60 statements it had, and 8 branches now)" in problem
+    )
+    # An older percent-only baseline: its per-file lines say how the bar was measured.
+    legacy = cfg(baseline=90, baseline_uncovered=10)
+    assert rules.incomparable(same_code, legacy, None) is None  # nothing says
+    problem = rules.incomparable(grown, legacy, files)
+    assert problem is not None and "; the baseline covered" not in problem
+
+
+def test_incomparable__new_code_with_the_first_branches_is_judged_with_a_note():
+    """A branchless bar measured with branch coverage also records 0: new code with its
+    first ``if`` is judged, and a failure names the other possible cause."""
+    lines_only = cfg(threshold=Decimal(95), baseline=Baseline(90, 100, 0, 10))
+    new_code = report(a=lines(104, 94, 2, 1))
+    assert rules.incomparable(new_code, lines_only, None) is None
+    v = rules.evaluate(new_code, lines_only)
+    assert not v.passed
+    assert v.notes[-1] == (
+        "the bar measured no branches and this report measures 2: if branch coverage was "
+        "turned on since, that is the fall; record the new measure with `ratchet accept "
+        '--reason "measure branches"`'
+    )
+    passing = rules.evaluate(report(a=lines(104, 104, 2, 2)), lines_only)
+    assert passing.passed and passing.notes == ()
+    # A bar measured with branches, or none yet, asks nothing of the report.
+    with_branches = cfg(baseline=Baseline(90, 100, 20, 10))
+    assert rules.incomparable(new_code, with_branches, None) is None
+    assert rules.appeared_note(new_code, with_branches, None) is None
+    assert rules.incomparable(new_code, cfg(), None) is None
 
 
 def test_ref_config__two_exempt_baselines_note_the_strictest_once():

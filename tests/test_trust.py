@@ -12,6 +12,7 @@ import time
 import pytest
 
 from tests.conftest import Project, RunRatchet, git
+from tests.wrapped import flat
 
 pytestmark = pytest.mark.integration
 
@@ -61,9 +62,13 @@ def test_exact__a_fall_hidden_by_a_rounded_baseline_fails(proj: Project, run_rat
     run(proj, "sample", "more")
     r = run_ratchet("check", "coverage.xml", cwd=proj.root)
     assert r.code == 1, r
+    assert r.stdout.startswith(
+        "coverage-ratchet: FAIL 99.35% — <0.01 points under the 99.36% baseline\n"
+    )
+    r = run_ratchet("check", "-v", "coverage.xml", cwd=proj.root)
     assert (
         "FAIL total 99.3514% (919/925) is 0.0043 points below the baseline 99.3557% (771/776) "
-        "(uncovered 5 -> 6)" in r.stdout
+        "(uncovered 5 -> 6)" in flat(r.stdout)
     )
     assert run_ratchet("update", "coverage.xml", cwd=proj.root).code == 1
 
@@ -76,8 +81,8 @@ def test_exact__a_file_of_the_previous_version_keeps_working_and_update_upgrades
         "[tool.ratchet]\nthreshold = 95\nbaseline = 99.35  # as 0.1 wrote it\n"
         "baseline_uncovered = 5\n"
     )
-    r = run_ratchet("check", "coverage.xml", cwd=proj.root)
-    assert r.code == 0 and "baseline   99.35%, 5 uncovered" in r.stdout
+    r = run_ratchet("check", "-v", "coverage.xml", cwd=proj.root)
+    assert r.code == 0 and "baseline 99.35%, 5 uncovered" in r.stdout
     r = run_ratchet("update", "coverage.xml", cwd=proj.root)
     assert r.code == 0, r
     text = (proj.root / "pyproject.toml").read_text()
@@ -115,10 +120,35 @@ def test_refuse__branch_measurement_vanished(make_project, run_ratchet: RunRatch
         extra = ("--reason", "x") if command == "accept" else ()
         r = run_ratchet(command, *extra, "coverage.xml", cwd=proj.root)
         assert r.code == 2, r
-        assert "the report measures no branches, but the baseline measured branches" in r.stderr
+        assert "the report measures no branches, but the baseline measured 8 branches" in r.stderr
         assert "--cov-branch" in r.stderr
         assert len(r.stderr.strip().splitlines()) == 1
     assert tracked(proj) == before
+
+
+def test_refuse__branch_measurement_appeared_until_accepted(make_project, ratchet_cli):
+    """Turning branch coverage on reads as no regression: check and update say what changed
+    and how to record it; accept records it, on the record; then check passes."""
+    proj = make_project()
+    proj.coverage("run", "--source=pkg", "run_sample.py")  # no --branch: lines only
+    proj.coverage("xml", "-o", "coverage.xml")
+    assert ratchet_cli("init", "coverage.xml", cwd=proj.root).code == 0
+    assert "branches = 0" in (proj.root / "pyproject.toml").read_text()
+    before = tracked(proj)
+    proj.run_tests()  # with --branch
+    for command in ("check", "update"):
+        r = ratchet_cli(command, "coverage.xml", cwd=proj.root)
+        assert r.code == 2, r
+        assert r.stderr.startswith(
+            "ratchet: error: coverage.xml: branch measurement is new since the bar was "
+            "recorded: the bar measured no branches and this report measures"
+        )
+        assert 'ratchet accept --reason "measure branches"' in r.stderr
+        assert r.stdout == ""
+    assert tracked(proj) == before
+    r = ratchet_cli("accept", "--reason", "measure branches", "coverage.xml", cwd=proj.root)
+    assert r.code == 0, r
+    assert ratchet_cli("check", "coverage.xml", cwd=proj.root).code == 0
 
 
 def test_refuse__a_shard_without_branches(make_project, run_ratchet: RunRatchet):
@@ -129,7 +159,7 @@ def test_refuse__a_shard_without_branches(make_project, run_ratchet: RunRatchet)
     proj.coverage("xml", "-o", "shard2.xml")
     r = run_ratchet("check", "coverage.json", "shard2.xml", cwd=proj.root)
     assert r.code == 2
-    assert "shard2.xml measured no branches, but the baseline measured branches" in r.stderr
+    assert "shard2.xml measured no branches, but the baseline measured 8 branches" in r.stderr
 
 
 def test_refuse__another_projects_report(make_project, run_ratchet: RunRatchet, tmp_path):
@@ -177,10 +207,36 @@ def test_refuse__a_stale_report(make_project, run_ratchet: RunRatchet):
     )
     r = run_ratchet("update", "coverage.xml", cwd=proj.root)
     assert r.code == 2
-    assert "re-run the tests, or pass --allow-stale" in r.stderr
+    # Refused as an error, said once, before the verdict it refuses (stdout).
+    assert r.stderr == (
+        "ratchet: error: coverage.xml is older than pkg/sample.py, which changed after it was "
+        "written: it may not measure this code: re-run the tests, or pass --allow-stale\n"
+    )
     assert tracked(proj) == before
     r = run_ratchet("update", "--allow-stale", "coverage.xml", cwd=proj.root)
     assert r.code == 0, r
+
+
+def test_stale__a_file_written_again_with_its_committed_content_is_not(make_project, ratchet_cli):
+    """``git checkout -- src`` (or a ``touch``) after the tests leaves every file as the
+    last commit before the report had it: check does not warn and update records."""
+    proj = make_project()
+    git(proj.root, "init", "-q", "-b", "main")
+    git(proj.root, "add", "pkg", "run_sample.py", "pyproject.toml")
+    git(proj.root, "commit", "-qm", "code")
+    proj.run_tests()
+    assert ratchet_cli("init", "coverage.xml", cwd=proj.root).code == 0
+    later = time.time() + 5
+    os.utime(proj.root / "pkg" / "sample.py", (later, later))
+    git(proj.root, "checkout", "--", "pkg")
+    r = ratchet_cli("check", "coverage.xml", cwd=proj.root)
+    assert r.code == 0 and r.stderr == ""
+    assert ratchet_cli("update", "coverage.xml", cwd=proj.root).code == 0
+    sample = proj.root / "pkg" / "sample.py"
+    sample.write_text(sample.read_text() + "\n")  # an edit git sees
+    os.utime(sample, (later + 1, later + 1))
+    r = ratchet_cli("update", "coverage.xml", cwd=proj.root)
+    assert r.code == 2 and r.stderr.startswith("ratchet: error: coverage.xml is older than")
 
 
 def test_refuse__no_report_named_takes_the_newest_and_says_which(
@@ -243,13 +299,15 @@ def test_accept__records_and_a_review_sees_it(lowered: Project, run_ratchet: Run
 
     r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=root)
     assert r.code == 0, r
-    assert r.stdout.startswith("WARNING: this change lowers the bar on purpose")
+    assert r.stdout.startswith("coverage-ratchet: PASS 92.58% — the bar is lowered on purpose")
+    assert "\nWARNING: this change lowers the bar on purpose" in r.stdout
     assert "records threshold 90%, baseline 92.5799% (811/876)\n" in r.stdout
-    assert f"WARNING:      reason: {reason}\n" in r.stdout
+    # The reason in the first lines, after the verdict (its second line, wrapped).
+    assert f"\n  - reason: {reason}\n" in "\n".join(r.stdout.splitlines()[:5]) + "\n"
     assert (
         "WARNING: what falls, from the values at main:\n"
-        "WARNING:   threshold 95% -> 90%\n"
-        "WARNING:   baseline 99.3557% (771/776), 5 uncovered -> 92.5799% (811/876), 65 uncovered\n"
+        "  threshold 95% -> 90%\n"
+        "  baseline 99.3557% (771/776), 5 uncovered -> 92.5799% (811/876), 65 uncovered\n"
     ) in r.stdout
     md = run_ratchet("check", "--baseline-ref", "main", "--format", "markdown", cwd=root)
     # The heading says the bar is lowered on purpose, by how much against main; the reason

@@ -16,6 +16,7 @@ from ratchet.commands.common import (
     config_option,
     echo_err,
     out,
+    rcfile_option,
     reports_argument,
     require_section,
 )
@@ -31,6 +32,7 @@ from ratchet.results import EVENT_ACCEPT
 @click.command("accept")
 @reports_argument
 @config_option
+@rcfile_option
 @click.option(
     "--reason",
     required=True,
@@ -42,6 +44,7 @@ from ratchet.results import EVENT_ACCEPT
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     reason: str,
     allow_stale: bool,
     dry_run: bool,
@@ -56,7 +59,7 @@ def command(
         raise RatchetError("--reason must say why the bar goes down (it is empty)")
     if len(reason) > MAX_REASON:
         raise RatchetError(f"--reason is longer than {MAX_REASON} characters")
-    with config_for_writing(config_path) as cfg:
+    with config_for_writing(config_path, rcfile) as cfg:
         _accept(cfg, reports, reason, allow_stale=allow_stale, dry_run=dry_run)
 
 
@@ -66,9 +69,10 @@ def _accept(
     require_section(cfg)
     rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
     old_files = read_file_baseline(cfg)
-    problem = rules.incomparable(rep, cfg, old_files)
+    problem = rules.incomparable(rep, cfg, old_files, new_measure=True)
     if problem is not None:
-        # Accepting a report without branches would zero every branch of the bar.
+        # Accepting a report without branches would zero every branch of the bar; one
+        # measuring branches for the first time is what accept is for (rules.incomparable).
         raise RatchetError(problem, source=", ".join(rep.sources))
     plan = plan_mod.make_accept(rep, cfg, old_files)
     out(

@@ -13,10 +13,13 @@ from ratchet.commands.common import (
     echo_err,
     expect_option,
     format_option,
+    layout,
     load_config,
     out,
+    rcfile_option,
     reports_argument,
     require_section,
+    verbosity_options,
 )
 from ratchet.render.outcome import render, render_markdown
 
@@ -32,6 +35,7 @@ def in_github(flag: bool | None, fmt: str) -> bool:
 @click.command("check")
 @reports_argument
 @config_option
+@rcfile_option
 @format_option
 @click.option(
     "--baseline-ref",
@@ -57,9 +61,11 @@ def in_github(flag: bool | None, fmt: str) -> bool:
     help="GitHub Actions output (summary, outputs, annotations, comment); "
     "default: on when GITHUB_ACTIONS=true and --format is text.",
 )
+@verbosity_options
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     fmt: str,
     baseline_ref: str | None,
     diff_ref: str | None,
@@ -67,9 +73,12 @@ def command(
     no_diff: bool,
     expect: int | None,
     github: bool | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Fail (exit 1) if coverage fell below the threshold or the baseline."""
-    cfg = load_config(config_path)
+    shape = layout(quiet=quiet, verbose=verbose)  # a usage error before any work
+    cfg = load_config(config_path, rcfile)
     if baseline_ref is None or cfg.present:
         # Under --baseline-ref a section removed on the branch is a loosening of the ref's
         # bar, judged (and failed) by it.
@@ -111,9 +120,10 @@ def command(
                 os.environ.get("GITHUB_REPOSITORY"),
                 os.environ.get("GITHUB_SHA"),
             )
-    document = render(outcome, fmt, links=links)
+    document = render(outcome, fmt, links=links, layout=shape)
+    colored = shape.color if fmt == "text" else None
     if settings is None:
-        out(document, nl=False)
+        out(document, nl=False, color=colored)
         raise SystemExit(outcome.exit_code)
 
     from ratchet.github.outputs import inert_block
@@ -122,7 +132,7 @@ def command(
     # The runner reads workflow commands from every line of the log, and a report holds
     # file names anyone who can open a pull request chooses.
     if fmt == "text":
-        out(inert_block(document), nl=False)
+        out(inert_block(document), nl=False, color=colored)
     elif fmt == "json":
         # "#[" is only ever inside a JSON string, where \u005b is the same "[": the legacy
         # "##[command]" form cannot appear, and the document means what it meant.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,6 +17,9 @@ from ratchet import config as config_mod
 from ratchet import writelock
 from ratchet.config import Config
 from ratchet.errors import RatchetError
+
+if TYPE_CHECKING:
+    from ratchet.render.terminal import Layout
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,6 +41,29 @@ def config_option(f: F) -> F:
         default=None,
         help="pyproject.toml to read [tool.ratchet] from (default: nearest one upward).",
     )(f)
+
+
+def rcfile_option(f: F) -> F:
+    return click.option(
+        "--rcfile",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="coverage.py's configuration to read .coverage data with, as `coverage report "
+        "--rcfile` (default: coverage.py's own search, $COVERAGE_RCFILE first).",
+    )(f)
+
+
+def with_rcfile(cfg: Config, rcfile: Path | None) -> Config:
+    """``cfg`` reading ``.coverage`` data with the configuration ``--rcfile`` names. A
+    relative name is from the working directory, as typed (coverage.py's own
+    ``$COVERAGE_RCFILE`` is from the config root); a missing file is refused here, before
+    any report is read."""
+    if rcfile is None:
+        return cfg
+    if not rcfile.is_file():
+        raise RatchetError("no such file (named by --rcfile)", source=str(rcfile))
+    return dataclasses.replace(cfg, coverage_rcfile=rcfile.absolute())
 
 
 def allow_stale_option(f: F) -> F:
@@ -68,21 +96,72 @@ def format_option(f: F) -> F:
     )(f)
 
 
-def load_config(config_path: Path | None) -> Config:
+def verbosity_options(f: F) -> F:
+    f = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Say more: the exact numbers, every failure's own message, each changed file.",
+    )(f)
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="Say less: nothing on a pass; on a failure, the verdict and what failed.",
+    )(f)
+
+
+def layout(*, quiet: bool = False, verbose: bool = False) -> Layout:
+    """How text for stdout is laid out: colour and the width of a terminal there (none and
+    100 columns in a pipe or a file), and how much is said."""
+    from ratchet.render.terminal import NORMAL, QUIET, VERBOSE, Layout  # text output only
+
+    if quiet and verbose:
+        raise click.UsageError("-q and -v ask for opposite things: give one")
+    tty = _isatty(sys.stdout)
+    width = shutil.get_terminal_size((MAX_WIDTH, 24)).columns if tty else MAX_WIDTH
+    verbosity = QUIET if quiet else VERBOSE if verbose else NORMAL
+    return Layout(width=max(width, MIN_WIDTH), color=color(os.environ, tty), verbosity=verbosity)
+
+
+MAX_WIDTH = 100  # columns of text that goes to a pipe or a file
+MIN_WIDTH = 40  # a narrower terminal still gets lines this long
+
+
+def color(env: Mapping[str, str], tty: bool) -> bool:
+    """Colour on a terminal, never in a pipe or a file, as the conventions say: a non-empty
+    ``NO_COLOR`` turns it off (no-color.org), else a non-empty ``FORCE_COLOR`` turns it on
+    (even in a pipe: a CI log that shows colour), else a terminal other than ``TERM=dumb``
+    has it. CPython's own order (``_colorize``)."""
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return tty and env.get("TERM") != "dumb"
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no such method, or a closed stream
+        return False
+
+
+def load_config(config_path: Path | None, rcfile: Path | None = None) -> Config:
     """The config, with any write of the bar that was interrupted finished first."""
     cfg = config_mod.load(config_path)
     if writelock.recover(cfg.root, echo_err):
         cfg = config_mod.load(config_path)
-    return cfg
+    return with_rcfile(cfg, rcfile)
 
 
 @contextmanager
-def config_for_writing(config_path: Path | None) -> Iterator[Config]:
+def config_for_writing(config_path: Path | None, rcfile: Path | None = None) -> Iterator[Config]:
     """The config read under the writers' lock, held until the block ends: a bar another
     writer recorded while this one waited is the bar this one starts from."""
-    cfg = load_config(config_path)
+    cfg = load_config(config_path, rcfile)
     with writelock.hold(cfg.root, echo_err):
-        yield config_mod.load(config_path)
+        yield with_rcfile(config_mod.load(config_path), rcfile)
 
 
 def require_section(cfg: Config) -> None:
@@ -93,15 +172,23 @@ def echo_err(message: str) -> None:
     click.echo(message, err=True)
 
 
-def out(message: str, *, nl: bool = True) -> None:
+def out(message: str, *, nl: bool = True, color: bool | None = None) -> None:
     """Write to stdout. A reader that stops early (``ratchet report | head``) is not an
     error: the rest of the output is dropped, quietly, and the command goes on to its own
     verdict and exit code, so a closed pipe can neither hide a failure nor fake one.
 
     Any other failure to write (a full disk) is an error, exit 2: output asked for was
-    lost. That replaces the verdict, but never with a pass."""
+    lost. That replaces the verdict, but never with a pass. A character the stream's
+    encoding lacks (a file name, in a pipe on a legacy code page) is written as an
+    escape rather than lost with the rest. ``color``: keep the text's colours (``layout``
+    decided); else click strips any where stdout is not a terminal."""
     try:
-        click.echo(message, nl=nl)
+        try:
+            click.echo(message, nl=nl, color=color)
+        except UnicodeEncodeError:
+            encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+            safe = message.encode(encoding, "backslashreplace").decode(encoding)
+            click.echo(safe, nl=nl, color=color)
     except BrokenPipeError:
         _discard_stdout()
     except OSError as e:

@@ -17,7 +17,9 @@ from ratchet.commands.common import (
     config_option,
     echo_err,
     out,
+    rcfile_option,
     reports_argument,
+    with_rcfile,
 )
 from ratchet.commands.edits import apply
 from ratchet.config import Config
@@ -32,6 +34,7 @@ DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 @click.command("init")
 @reports_argument
 @config_option
+@rcfile_option
 @click.option(
     "--step",
     type=click.FloatRange(0, 100, min_open=True),
@@ -52,6 +55,7 @@ DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     step: float | None,
     baseline_file: str | None,
     no_file_baselines: bool,
@@ -63,11 +67,13 @@ def command(
     path = config_path or config_mod.find_pyproject() or Path("pyproject.toml")
     if not no_file_baselines and baseline_file is not None:
         config_mod.check_baseline_file(baseline_file, src="--baseline-file")
+    rcfile = with_rcfile(Config(), rcfile).coverage_rcfile  # refused before the lock if missing
     # Read (and written) under the writers' lock, like update: see writelock.
     with writelock.hold(path.absolute().parent, echo_err):
         _init(
             path,
             reports,
+            rcfile=rcfile,
             step=step,
             baseline_file=baseline_file,
             no_file_baselines=no_file_baselines,
@@ -81,6 +87,7 @@ def _init(
     path: Path,
     reports: tuple[Path, ...],
     *,
+    rcfile: Path | None,
     step: float | None,
     baseline_file: str | None,
     no_file_baselines: bool,
@@ -118,6 +125,7 @@ def _init(
         baseline_file=None if no_file_baselines else baseline_file,
         present=True,
         recorded=True,
+        coverage_rcfile=rcfile,
     )
     if existing is None:
         echo_err(f"ratchet: no {path} yet: creating it")

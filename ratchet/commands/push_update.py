@@ -16,6 +16,7 @@ from ratchet.commands.common import (
     expect_option,
     load_config,
     out,
+    rcfile_option,
     reports_argument,
 )
 from ratchet.errors import EXIT_FAIL
@@ -25,6 +26,7 @@ from ratchet.github import outputs
 @click.command("push-update")
 @reports_argument
 @config_option
+@rcfile_option
 @click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
 @click.option("--branch", default=None, help="Branch to push to (default: the current one).")
 @click.option(
@@ -38,6 +40,7 @@ from ratchet.github import outputs
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     remote: str,
     branch: str | None,
     attempts: int,
@@ -45,7 +48,7 @@ def command(
 ) -> None:
     """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
     cwd = Path.cwd()
-    cfg = load_config(config_path)
+    cfg = load_config(config_path, rcfile)
     # What `ratchet update` may edit: commits touching only these leave the report valid.
     owned = [p for p in (cfg.pyproject, cfg.baseline_path, cfg.badge_path) if p is not None]
     owned.append(cfg.history_path)
@@ -55,7 +58,7 @@ def command(
 
     def run_update() -> pushupdate.Updated:
         # The configuration again each time: a retry runs on the branch's new tip.
-        with config_for_writing(config_path) as here:
+        with config_for_writing(config_path, rcfile) as here:
             outcome, written = update.run(
                 here, reports, allow_stale=False, dry_run=False, expect=expect
             )

@@ -14,6 +14,7 @@ from ratchet.commands.common import (
     format_option,
     load_config,
     out,
+    rcfile_option,
     reports_argument,
 )
 from ratchet.coveragerc import report_settings
@@ -25,6 +26,7 @@ T = TypeVar("T")
 @click.command("report")
 @reports_argument
 @config_option
+@rcfile_option
 @format_option
 @click.option(
     "--precision",
@@ -57,6 +59,7 @@ T = TypeVar("T")
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     fmt: str,
     precision: int | None,
     show_missing: bool | None,
@@ -68,10 +71,11 @@ def command(
     The text table is `coverage report -m`'s: the same columns, numbers, rounding and
     Missing notation, so the two can sit side by side. The settings of coverage.py's own
     configuration that change that table (skip_covered, skip_empty, precision,
-    show_missing under [report]) apply here too; an option given here wins."""
-    cfg = load_config(config_path)
+    show_missing under [report]; from --rcfile when given) apply here too; an option
+    given here wins."""
+    cfg = load_config(config_path, rcfile)
     rep = load_report(cfg, reports, notify=echo_err)
-    theirs = report_settings(cfg.root)
+    theirs = report_settings(cfg.root, cfg.coverage_rcfile)
     prec = _first(precision, theirs.precision, cfg.precision)
     show_missing = _first(show_missing, theirs.show_missing, True)
     skip_covered = _first(skip_covered, theirs.skip_covered, False)

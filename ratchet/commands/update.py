@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -14,14 +15,19 @@ from ratchet.commands.common import (
     config_option,
     echo_err,
     expect_option,
+    layout,
     out,
+    rcfile_option,
     reports_argument,
     require_section,
+    verbosity_options,
 )
 from ratchet.commands.edits import apply
 from ratchet.config import Config
-from ratchet.render import text
-from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome
+from ratchet.errors import EXIT_ERROR, RatchetError
+from ratchet.render import terminal, text
+from ratchet.render.terminal import PLAIN, QUIET, VERBOSE, Layout
+from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome, Result
 
 
 def run(
@@ -31,45 +37,75 @@ def run(
     allow_stale: bool,
     dry_run: bool,
     expect: int | None = None,
+    shape: Layout = PLAIN,
 ) -> tuple[Outcome, list[Path]]:
     """Update in-process (``push-update`` calls this too): the outcome, and the files
-    written. The plan decides everything; a refused plan writes nothing."""
+    written. The plan decides everything; a refused plan writes nothing, and says why
+    before the verdict it refused."""
     require_section(cfg)
-    outcome = evaluate(cfg, reports, allow_stale=allow_stale, expect=expect, notify=echo_err)
+    said: list[str] = []
+    try:
+        outcome = evaluate(cfg, reports, allow_stale=allow_stale, expect=expect, notify=said.append)
+    except RatchetError:
+        for line in said:
+            echo_err(line)
+        raise
     plan = outcome.plan
     assert plan is not None
+    # A report refused as input (stale) is an error below: its warning would say it twice.
+    twice = (
+        {f"ratchet: warning: {w}" for w in outcome.warnings}
+        if plan.exit_code == EXIT_ERROR
+        else set()
+    )
+    for line in said:
+        if line not in twice:
+            echo_err(line)
     if plan.refused:
-        out(text.verdict(outcome.verdict), nl=False)
         for b in plan.blockers:
-            said = "not recording a regression: " if b.kind == REGRESSION else ""
-            echo_err(f"ratchet: {said}{b.message}")
+            said_as = "not recording a regression" if b.kind == REGRESSION else "error"
+            echo_err(f"ratchet: {said_as}: {b.message}")
+        # The verdict it refused, without the plan just said.
+        refused = dataclasses.replace(Result.of(outcome), plan=None)
+        out(terminal.render(refused, shape), nl=False, color=shape.color)
         return outcome, []
-    out(text.plan(plan, doing=True), nl=False)
+    if shape.verbosity >= VERBOSE:
+        out(terminal.render(Result.of(outcome), shape), nl=False, color=shape.color)
+    if shape.verbosity > QUIET:
+        out(text.plan(plan, doing=True), nl=False)
     if not plan.changes:
         return outcome, []
     event = None if dry_run else recording.event_for(EVENT_UPDATE, plan, cfg, outcome.report.totals)
     edits = recording.edits(plan, cfg, read_file_baseline(cfg), event=event)
-    return outcome, apply(edits, cfg.root, dry_run=dry_run)
+    return outcome, apply(edits, cfg.root, dry_run=dry_run, quiet=shape.verbosity <= QUIET)
 
 
 @click.command("update")
 @reports_argument
 @config_option
+@rcfile_option
 @allow_stale_option
 @expect_option
 @click.option("--dry-run", is_flag=True, help="Show the change, write nothing.")
+@verbosity_options
 def command(
     reports: tuple[Path, ...],
     config_path: Path | None,
+    rcfile: Path | None,
     allow_stale: bool,
     expect: int | None,
     dry_run: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Raise the bar to what REPORT... reached.
 
     Refuses to record a regression (exit 1) or a report that cannot be compared as it is
     (exit 2: a stale report, a baselined file missing from it)."""
-    with config_for_writing(config_path) as cfg:
-        outcome, _ = run(cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect)
+    shape = layout(quiet=quiet, verbose=verbose)
+    with config_for_writing(config_path, rcfile) as cfg:
+        outcome, _ = run(
+            cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect, shape=shape
+        )
     assert outcome.plan is not None
     raise SystemExit(outcome.plan.exit_code)

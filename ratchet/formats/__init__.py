@@ -226,12 +226,18 @@ def can_measure_branches(path: Path, fmt: str) -> bool:
 
 
 def parse(
-    path: Path, fmt: str, *, config_root: Path, counts_only: bool = False
+    path: Path,
+    fmt: str,
+    *,
+    config_root: Path,
+    counts_only: bool = False,
+    rcfile: Path | None = None,
 ) -> Iterable[RawFile | CountedFile]:
     """The files of one report. ``counts_only``: the caller wants each file's counts and
     seldom its lines (``check``, ``update``, ``init`` on one report), which a scanner reads
     without a Python call per line from the layouts it knows (``cobertura_scan``,
-    ``lcov_scan``; ``coverage_json.count`` for coverage.py's JSON)."""
+    ``lcov_scan``; ``coverage_json.count`` for coverage.py's JSON). ``rcfile``: the
+    coverage.py configuration ``.coverage`` data is read with (``--rcfile``)."""
     # Imported here so that reading LCOV never pays for importing coverage.py's API.
     if fmt == COBERTURA:
         from ratchet.formats import cobertura, cobertura_scan
@@ -250,7 +256,9 @@ def parse(
     if fmt == COVERAGE_DATA:
         from ratchet.formats import coverage_data
 
-        return coverage_data.parse(path, config_root=config_root, counts_only=counts_only)
+        return coverage_data.parse(
+            path, config_root=config_root, counts_only=counts_only, rcfile=rcfile
+        )
     if fmt == JACOCO:
         from ratchet.formats import jacoco
 

@@ -57,13 +57,13 @@ def _check_read_only(data_file: Path, name: str) -> None:
         )
 
 
-def _nothing_ran_or_refuse(cov: Any, name: str) -> None:
+def _nothing_ran_or_refuse(cov: Any, name: str, rcfile: Path | None) -> None:
     """coverage.py counts nothing as run: true, or the data's paths do not meet the
     configuration read here. Data written under ``relative_files = true`` holds relative
     paths, and coverage.py looks a file's lines up by its absolute name unless the
     configuration in effect sets it too (and the other way round): when the tests ran with
-    another rc file (``--rcfile``), every line reads as not run, with no word from
-    coverage.py. Such a 0% is refused; a true one (all that ran is excluded) is not."""
+    another rc file (coverage.py's ``--rcfile``), every line reads as not run, with no word
+    from coverage.py. Such a 0% is refused; a true one (all that ran is excluded) is not."""
     relative = bool(cov.get_option("run:relative_files"))
     data = cov.get_data()
     ran = [f for f in data.measured_files() if data.lines(f)]
@@ -71,20 +71,28 @@ def _nothing_ran_or_refuse(cov: Any, name: str) -> None:
     if not ran or len(mismatched) < len(ran):
         return
     written, here = ("without", "sets it") if relative else ("with", "does not set it")
+    read = (
+        f"the coverage.py configuration read here ({rcfile})"
+        if rcfile
+        else ("the coverage.py configuration read here")
+    )
     raise RatchetError(
         f"coverage.py reads this data as 0% covered although it records lines run in "
         f"{len(ran)} file(s): it was written {written} relative_files = true (e.g. "
-        f"{mismatched[0]}) and the coverage.py configuration read here {here}. Name the "
-        "configuration the tests ran with: `COVERAGE_RCFILE=ci.coveragerc ratchet ...` "
-        "(coverage.py's own variable; a relative path is taken from the directory of "
+        f"{mismatched[0]}) and {read} {here}. Name the configuration the tests ran "
+        "with: `ratchet ... --rcfile ci.coveragerc` (or coverage.py's own "
+        "COVERAGE_RCFILE, where a relative path is taken from the directory of "
         "pyproject.toml)",
         source=name,
     )
 
 
 def parse(
-    path: Path, *, config_root: Path, counts_only: bool = False
+    path: Path, *, config_root: Path, counts_only: bool = False, rcfile: Path | None = None
 ) -> Iterator[RawFile | CountedFile]:
+    """``rcfile``: the coverage.py configuration to read the data with (``--rcfile``); None:
+    coverage.py's own search from ``config_root`` (``$COVERAGE_RCFILE``, ``.coveragerc``,
+    ...), as ``coverage report`` run there does."""
     import coverage
     from coverage.exceptions import CoverageException
 
@@ -96,11 +104,12 @@ def parse(
         # coverage resolves relative_files and its config against the working directory.
         os.chdir(config_root)
         try:
-            cov = coverage.Coverage(data_file=str(data_file), config_file=True)
+            config: str | bool = str(rcfile) if rcfile is not None else True
+            cov = coverage.Coverage(data_file=str(data_file), config_file=config)
             cov.load()
             total = cov.json_report(outfile=str(out))
             if total == 0:
-                _nothing_ran_or_refuse(cov, str(path))
+                _nothing_ran_or_refuse(cov, str(path), rcfile)
         except CoverageException as e:
             raise RatchetError(
                 f"coverage.py could not report on it: {e}", source=str(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ratchet.numbers import as_json_number
-from ratchet.render import jsonout, text
+from ratchet.render import jsonout, terminal
 from ratchet.render import patch as patch_render
 from ratchet.results import Outcome, Result
 
@@ -37,20 +37,20 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
     return data
 
 
-def render(outcome: Outcome, fmt: str, *, links: Links | None = None) -> str:
-    """``links``: where the tested commit's files are (Markdown links each uncovered range)."""
+def render(
+    outcome: Outcome,
+    fmt: str,
+    *,
+    links: Links | None = None,
+    layout: terminal.Layout = terminal.PLAIN,
+) -> str:
+    """``links``: where the tested commit's files are (Markdown links each uncovered range);
+    ``layout``: the text's width, colour and verbosity."""
     if fmt == "json":
         return jsonout.dumps(outcome_dict(outcome))
     if fmt == "markdown":
         return render_markdown(outcome, links=links)
-    ref = outcome.source.ref if outcome.source is not None else None
-    out = text.accepted(outcome.accepted, outcome.lowered, ref)
-    out += text.verdict(outcome.verdict, status=outcome.status, source=outcome.source)
-    if outcome.plan is not None:
-        out += text.plan(outcome.plan)
-    if outcome.patch is not None:
-        out += patch_render.text(outcome.patch)
-    return out
+    return terminal.render(Result.of(outcome), layout)
 
 
 def render_markdown(outcome: Outcome, *, links: Links | None = None) -> str:

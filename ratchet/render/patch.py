@@ -6,82 +6,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ratchet.models import Counts, format_spans
-from ratchet.numbers import as_json_number, fmt_margin, fmt_pct, percent
+from ratchet.numbers import as_json_number, fmt_margin, fmt_pct
 from ratchet.render import jsonout
-from ratchet.render import text as plain
-from ratchet.render.common import printable
-from ratchet.results import FileChange, PatchComponent, PatchFile, PatchResult
-
-
-def _status(f: PatchFile) -> str:
-    if f.old_path is None:
-        return f.status
-    return f"{f.status} from {f.old_path}"
-
-
-def _counts(c: Counts) -> str:
-    bits = [f"{c.lines_covered}/{c.lines_valid} lines"]
-    if c.branches_valid:
-        bits.append(f"{c.branches_covered}/{c.branches_valid} branches")
-    return ", ".join(bits)
-
-
-def _headline(p: PatchResult, places: int) -> str:
-    c = p.counts
-    if p.empty:
-        return "no measurable changed lines"
-    return f"{fmt_pct(p.percent, places)}% ({c.covered}/{c.valid} changed lines+branches)"
-
-
-def _moved(c: FileChange) -> str:
-    if c.before is None:
-        return "new in the report"
-    if c.after is None:
-        return "gone from the report"
-    return (
-        f"{fmt_pct(percent(c.before))}% -> {fmt_pct(percent(c.after))}% "
-        f"(uncovered {c.before.missing} -> {c.after.missing})"
-    )
-
-
-def _status_word(p: PatchResult) -> str:
-    """PASS or FAIL where a gate judged the changed lines; else they were only measured
-    (a PASS beside an overall FAIL read as if they had been)."""
-    return p.status.upper() if p.gated else "not gated (no patch_threshold)"
-
-
-def text(p: PatchResult) -> str:
-    threshold = f", patch_threshold {p.threshold}%" if p.threshold is not None else ""
-    lines = [
-        f"patch coverage: {_status_word(p)}",
-        f"  changed    {_headline(p, 4)}{threshold}",
-        f"  diff       {p.description}",
-    ]
-    # Widths of the names as printed: a control character is shown as an escape.
-    names = [printable(f.path) for f in p.files]
-    width = max(map(len, names), default=0)
-    for f, name in zip(p.files, names, strict=True):
-        if f.status == "deleted":
-            lines.append(f"  {name.ljust(width)}  deleted")
-            continue
-        row = f"  {name.ljust(width)}  {_status(f)}: {_counts(f.counts)}"
-        if f.uncovered:
-            row += f"; uncovered {format_spans(f.uncovered)}"
-        if f.partial:
-            row += "; branch not taken on " + ", ".join(map(str, f.partial))
-        lines.append(row)
-    for fail in p.failures:
-        lines.append(f"FAIL {fail.message}")
-    for n in p.notes:
-        lines.append(f"note: {n}")
-    if p.indirect:
-        lines.append("indirect: coverage moved in files this change did not touch")
-        waived = {w.path for w in p.waived}
-        for c in p.indirect:
-            tag = "  (not failing: fail_on_indirect = false)" if c.path in waived else ""
-            lines.append(f"  {c.path}  {_moved(c)}{tag}")
-    return plain.lines(lines)
+from ratchet.results import PatchComponent, PatchFile, PatchResult
 
 
 def _file_json(f: PatchFile) -> dict[str, Any]:
@@ -130,26 +57,36 @@ def json(p: PatchResult) -> dict[str, Any]:
     }
 
 
-def markdown_line(p: PatchResult, places: int, threshold: Decimal) -> str:
-    """Patch coverage in one line, stated once: its number, and whether a gate judged it
-    (``patch_threshold``), with ⚠️ when nothing gates it and it is under the project's
-    ``threshold``. Components' own gates are the components table's."""
+# How a statement of patch coverage reads: failing a gate, low with no gate, passing one.
+FAILING, LOW, PASSING, NEUTRAL = "fail", "low", "pass", ""
+_MARK = {FAILING: " ❌", LOW: " ⚠️", PASSING: " ✅", NEUTRAL: ""}
+
+
+def summary(p: PatchResult, places: int, threshold: Decimal) -> tuple[str, str]:
+    """Patch coverage in one sentence, stated once: its number, and whether a gate judged
+    it (``patch_threshold``); with how it reads (``FAILING``, ``LOW`` when nothing gates
+    it and it is under the project's ``threshold``, ``PASSING``, ``NEUTRAL``). The comment
+    and the terminal each draw it their way. Components' own gates are their rows'."""
     c = p.counts
     if p.empty:
-        judged = 'fails: patch_empty = "fail" ❌' if not p.passed else "nothing to judge"
-        return f"**Changed lines:** none measurable, {judged}."
+        if not p.passed:
+            return 'none measurable, fails: patch_empty = "fail"', FAILING
+        return "none measurable, nothing to judge", NEUTRAL
     pct = p.percent
     shown = f"{fmt_pct(pct, places)}% ({c.covered}/{c.valid} lines+branches)"
     if p.threshold is None:
-        low = " ⚠️" if pct < Fraction(threshold) else ""
-        return f"**Changed lines:** {shown} covered; not gated (no patch_threshold){low}."
+        low = LOW if pct < Fraction(threshold) else NEUTRAL
+        return f"{shown} covered; not gated (no patch_threshold)", low
     gap = fmt_margin(pct - Fraction(p.threshold), places)
     if pct < Fraction(p.threshold):
-        return (
-            f"**Changed lines:** {shown} covered, {gap} points under the {p.threshold}% "
-            "patch threshold ❌."
-        )
-    return f"**Changed lines:** {shown} covered, over the {p.threshold}% patch threshold ✅."
+        return f"{shown} covered, {gap} points under the {p.threshold}% patch threshold", FAILING
+    return f"{shown} covered, over the {p.threshold}% patch threshold", PASSING
+
+
+def markdown_line(p: PatchResult, places: int, threshold: Decimal) -> str:
+    """``summary`` in the comment: bold, with ❌, ⚠️ or ✅."""
+    said, mood = summary(p, places, threshold)
+    return f"**Changed lines:** {said}{_MARK[mood]}."
 
 
 def component_cell(c: PatchComponent, places: int, threshold: Decimal) -> str:

@@ -6,9 +6,8 @@ from typing import NamedTuple
 
 from ratchet.models import Baseline, FileCoverage, Report
 from ratchet.notation import missing_text
-from ratchet.numbers import fmt_margin, fmt_pct
-from ratchet.render.common import display, human_sorted, printable
-from ratchet.results import BarSource, Event, Lowering, Plan, Verdict
+from ratchet.render.common import display, human_sorted, plural, printable
+from ratchet.results import Event, Plan
 from ratchet.rules import describe, named
 
 
@@ -39,9 +38,9 @@ def report(
             shown.append(cells)
     out = _layout(table.header, shown, table.total)
     if covered:
-        out += ["", f"{_plural(covered, 'file')} skipped due to complete coverage."]
+        out += ["", f"{plural(covered, 'file')} skipped due to complete coverage."]
     if empty:
-        out += ["", f"{_plural(empty, 'empty file')} skipped."]
+        out += ["", f"{plural(empty, 'empty file')} skipped."]
     return "\n".join(out) + "\n"
 
 
@@ -116,86 +115,6 @@ def _layout(header: list[str], body: list[list[str]], total: list[str]) -> list[
     return out
 
 
-def _plural(n: int, thing: str) -> str:
-    return f"{n} {thing if n == 1 else thing + 's'}"
-
-
-def verdict(v: Verdict, *, status: str | None = None, source: BarSource | None = None) -> str:
-    """``status`` is the overall one when more than the total was judged (patch coverage);
-    ``source`` where the bar came from."""
-    t = v.totals
-    out = [
-        f"coverage-ratchet: {(status or v.status).upper()}",
-        f"  total      {fmt_pct(v.percent)}%  ({t.covered}/{t.valid} lines+branches covered, "
-        f"{t.missing} uncovered)",
-        f"  threshold  {v.threshold}%  (margin {'+' if v.margin >= 0 else '-'}"
-        f"{fmt_margin(v.margin)} points)",
-    ]
-    if v.baseline is not None:
-        b = v.baseline
-        unc = f", {b.uncovered} uncovered" if b.uncovered is not None else ""
-        delta = v.delta
-        assert delta is not None
-        sign = "+" if delta >= 0 else "-"
-        out.append(f"  baseline   {describe(b)}{unc}  ({sign}{fmt_margin(delta)} points)")
-    else:
-        out.append("  baseline   none recorded yet")
-    if source is not None:
-        out.append(f"  bar from   {source.describe()}")
-    out += components(v)
-    for f in v.failures:
-        out.append(f"FAIL {f.message}")
-    for n in v.notes:
-        out.append(f"note: {n}")
-    return lines(out)
-
-
-def components(v: Verdict) -> list[str]:
-    """One row a component: its status, total, bar and distance to its baseline."""
-    if not v.components:
-        return []
-    width = max(len(c.name) for c in v.components)
-    out = ["  components"]
-    for c in v.components:
-        base = "no baseline yet"
-        if c.baseline is not None and c.delta is not None:
-            sign = "+" if c.delta >= 0 else "-"
-            base = f"baseline {describe(c.baseline)} ({sign}{fmt_margin(c.delta)} points)"
-        out.append(
-            f"    {c.name.ljust(width)}  {c.status.upper()}  {fmt_pct(c.percent)}%  "
-            f"threshold {c.threshold}%  {base}"
-        )
-    return out
-
-
-def accepted(
-    events: tuple[Event, ...], lowered: tuple[Lowering, ...] = (), ref: str | None = None
-) -> str:
-    """The lowerings of the bar this change recorded with `ratchet accept`, said loudly so
-    that no reviewer misses one: every event, what each records, and everything that falls,
-    from the values at the ref (an event's own "old" values are whatever its line says)."""
-    if not events:
-        return ""
-    at = f" since {ref}" if ref else ""
-    out = [
-        f"WARNING: this change lowers the bar on purpose (`ratchet accept`, "
-        f"{len(events)} event(s){at}):"
-    ]
-    for n, e in enumerate(events, 1):
-        out += [
-            f"WARNING:   {n}. {e.date}{', ' + e.author if e.author else ''}"
-            f"{', at ' + e.commit[:12] if e.commit else ''}: records {records(e)}",
-            f"WARNING:      reason: {e.reason}",
-        ]
-    where = f"at {ref}" if ref else "before"
-    if lowered:
-        out.append(f"WARNING: what falls, from the values {where}:")
-        out += [f"WARNING:   {x.key} {x.old} -> {x.new}" for x in lowered]
-    else:
-        out.append(f"WARNING: nothing falls below the values {where}.")
-    return lines(out)
-
-
 def records(e: Event) -> str:
     """What an event sets the bar to: its new values only (``threshold 90%, baseline
     92.5799% (811/876); component web: threshold 50%``)."""
@@ -227,7 +146,7 @@ def lowered(e: Event) -> str:
 def plan(p: Plan, *, doing: bool = False) -> str:
     """What ``update`` records (or why it refuses), in a few lines; ``doing``: said by
     update itself, as it records, rather than by check."""
-    who = "ratchet: update" if doing else "`ratchet update` would"
+    who = "ratchet: update" if doing else "ratchet update would"
     if p.refused:
         return lines([f"{who} not record this: {b.message}" for b in p.blockers])
     if not p.changes:
@@ -240,10 +159,10 @@ def plan(p: Plan, *, doing: bool = False) -> str:
         for line in p.lines:
             kinds[line.reason] = kinds.get(line.reason, 0) + 1
         summary = ", ".join(f"{n} {reason}" for reason, n in sorted(kinds.items()))
-        out.append(f"  {len(p.lines)} per-file line(s): {summary}")
+        out.append(f"  {plural(len(p.lines), 'per-file line')}: {summary}")
     if p.kept:
         out.append(
-            f"  kept the old per-file line of {len(p.kept)} file(s) whose coverage fell: "
+            f"  kept the old per-file line of {plural(len(p.kept), 'file')} whose coverage fell: "
             + named([k.path for k in p.kept])
         )
     return lines(out)

@@ -3,7 +3,8 @@
 Written with ``relative_files = true`` from an rc file that only ``--rcfile`` names, the
 data holds relative paths that coverage.py, under the default configuration, looks up by
 their absolute names: ``coverage report`` shows 0% without a word. ratchet refuses that 0%
-and says how to name the configuration (``COVERAGE_RCFILE``); a true 0% stays a 0%.
+and says how to name the configuration (``--rcfile``, or ``COVERAGE_RCFILE``); a true 0%
+stays a 0%.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ def test_relative_files_data__under_the_default_config_is_refused_not_0_percent(
         f"{proj.root / '.coverage'}: coverage.py reads this data as 0% covered although it "
         "records lines run in 1 file(s): it was written with relative_files = true (e.g. "
         "pkg/mod.py) and the coverage.py configuration read here does not set it. Name "
-        "the configuration the tests ran with: `COVERAGE_RCFILE=ci.coveragerc ratchet ...` "
-        "(coverage.py's own variable; a relative path is taken from the directory of "
-        "pyproject.toml)"
+        "the configuration the tests ran with: `ratchet ... --rcfile ci.coveragerc` (or "
+        "coverage.py's own COVERAGE_RCFILE, where a relative path is taken from the "
+        "directory of pyproject.toml)"
     )
 
 
@@ -75,6 +76,35 @@ def test_relative_files_data__coverage_rcfile_reads_it_as_coverage_report_rcfile
     expected = proj.coverage("report", "-m", "--precision=2", "--rcfile=ci.coveragerc").stdout
     assert text.report(rep, precision=2) == expected
     assert "66.67%" in expected
+
+
+def test_rcfile_option__check_and_report_read_it_as_coverage_report_rcfile(
+    tmp_path: Path, ratchet_cli
+):
+    """``--rcfile`` names the configuration as ``coverage report --rcfile`` does: relative
+    to where ratchet runs, and its [report] settings apply to ``report`` too."""
+    proj = _measured(tmp_path / "proj", RELATIVE + "[report]\nprecision = 1\n")
+    expected = proj.coverage("report", "-m", "--rcfile=ci.coveragerc").stdout
+    r = ratchet_cli(
+        "report", "proj/.coverage", "--config", "proj/pyproject.toml",
+        "--rcfile", "proj/ci.coveragerc", cwd=tmp_path,
+    )  # fmt: skip
+    assert r.code == 0 and r.stdout == expected
+    assert "66.7%" in expected  # precision 1: the file's [report] setting
+    proj.write("pyproject.toml", '[project]\nname = "x"\n\n[tool.ratchet]\nthreshold = 60\n')
+    r = ratchet_cli("check", ".coverage", "--rcfile", "ci.coveragerc", cwd=proj.root)
+    assert r.code == 0 and r.stdout.startswith("coverage-ratchet: PASS 66.67% ")
+    r = ratchet_cli("check", ".coverage", cwd=proj.root)  # coverage.py's 0%, refused
+    assert r.code == 2 and "--rcfile ci.coveragerc" in r.stderr
+
+
+def test_rcfile_option__init_records_what_the_named_configuration_reads(
+    tmp_path: Path, ratchet_cli
+):
+    proj = _measured(tmp_path / "proj", RELATIVE)
+    r = ratchet_cli("init", ".coverage", "--rcfile", "ci.coveragerc", cwd=proj.root)
+    assert r.code == 0, r
+    assert "covered = 4, measured = 6" in (proj.root / "pyproject.toml").read_text()
 
 
 def test_absolute_data__under_a_relative_files_config_is_refused(

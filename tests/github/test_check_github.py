@@ -69,7 +69,7 @@ def test_text_in_actions__published_with_annotations_on_stdout(
     res = check(run_ratchet, workspace, runner)
     assert res.code == 1, res
     assert res.stdout.startswith("::stop-commands::coverage-ratchet-")
-    assert res.stdout.splitlines()[1] == "coverage-ratchet: FAIL"
+    assert res.stdout.splitlines()[1].startswith("coverage-ratchet: FAIL 40.00% — ")
     assert "::error title=Coverage ratchet::total 40.0000%25 (40/100) is" in res.stdout
     assert "coverage-ratchet: comment created on #7" in res.stdout
     assert len(fake_github.comments) == 1

@@ -14,9 +14,10 @@ from ratchet.config import Component, Config
 from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, LineDetail, Report
-from ratchet.render import jsonout
+from ratchet.render import jsonout, terminal
 from ratchet.render import patch as render
-from ratchet.results import PatchResult
+from ratchet.results import PatchResult, Result
+from tests.wrapped import flat
 
 pytestmark = pytest.mark.unit
 
@@ -245,14 +246,38 @@ def sample() -> PatchResult:
     )
 
 
+def text(
+    p: PatchResult,
+    files: list[FileCoverage] | None = None,
+    baseline: dict[str, Counts] | None = None,
+    verbosity: int = terminal.NORMAL,
+) -> str:
+    """The terminal's text of a check of ``files`` against ``baseline`` with this patch
+    result."""
+    verdict = rules.evaluate(
+        Report(tuple(files or [fc("pkg/m.py")])), Config(present=True), baseline
+    )
+    result = Result(verdict, p.status, patch=p)
+    return terminal.render(result, terminal.Layout(verbosity=verbosity))
+
+
 def test_render_text__lists_every_uncovered_range_per_file():
-    out = render.text(sample())
-    assert out.startswith("patch coverage: FAIL\n")
-    assert "changed    28.5714% (2/7 changed lines+branches), patch_threshold 80%" in out
-    assert "pkg/m.py" in out and "uncovered 7-8, 10" in out
-    assert "branch not taken on 2" in out
-    assert "uncovered 9" in out
-    assert "pkg/gone.py" in out and "deleted" in out
+    out = text(sample())
+    assert out.startswith(
+        "coverage-ratchet: FAIL 64.29% — changed lines 51.43 points under the 80% patch "
+        "threshold\n"
+        "changed lines: 28.57% (2/7 lines+branches) covered, 51.43 points under the 80% patch "
+        "threshold\n"
+    )
+    assert "pkg/m.py changed lines not run: 7-8, 10 " in flat(out)
+    assert "changed lines not run: 9\n" in out
+    assert "gone.py" not in out  # a deleted file has no line to run
+    out = text(sample(), verbosity=terminal.VERBOSE)
+    assert (
+        "  pkg/m.py modified: 1/4 changed lines, 1/2 branches; not run: 7-8, 10; branch not " in out
+    )
+    assert "taken on 2\n" in out
+    assert "  pkg/gone.py deleted\n" in out
     assert "FAIL patch coverage 28.5714%" in out
 
 
@@ -305,7 +330,7 @@ def test_render__empty_change_says_so():
     r = run(
         [fc("m.py")], changes(FileDiff("m.py", MODIFIED, None, (11,))), patch_threshold=Decimal(90)
     )
-    assert "no measurable changed lines" in render.text(r)
+    assert "changed lines: none measurable, nothing to judge\n" in text(r)
     assert (
         render.markdown_line(r, 2, Decimal(0))
         == "**Changed lines:** none measurable, nothing to judge."
@@ -368,7 +393,11 @@ def test_render_text__a_rename_and_indirect_files_new_and_gone():
         changes(FileDiff("pkg/m.py", RENAMED, "pkg/old.py", (7,))),
         baseline={"pkg/gone.py": Counts(2, 1), "pkg/other.py": Counts(4, 4)},
     )
-    out = render.text(r)
-    assert "pkg/m.py  renamed from pkg/old.py: 0/1 lines; uncovered 7" in out
-    assert "  pkg/new.py  new in the report" in out
-    assert "  pkg/gone.py  gone from the report" in out
+    files = [fc("pkg/new.py"), fc("pkg/m.py")]
+    baseline = {"pkg/gone.py": Counts(2, 1), "pkg/other.py": Counts(4, 4)}
+    out = text(r, files, baseline)
+    assert "\n       pkg/m.py      new -> 64.29%  +5 uncovered; changed lines not run: 7\n" in out
+    assert "\n       pkg/new.py    new -> 64.29%  +5 uncovered; not touched by this change\n" in out
+    assert "\n       pkg/gone.py   50.00% -> removed  not touched by this change\n" in out
+    verbose = text(r, files, baseline, terminal.VERBOSE)
+    assert "  pkg/m.py renamed from pkg/old.py: 0/1 changed lines; not run: 7\n" in verbose
