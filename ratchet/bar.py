@@ -81,7 +81,7 @@ class Bar:
     file_tolerance: Decimal = Decimal(0)
     patch_threshold: Decimal | None = None
     patch_empty: str = "pass"
-    fail_on_indirect: bool = False
+    fail_on_indirect: bool = True
     expect_reports: int | None = None
     baseline_file: str | None = None  # a per-file baseline exists
     files: Mapping[str, Counts] = field(default_factory=lambda: MappingProxyType({}))

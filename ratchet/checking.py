@@ -493,6 +493,13 @@ def evaluate(
         # result lists them as indirect and says why they do not fail.
         kept = tuple(f for f in verdict.failures if f not in result.waived)
         verdict = dataclasses.replace(verdict, failures=kept)
+    if result.blamed:
+        # The same drops failing: each said with its likely cause in the change.
+        said = {f.path: f for f in result.blamed}
+        failures = tuple(
+            said.get(f.path, f) if f.kind == rules.FILE_REGRESSION else f for f in verdict.failures
+        )
+        verdict = dataclasses.replace(verdict, failures=failures)
     return dataclasses.replace(outcome, verdict=verdict, patch=result)
 
 

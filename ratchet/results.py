@@ -146,6 +146,9 @@ class PatchResult:
     # Per-file regressions (in ``Verdict.failures``) of files the change did not touch, which
     # do not fail the check when ``fail_on_indirect`` is false: ``Outcome`` drops them.
     waived: tuple[Failure, ...] = ()
+    # The same drops when they do fail (``fail_on_indirect``, the default), each message
+    # saying what in the change likely caused it and the fix: they replace the verdict's.
+    blamed: tuple[Failure, ...] = ()
     # Changed files the report does not list although it measures files of their kind
     # (same suffix): their lines are not counted. A new module no test imports lands here.
     unreported: tuple[str, ...] = ()

@@ -116,7 +116,7 @@ def test_compare__each_loosened_requirement_with_the_refs_value(change, key, old
         ({"patch_threshold": D(90)}, {}, "patch_threshold"),
         ({"patch_threshold": D(90)}, {"patch_threshold": D(89)}, "patch_threshold"),
         ({"patch_empty": "fail"}, {}, "patch_empty"),
-        ({"fail_on_indirect": True}, {}, "fail_on_indirect"),
+        ({}, {"fail_on_indirect": False}, "fail_on_indirect"),  # true by default
         ({"expect_reports": 3}, {}, "expect_reports"),
         ({"expect_reports": 3}, {"expect_reports": 2}, "expect_reports"),
     ],
