@@ -43,11 +43,11 @@ def ratchet_values(plan: Plan, config: Config) -> dict[str, Any]:
     if plan.setting("threshold"):
         values["threshold"] = plan.threshold
     if plan.setting("baseline") and plan.baseline is not None:
-        if plan.baseline.exact:
-            values["baseline"] = baseline_value(plan.baseline, config.precision)
-            values["baseline_uncovered"] = None  # the count lives in the table now
-        else:  # an older file's percent, only its uncovered count tightened
-            values["baseline_uncovered"] = plan.baseline.uncovered
+        # Always exact: a run that moves an older file's percent baseline at all records
+        # its counts (``plan``), and the count lives in the table from then on.
+        assert plan.baseline.exact
+        values["baseline"] = baseline_value(plan.baseline, config.precision)
+        values["baseline_uncovered"] = None
     return values
 
 

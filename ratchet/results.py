@@ -214,6 +214,8 @@ LINE_NEW = "new file"
 LINE_REMOVED = "removed from the tree"
 LINE_TIGHTENED = "fewer uncovered"
 LINE_KEPT = "kept: coverage fell"
+# Fell in percent with no more left uncovered: covered code was deleted, and the line follows.
+LINE_REMOVED_CODE = "covered code removed"
 
 
 @dataclass(frozen=True)
@@ -247,6 +249,9 @@ class Plan:
     kept: tuple[FileLine, ...] = ()  # lines that stay although the file's coverage fell
     blockers: tuple[Blocker, ...] = ()  # non-empty: update records nothing
     components: tuple[ComponentBar, ...] = ()  # every component's bar after the update
+    # Why the history should say more than old -> new (a baseline that follows deleted
+    # covered code down); None: nothing to add.
+    reason: str | None = None
 
     @property
     def refused(self) -> bool:

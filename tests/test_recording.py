@@ -54,17 +54,14 @@ def test_baseline_value__counts_decide_and_the_percent_is_truncated(baseline, pr
     assert cfg.baseline == baseline  # what is written reads back as the same baseline
 
 
-def test_edits__an_older_percent_baseline_only_tightens_its_uncovered_count(tmp_path: Path):
+def test_edits__an_older_percent_baseline_follows_deleted_covered_code_exactly(tmp_path: Path):
     cfg = project(
         tmp_path, "[tool.ratchet]\nthreshold = 90\nbaseline = 95  # old\nbaseline_uncovered = 10\n"
     )
     p = update_plan(cfg, report(a=lines(91, 85)))  # 93.4%, 6 uncovered: covered code removed
-    assert recording.ratchet_values(p, cfg) == {"baseline_uncovered": 6}
-    out = recording.edits(p, cfg, None, event=None)
-    assert out == {
-        tmp_path / "pyproject.toml": (
-            "[tool.ratchet]\nthreshold = 90\nbaseline = 95  # old\nbaseline_uncovered = 6\n"
-        )
+    assert recording.edits(p, cfg, None, event=None) == {
+        tmp_path / "pyproject.toml": "[tool.ratchet]\nthreshold = 90\nbaseline = "
+        "{percent = 93.4, covered = 85, measured = 91, branches = 0, uncovered = 6}  # old\n"
     }
 
 
