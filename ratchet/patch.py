@@ -295,7 +295,8 @@ def looks_like_test(path: str) -> bool:
 def indirect_cause(changes: ChangeSet) -> str:
     """Why a file this change did not touch lost coverage, as far as the change tells (the
     test files it deletes or edits, most likely), and what to do."""
-    deleted, edited = [], []
+    deleted: list[str] = []
+    edited: list[str] = []
     for path, f in sorted(changes.files.items()):
         if looks_like_test(path):
             (deleted if f.status == DELETED else edited).append(path)

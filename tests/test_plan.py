@@ -12,10 +12,10 @@ from ratchet.models import Baseline, Counts
 from ratchet.results import (
     BAD_INPUT,
     LINE_KEPT,
-    LINE_REMOVED_CODE,
     LINE_NEW,
     LINE_RAISED,
     LINE_REMOVED,
+    LINE_REMOVED_CODE,
     LINE_TIGHTENED,
     REGRESSION,
     Blocker,
