@@ -26,6 +26,7 @@ COMMANDS = {
     "badge": "ratchet.commands.badge",
     "comment": "ratchet.commands.comment",
     "push-update": "ratchet.commands.push_update",
+    "merge-driver": "ratchet.commands.merge_driver",
     "action": "ratchet.commands.action",  # the GitHub Action's entry (action.yml)
 }
 # Not listed by --help, nor offered as a "did you mean" (the command's own ``hidden``).

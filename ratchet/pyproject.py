@@ -78,6 +78,34 @@ def set_component_values(text: str, name: str, values: Mapping[str, Any], *, sou
     return _keep_newlines(text, tomlkit.dumps(doc))
 
 
+def set_values(text: str, keys: tuple[str, ...], values: Mapping[str, Any], *, source: str) -> str:
+    """Set keys of the table at ``keys`` (``("tool", "ratchet")``), which must exist (else
+    the text is returned as it is); ``None`` removes a key, a mapping is written inline.
+    A key whose value is already equal stays exactly as written."""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception as e:  # tomlkit.exceptions.ParseError
+        raise RatchetError(f"invalid TOML: {e}", source=source) from None
+    table = _table(doc, *keys)
+    if table is None:
+        return text
+    for key, value in values.items():
+        if value is None:
+            if key in table:
+                del table[key]
+            continue
+        if isinstance(value, Decimal):
+            value = as_toml_number(value)
+        if key in table and table[key] == value:
+            continue
+        if isinstance(value, Mapping):
+            inline = tomlkit.inline_table()
+            inline.update(value)
+            value = inline
+        table[key] = value
+    return _keep_newlines(text, tomlkit.dumps(doc))
+
+
 def _keep_newlines(original: str, new: str) -> str:
     """tomlkit writes the lines it adds with LF; a file that is CRLF throughout stays so."""
     crlf = original.count("\r\n")
