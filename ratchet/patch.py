@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ratchet import diff, git
 from ratchet.config import Config
-from ratchet.diff import DELETED, FileDiff
+from ratchet.diff import ADDED, DELETED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, Report, ranges
 from ratchet.numbers import fmt_margin, fmt_pct, percent
@@ -298,7 +298,7 @@ def indirect_cause(changes: ChangeSet) -> str:
     deleted: list[str] = []
     edited: list[str] = []
     for path, f in sorted(changes.files.items()):
-        if looks_like_test(path):
+        if looks_like_test(path) and f.status != ADDED:  # a new test takes nothing away
             (deleted if f.status == DELETED else edited).append(path)
     accept = "lower its bar on the record with `ratchet accept --reason ...`"
     flaky = "file_tolerance lets a flaky file move a little"
