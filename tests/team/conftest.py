@@ -100,9 +100,10 @@ class Clone:
             return push_update.run((Path(REPORT),), config_path=None, sleep=lambda _: None)
 
     def sync(self, branch: str = "main") -> None:
-        """Fetch, and check out origin's ``branch`` (as a CI job does)."""
+        """Fetch, and check out origin's ``branch`` afresh (as a CI job does)."""
         self.git("fetch", "-q", "origin")
-        self.git("checkout", "-q", "-B", branch, f"origin/{branch}")
+        self.git("checkout", "-q", "-f", "-B", branch, f"origin/{branch}")
+        self.git("clean", "-q", "-fd")
 
 
 @dataclass
