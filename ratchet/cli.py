@@ -120,7 +120,7 @@ def cli() -> None:
     """Make test coverage only go up.
 
     Exit codes: 0 pass, 1 coverage regression or below threshold, 2 bad input, usage or
-    configuration, 3 internal error.
+    configuration, 3 internal error; push-update 4: deferred to a newer commit's run.
     """
 
 
