@@ -108,8 +108,10 @@ def _pick(rank: Callable[[Any], Any], base: Any, ours: Any, theirs: Any) -> tupl
         return ours, True
     if not _comparable(rank, base, ours, theirs):
         return theirs, False
-    lowered_ours = base is not MISSING and rank(ours) < rank(base)
-    lowered_theirs = base is not MISSING and rank(theirs) < rank(base)
+    # (A key absent at the merge-base holds its default there: tolerance 0, fail_on_indirect
+    # true; setting it looser is a lowering too.)
+    lowered_ours = rank(ours) < rank(base)
+    lowered_theirs = rank(theirs) < rank(base)
     if lowered_ours != lowered_theirs:  # one side's accept: it wins
         return (ours if lowered_ours else theirs), True
     return (ours if rank(ours) >= rank(theirs) else theirs), True
@@ -279,15 +281,13 @@ def merge_lines(
             lowered_theirs = o is not None and _line_below(b, o)
             if lowered_ours != lowered_theirs:
                 value = a if lowered_ours else b
-            else:
-                value = b if _line_below(a, b) else a
+            else:  # (neither is None here: a side without the line lowered it, or matched o)
+                value = b if b is not None and _line_below(a, b) else a
         if value is not None:
             out[path] = value
     return out
 
 
-def _line_below(x: Counts | None, y: Counts | None) -> bool:
+def _line_below(x: Counts | None, y: Counts) -> bool:
     """``x`` holds a file to less than ``y``: no line at all, or a lower floor."""
-    if y is None:
-        return False
     return x is None or bar_mod.floor_lower(x, y)

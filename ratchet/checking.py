@@ -292,10 +292,8 @@ def fork_point(cfg: Config, ref: AtRef) -> AtRef | None:
     hold the merge-base): ``ref`` itself stands in, as it always did."""
     from ratchet import git  # as in at_ref
 
-    if ref.commit is None:
-        return None
     try:
-        base = git.merge_base(ref.commit, cfg.root)
+        base = git.merge_base(ref.commit or ref.ref, cfg.root)
     except RatchetError:
         return None
     if base == ref.commit:
@@ -603,6 +601,20 @@ def evaluate(
         renamed=renamed,
     )
     verdict = with_lines(verdict, cfg, reports)
+    if fork is None and ref is not None and held_state is not None and held_state.loosened:
+        from ratchet import git  # as in at_ref
+
+        if git.is_shallow(cfg.root):
+            verdict = dataclasses.replace(
+                verdict,
+                notes=(
+                    *verdict.notes,
+                    f"this clone is shallow: where this branch left {ref.ref} is not known, so "
+                    f"it is compared with {ref.ref} itself, and what {ref.ref} raised since "
+                    "would show here as loosened. Check the merge commit (as pull_request "
+                    "does), or fetch the history (fetch-depth: 0)",
+                ),
+            )
     if fork is not None and ref is not None:
         verdict = say_rose(verdict, rose, ref.ref)
         verdict = dataclasses.replace(

@@ -140,3 +140,49 @@ def test_merge_lines__no_line_is_lower_than_any_line():
     assert barmerge.merge_lines(base, {}, {"a.py": c(10, 9)}) == {}
     # Added on both sides differently: the stricter.
     assert barmerge.merge_lines({}, {"n.py": c(4, 2)}, {"n.py": c(4, 3)}) == {"n.py": c(4, 3)}
+
+
+def test_merge_tables__both_changed_from_nothing_and_flags_both_set():
+    # No such key at the merge-base: both added it, the stricter stays.
+    assert merge({"threshold": 80}, {"threshold": 75}, base={}) == {"threshold": 80}
+    assert merge({"baseline": bl(80)}, {"baseline": bl(75)}, base={}) == {"baseline": bl(80)}
+    # false where it was (by default) true is one side's lowering: it wins over true.
+    m = barmerge.merge_tables({}, {"fail_on_indirect": False}, {"fail_on_indirect": True})
+    assert m.table == {"fail_on_indirect": False}
+    # The baseline removed on one side (a lowering), raised on the other: removed.
+    assert "baseline" not in merge(
+        {"baseline": bl(80)}, {k: v for k, v in BASE.items() if k != "baseline"}
+    )
+
+
+def test_merge_tables__a_value_that_is_not_a_bar_is_a_conflict_not_a_crash():
+    m = barmerge.merge_tables({"threshold": 70}, {"threshold": "high"}, {"threshold": 80})
+    assert (m.table, m.conflicts) == ({"threshold": 80}, ("threshold",))
+    m = barmerge.merge_tables(BASE, {**BASE, "baseline": "x"}, {**BASE, "baseline": bl(80)})
+    assert (m.table["baseline"], m.conflicts) == (bl(80), ("baseline",))
+    assert barmerge.merge_tables({}, {"components": 5}, {"components": 6}).table == {}
+
+
+def test_merge_tables__components_removed_and_changed_and_broken():
+    core = {"paths": ["src/core/**"], "threshold": 70, "baseline": bl(72)}
+    base = {"components": {"core": core}}
+    # Changed here, removed there: a conflict; the changed one stands in.
+    m = barmerge.merge_tables(base, {"components": {"core": {**core, "threshold": 80}}}, {})
+    assert m.table["components"] == {"core": {**core, "threshold": 80}}
+    assert m.conflicts == ("components.core",)
+    # Not a table on one side: theirs; a broken baseline: a conflict.
+    m = barmerge.merge_tables(base, {"components": {"core": 1}}, {"components": {"core": 2}})
+    assert m.table["components"] == {"core": 2}
+    broken = {**core, "baseline": "x"}
+    m = barmerge.merge_tables(
+        base,
+        {"components": {"core": broken}},
+        {"components": {"core": {**core, "baseline": bl(80)}}},
+    )
+    assert m.table["components"]["core"]["baseline"] == bl(80)
+    assert m.conflicts == ("components.core.baseline",)
+
+
+def test_merge_tables__no_section_at_the_merge_base():
+    m = barmerge.merge_tables(None, {"baseline": bl(80)}, {"baseline": bl(75)})
+    assert m.table == {"baseline": bl(80)}

@@ -165,3 +165,24 @@ def test_git_merge__two_branches_that_both_moved_the_bar_merge_without_a_person(
         BASE, *ACCEPTED, ("fail_under = 70", "fail_under = 80")
     )
     assert (repo / "coverage-baseline.tsv").read_text() == tsv(a=(10, 4), b=(10, 9))
+
+
+def test_command__a_file_git_did_not_give_is_bad_input(tmp_path: Path):
+    (tmp_path / "O").write_text(BASE)
+    r = ratchet_in_process("merge-driver", "O", "A", "B", cwd=tmp_path)
+    assert (r.code, r.stderr) == (2, "ratchet: error: A: git gave the driver no such file\n")
+
+
+def test_carries__a_line_merge_that_lost_a_value_the_driver_set_is_a_conflict():
+    ours = "[tool.ratchet]\nthreshold = 90\n\n[tool.ratchet.components.api]\npaths = ['a']\n"
+    assert merge_driver._carries(ours, ours, "p.toml")
+    assert not merge_driver._carries(ours.replace("90", "80"), ours, "p.toml")
+    assert not merge_driver._carries(ours.replace("paths", "threshold = 1\npaths"), ours, "p.toml")
+    assert not merge_driver._carries("[tool.ratchet\n", ours, "p.toml")
+
+
+def test_pyproject__the_section_added_on_both_sides():
+    plain = '[project]\nname = "shop"\n'
+    ours = plain + "\n[tool.ratchet]\nthreshold = 80\n"
+    theirs = plain + "\n[tool.ratchet]\nthreshold = 75\n"
+    assert merge_driver.merge(plain, ours, theirs, name="pyproject.toml") == (ours, 0)

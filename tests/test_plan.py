@@ -71,6 +71,7 @@ def test_nothing_rises__nothing_changes():
         (83, 100, exact(84, 100, 16), exact(84, 100, 16)),  # below, 17 uncovered: kept
         (84, 101, exact(84, 100, 16), exact(84, 100, 16)),  # below, 17 uncovered: kept
         (168, 200, exact(84, 100, 15), exact(84, 100, 15)),  # the same percent, more: kept
+        (42, 50, exact(84, 100, 16), exact(84, 100, 8)),  # the same percent, fewer: tighter
         (85, 100, exact(84, 100, 16), exact(85, 100, 15)),  # raised: its own counts
         (84, 100, None, exact(84, 100, 16)),  # the first baseline
     ],

@@ -124,12 +124,14 @@ class Team:
         return git(self.origin, "show", f"{rev}:{path}")
 
 
-def make_template(root: Path, tree: model.Tree, *, init_args: tuple[str, ...] = ()) -> Team:
+def make_template(
+    root: Path, tree: model.Tree, *, init_args: tuple[str, ...] = (), pyproject: str = PYPROJECT
+) -> Team:
     origin = root / "origin.git"
     git(root, "init", "-q", "--bare", "-b", "main", str(origin))
     seed = Clone(root / "seed")
     git(root, "clone", "-q", str(origin), str(seed.path))
-    (seed.path / "pyproject.toml").write_text(PYPROJECT)
+    (seed.path / "pyproject.toml").write_text(pyproject)
     (seed.path / ".gitignore").write_text(f"{REPORT}\n")
     (seed.path / "README.md").write_text("# shop\n")
     model.write(seed.path, tree)

@@ -10,8 +10,9 @@ import json
 import pytest
 
 from ratchet.errors import EXIT_DEFERRED
+from tests.conftest import git
 from tests.team import model
-from tests.team.conftest import MAIN, REPORT, Clone, Team
+from tests.team.conftest import MAIN, PYPROJECT, REPORT, Clone, Team, make_template
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -181,12 +182,87 @@ def test_3_behind_main_a_branch_that_lowers_by_hand_is_still_caught(team: Team):
     land(alice, "alice")
     update_job(team)
     text = (bob.path / "pyproject.toml").read_text()
-    (bob.path / "pyproject.toml").write_text(text.replace("threshold = 85", "threshold = 80"))
+    lowered = text.replace("threshold = 85", "threshold = 80\nmax_threshold = 90")
+    (bob.path / "pyproject.toml").write_text(lowered)
     bob.git("commit", "-qam", "lower it")
     r = bob.check_pr()
     assert r.code == 1, r
     # Against the merge-base (85), what the change did; main's 100 is not this change's.
-    assert "this change loosens the bar set at the baseline ref (threshold 80 < 85)" in r.stdout
+    # (With main's 100 its max_threshold of 90 makes no bar: main's own holds it.)
+    assert (
+        "this change loosens the bar set at the baseline ref (threshold 80 < 85; "
+        "max_threshold 90 < 100)"
+    ) in r.stdout
+    assert "  threshold  100%" in r.stdout
+
+
+def test_3_in_a_shallow_clone_behind_main_the_check_says_what_it_cannot_know(team: Team):
+    bob = pr(team, "bob")
+    (bob.path / "README.md").write_text("# shop, by bob\n")
+    bob.git("commit", "-qam", "docs")
+    bob.git("push", "-q", "origin", "bob")
+    alice = pr(team, "alice", test__core=["core.core_a", "core.core_b", "core.core_c"])
+    land(alice, "alice")
+    update_job(team)
+    shallow = Clone(team.root / "shallow")
+    url = f"file://{team.origin}"
+    git(team.root, "clone", "-q", "--depth", "1", "--branch", "bob", url, str(shallow.path))
+    shallow.git("fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
+    shallow.measure()
+    r = shallow.ratchet("check", "--baseline-ref", "origin/main", REPORT)
+    assert r.code == 1, r  # as before: the ref itself stands in
+    assert (
+        "note: this clone is shallow: where this branch left origin/main is not known, so it "
+        "is compared with origin/main itself, and what origin/main raised since would show "
+        "here as loosened. Check the merge commit (as pull_request does), or fetch the "
+        "history (fetch-depth: 0)\n"
+    ) in r.stdout
+
+
+def test_3_behind_main_an_accept_is_shown_from_mains_values_and_a_hand_lowered_line_held(
+    team: Team,
+):
+    carol = pr(team, "carol", test__util=["util.util_a"])
+    carol.measure()
+    assert carol.ratchet("accept", "--reason", "util_b is going away", REPORT).code == 0
+    carol.git("commit", "-qam", "accept")
+    alice = pr(team, "alice", test__core=["core.core_a", "core.core_b", "core.core_c"])
+    land(alice, "alice")
+    update_job(team)
+    r = carol.check_pr()  # her head, before she merges main
+    assert r.code == 1, r
+    assert "WARNING:   threshold 100% -> 70%\n" in r.stdout  # main's 100, not the 85 she saw
+    assert "FAIL pkg/core.py: 100.0000% -> 82.6087%" in r.stdout
+    assert "since this branch was cut: merge or rebase origin/main\n" in r.stdout
+    # A line lowered by hand behind main: a loosening against the merge-base, and main's
+    # line judges.
+    bob = pr(team, "bob")
+    tsv = bob.path / "coverage-baseline.tsv"
+    tsv.write_text(tsv.read_text().replace("pkg/util.py\t14\t14", "pkg/util.py\t14\t10"))
+    bob.git("commit", "-qam", "lower util's line")
+    r = bob.check_pr()
+    assert r.code == 1, r
+    assert "pkg/util.py: per-file line 71.4286% (10/14) < 100.0000% (14/14)" in r.stdout
+
+
+CORE_COMPONENT = PYPROJECT + '\n[tool.ratchet.components.core]\npaths = ["pkg/core.py"]\n'
+
+
+def test_3_behind_main_a_component_and_no_per_file_baseline(tmp_path):
+    team = make_template(
+        tmp_path, MAIN, init_args=("--no-file-baselines",), pyproject=CORE_COMPONENT
+    )
+    bob = pr(team, "bob", module__feature=[("feature_a", 4)], test__feature=["feature.feature_a"])
+    alice = pr(team, "alice", test__core=["core.core_a", "core.core_b", "core.core_c"])
+    land(alice, "alice")
+    update_job(team)
+    r = bob.check_pr()
+    assert r.code == 1, r
+    assert (
+        "FAIL component core: coverage 82.6087% (19/23) is below its threshold 100% by "
+        "17.3913 points; origin/main's bar rose from 80% to 100% since this branch was cut: "
+        "merge or rebase origin/main\n"
+    ) in r.stdout
 
 
 # -- 4. a raise behind a docs commit is recorded; behind code, said and deferred -----------------
