@@ -25,6 +25,7 @@ from typing import Any
 
 from ratchet import bar as bar_mod
 from ratchet.config import baseline_of
+from ratchet.errors import RatchetError
 from ratchet.models import Baseline, Counts
 
 MISSING: Any = object()  # the key is not there
@@ -56,72 +57,69 @@ class Merged:
     conflicts: tuple[str, ...]
 
 
+Below = Callable[[Any, Any], bool]  # whether one value holds to less than another
+
+
 def _number(value: Any, absent: Any) -> Any:
     if value is MISSING:
         return absent
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        return value  # not a number: left to the configuration's own checks
+        return value  # not a number: no order (``_pick`` says so)
     return Decimal(str(value))
 
 
-def _rank_higher(absent: Any) -> Callable[[Any], Any]:
+def _higher(absent: Any) -> Below:
+    """Higher is stricter; unset (None) holds to nothing."""
+
     def rank(value: Any) -> Any:
         v = _number(value, absent)
         return Decimal("-Infinity") if v is None else v
 
-    return rank
+    return lambda x, y: bool(rank(x) < rank(y))
 
 
-def _rank_lower(absent: Any) -> Callable[[Any], Any]:
-    def rank(value: Any) -> Any:
-        v = _number(value, absent)
-        return -v if isinstance(v, Decimal) else v
-
-    return rank
+def _lower(absent: Any) -> Below:
+    return lambda x, y: bool(_number(x, absent) > _number(y, absent))
 
 
-def _rank_flag(absent: Any, strict: Any) -> Callable[[Any], Any]:
-    def rank(value: Any) -> int:
-        return 1 if (absent if value is MISSING else value) == strict else 0
+def _flag(absent: Any, strict: Any) -> Below:
+    def strict_(value: Any) -> bool:
+        return bool((absent if value is MISSING else value) == strict)
 
-    return rank
-
-
-def _comparable(rank: Callable[[Any], Any], *values: Any) -> bool:
-    try:
-        ranks = [rank(v) for v in values]
-        for a in ranks:
-            for b in ranks:
-                _ = a < b
-    except TypeError:  # a value of the wrong type: no order to merge by
-        return False
-    return True
+    return lambda x, y: not strict_(x) and strict_(y)
 
 
-def _pick(rank: Callable[[Any], Any], base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
-    """The merged value of one ordered key, and whether it could be merged at all."""
+def _baseline_below(x: tuple[Any, Any], y: tuple[Any, Any]) -> bool:
+    """Baseline pairs (``baseline``, ``baseline_uncovered``) as ``bar.baseline_lower`` orders
+    them: a lower percent; at one percent, more left uncovered. No baseline holds to nothing."""
+
+    def parse(pair: tuple[Any, Any]) -> Baseline | None:
+        value, uncovered = pair
+        if value is MISSING:
+            return None
+        return baseline_of(value, None if uncovered is MISSING else uncovered, "baseline")
+
+    return bar_mod.baseline_lower(parse(x), parse(y)) is not None
+
+
+def _pick(below: Below, base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """The merged value of one ordered key (or the baseline pair), and whether it could be
+    merged at all. A key absent at the merge-base holds its default there (tolerance 0,
+    fail_on_indirect true): setting it looser is a lowering too."""
     if ours == theirs:
         return ours, True
     if ours == base:
         return theirs, True
     if theirs == base:
         return ours, True
-    if not _comparable(rank, base, ours, theirs):
+    try:
+        lowered_ours, lowered_theirs = below(ours, base), below(theirs, base)
+        stricter = theirs if below(ours, theirs) else ours
+    except (TypeError, RatchetError):  # a value of the wrong type: no order to merge by
         return theirs, False
-    # (A key absent at the merge-base holds its default there: tolerance 0, fail_on_indirect
-    # true; setting it looser is a lowering too.)
-    lowered_ours = rank(ours) < rank(base)
-    lowered_theirs = rank(theirs) < rank(base)
     if lowered_ours != lowered_theirs:  # one side's accept: it wins
         return (ours if lowered_ours else theirs), True
-    return (ours if rank(ours) >= rank(theirs) else theirs), True
-
-
-def _baseline_of(table: Mapping[str, Any], src: str) -> Baseline | None:
-    value = table.get("baseline")
-    if value is None:
-        return None
-    return baseline_of(value, table.get("baseline_uncovered"), src)
+    return stricter, True
 
 
 def _pair(table: Mapping[str, Any] | None) -> tuple[Any, Any]:
@@ -130,39 +128,11 @@ def _pair(table: Mapping[str, Any] | None) -> tuple[Any, Any]:
     return table.get("baseline", MISSING), table.get("baseline_uncovered", MISSING)
 
 
-def _pick_baseline(
-    base: Mapping[str, Any] | None, ours: Mapping[str, Any], theirs: Mapping[str, Any]
-) -> tuple[tuple[Any, Any], bool]:
-    """The baseline pair: merged as one value, ordered as ``bar.baseline_lower`` orders
-    baselines (a higher percent; at one percent, fewer left uncovered)."""
-    o, a, b = _pair(base), _pair(ours), _pair(theirs)
-    if a == b:
-        return a, True
-    if a == o:
-        return b, True
-    if b == o:
-        return a, True
-    try:
-        bo = _baseline_of(base or {}, "base")
-        ba = _baseline_of(ours, "ours")
-        bb = _baseline_of(theirs, "theirs")
-    except Exception:  # a broken value: the configuration's own checks will say so
-        return b, False
-
-    def below(x: Baseline | None, y: Baseline | None) -> bool:
-        return bar_mod.baseline_lower(x, y) is not None
-
-    lowered_ours, lowered_theirs = below(ba, bo), below(bb, bo)
-    if lowered_ours != lowered_theirs:
-        return (a if lowered_ours else b), True
-    return (b if below(ba, bb) else a), True
-
-
 def _merge_keys(
     base: Mapping[str, Any] | None,
     ours: Mapping[str, Any],
     theirs: Mapping[str, Any],
-    ordered: Mapping[str, Callable[[Any], Any]],
+    ordered: Mapping[str, Below],
     skip: frozenset[str],
     where: str,
 ) -> tuple[dict[str, Any], list[str]]:
@@ -173,9 +143,9 @@ def _merge_keys(
     for key in keys:
         o = (base or {}).get(key, MISSING)
         a, b = ours.get(key, MISSING), theirs.get(key, MISSING)
-        rank = ordered.get(key)
-        if rank is not None:
-            value, ok = _pick(rank, o, a, b)
+        below = ordered.get(key)
+        if below is not None:
+            value, ok = _pick(below, o, a, b)
         elif a == b or b == o:
             value, ok = a, True
         elif a == o:
@@ -189,14 +159,12 @@ def _merge_keys(
     return out, conflicts
 
 
-ORDERED: dict[str, Callable[[Any], Any]] = {
-    **{k: _rank_higher(v) for k, v in HIGHER.items()},
-    **{k: _rank_lower(v) for k, v in LOWER.items()},
-    **{k: _rank_flag(*v) for k, v in FLAGS.items()},
+ORDERED: dict[str, Below] = {
+    **{k: _higher(v) for k, v in HIGHER.items()},
+    **{k: _lower(v) for k, v in LOWER.items()},
+    **{k: _flag(*v) for k, v in FLAGS.items()},
 }
-COMPONENT_ORDERED: dict[str, Callable[[Any], Any]] = {
-    k: _rank_higher(v) for k, v in COMPONENT_HIGHER.items()
-}
+COMPONENT_ORDERED: dict[str, Below] = {k: _higher(v) for k, v in COMPONENT_HIGHER.items()}
 
 
 def merge_tables(
@@ -206,7 +174,7 @@ def merge_tables(
     parser gives them; ``base`` None: no section at the merge-base)."""
     skip = frozenset({*BASELINE_KEYS, "components"})
     out, conflicts = _merge_keys(base, ours, theirs, ORDERED, skip, "")
-    pair, ok = _pick_baseline(base, ours, theirs)
+    pair, ok = _pick(_baseline_below, _pair(base), _pair(ours), _pair(theirs))
     if not ok:
         conflicts.append("baseline")
     for key, value in zip(BASELINE_KEYS, pair, strict=True):
@@ -250,7 +218,12 @@ def _merge_components(base: Any, ours: Any, theirs: Any) -> tuple[dict[str, Any]
             o if isinstance(o, Mapping) else None, a, b, COMPONENT_ORDERED, skip, where
         )
         conflicts += more
-        pair, ok = _pick_baseline(o if isinstance(o, Mapping) else None, a, b)
+        pair, ok = _pick(  # a component's baseline has no older uncovered key beside it
+            _baseline_below,
+            ((o.get("baseline", MISSING) if isinstance(o, Mapping) else MISSING), MISSING),
+            (a.get("baseline", MISSING), MISSING),
+            (b.get("baseline", MISSING), MISSING),
+        )
         if not ok:
             conflicts.append(f"{where}baseline")
         if pair[0] is not MISSING:

@@ -219,9 +219,9 @@ def test_3_in_a_shallow_clone_behind_main_the_check_says_what_it_cannot_know(tea
     ) in r.stdout
 
 
-def test_3_behind_main_an_accept_is_shown_from_mains_values_and_a_hand_lowered_line_held(
-    team: Team,
-):
+def accepted_behind_a_raise(team: Team) -> Clone:
+    """Carol accepts a drop (her branch stops calling util_b) before Alice's tests for
+    core_c land and main's job raises the bar to 100% (core's line to 23/23)."""
     carol = pr(team, "carol", test__util=["util.util_a"])
     carol.measure()
     assert carol.ratchet("accept", "--reason", "util_b is going away", REPORT).code == 0
@@ -229,6 +229,13 @@ def test_3_behind_main_an_accept_is_shown_from_mains_values_and_a_hand_lowered_l
     alice = pr(team, "alice", test__core=["core.core_a", "core.core_b", "core.core_c"])
     land(alice, "alice")
     update_job(team)
+    return carol
+
+
+def test_3_behind_main_an_accept_is_shown_from_mains_values_and_a_hand_lowered_line_held(
+    team: Team,
+):
+    carol = accepted_behind_a_raise(team)
     r = carol.check_pr()  # her head, before she merges main
     assert r.code == 1, r
     assert "WARNING:   threshold 100% -> 70%\n" in r.stdout  # main's 100, not the 85 she saw
@@ -314,14 +321,7 @@ def test_4_a_raise_behind_newer_code_is_deferred_with_its_own_status(team: Team,
 
 
 def test_5_a_raising_and_an_accepting_branch_merge_and_show_mains_values(team: Team):
-    # Carol accepts a drop (her branch stops testing util) before Alice's raise lands.
-    carol = pr(team, "carol", test__util=["util.util_a"])
-    carol.measure()
-    assert carol.ratchet("accept", "--reason", "util_b is going away", REPORT).code == 0
-    carol.git("commit", "-qam", "accept")
-    alice = pr(team, "alice", test__core=["core.core_a", "core.core_b", "core.core_c"])
-    land(alice, "alice")
-    update_job(team)  # main: threshold 100, core's line 23/23
+    carol = accepted_behind_a_raise(team)  # main: threshold 100, core's line 23/23
     carol.git("fetch", "-q", "origin")
     carol.git("merge", "-q", "--no-edit", "origin/main")  # no person needed
     assert carol.git("status", "--porcelain") == ""
