@@ -80,12 +80,9 @@ def run(
     owned.append(cfg.root / ".gitattributes")
     if cfg.sync_fail_under:
         owned += [cfg.root / name for name in pyproject.INI_FILES]
-    top = git.toplevel(cwd).resolve()
-    try:
-        prefix = cfg.root.resolve().relative_to(top).as_posix()
-    except ValueError:
-        prefix = "."
-    prefix = "" if prefix == "." else prefix + "/"
+    # The report's paths from the top of the work tree, as git names the files it changes.
+    rel = os.path.relpath(cfg.root.resolve(), git.toplevel(cwd).resolve())
+    prefix = "" if rel == "." else Path(rel).as_posix() + "/"
 
     def run_update() -> pushupdate.Updated:
         # The configuration again each time: a retry runs on the branch's new tip.
