@@ -81,7 +81,7 @@ class Bar:
     file_tolerance: Decimal = Decimal(0)
     patch_threshold: Decimal | None = None
     patch_empty: str = "pass"
-    fail_on_indirect: bool = False
+    fail_on_indirect: bool = True
     expect_reports: int | None = None
     baseline_file: str | None = None  # a per-file baseline exists
     files: Mapping[str, Counts] = field(default_factory=lambda: MappingProxyType({}))
@@ -203,10 +203,33 @@ def floor_lower(here: Counts, ref: Counts) -> bool:
     return a < b or (a == b and here.missing > ref.missing)
 
 
-def compare(ref: Bar, branch: Bar) -> tuple[Loosening, ...]:
+@dataclass(frozen=True)
+class Measured:
+    """What the report measured: the total, each component's, each file's counts."""
+
+    totals: Counts
+    components: Mapping[str, Counts] = field(default_factory=lambda: MappingProxyType({}))
+    files: Mapping[str, Counts] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def follows_removed_code(here: Baseline | None, ref: Baseline | None, run: Counts | None) -> bool:
+    """Whether ``here``, below ``ref``, is what ``update`` records from ``run`` when covered
+    code was deleted: the run left no more uncovered than ``ref`` exempts (check passes it)
+    and ``here`` is not below the run's own counts. Then it is no loosening: the bar follows
+    the code that is there."""
+    if here is None or ref is None or run is None or ref.uncovered is None:
+        return False
+    return run.missing <= ref.uncovered and baseline_lower(here, Baseline.of(run)) is None
+
+
+def compare(ref: Bar, branch: Bar, measured: Measured | None = None) -> tuple[Loosening, ...]:
     """Every requirement of ``ref`` that ``branch`` holds lower, in a fixed order: the
     settings, the total, each component, each file. Empty: nothing is looser (the branch
-    may be stricter anywhere). A ref without a bar holds nothing."""
+    may be stricter anywhere). A ref without a bar holds nothing.
+
+    With ``measured`` (the report being judged), a baseline or per-file line the branch
+    recorded lower because covered code was deleted (``follows_removed_code``) is not a
+    loosening: ``update`` records exactly that on the branch as on main."""
     if not ref.present:
         return ()
     if not branch.present:
@@ -239,7 +262,9 @@ def compare(ref: Bar, branch: Bar) -> tuple[Loosening, ...]:
             f"max_threshold {branch.max_threshold} < {ref.max_threshold}",
         )
     lower = baseline_lower(branch.baseline, ref.baseline)
-    if lower is not None:
+    if lower is not None and not follows_removed_code(
+        branch.baseline, ref.baseline, measured.totals if measured else None
+    ):
         add(
             "baseline",
             _shown(ref.baseline),
@@ -291,13 +316,16 @@ def compare(ref: Bar, branch: Bar) -> tuple[Loosening, ...]:
             f"expect_reports {'unset' if m is None else m} < {n}",
         )
     for rc in ref.components:
-        out += _component(rc, branch.component(rc.name))
+        run = measured.components.get(rc.name) if measured else None
+        out += _component(rc, branch.component(rc.name), run)
     if branch.baseline_file is not None:  # else: its removal is the one loosening above
-        out += _files(ref, branch)
+        out += _files(ref, branch, measured.files if measured else {})
     return tuple(out)
 
 
-def _component(r: ComponentFloor, c: ComponentFloor | None) -> list[Loosening]:
+def _component(
+    r: ComponentFloor, c: ComponentFloor | None, run: Counts | None = None
+) -> list[Loosening]:
     cover = COMPONENT + r.name
     key = f"components.{r.name}"
     if c is None:
@@ -314,7 +342,7 @@ def _component(r: ComponentFloor, c: ComponentFloor | None) -> list[Loosening]:
             )
         )
     lower = baseline_lower(c.baseline, r.baseline)
-    if lower is not None:
+    if lower is not None and not follows_removed_code(c.baseline, r.baseline, run):
         out.append(
             Loosening(
                 f"{key}.baseline",
@@ -349,7 +377,7 @@ def _component(r: ComponentFloor, c: ComponentFloor | None) -> list[Loosening]:
     return out
 
 
-def _files(ref: Bar, branch: Bar) -> list[Loosening]:
+def _files(ref: Bar, branch: Bar, measured: Mapping[str, Counts]) -> list[Loosening]:
     out = []
     for path in sorted(ref.files):
         before = ref.files[path]
@@ -366,7 +394,7 @@ def _files(ref: Bar, branch: Bar) -> list[Loosening]:
                     FILES,
                 )
             )
-        elif floor_lower(after, before):
+        elif floor_lower(after, before) and not _line_follows(after, before, measured.get(path)):
             out.append(
                 Loosening(
                     f"file {name}",
@@ -377,6 +405,12 @@ def _files(ref: Bar, branch: Bar) -> list[Loosening]:
                 )
             )
     return out
+
+
+def _line_follows(here: Counts, ref: Counts, run: Counts | None) -> bool:
+    """A per-file line recorded lower because the file's covered code was deleted (as
+    ``follows_removed_code``, for one file)."""
+    return run is not None and run.missing <= ref.missing and not floor_lower(here, run)
 
 
 MAX_FILE_CLAUSES = 10  # per-file loosenings spelt out in one failure; the lists hold all

@@ -5,20 +5,22 @@ gathers their inputs, and refuses a report that cannot be compared at all."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ratchet import bar as bar_mod
+from ratchet import barmerge, filebaseline, history, rules
 from ratchet import config as config_mod
-from ratchet import filebaseline, history, rules
 from ratchet import plan as plan_mod
 from ratchet.config import Config
 from ratchet.errors import RatchetError
+from ratchet.fsio import read_text
 from ratchet.load import copies, load, refuse_repeats
 from ratchet.models import Counts, FileCoverage, Report
 from ratchet.notation import missing_text
@@ -255,11 +257,12 @@ def report_to_record(
 class AtRef:
     """The configuration, per-file baseline and history as committed at a ref."""
 
-    ref: str
+    ref: str  # as given (or, for a merge-base, as messages name it)
     commit: str | None
     config: Config
     files: dict[str, Counts] | None
     history: list[Event]
+    table: Mapping[str, Any] | None = None  # [tool.ratchet] as written, plain values
 
 
 def read_file_baseline(cfg: Config) -> dict[str, Counts] | None:
@@ -294,7 +297,12 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
     src = f"{ref}:{cfg.pyproject.name}"
     if text is None:
         return AtRef(ref, commit, Config(pyproject=cfg.pyproject), None, [])
-    ref_cfg = config_mod.from_text(text, cfg.pyproject, src=src)
+    table = config_mod.section(text, src)
+    ref_cfg = (
+        Config(pyproject=cfg.pyproject)
+        if table is None
+        else config_mod.from_table(table, cfg.pyproject, src=src)
+    )
     files = None
     if ref_cfg.baseline_path is not None:
         tsv = git.show(ref, ref_cfg.baseline_path, cfg.root)
@@ -307,7 +315,24 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
         files = filebaseline.parse(tsv, source=f"{ref}:{ref_cfg.baseline_file}")
     log = git.show(ref, ref_cfg.history_path, cfg.root)
     events = [] if log is None else history.parse(log, source=f"{ref}:{ref_cfg.history_file}")
-    return AtRef(ref, commit, ref_cfg, files, events)
+    return AtRef(ref, commit, ref_cfg, files, events, table)
+
+
+def fork_point(cfg: Config, ref: AtRef) -> AtRef | None:
+    """The bar where this branch left ``ref`` (their merge-base), when that is another commit
+    than ``ref``'s: what the change itself is judged against. None when HEAD contains
+    ``ref`` (a merge commit, a branch up to date) or git cannot tell (a clone too shallow to
+    hold the merge-base): ``ref`` itself stands in, as it always did."""
+    from ratchet import git  # as in at_ref
+
+    try:
+        base = git.merge_base(ref.commit or ref.ref, cfg.root)
+    except RatchetError:
+        return None
+    if base == ref.commit:
+        return None
+    fork = at_ref(cfg, base)
+    return dataclasses.replace(fork, ref=f"the merge-base with {ref.ref}")
 
 
 def with_accepted(ref_cfg: Config, accepted: list[Event]) -> Config:
@@ -358,16 +383,11 @@ def held_to(
     """The branch's bar (``cfg``, ``own_files``) compared with the ref's, requirement by
     requirement, over the files that exist now (``rep``'s, and those a floor names that are
     still in the tree); ``renames`` (old -> new) carries floors and members across moves."""
-    universe = {f.path for f in rep.files}
-    for floors in (ref.files, own_files):
-        for path in floors or ():
-            new = renames.get(path, path)
-            if new not in universe and exists(new):
-                universe.add(new)
+    universe = universe_of(rep, (ref.files, own_files), renames, exists)
     ref_bar = bar_mod.of(ref.config, ref.files, universe, renames)
     branch_bar = bar_mod.of(cfg, own_files, universe, renames)
     allowed = bar_mod.accepted(ref_bar, branch_bar, accepted)
-    loosened = bar_mod.compare(allowed, branch_bar)
+    loosened = bar_mod.compare(allowed, branch_bar, measured_of(rep, cfg))
     lowered = tuple(x.shown for x in bar_mod.compare(ref_bar, branch_bar)) if accepted else ()
     extra: dict[str, frozenset[str]] = {}
     for c in allowed.components:
@@ -383,6 +403,126 @@ def held_to(
         files = None if own_files is None else _moved(own_files, renames)
     renamed = {new: old for old, new in renames.items()}
     return Held(with_accepted(ref.config, accepted), files, loosened, lowered, extra, renamed)
+
+
+def universe_of(
+    rep: Report,
+    floors: tuple[Mapping[str, Counts] | None, ...],
+    renames: Mapping[str, str],
+    exists: Callable[[str], bool],
+) -> set[str]:
+    """The files that exist now: the report's, and those a floor names (under its new name)
+    that are still in the tree."""
+    universe = {f.path for f in rep.files}
+    for lines in floors:
+        for path in lines or ():
+            new = renames.get(path, path)
+            if new not in universe and exists(new):
+                universe.add(new)
+    return universe
+
+
+def measured_of(rep: Report, cfg: Config) -> bar_mod.Measured:
+    return bar_mod.Measured(
+        rep.totals,
+        rules.component_totals(rep, cfg.components),
+        {f.path: f.counts for f in rep.files},
+    )
+
+
+@dataclass(frozen=True)
+class Onto:
+    """A branch behind its base ref, held to the ref's bar as it is now: the bar a merge of
+    the two would give (what the branch changed since the merge-base, on top of the ref's),
+    the per-file lines that judge, and what the ref raised since the branch was cut."""
+
+    config: Config
+    files: dict[str, Counts] | None
+    lowered: tuple[Lowering, ...]  # with accept events: all that falls, from the ref's values
+    rose: tuple[bar_mod.Loosening, ...]  # what the ref holds higher than the merge-base
+
+
+def onto(
+    fork: AtRef,
+    ref: AtRef,
+    cfg: Config,
+    own_files: dict[str, Counts] | None,
+    rep: Report,
+    accepted: list[Event],
+    renames: tuple[dict[str, str], dict[str, str]],
+    exists: Callable[[str], bool],
+) -> Onto:
+    """``renames``: the files moved since the merge-base, and since the ref (old -> new)."""
+    since_fork, since_ref = renames
+    judge = cfg
+    text = read_text(cfg.pyproject) if cfg.pyproject is not None else None
+    mine = config_mod.section(text, str(cfg.pyproject)) if text is not None else None
+    if mine is not None and ref.table is not None:
+        merged = barmerge.merge_tables(fork.table, mine, ref.table).table
+        # When the two do not make one bar, the branch's own stands, held to the ref's.
+        with contextlib.suppress(RatchetError):
+            judge = config_mod.from_table(
+                merged, cfg.pyproject, src=f"{cfg.root.name}'s bar merged with {ref.ref}'s"
+            )
+    ref_files = None if ref.files is None else _moved(ref.files, since_ref)
+    fork_files = None if fork.files is None else _moved(fork.files, since_fork)
+    files: dict[str, Counts] | None
+    if own_files is None:
+        files = None if accepted else ref_files
+    elif ref_files is None:
+        files = _moved(own_files, since_fork)
+    else:
+        files = barmerge.merge_lines(fork_files, _moved(own_files, since_fork), ref_files)
+        if not accepted:  # a line lowered by hand is a loosening: the ref's applies
+            for path, line in ref_files.items():
+                mine_line = files.get(path)
+                if mine_line is None or bar_mod.floor_lower(mine_line, line):
+                    files[path] = line
+    universe = universe_of(rep, (ref_files, files, fork_files), {}, exists)
+    ref_bar = bar_mod.of(ref.config, ref_files, universe)
+    lowered: tuple[Lowering, ...] = ()
+    if accepted:
+        lowered = tuple(
+            x.shown for x in bar_mod.compare(ref_bar, bar_mod.of(judge, files, universe))
+        )
+    rose = bar_mod.compare(ref_bar, bar_mod.of(fork.config, fork_files, universe))
+    return Onto(judge, files, lowered, rose)
+
+
+# What a requirement the ref raised since the merge-base judges: the failures it explains.
+_ROSE = {
+    "threshold": rules.BELOW_THRESHOLD,
+    "baseline": rules.TOTAL_REGRESSION,
+    "threshold-component": rules.COMPONENT_BELOW_THRESHOLD,
+    "baseline-component": rules.COMPONENT_REGRESSION,
+}
+
+
+def say_rose(verdict: Verdict, rose: tuple[bar_mod.Loosening, ...], ref: str) -> Verdict:
+    """Each failure the ref's raise since the branch was cut explains, saying so: the fix is
+    to merge (or rebase on) the ref, not to look for what this change loosened."""
+    if not rose or verdict.passed:
+        return verdict
+    why: dict[tuple[str, str | None], str] = {}
+    for x in rose:
+        said = (
+            f"{ref}'s bar rose from {x.new} to {x.old} since this branch was cut: merge or "
+            f"rebase {ref}"
+        )
+        if x.key in ("threshold", "baseline"):
+            why[(_ROSE[x.key], None)] = said
+        elif x.key.startswith("components.") and x.key.endswith((".threshold", ".baseline")):
+            name, _, what = x.key.removeprefix("components.").rpartition(".")
+            why[(_ROSE[f"{what}-component"], name)] = said
+        elif x.key.startswith("file "):
+            path = x.key.removeprefix("file ").split(" (was ", 1)[0]
+            why[(rules.FILE_REGRESSION, path)] = said
+    failures = []
+    for f in verdict.failures:
+        key = f.path if f.kind == rules.FILE_REGRESSION else f.component
+        reason = why.get((f.kind, key))
+        failures.append(dataclasses.replace(f, message=f"{f.message}; {reason}") if reason else f)
+    return dataclasses.replace(verdict, failures=tuple(failures))
 
 
 def _moved(files: dict[str, Counts], renames: dict[str, str]) -> dict[str, Counts]:
@@ -410,6 +550,10 @@ def evaluate(
     """``diff_from_config``: no diff was asked for on the command line, so ``diff_against``
     from the configuration decides (the ref's, with ``baseline_ref``)."""
     ref = at_ref(cfg, baseline_ref) if baseline_ref else None
+    # A branch behind its base: what it loosens is judged against where it left the base
+    # (what the change itself did), its report against the base's bar as it is now.
+    fork = fork_point(cfg, ref) if ref is not None else None
+    since = fork or ref
     if not cfg.present and (ref is None or not ref.config.has_bar):
         config_mod.require_bar(cfg)
     if diff_from_config and diff_ref is None and diff_file is None:
@@ -435,24 +579,35 @@ def evaluate(
 
     exists = in_tree(cfg.root)
     files = own_files
+    judge = cfg  # the branch's bar, on top of the ref's as it is now when the two parted
     ref_cfg = None
     accepted: list[Event] = []
     held_state = None
-    renames = _renames(cfg, baseline_ref, changes)
-    if ref is not None:
+    lowered: tuple[Lowering, ...] = ()
+    rose: tuple[bar_mod.Loosening, ...] = ()
+    renames = _renames(cfg, fork.commit if fork is not None else baseline_ref, changes)
+    if ref is not None and since is not None:
         accepted = [
-            e for e in history.new_since(own_history, ref.history) if e.event == EVENT_ACCEPT
+            e for e in history.new_since(own_history, since.history) if e.event == EVENT_ACCEPT
         ]
-        held_state = held_to(ref, cfg, own_files, rep, accepted, renames, exists)
+        held_state = held_to(since, cfg, own_files, rep, accepted, renames, exists)
         ref_cfg = held_state.config
         files = held_state.files
+        lowered = held_state.lowered
+        if fork is not None:
+            from ratchet import git  # as in at_ref
+
+            moved = (renames, git.renames(ref.commit or ref.ref, cfg.root))
+            o = onto(fork, ref, cfg, own_files, rep, accepted, moved, exists)
+            judge, files, lowered, rose = o.config, o.files, o.lowered, o.rose
+            ref_cfg = with_accepted(ref.config, accepted)
     elif renames and own_files is not None:
         files = _moved(own_files, renames)
     if not cfg.present:
         # Only under --baseline-ref with a bar at the ref: the section removed on the branch
         # is a loosening the comparison names, and the ref's bar judges.
         blockers.append(Blocker(BAD_INPUT, "no [tool.ratchet] section to record into"))
-    judged = ref_cfg if ref_cfg is not None and ref_cfg.has_bar else cfg
+    judged = ref_cfg if ref_cfg is not None and ref_cfg.has_bar else judge
     problem = rules.incomparable(rep, judged, files)
     if problem is None and (judged is not cfg or files is not own_files):
         problem = rules.incomparable(rep, cfg, own_files)  # what update would record on
@@ -460,7 +615,7 @@ def evaluate(
         raise RatchetError(problem, source=", ".join(rep.sources))
 
     if ref_cfg is not None and held_state is not None:
-        held_cfg, _ = rules.held_to_ref(cfg, ref_cfg)
+        held_cfg, _ = rules.held_to_ref(judge, ref_cfg)
         loosened = (bar_mod.message(held_state.loosened),) if held_state.loosened else ()
         held = (held_cfg, loosened)
         renamed = held_state.renamed
@@ -470,7 +625,7 @@ def evaluate(
     bar = held[0]
     verdict = rules.evaluate(
         rep,
-        cfg,
+        judge,
         files,
         ref_config=ref_cfg,
         held=held,
@@ -479,6 +634,31 @@ def evaluate(
         renamed=renamed,
     )
     verdict = with_lines(verdict, cfg, reports)
+    if fork is None and ref is not None and held_state is not None and held_state.loosened:
+        from ratchet import git  # as in at_ref
+
+        if git.is_shallow(cfg.root):
+            verdict = dataclasses.replace(
+                verdict,
+                notes=(
+                    *verdict.notes,
+                    f"this clone is shallow: where this branch left {ref.ref} is not known, so "
+                    f"it is compared with {ref.ref} itself, and what {ref.ref} raised since "
+                    "would show here as loosened. Check the merge commit (as pull_request "
+                    "does), or fetch the history (fetch-depth: 0)",
+                ),
+            )
+    if fork is not None and ref is not None:
+        verdict = say_rose(verdict, rose, ref.ref)
+        verdict = dataclasses.replace(
+            verdict,
+            notes=(
+                *verdict.notes,
+                f"{ref.ref} moved on since this branch was cut (at {(fork.commit or '')[:7]}): "
+                "what this change loosens is judged against that commit, the report against "
+                f"{ref.ref}'s bar as it is now",
+            ),
+        )
     base_changes: tuple[FileChange, ...] = ()
     if ref is not None and accepted and ref.files is not None:
         # What the branch's accept lowered, file by file: against the base's own lines,
@@ -494,7 +674,6 @@ def evaluate(
     trend = tuple(own_history[-history.TREND :])
     shown = cfg.pyproject.name if cfg.pyproject else "no pyproject.toml"
     source = BarSource(shown, ref.ref, ref.commit) if ref is not None else BarSource(shown)
-    lowered = held_state.lowered if held_state is not None else ()
     outcome = Outcome(
         rep,
         verdict,
@@ -530,6 +709,19 @@ def evaluate(
         # result lists them as indirect and says why they do not fail.
         kept = tuple(f for f in verdict.failures if f not in result.waived)
         verdict = dataclasses.replace(verdict, failures=kept)
+    if result.blamed:
+        # The same drops failing: each said with its likely cause in the change (unless the
+        # base's raise since the branch was cut explains it: say_rose said so).
+        risen = {
+            f.path
+            for f in verdict.failures
+            if f.message.endswith(f"merge or rebase {baseline_ref}")
+        }
+        said = {f.path: f for f in result.blamed if f.path not in risen}
+        failures = tuple(
+            said.get(f.path, f) if f.kind == rules.FILE_REGRESSION else f for f in verdict.failures
+        )
+        verdict = dataclasses.replace(verdict, failures=failures)
     return dataclasses.replace(outcome, verdict=verdict, patch=result)
 
 

@@ -26,6 +26,7 @@ COMMANDS = {
     "badge": "ratchet.commands.badge",
     "comment": "ratchet.commands.comment",
     "push-update": "ratchet.commands.push_update",
+    "merge-driver": "ratchet.commands.merge_driver",
     "action": "ratchet.commands.action",  # the GitHub Action's entry (action.yml)
 }
 # Not listed by --help, nor offered as a "did you mean" (the command's own ``hidden``).
@@ -119,7 +120,7 @@ def cli() -> None:
     """Make test coverage only go up.
 
     Exit codes: 0 pass, 1 coverage regression or below threshold, 2 bad input, usage or
-    configuration, 3 internal error.
+    configuration, 3 internal error; push-update 4: deferred to a newer commit's run.
     """
 
 

@@ -67,7 +67,9 @@ class Config:
     diff_against: str | None = None
     patch_threshold: Decimal | None = None
     patch_empty: str = "pass"
-    fail_on_indirect: bool = False
+    # A file the change did not touch that lost coverage fails too: after the merge its
+    # per-file line stays, and main would fail its own check (the drop is the tests').
+    fail_on_indirect: bool = True
     components: tuple[Component, ...] = ()
     expect_reports: int | None = None  # refuse a verdict on any other number of reports
     present: bool = False  # whether [tool.ratchet] exists at all
@@ -277,6 +279,12 @@ def _count(value: Any, key: str, src: str) -> int:
     return value
 
 
+def baseline_of(value: Any, legacy_uncovered: Any, src: str) -> Baseline:
+    """A ``baseline`` value (and the older ``baseline_uncovered`` beside it) as the
+    configuration reads it."""
+    return _baseline(value, legacy_uncovered, src)
+
+
 def _baseline(value: Any, legacy_uncovered: Any, src: str, what: str = "baseline") -> Baseline:
     """``baseline = { percent, covered, measured, branches, uncovered }``: the exact counts
     of the accepted run decide; ``percent`` is there for people to read. A plain number
@@ -373,6 +381,12 @@ def for_reinit(text: str, pyproject: Path, *, src: str) -> tuple[Config, tuple[s
     unknown = tuple(sorted(set(table) - KEYS))
     kept = {k: v for k, v in table.items() if k in KEYS and k not in REWRITTEN_BY_INIT}
     return from_table(kept, pyproject, src=src), unknown
+
+
+def section(text: str, src: str) -> Mapping[str, Any] | None:
+    """``[tool.ratchet]`` of a pyproject.toml's text, as plain values; ``None`` when there
+    is none."""
+    return _section(text, src)
 
 
 def _section(text: str, src: str) -> Mapping[str, Any] | None:

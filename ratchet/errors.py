@@ -7,6 +7,10 @@ EXIT_PASS = 0
 EXIT_FAIL = 1  # coverage regression, below a threshold
 EXIT_ERROR = 2  # bad input, usage or configuration
 EXIT_INTERNAL = 3  # a bug: traceback shown
+# push-update only: nothing recorded, because the branch moved on to code this run did not
+# measure; that commit's own run must record the bar. Not 0 (no bar was recorded), not 1 (no
+# regression), not 2 (the input was fine): a status of its own that a workflow can test.
+EXIT_DEFERRED = 4
 
 
 class RatchetError(Exception):

@@ -364,6 +364,24 @@ def renamed_in(name_status: str) -> dict[str, str]:
     return out
 
 
+def merge_file(ours: Path, base: Path, theirs: Path, *, marker_size: int = 7) -> tuple[str, int]:
+    """git's own three-way line merge of three files (``git merge-file -p``): the result,
+    with conflict markers where git would leave them, and how many conflicts it has."""
+    proc = run(
+        [
+            "merge-file", "-p", f"--marker-size={marker_size}",
+            "-L", "ours", "-L", "base", "-L", "theirs",
+            str(ours), str(base), str(theirs),
+        ],
+        ours.parent,
+        check=False,
+    )  # fmt: skip
+    if proc.returncode < 0 or proc.returncode > 127:
+        err = proc.stderr.strip().splitlines()
+        raise RatchetError(f"`git merge-file` failed: {err[-1] if err else proc.returncode}")
+    return proc.stdout, proc.returncode
+
+
 # -- what the Action needs to bring a baseline ref into a checkout ---------------------------
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ratchet import diff, git
 from ratchet.config import Config
-from ratchet.diff import DELETED, FileDiff
+from ratchet.diff import ADDED, DELETED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, Report, ranges
 from ratchet.numbers import fmt_margin, fmt_pct, percent
@@ -273,6 +273,51 @@ def _components(
     return out, failures
 
 
+TEST_DIRS = frozenset({"test", "tests", "testing", "spec", "specs", "__tests__"})
+
+
+def looks_like_test(path: str) -> bool:
+    """A path named as tests are, in the usual layouts of pytest, unittest, Jest, RSpec, Go:
+    under ``tests/`` (``test/``, ``spec/``, ``__tests__/``...), ``test_*``, ``*_test``,
+    ``*.test.*``, ``*_spec``, ``*.spec.*``, ``conftest.py``."""
+    *dirs, name = path.split("/")
+    stem = name.split(".", 1)[0]
+    return (
+        any(d in TEST_DIRS for d in dirs)
+        or stem.startswith("test_")
+        or stem.endswith(("_test", "_tests", "_spec", "Test", "Tests"))
+        or ".test." in name
+        or ".spec." in name
+        or name == "conftest.py"
+    )
+
+
+def indirect_cause(changes: ChangeSet) -> str:
+    """Why a file this change did not touch lost coverage, as far as the change tells (the
+    test files it deletes or edits, most likely), and what to do."""
+    deleted: list[str] = []
+    edited: list[str] = []
+    for path, f in sorted(changes.files.items()):
+        if looks_like_test(path) and f.status != ADDED:  # a new test takes nothing away
+            (deleted if f.status == DELETED else edited).append(path)
+    accept = "lower its bar on the record with `ratchet accept --reason ...`"
+    flaky = "file_tolerance lets a flaky file move a little"
+    if not deleted and not edited:
+        return (
+            "this change did not touch it and changes no test file: a flaky or "
+            f"order-dependent test? {flaky}; or {accept}"
+        )
+    what = " and ".join(
+        f"{verb} {_named(paths)}"
+        for verb, paths in (("deletes", deleted), ("edits", edited))
+        if paths
+    )
+    return (
+        f"this change did not touch it, but {what}: likely the tests that ran it. Keep "
+        f"them, or {accept} ({flaky})"
+    )
+
+
 def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdict) -> PatchResult:
     """Hold the changed lines against ``patch_threshold``; sort the per-file movements of
     ``verdict`` into the change's own and indirect ones."""
@@ -348,17 +393,22 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
 
     touched = changes.touched
     indirect = tuple(c for c in verdict.changes if c.path not in touched)
+    untouched = tuple(
+        f for f in verdict.failures if f.kind == FILE_REGRESSION and f.path not in touched
+    )
     waived: tuple[Failure, ...] = ()
+    blamed: tuple[Failure, ...] = ()
     if not config.fail_on_indirect:
-        waived = tuple(
-            f for f in verdict.failures if f.kind == FILE_REGRESSION and f.path not in touched
-        )
+        waived = untouched
         if waived:
             notes.append(
                 f"{_plural(len(waived), 'file')} this change did not touch lost coverage "
                 f"({_named([f.path or '' for f in waived])}); not failing, since "
                 "fail_on_indirect = false"
             )
+    elif untouched:
+        why = indirect_cause(changes)
+        blamed = tuple(replace(f, message=f"{f.message}; {why}") for f in untouched)
     return PatchResult(
         description=changes.description,
         files=tuple(files),
@@ -368,6 +418,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
         notes=tuple(notes),
         indirect=indirect,
         waived=waived,
+        blamed=blamed,
         unreported=tuple(unreported),
         prefix=changes.prefix,
         outside=changes.outside,

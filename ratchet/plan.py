@@ -23,6 +23,7 @@ from ratchet.results import (
     LINE_NEW,
     LINE_RAISED,
     LINE_REMOVED,
+    LINE_REMOVED_CODE,
     LINE_TIGHTENED,
     REGRESSION,
     Blocker,
@@ -42,6 +43,8 @@ from ratchet.rules import (
     named,
     new_threshold,
 )
+
+REMOVED_CODE = "covered code was removed"
 
 # Failures that make update refuse: the total failed the ratchet. A file's own drop keeps
 # the file's old line instead (never recorded lower) and lets the rest of the bar rise.
@@ -86,6 +89,14 @@ def _baseline_after(old: Baseline | None, totals: Counts) -> tuple[Baseline | No
         return Baseline.of(totals), "the total rose"
     if not old.exact and pct >= old.percent:
         return Baseline.of(totals), "records the exact counts of a run that reaches the percent"
+    if pct < old.percent and old.uncovered is not None and totals.missing <= old.uncovered:
+        # check passes such a run (no line became uncovered); kept, the old baseline would
+        # hold the next change to covered lines that are gone (issue 21, item 2).
+        return (
+            Baseline.of(totals),
+            f"{REMOVED_CODE} (uncovered {old.uncovered} -> {totals.missing}, measured "
+            f"{old.measured if old.measured is not None else '?'} -> {totals.valid})",
+        )
     if old.uncovered is not None and totals.missing < old.uncovered:
         return (
             replace(old, uncovered=totals.missing),
@@ -113,7 +124,10 @@ def file_lines(
         if prev is None:
             changed.append(FileLine(f.path, None, f.counts, LINE_NEW))
         elif percent(prev) > percent(f.counts):
-            kept.append(FileLine(f.path, prev, prev, LINE_KEPT))
+            if f.counts.missing <= prev.missing:  # covered code deleted: not a drop
+                changed.append(FileLine(f.path, prev, f.counts, LINE_REMOVED_CODE))
+            else:
+                kept.append(FileLine(f.path, prev, prev, LINE_KEPT))
         elif prev != f.counts and not floor_lower(f.counts, prev):
             # (At the same percent, more uncovered would exempt more: the old line stays.)
             raised = percent(f.counts) > percent(prev)
@@ -155,7 +169,30 @@ def make(
     if config.baseline_file is not None:
         lines, kept = file_lines(report, old_files, keep=verdict.unmeasured)
     bars = _component_bars(report, config, settings, accept=False)
-    return Plan(threshold, baseline, tuple(settings), tuple(lines), tuple(kept), tuple(found), bars)
+    return Plan(
+        threshold,
+        baseline,
+        tuple(settings),
+        tuple(lines),
+        tuple(kept),
+        tuple(found),
+        bars,
+        _reason(settings, lines),
+    )
+
+
+def _reason(settings: list[Setting], lines: list[FileLine]) -> str | None:
+    """What the history says of an update that follows deleted covered code down: the
+    bars it lowers in percent, each without a line more left uncovered."""
+    moved = [s.key for s in settings if s.reason.startswith(REMOVED_CODE)]
+    files = [line.path for line in lines if line.reason == LINE_REMOVED_CODE]
+    if not moved and not files:
+        return None
+    what = moved + ([f"{len(files)} per-file line(s) ({named(files)})"] if files else [])
+    return (
+        f"{REMOVED_CODE}: {', '.join(what)} recorded lower in percent, with no more "
+        "lines+branches left uncovered"
+    )
 
 
 def _component_bars(

@@ -8,9 +8,12 @@ higher of the two bars, and the pyproject edit never meets a merge conflict. Not
 the work tree or the index is committed, and nothing of it is thrown away.
 
 A run's report measures the commit it ran on, so it may only be recorded on a newer tip
-whose code is the same: when the commits in between changed anything but the ratchet's own
+whose coverage it still measures: the commits in between may change the ratchet's own
 bookkeeping (its ``[tool.ratchet]`` values, the per-file baseline, the ``fail_under`` gates it
-keeps in step), the run is ``superseded``: the newer commit's own run records its bar.
+keeps in step) and files that cannot move coverage (``harmless``: a README, docs). When they
+change anything else, the run is ``deferred``: it records nothing and says that the newer
+commit's own run must record the bar (``push-update`` exits ``EXIT_DEFERRED``, so a workflow
+sees it: that run may never come, under ``paths-ignore`` or ``[skip ci]``).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 PUSHED = "pushed"
 UNCHANGED = "unchanged"
-SUPERSEDED = "superseded"
+SUPERSEDED = "superseded"  # the new tip records a higher bar already: nothing to add
+DEFERRED = "deferred"  # the branch moved on to other code: its own run must record the bar
 REGRESSION = "regression"
 MAX_BACKOFF = 30.0
 
@@ -47,6 +51,7 @@ class Updated:
     code: int  # its exit code: 0 recorded (or nothing to record), 1 regression, 2 bad input
     written: list[Path]  # the files it wrote
     summary: str  # what changed, for the commit message ("threshold 90% -> 95%, ...")
+    measured: frozenset[str] = frozenset()  # the report's files, from the top of the work tree
 
 
 RunUpdate = Callable[[], Updated]
@@ -112,6 +117,26 @@ def _bookkeeping_free(path: str, text: str | None) -> str | None:
     return _GATE.sub(r"\1N", text)
 
 
+# Files that decide how the tests run and what coverage measures, whatever their suffix.
+_TEST_SETUP = frozenset({".coveragerc", "setup.cfg", "tox.ini", "pytest.ini", "pyproject.toml"})
+_CI_DIRS = (".github/", ".gitlab/", ".circleci/", ".ci/")
+
+
+def harmless(path: str, measured: Collection[str]) -> bool:
+    """Whether a change to ``path`` (from the top of the work tree) leaves a report of
+    ``measured`` (the same) as true as it was: not a file it measured, nor of a kind it
+    measures (a test of it has their suffix), nor the tests' or coverage's configuration, nor
+    CI's. A README, the docs, an image."""
+    if not measured or path in measured:
+        return False
+    name = path.rsplit("/", 1)[-1]
+    suffix = name.rsplit(".", 1)[-1] if "." in name.lstrip(".") else None
+    kinds = {m.rsplit("/", 1)[-1].rsplit(".", 1)[-1] for m in measured if "." in m}
+    if suffix is None or suffix in kinds or name in _TEST_SETUP or name.startswith("requirements"):
+        return False
+    return not path.startswith(_CI_DIRS) and not name.endswith((".yml", ".yaml", ".lock"))
+
+
 def foreign_changes(top: Path, base: str, tip: str, owned: Collection[Path]) -> list[str]:
     """What changed from ``base`` (the commit measured) to ``tip`` other than the ratchet's
     bookkeeping in ``owned``: the per-file baseline wholly, pyproject.toml and the ini files
@@ -170,28 +195,40 @@ def record(
             raise RatchetError(f"invalid git name {ref!r}")
     top = git.toplevel(cwd)
     measured = git.run(["rev-parse", "HEAD"], top).stdout.strip()
+    report: frozenset[str] = frozenset()
     last_error = ""
     for attempt in range(1, attempts + 1):
         if attempt > 1:
             git.run(["fetch", "--quiet", "--no-tags", remote, branch], top)
             tip = git.run(["rev-parse", "FETCH_HEAD"], top).stdout.strip()
             foreign = foreign_changes(top, measured, tip, owned)
-            if foreign:
+            moving = [p for p in foreign if not harmless(p, report)]
+            if moving:
                 # Drop the unpushed commit; the update's edits stay in the work tree.
                 git.run(["reset", "--quiet", "--soft", "HEAD~1"], top)
-                shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+                shown = ", ".join(moving[:5]) + (", ..." if len(moving) > 5 else "")
                 message = (
                     f"coverage-ratchet: {remote}/{branch} moved on to {tip[:12]}, which "
                     f"changes {shown}; this run measured {measured[:12]}, so it records "
-                    f"nothing: the newer commit's own run records its bar"
+                    f"nothing. The bar it reached is for the job of {tip[:12]} (or of a later "
+                    "commit) to record; if none runs ([skip ci], paths-ignore), run "
+                    f"`ratchet push-update` on {remote}/{branch}'s tip"
                 )
                 echo(message)
-                return Recorded(SUPERSEDED, attempt, message=message)
-            echo(f"coverage-ratchet: {remote}/{branch} moved on; updating on its new tip")
+                return Recorded(DEFERRED, attempt, message=message)
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+                echo(
+                    f"coverage-ratchet: {remote}/{branch} moved on by commits that change "
+                    f"none of what this run measured ({shown}); recording on its new tip"
+                )
+            else:
+                echo(f"coverage-ratchet: {remote}/{branch} moved on; updating on its new tip")
             # --keep, not --hard: what else the job changed in the work tree stays (git
             # refuses, rather than overwrite it, when the new tip changed the same file).
             git.run(["reset", "--quiet", "--keep", tip], top)
         updated = run_update()
+        report = report or updated.measured
         if updated.code == 1:
             if attempt == 1:
                 return Recorded(REGRESSION, attempt, message=updated.summary)

@@ -40,13 +40,16 @@ def _ratchet_table(doc: tomlkit.TOMLDocument, *, create: bool) -> Table:
     return table
 
 
-def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, source: str) -> str:
-    """Set keys of [tool.ratchet] (``None`` removes one); other keys stay exactly as they were."""
+def _parse(text: str, source: str) -> tomlkit.TOMLDocument:
     try:
-        doc = tomlkit.parse(text)
+        return tomlkit.parse(text)
     except Exception as e:  # tomlkit.exceptions.ParseError
         raise RatchetError(f"invalid TOML: {e}", source=source) from None
-    table = _ratchet_table(doc, create=create)
+
+
+def _set(table: MutableMapping[str, Any], values: Mapping[str, Any]) -> None:
+    """Set keys of ``table``: ``None`` removes one, a plain dict is written inline, a key
+    whose value is already equal stays exactly as written."""
     for key, value in values.items():
         if value is None:  # the key is no longer wanted
             if key in table:
@@ -56,25 +59,39 @@ def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, so
             value = as_toml_number(value)
         if key in table and table[key] == value:
             continue
+        if type(value) is dict:
+            inline = tomlkit.inline_table()
+            inline.update(value)
+            value = inline
         table[key] = value
+
+
+def set_ratchet_values(text: str, values: Mapping[str, Any], *, create: bool, source: str) -> str:
+    """Set keys of [tool.ratchet] (``None`` removes one); other keys stay exactly as they were."""
+    doc = _parse(text, source)
+    _set(_ratchet_table(doc, create=create), values)
     return _keep_newlines(text, tomlkit.dumps(doc))
 
 
 def set_component_values(text: str, name: str, values: Mapping[str, Any], *, source: str) -> str:
     """Set keys of ``[tool.ratchet.components.NAME]``, which must exist already (a component
     is the user's to declare, with its paths); the rest of the file stays as it was."""
-    try:
-        doc = tomlkit.parse(text)
-    except Exception as e:  # tomlkit.exceptions.ParseError
-        raise RatchetError(f"invalid TOML: {e}", source=source) from None
+    doc = _parse(text, source)
     table = _table(doc, "tool", "ratchet", "components", name)
     if table is None:
         raise RatchetError(f"no [tool.ratchet.components.{name}] to record into", source=source)
-    for key, value in values.items():
-        if isinstance(value, Decimal):
-            value = as_toml_number(value)
-        if key not in table or table[key] != value:
-            table[key] = value
+    _set(table, values)
+    return _keep_newlines(text, tomlkit.dumps(doc))
+
+
+def set_values(text: str, keys: tuple[str, ...], values: Mapping[str, Any], *, source: str) -> str:
+    """Set keys of the table at ``keys`` (``("tool", "ratchet")``) as ``_set`` does; a text
+    without that table is returned as it is."""
+    doc = _parse(text, source)
+    table = _table(doc, *keys)
+    if table is None:
+        return text
+    _set(table, values)
     return _keep_newlines(text, tomlkit.dumps(doc))
 
 

@@ -43,11 +43,11 @@ def ratchet_values(plan: Plan, config: Config) -> dict[str, Any]:
     if plan.setting("threshold"):
         values["threshold"] = plan.threshold
     if plan.setting("baseline") and plan.baseline is not None:
-        if plan.baseline.exact:
-            values["baseline"] = baseline_value(plan.baseline, config.precision)
-            values["baseline_uncovered"] = None  # the count lives in the table now
-        else:  # an older file's percent, only its uncovered count tightened
-            values["baseline_uncovered"] = plan.baseline.uncovered
+        # Always exact: a run that moves an older file's percent baseline at all records
+        # its counts (``plan``), and the count lives in the table from then on.
+        assert plan.baseline.exact
+        values["baseline"] = baseline_value(plan.baseline, config.precision)
+        values["baseline_uncovered"] = None
     return values
 
 
@@ -87,17 +87,40 @@ def _append(path: Path, line: str) -> str:
     return old + line
 
 
+MERGE_DRIVER = "merge=ratchet"
+GIT_CONFIG = 'git config merge.ratchet.driver "ratchet merge-driver %O %A %B %L %P"'
+
+
 def _gitattributes(config: Config) -> tuple[Path, str] | None:
-    """The line that makes git merge two branches' history lines as a union, unless the
-    repository says something of that file already."""
+    """The lines that make git merge two branches' bars by itself: the history's lines as a
+    union, pyproject.toml and the per-file baseline by ``ratchet merge-driver`` (which each
+    clone enables with ``GIT_CONFIG``). A file the repository says something of already is
+    left to what it says."""
     path = config.root / GITATTRIBUTES
     text = read_text(path) or ""
-    name = config.history_file
-    if any(line.split()[:1] == [name] for line in text.splitlines()):
+    named = {line.split()[0].lstrip("/") for line in text.splitlines() if line.split()}
+    add = []
+    if config.history_file not in named:
+        add.append("# coverage-ratchet: each line of the history is one event; keep both sides\n")
+        add.append(f"{config.history_file} {history.ATTRIBUTES}\n")
+    # (A name with blanks would need quoting git's way: left to the user.)
+    bar = [
+        p
+        for p in ("pyproject.toml", config.baseline_file)
+        if p and p not in named and not any(c.isspace() for c in p)
+    ]
+    if config.pyproject is not None and config.pyproject.name != "pyproject.toml":
+        bar = [p for p in bar if p != "pyproject.toml"]
+    if bar:
+        add.append(
+            "# coverage-ratchet: merge the bar key by key and line by line; each clone (and CI)\n"
+            f"# enables it once with: {GIT_CONFIG}\n"
+        )
+        add += [f"/{p} {MERGE_DRIVER}\n" for p in bar]
+    if not add:
         return None
     sep = "" if not text or text.endswith("\n") else "\n"
-    comment = "# coverage-ratchet: each line of the history is one event; keep both sides\n"
-    return path, f"{text}{sep}{comment}{name} {history.ATTRIBUTES}\n"
+    return path, text + sep + "".join(add)
 
 
 def edits(

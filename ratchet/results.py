@@ -146,6 +146,9 @@ class PatchResult:
     # Per-file regressions (in ``Verdict.failures``) of files the change did not touch, which
     # do not fail the check when ``fail_on_indirect`` is false: ``Outcome`` drops them.
     waived: tuple[Failure, ...] = ()
+    # The same drops when they do fail (``fail_on_indirect``, the default), each message
+    # saying what in the change likely caused it and the fix: they replace the verdict's.
+    blamed: tuple[Failure, ...] = ()
     # Changed files the report does not list although it measures files of their kind
     # (same suffix): their lines are not counted. A new module no test imports lands here.
     unreported: tuple[str, ...] = ()
@@ -206,6 +209,8 @@ LINE_NEW = "new file"
 LINE_REMOVED = "removed from the tree"
 LINE_TIGHTENED = "fewer uncovered"
 LINE_KEPT = "kept: coverage fell"
+# Fell in percent with no more left uncovered: covered code was deleted, and the line follows.
+LINE_REMOVED_CODE = "covered code removed"
 
 
 @dataclass(frozen=True)
@@ -239,6 +244,9 @@ class Plan:
     kept: tuple[FileLine, ...] = ()  # lines that stay although the file's coverage fell
     blockers: tuple[Blocker, ...] = ()  # non-empty: update records nothing
     components: tuple[ComponentBar, ...] = ()  # every component's bar after the update
+    # Why the history should say more than old -> new (a baseline that follows deleted
+    # covered code down); None: nothing to add.
+    reason: str | None = None
 
     @property
     def refused(self) -> bool:

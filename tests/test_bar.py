@@ -116,7 +116,7 @@ def test_compare__each_loosened_requirement_with_the_refs_value(change, key, old
         ({"patch_threshold": D(90)}, {}, "patch_threshold"),
         ({"patch_threshold": D(90)}, {"patch_threshold": D(89)}, "patch_threshold"),
         ({"patch_empty": "fail"}, {}, "patch_empty"),
-        ({"fail_on_indirect": True}, {}, "fail_on_indirect"),
+        ({}, {"fail_on_indirect": False}, "fail_on_indirect"),  # true by default
         ({"expect_reports": 3}, {}, "expect_reports"),
         ({"expect_reports": 3}, {"expect_reports": 2}, "expect_reports"),
     ],
@@ -221,6 +221,30 @@ def test_files__a_renamed_file_keeps_its_floor_and_both_names_are_said():
 
 def test_files__no_per_file_baseline_on_the_branch_is_one_loosening_not_one_per_file():
     assert keys(REF, of(config(baseline_file=None), None)) == ["baseline_file"]
+
+
+def test_compare__a_bar_that_follows_deleted_covered_code_is_no_loosening():
+    """What ``update`` records when covered code was deleted (lower in percent, no more
+    uncovered), judged with the report that measured it: not a loosening. Anything lower
+    than that report, or a report with more uncovered, still is."""
+    ref = of(config(baseline=Baseline(90, 100, 0, 10)))
+    run = Counts(95, 85)  # 5 covered lines deleted: 89.47%, 10 uncovered
+
+    def loosened(baseline: Baseline, files=FILES, measured: Counts = run) -> list[str]:
+        branch = of(config(baseline=baseline), files)
+        m = bar.Measured(measured, files={"src/core/a.py": Counts(8, 7)})
+        return [x.key for x in bar.compare(ref, branch, m)]
+
+    assert loosened(Baseline(85, 95, 0, 10)) == []  # exactly the run
+    assert loosened(Baseline(86, 95, 0, 9)) == []  # above it
+    assert loosened(Baseline(84, 95, 0, 11)) == ["baseline"]  # below the run
+    assert loosened(Baseline(85, 95, 0, 10), measured=Counts(95, 84)) == ["baseline"]  # 11 left
+    assert keys(ref, of(config(baseline=Baseline(85, 95, 0, 10)))) == ["baseline"]  # no report
+    # A file's line the same way: a.py lost 2 covered lines (7/8, one uncovered still).
+    assert loosened(Baseline(90, 100, 0, 10), {**FILES, "src/core/a.py": Counts(8, 7)}) == []
+    assert loosened(Baseline(90, 100, 0, 10), {**FILES, "src/core/a.py": Counts(8, 6)}) == [
+        "file src/core/a.py"
+    ]
 
 
 def test_message__per_file_clauses_past_a_few_are_counted():

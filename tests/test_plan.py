@@ -15,6 +15,7 @@ from ratchet.results import (
     LINE_NEW,
     LINE_RAISED,
     LINE_REMOVED,
+    LINE_REMOVED_CODE,
     LINE_TIGHTENED,
     REGRESSION,
     Blocker,
@@ -63,8 +64,14 @@ def test_nothing_rises__nothing_changes():
     [
         (84, 100, exact(84, 100, 16), exact(84, 100, 16)),  # the same: nothing moves
         (168, 200, exact(84, 100, 16), exact(84, 100, 16)),  # same fraction, more uncovered
-        (83, 99, exact(84, 100, 16), exact(84, 100, 16)),  # below, 16 uncovered: exempt, same
-        (70, 85, exact(84, 100, 16), exact(84, 100, 15)),  # below, fewer uncovered: tighter
+        # Below, no more uncovered: covered code was deleted, and the baseline follows it
+        # down (kept, it would hold the next change to lines that are gone).
+        (83, 99, exact(84, 100, 16), exact(83, 99, 16)),
+        (70, 85, exact(84, 100, 16), exact(70, 85, 15)),
+        (83, 100, exact(84, 100, 16), exact(84, 100, 16)),  # below, 17 uncovered: kept
+        (84, 101, exact(84, 100, 16), exact(84, 100, 16)),  # below, 17 uncovered: kept
+        (168, 200, exact(84, 100, 15), exact(84, 100, 15)),  # the same percent, more: kept
+        (42, 50, exact(84, 100, 16), exact(84, 100, 8)),  # the same percent, fewer: tighter
         (85, 100, exact(84, 100, 16), exact(85, 100, 15)),  # raised: its own counts
         (84, 100, None, exact(84, 100, 16)),  # the first baseline
     ],
@@ -80,9 +87,18 @@ def test_baseline__an_older_files_percent_is_upgraded_by_a_run_that_reaches_it()
     assert p.baseline == exact(19870, 20000)
     assert p.setting("baseline").reason.startswith("records the exact counts")
     assert make(report(a=lines(776, 771)), legacy).baseline == exact(771, 776)  # rose
-    # Below the percent, only covered code deleted: the percent stays, the count tightens.
+    # Below the percent, only covered code deleted: the run's exact counts, said so.
     p = make(report(a=lines(500, 496)), legacy)
-    assert p.baseline == Baseline(uncovered=4, legacy=Decimal("99.35"))
+    assert p.baseline == exact(496, 500)
+    assert p.setting("baseline").reason == (
+        "covered code was removed (uncovered 5 -> 4, measured ? -> 500)"
+    )
+    assert p.reason == (
+        "covered code was removed: baseline recorded lower in percent, with no more "
+        "lines+branches left uncovered"
+    )
+    # One more left uncovered: kept as it is.
+    assert not make(report(a=lines(500, 494)), legacy).setting("baseline")
 
 
 def test_refuses__a_total_regression_is_never_recorded():
@@ -124,6 +140,22 @@ def test_file_lines__never_records_a_drop_and_names_every_change():
         ("gone.py", LINE_REMOVED),
     ]
     assert [(x.path, x.reason, x.new) for x in kept] == [("a.py", LINE_KEPT, lines(10, 9))]
+
+
+def test_file_lines__a_drop_of_deleted_covered_code_is_recorded_and_said():
+    old = {"deleted.py": lines(10, 9), "one_more.py": lines(10, 9)}
+    # deleted.py lost 4 covered lines (one still uncovered); one_more.py one line more.
+    rep = report({"deleted.py": lines(6, 5), "one_more.py": lines(10, 8)})
+    changed, kept = plan.file_lines(rep, old)
+    assert [(x.path, x.reason, x.new) for x in changed] == [
+        ("deleted.py", LINE_REMOVED_CODE, lines(6, 5))
+    ]
+    assert [x.path for x in kept] == ["one_more.py"]
+    p = make(rep, cfg(threshold=0, baseline_file="b.tsv"), old)
+    assert p.reason == (
+        "covered code was removed: 1 per-file line(s) (deleted.py) recorded lower in percent, "
+        "with no more lines+branches left uncovered"
+    )
 
 
 def test_file_lines__at_the_same_percent_only_fewer_uncovered_is_recorded():

@@ -54,17 +54,14 @@ def test_baseline_value__counts_decide_and_the_percent_is_truncated(baseline, pr
     assert cfg.baseline == baseline  # what is written reads back as the same baseline
 
 
-def test_edits__an_older_percent_baseline_only_tightens_its_uncovered_count(tmp_path: Path):
+def test_edits__an_older_percent_baseline_follows_deleted_covered_code_exactly(tmp_path: Path):
     cfg = project(
         tmp_path, "[tool.ratchet]\nthreshold = 90\nbaseline = 95  # old\nbaseline_uncovered = 10\n"
     )
     p = update_plan(cfg, report(a=lines(91, 85)))  # 93.4%, 6 uncovered: covered code removed
-    assert recording.ratchet_values(p, cfg) == {"baseline_uncovered": 6}
-    out = recording.edits(p, cfg, None, event=None)
-    assert out == {
-        tmp_path / "pyproject.toml": (
-            "[tool.ratchet]\nthreshold = 90\nbaseline = 95  # old\nbaseline_uncovered = 6\n"
-        )
+    assert recording.edits(p, cfg, None, event=None) == {
+        tmp_path / "pyproject.toml": "[tool.ratchet]\nthreshold = 90\nbaseline = "
+        "{percent = 93.4, covered = 85, measured = 91, branches = 0, uncovered = 6}  # old\n"
     }
 
 
@@ -109,27 +106,42 @@ def test_edits__the_history_gets_a_line_of_its_own(tmp_path: Path):
     assert tmp_path / ".gitattributes" not in out
 
 
+UNION = "coverage-history.jsonl merge=union\n"
+DRIVER = "/pyproject.toml merge=ratchet\n"
+
+
 @pytest.mark.parametrize(
     ("attributes", "expected"),
     [
-        (None, "{comment}coverage-history.jsonl merge=union\n"),
-        ("*.png binary", "*.png binary\n{comment}coverage-history.jsonl merge=union\n"),
-        ("*.png binary\n", "*.png binary\n{comment}coverage-history.jsonl merge=union\n"),
-        ("coverage-history.jsonl -merge\n", None),  # the repository says something already
-        ("  coverage-history.jsonl merge=union  # ok\n", None),
+        (None, "{union}{driver}"),
+        ("*.png binary", "*.png binary\n{union}{driver}"),
+        ("*.png binary\n", "*.png binary\n{union}{driver}"),
+        # The repository says something of a file already: left to what it says.
+        ("coverage-history.jsonl -merge\n", "coverage-history.jsonl -merge\n{driver}"),
+        ("  coverage-history.jsonl merge=union  # ok\n", "  {union_ok}{driver}"),
+        ("pyproject.toml -merge\n", "pyproject.toml -merge\n{union}"),
+        (f"/pyproject.toml merge=text\n{UNION}", None),
     ],
 )
-def test_edits__the_first_event_asks_git_to_merge_the_history_as_a_union(
+def test_edits__the_first_event_asks_git_to_merge_the_bars_files_by_itself(
     tmp_path: Path, attributes: str | None, expected: str | None
 ):
     files = {} if attributes is None else {".gitattributes": attributes}
     cfg = project(tmp_path, "[tool.ratchet]\n", **files)
     out = recording.edits(update_plan(cfg, report(a=lines(10, 9))), cfg, None, event=event())
-    comment = "# coverage-ratchet: each line of the history is one event; keep both sides\n"
+    union = "# coverage-ratchet: each line of the history is one event; keep both sides\n" + UNION
+    driver = (
+        "# coverage-ratchet: merge the bar key by key and line by line; each clone (and CI)\n"
+        '# enables it once with: git config merge.ratchet.driver "ratchet merge-driver %O %A '
+        '%B %L %P"\n' + DRIVER
+    )
     if expected is None:
         assert tmp_path / ".gitattributes" not in out
     else:
-        assert out[tmp_path / ".gitattributes"] == expected.format(comment=comment)
+        union_ok = "coverage-history.jsonl merge=union  # ok\n"
+        assert out[tmp_path / ".gitattributes"] == expected.format(
+            union=union, driver=driver, union_ok=union_ok
+        )
     assert json.loads(out[cfg.history_path])["event"] == "update"
 
 

@@ -295,7 +295,7 @@ def test_ref_config__each_baseline_is_judged_with_its_own_count():
         ({"patch_threshold": 90}, {}, "patch_threshold unset < 90", {"patch_threshold": 90}),
         ({"patch_threshold": 90}, {"patch_threshold": 50}, "patch_threshold 50 < 90", {}),
         ({"patch_empty": "fail"}, {}, "patch_empty 'pass' (was 'fail')", {"patch_empty": "fail"}),
-        ({"fail_on_indirect": True}, {}, "fail_on_indirect false", {"fail_on_indirect": True}),
+        ({}, {"fail_on_indirect": False}, "fail_on_indirect false", {"fail_on_indirect": True}),
         ({"max_threshold": 100}, {"max_threshold": 85}, "max_threshold 85 < 100", {}),
         ({"precision": 2}, {"precision": 0}, "precision 0 < 2", {"precision": 2}),
         ({"baseline_file": "b.tsv"}, {}, "baseline_file removed (was 'b.tsv')", {}),

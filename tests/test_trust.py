@@ -362,9 +362,9 @@ def test_history__update_appends_and_two_branches_merge_without_a_person(
     git(proj.root, "init", "-q", "-b", "main")
     run(proj, "sample")
     assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
-    assert (
-        (proj.root / ".gitattributes").read_text().endswith("coverage-history.jsonl merge=union\n")
-    )
+    attributes = (proj.root / ".gitattributes").read_text()
+    assert "\ncoverage-history.jsonl merge=union\n" in attributes
+    assert "\n/pyproject.toml merge=ratchet\n/coverage-baseline.tsv merge=ratchet\n" in attributes
     git(proj.root, "add", "-A")
     git(proj.root, "commit", "-qm", "bar")
     for branch, uncovered in (("a", 20), ("b", 10)):

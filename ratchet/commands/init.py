@@ -157,3 +157,8 @@ def _init(
         shown = describe(bar.baseline) if bar.baseline is not None else "none"
         out(f"ratchet: component {bar.name} -> threshold {bar.threshold}%, baseline {shown}")
     apply(edits, cfg.root, dry_run=dry_run)
+    if any(recording.MERGE_DRIVER in text for text in edits.values()):
+        out(
+            "ratchet: .gitattributes names ratchet's merge driver for the bar's files; enable "
+            f"it once in each clone, and in CI before a merge: {recording.GIT_CONFIG}"
+        )

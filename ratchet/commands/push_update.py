@@ -4,11 +4,13 @@ when a concurrent push moved the branch (the action's ``mode: update``)."""
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from ratchet import pushupdate, pyproject
+from ratchet import git, pushupdate, pyproject
 from ratchet.commands import update
 from ratchet.commands.common import (
     config_for_writing,
@@ -19,7 +21,7 @@ from ratchet.commands.common import (
     rcfile_option,
     reports_argument,
 )
-from ratchet.errors import EXIT_FAIL
+from ratchet.errors import EXIT_DEFERRED, EXIT_FAIL, EXIT_PASS
 from ratchet.github import outputs
 
 
@@ -46,7 +48,33 @@ def command(
     attempts: int,
     expect: int | None,
 ) -> None:
-    """Record the raised bar in a commit and push it; exit 1 if the branch regressed."""
+    """Record the raised bar in a commit and push it; exit 1 if the branch regressed.
+
+    Exit 4 when the branch moved on to code this run did not measure: nothing is recorded,
+    and the newer commit's own run must record the bar."""
+    raise SystemExit(
+        run(
+            reports,
+            config_path=config_path,
+            remote=remote,
+            branch=branch,
+            attempts=attempts,
+            expect=expect,
+        )
+    )
+
+
+def run(
+    reports: tuple[Path, ...],
+    *,
+    config_path: Path | None,
+    remote: str = "origin",
+    branch: str | None = None,
+    attempts: int = 5,
+    expect: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """``push-update`` in-process; its exit code."""
     cwd = Path.cwd()
     cfg = load_config(config_path, rcfile)
     # What `ratchet update` may edit: commits touching only these leave the report valid.
@@ -55,6 +83,9 @@ def command(
     owned.append(cfg.root / ".gitattributes")
     if cfg.sync_fail_under:
         owned += [cfg.root / name for name in pyproject.INI_FILES]
+    # The report's paths from the top of the work tree, as git names the files it changes.
+    rel = os.path.relpath(cfg.root.resolve(), git.toplevel(cwd).resolve())
+    prefix = "" if rel == "." else Path(rel).as_posix() + "/"
 
     def run_update() -> pushupdate.Updated:
         # The configuration again each time: a retry runs on the branch's new tip.
@@ -65,7 +96,8 @@ def command(
         plan = outcome.plan
         assert plan is not None
         summary = ", ".join(f"{s.key} {s.old or 'none'} -> {s.new}" for s in plan.settings)
-        return pushupdate.Updated(plan.exit_code, written, summary)
+        measured = frozenset(prefix + f.path for f in outcome.report.files)
+        return pushupdate.Updated(plan.exit_code, written, summary, measured)
 
     rec = pushupdate.record(
         cwd,
@@ -74,6 +106,7 @@ def command(
         branch=branch or pushupdate.current_branch(cwd),
         remote=remote,
         attempts=attempts,
+        sleep=sleep,
         echo=out,
     )
     out(
@@ -89,4 +122,9 @@ def command(
         except OSError as e:  # the push happened; a step output must not turn it into a crash
             out(outputs.annotation("warning", f"Could not write {output_file}: {e}"))
     if rec.outcome == pushupdate.REGRESSION:
-        raise SystemExit(EXIT_FAIL)
+        return EXIT_FAIL
+    if rec.outcome == pushupdate.DEFERRED:
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            out(outputs.annotation("warning", rec.message))
+        return EXIT_DEFERRED
+    return EXIT_PASS

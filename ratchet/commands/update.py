@@ -75,7 +75,10 @@ def run(
         out(text.plan(plan, doing=True), nl=False)
     if not plan.changes:
         return outcome, []
-    event = None if dry_run else recording.event_for(EVENT_UPDATE, plan, cfg, outcome.report.totals)
+    event = None
+    if not dry_run:
+        totals = outcome.report.totals
+        event = recording.event_for(EVENT_UPDATE, plan, cfg, totals, reason=plan.reason)
     edits = recording.edits(plan, cfg, read_file_baseline(cfg), event=event)
     return outcome, apply(edits, cfg.root, dry_run=dry_run, quiet=shape.verbosity <= QUIET)
 

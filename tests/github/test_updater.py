@@ -273,14 +273,17 @@ def push_commit(remote: Path, files: dict[str, str], message: str) -> str:
     return git(path, "rev-parse", "HEAD").strip()
 
 
-def test_race__a_newer_code_commit_supersedes_the_stale_measurement(remote):
+def test_race__a_newer_code_commit_defers_the_stale_measurement(remote):
     high = clone(remote, "high", 86)  # the run for C1 measured 86%
     measured = git(high, "rev-parse", "HEAD").strip()
     c2 = push_commit(remote, {"a.py": "new code, fewer tests\n"}, "C2: code change")
     proc = push_update(high)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 4, proc.stderr  # deferred: a status of its own
     assert f"main moved on to {c2[:12]}, which changes a.py;" in proc.stdout
-    assert "superseded after 2 attempt(s)" in proc.stdout
+    assert "deferred after 2 attempt(s)" in proc.stdout
+    assert (
+        "The bar it reached is for the job of " + c2[:12] + " (or of a later commit) to record"
+    ) in proc.stdout
     # Nothing was recorded on C2, a commit this run never measured.
     assert git(remote, "rev-parse", "main").strip() == c2
     assert bar_on(remote) == {"threshold": 50, "baseline": 55}
@@ -296,14 +299,14 @@ def test_race__a_newer_code_commit_supersedes_the_stale_measurement(remote):
     assert bar_on(remote) == {"threshold": 80, "baseline": exact(80)}
 
 
-def test_race__a_newer_pyproject_change_outside_the_bar_supersedes(remote):
+def test_race__a_newer_pyproject_change_outside_the_bar_defers(remote):
     high = clone(remote, "high", 86)
     deps = PYPROJECT.replace('name = "demo"', 'name = "demo"\ndependencies = ["attrs"]')
     push_commit(remote, {"pyproject.toml": deps}, "Depend on attrs")
     proc = push_update(high)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 4, proc.stderr  # deferred: a status of its own
     assert "which changes pyproject.toml;" in proc.stdout
-    assert "superseded after 2 attempt(s)" in proc.stdout
+    assert "deferred after 2 attempt(s)" in proc.stdout
     assert bar_on(remote) == {"threshold": 50, "baseline": 55}
 
 
@@ -342,26 +345,26 @@ def test_race__bookkeeping_in_between_is_no_reason_to_give_up(remote):
     assert "fail_under = 85" in git(remote, "show", "main:setup.cfg")
 
 
-def test_race__rewritten_history_supersedes(remote):
+def test_race__rewritten_history_defers(remote):
     high = clone(remote, "high", 86)
     # Someone force-pushes main: the commit this run measured is no longer in its history.
     rewriter = clone(remote, "rewriter", 0)
     git(rewriter, "commit", "-q", "--amend", "-m", "seed, reworded")
     git(rewriter, "push", "-q", "--force", "origin", "HEAD:main")
     proc = push_update(high)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 4, proc.stderr  # deferred: a status of its own
     assert "history that does not contain" in proc.stdout
-    assert "superseded after 2 attempt(s)" in proc.stdout
+    assert "deferred after 2 attempt(s)" in proc.stdout
     assert bar_on(remote) == {"threshold": 50, "baseline": 55}
 
 
-def test_race__a_newer_unreadable_pyproject_supersedes(remote):
+def test_race__a_newer_unreadable_pyproject_defers(remote):
     high = clone(remote, "high", 86)
     push_commit(remote, {"pyproject.toml": PYPROJECT + "[broken\n"}, "Break the TOML")
     proc = push_update(high)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 4, proc.stderr  # deferred: a status of its own
     assert "which changes pyproject.toml;" in proc.stdout
-    assert "superseded after 2 attempt(s)" in proc.stdout
+    assert "deferred after 2 attempt(s)" in proc.stdout
 
 
 def test_foreign_changes__a_synced_file_deleted_or_a_pyproject_without_tool(remote):
@@ -390,3 +393,66 @@ def test_detached_head_needs_a_branch(remote):
     assert proc.stderr.strip() == (
         "ratchet: error: HEAD is detached: name the branch to push to with --branch"
     )
+
+
+def test_race__a_newer_docs_commit_is_no_reason_to_defer(remote, tmp_path):
+    """A README commit pushed between the raising merge and its job: the raise is recorded on
+    top of it (issue 21, item 4), not left for a job that [skip ci] may never run."""
+    high = clone(remote, "high", 86)
+    docs = push_commit(remote, {"README.txt": "more docs\n", "docs/guide.md": "# Guide\n"}, "docs")
+    output = tmp_path / "github-output"
+    proc = push_update(high, GITHUB_OUTPUT=str(output))
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "coverage-ratchet: origin/main moved on by commits that change none of what this run "
+        "measured (README.txt, docs/guide.md); recording on its new tip\n"
+    ) in proc.stdout
+    assert "pushed after 2 attempt(s)" in proc.stdout
+    assert git(remote, "rev-parse", "main~1").strip() == docs
+    assert bar_on(remote) == {"threshold": 85, "baseline": exact(86)}
+    assert "update-result<<" in output.read_text() and "\npushed\n" in output.read_text()
+
+
+@pytest.mark.parametrize(
+    ("files", "shown"),
+    [
+        ({"test_a.py": "def test(): pass\n"}, "test_a.py"),  # a test: the report's kind
+        ({"setup.cfg": "[coverage:run]\nbranch = true\n"}, "setup.cfg"),  # coverage's config
+        ({".github/workflows/ci.yml": "on: push\n"}, ".github/workflows/ci.yml"),  # CI's
+        ({"README.txt": "x\n", "a.py": "y = 2\n"}, "a.py"),  # docs and code: the code
+    ],
+)
+def test_race__a_newer_commit_that_may_move_coverage_defers_with_status_4(
+    remote, tmp_path, files, shown
+):
+    high = clone(remote, "high", 86)
+    tip = push_commit(remote, files, "may move coverage")
+    output = tmp_path / "github-output"
+    proc = push_update(high, GITHUB_OUTPUT=str(output), GITHUB_ACTIONS="true")
+    assert proc.returncode == 4, proc.stderr
+    assert f"main moved on to {tip[:12]}, which changes {shown};" in proc.stdout
+    assert "::warning::coverage-ratchet: origin/main moved on to" in proc.stdout
+    assert "\ndeferred\n" in output.read_text()
+    assert git(remote, "rev-parse", "main").strip() == tip
+
+
+def test_harmless__only_what_cannot_move_a_reports_coverage():
+    measured = {"pkg/a.py", "pkg/b.py"}
+    assert pushupdate.harmless("README.md", measured)
+    assert pushupdate.harmless("docs/img/logo.png", measured)
+    for path in (
+        "pkg/a.py",  # measured
+        "tests/test_a.py",  # of a kind it measures
+        "conftest.py",
+        "setup.cfg",
+        "tox.ini",
+        ".coveragerc",
+        "pyproject.toml",
+        "requirements-dev.txt",
+        ".github/workflows/ci.yml",
+        "ci.yaml",
+        "uv.lock",
+        "Makefile",  # no suffix: cannot tell
+    ):
+        assert not pushupdate.harmless(path, measured), path
+    assert not pushupdate.harmless("README.md", set())  # nothing known of the report

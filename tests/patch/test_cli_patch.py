@@ -607,11 +607,8 @@ def indirect(make_repo: MakeRepo, run_ratchet: RunRatchet) -> Repo:
 def test_indirect__listed_apart_and_waived_unless_fail_on_indirect(
     indirect: Repo, run_ratchet: RunRatchet, fail_on_indirect: bool
 ):
-    if fail_on_indirect:
-        text = (indirect.root / "pyproject.toml").read_text()
-        (indirect.root / "pyproject.toml").write_text(
-            text.replace("[tool.ratchet]\n", "[tool.ratchet]\nfail_on_indirect = true\n")
-        )
+    if not fail_on_indirect:  # true is the default
+        waive(indirect)
     r = check(run_ratchet, indirect, "--diff", "main", "--format", "json")
     data = json.loads(r.stdout)
     # A waived drop is not a failure: it moves from "failures" to patch.waived.
@@ -632,11 +629,48 @@ def test_indirect__listed_apart_and_waived_unless_fail_on_indirect(
     assert (waived in flat(text)) is not fail_on_indirect
     if fail_on_indirect:
         assert r.code == 1
+        # The change touched no test file (the sample's tests are one script, outside).
+        assert (
+            "FAIL pkg/b.py: 100.0000% -> 75.0000% (-25.0000 points; uncovered 0 -> 1); not "
+            "run: 6; this change did not touch it and changes no test file: a flaky or "
+            "order-dependent test? file_tolerance lets a flaky file move a little; or lower "
+            "its bar on the record with `ratchet accept --reason ...`\n"
+        ) in text
+
+
+def waive(repo: Repo) -> None:
+    text = (repo.root / "pyproject.toml").read_text()
+    (repo.root / "pyproject.toml").write_text(
+        text.replace("[tool.ratchet]\n", "[tool.ratchet]\nfail_on_indirect = false\n")
+    )
+
+
+def test_indirect__the_likely_cause_is_the_test_files_the_change_deletes_or_edits(
+    indirect: Repo, run_ratchet: RunRatchet
+):
+    indirect.git("checkout", "-q", "main")
+    indirect.write("tests/test_b.py", "def test_b():\n    pass\n")
+    indirect.write("tests/conftest.py", "")
+    indirect.commit("tests on main")
+    indirect.git("checkout", "-q", "feature")
+    indirect.git("rebase", "-q", "main")
+    indirect.git("rm", "-q", "tests/test_b.py")
+    indirect.write("tests/conftest.py", "# edited\n")
+    indirect.commit("delete the test of b, edit conftest")
+    r = check(run_ratchet, indirect, "--diff", "main")
+    assert r.code == 1, r
+    assert (
+        "not run: 6; this change did not touch it, but deletes tests/test_b.py and edits "
+        "tests/conftest.py: likely the tests that ran it. Keep them, or lower its bar on the "
+        "record with `ratchet accept --reason ...` (file_tolerance lets a flaky file move a "
+        "little)\n"
+    ) in r.stdout
 
 
 def test_indirect__waived_regression_does_not_fail_the_check(
     indirect: Repo, run_ratchet: RunRatchet
 ):
+    waive(indirect)
     r = check(run_ratchet, indirect, "--diff", "main", "--format", "json")
     assert json.loads(r.stdout)["status"] == "pass"
     assert r.code == 0
