@@ -12,7 +12,7 @@ import pytest
 from ratchet import filebaseline
 from ratchet.commands import merge_driver
 from ratchet.models import Counts
-from tests.conftest import git, ratchet_in_process
+from tests.conftest import git, run_in_process
 
 pytestmark = pytest.mark.integration
 
@@ -125,14 +125,14 @@ def test_command__writes_the_merge_into_ours_and_exits_as_git_expects(tmp_path: 
     for name, text in (("O", BASE), ("A", edit(BASE, *RAISED)), ("B", edit(BASE, *ACCEPTED))):
         files[name] = tmp_path / name
         files[name].write_text(text)
-    r = ratchet_in_process(
+    r = run_in_process(
         "merge-driver", *map(str, files.values()), "7", "pyproject.toml", cwd=tmp_path
     )
     assert (r.code, r.stderr) == (0, "")
     assert "threshold = 60" in files["A"].read_text()
     files["A"].write_text(edit(BASE, ('name = "shop"', 'name = "a"')))
     files["B"].write_text(edit(BASE, ('name = "shop"', 'name = "b"')))
-    r = ratchet_in_process("merge-driver", *map(str, files.values()), cwd=tmp_path)
+    r = run_in_process("merge-driver", *map(str, files.values()), cwd=tmp_path)
     assert r.code == 1
     assert r.stderr == f"ratchet merge-driver: {files['A']}: 1 conflict(s) left for you\n"
     assert "<<<<<<< ours" in files["A"].read_text()
@@ -169,7 +169,7 @@ def test_git_merge__two_branches_that_both_moved_the_bar_merge_without_a_person(
 
 def test_command__a_file_git_did_not_give_is_bad_input(tmp_path: Path):
     (tmp_path / "O").write_text(BASE)
-    r = ratchet_in_process("merge-driver", "O", "A", "B", cwd=tmp_path)
+    r = run_in_process("merge-driver", "O", "A", "B", cwd=tmp_path)
     assert (r.code, r.stderr) == (2, "ratchet: error: A: git gave the driver no such file\n")
 
 

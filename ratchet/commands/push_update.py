@@ -56,6 +56,7 @@ def command(
         run(
             reports,
             config_path=config_path,
+            rcfile=rcfile,
             remote=remote,
             branch=branch,
             attempts=attempts,
@@ -68,6 +69,7 @@ def run(
     reports: tuple[Path, ...],
     *,
     config_path: Path | None,
+    rcfile: Path | None = None,
     remote: str = "origin",
     branch: str | None = None,
     attempts: int = 5,

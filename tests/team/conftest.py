@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ratchet.commands import push_update
-from tests.conftest import Result, clean_env, git, ratchet_in_process
+from tests.conftest import Result, clean_env, git, run_in_process
 from tests.team import model
 
 REPORT = "coverage.lcov"
@@ -75,7 +75,7 @@ class Clone:
         (self.path / REPORT).write_text(model.lcov(self.tree()))
 
     def ratchet(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        return ratchet_in_process(*args, cwd=self.path, env=env)
+        return run_in_process(*args, cwd=self.path, env=env)
 
     def check_pr(self, *, base: str = "origin/main", fmt: str = "text") -> Result:
         """A pull request's job: measure, then hold the change to the base's bar as origin has
