@@ -31,6 +31,7 @@ from ratchet.results import (
     BarSource,
     BaseBar,
     Blocker,
+    Cause,
     Event,
     FileChange,
     Lowering,
@@ -503,11 +504,12 @@ def say_rose(verdict: Verdict, rose: tuple[bar_mod.Loosening, ...], ref: str) ->
     to merge (or rebase on) the ref, not to look for what this change loosened."""
     if not rose or verdict.passed:
         return verdict
-    why: dict[tuple[str, str | None], str] = {}
+    why: dict[tuple[str, str | None], Cause] = {}
     for x in rose:
-        said = (
-            f"{ref}'s bar rose from {x.new} to {x.old} since this branch was cut: merge or "
-            f"rebase {ref}"
+        said = Cause(
+            f"{ref}'s bar rose since this branch was cut",
+            f"merge or rebase {ref}",
+            f"{x.key} {x.new} → {x.old}",
         )
         if x.key in ("threshold", "baseline"):
             why[(_ROSE[x.key], None)] = said
@@ -521,7 +523,7 @@ def say_rose(verdict: Verdict, rose: tuple[bar_mod.Loosening, ...], ref: str) ->
     for f in verdict.failures:
         key = f.path if f.kind == rules.FILE_REGRESSION else f.component
         reason = why.get((f.kind, key))
-        failures.append(dataclasses.replace(f, message=f"{f.message}; {reason}") if reason else f)
+        failures.append(dataclasses.replace(f, cause=reason) if reason else f)
     return dataclasses.replace(verdict, failures=tuple(failures))
 
 
@@ -638,16 +640,19 @@ def evaluate(
         from ratchet import git  # as in at_ref
 
         if git.is_shallow(cfg.root):
-            verdict = dataclasses.replace(
-                verdict,
-                notes=(
-                    *verdict.notes,
-                    f"this clone is shallow: where this branch left {ref.ref} is not known, so "
-                    f"it is compared with {ref.ref} itself, and what {ref.ref} raised since "
-                    "would show here as loosened. Check the merge commit (as pull_request "
-                    "does), or fetch the history (fetch-depth: 0)",
-                ),
+            # What may explain the loosening instead: said with it, wherever it is shown.
+            shallow = Cause(
+                f"this clone is shallow: where this branch left {ref.ref} is not known, so it "
+                f"is compared with {ref.ref} itself, and what {ref.ref} raised since would "
+                "show here as loosened",
+                "check the merge commit (as pull_request does), or fetch the history "
+                "(fetch-depth: 0)",
             )
+            failures = tuple(
+                dataclasses.replace(f, cause=shallow) if f.kind == rules.BAR_LOWERED else f
+                for f in verdict.failures
+            )
+            verdict = dataclasses.replace(verdict, failures=failures)
     if fork is not None and ref is not None:
         verdict = say_rose(verdict, rose, ref.ref)
         verdict = dataclasses.replace(
@@ -712,11 +717,7 @@ def evaluate(
     if result.blamed:
         # The same drops failing: each said with its likely cause in the change (unless the
         # base's raise since the branch was cut explains it: say_rose said so).
-        risen = {
-            f.path
-            for f in verdict.failures
-            if f.message.endswith(f"merge or rebase {baseline_ref}")
-        }
+        risen = {f.path for f in verdict.failures if f.cause is not None}
         said = {f.path: f for f in result.blamed if f.path not in risen}
         failures = tuple(
             said.get(f.path, f) if f.kind == rules.FILE_REGRESSION else f for f in verdict.failures

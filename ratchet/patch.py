@@ -23,7 +23,7 @@ from ratchet.diff import ADDED, DELETED, FileDiff
 from ratchet.errors import RatchetError
 from ratchet.models import Counts, FileCoverage, Report, ranges
 from ratchet.numbers import fmt_margin, fmt_pct, percent
-from ratchet.results import Failure, PatchComponent, PatchFile, PatchResult, Verdict
+from ratchet.results import Cause, Failure, PatchComponent, PatchFile, PatchResult, Verdict
 from ratchet.rules import FILE_REGRESSION, component_of
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
@@ -292,29 +292,31 @@ def looks_like_test(path: str) -> bool:
     )
 
 
-def indirect_cause(changes: ChangeSet) -> str:
-    """Why a file this change did not touch lost coverage, as far as the change tells (the
-    test files it deletes or edits, most likely), and what to do."""
+def indirect_cause(changes: ChangeSet, path: str) -> Cause:
+    """Why ``path``, a file this change did not touch, lost coverage, as far as the change
+    tells (the test files it deletes or edits, most likely), and what to do."""
     deleted: list[str] = []
     edited: list[str] = []
-    for path, f in sorted(changes.files.items()):
-        if looks_like_test(path) and f.status != ADDED:  # a new test takes nothing away
-            (deleted if f.status == DELETED else edited).append(path)
-    accept = "lower its bar on the record with `ratchet accept --reason ...`"
+    for name, f in sorted(changes.files.items()):
+        if looks_like_test(name) and f.status != ADDED:  # a new test takes nothing away
+            (deleted if f.status == DELETED else edited).append(name)
+    accept = "record the lower bar with `ratchet accept --reason ...`"
     flaky = "file_tolerance lets a flaky file move a little"
     if not deleted and not edited:
-        return (
-            "this change did not touch it and changes no test file: a flaky or "
-            f"order-dependent test? {flaky}; or {accept}"
+        return Cause(
+            "this change deletes or edits no test file, yet files it did not touch lost coverage",
+            f"a flaky or order-dependent test? {flaky}; or {accept}",
+            path,
         )
     what = " and ".join(
         f"{verb} {_named(paths)}"
         for verb, paths in (("deletes", deleted), ("edits", edited))
         if paths
     )
-    return (
-        f"this change did not touch it, but {what}: likely the tests that ran it. Keep "
-        f"them, or {accept} ({flaky})"
+    return Cause(
+        f"this change {what}, likely the tests that ran the files it did not touch",
+        f"keep the tests, or {accept} ({flaky})",
+        path,
     )
 
 
@@ -407,8 +409,7 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
                 "fail_on_indirect = false"
             )
     elif untouched:
-        why = indirect_cause(changes)
-        blamed = tuple(replace(f, message=f"{f.message}; {why}") for f in untouched)
+        blamed = tuple(replace(f, cause=indirect_cause(changes, f.path or "")) for f in untouched)
     return PatchResult(
         description=changes.description,
         files=tuple(files),

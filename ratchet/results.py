@@ -19,11 +19,34 @@ from ratchet.numbers import percent
 
 
 @dataclass(frozen=True)
+class Cause:
+    """What explains a failure beyond its own numbers, as far as the run can tell, and the
+    fix: ``said (detail): fix``. Failures with one ``said`` and ``fix`` share one reason, which
+    an output says once, with each failure's ``detail`` in the parentheses."""
+
+    said: str  # "origin/main's bar rose since this branch was cut"
+    fix: str  # "merge or rebase origin/main"
+    detail: str = ""  # this failure's part: "threshold 85% → 100%", a path
+
+    def sentence(self, details: tuple[str, ...] | None = None) -> str:
+        shown = (self.detail,) if details is None else details
+        within = "; ".join(d for d in shown if d)
+        return f"{self.said}{f' ({within})' if within else ''}: {self.fix}"
+
+
+@dataclass(frozen=True)
 class Failure:
     kind: str
     path: str | None  # None for the total (or a component's)
-    message: str
+    message: str  # what failed, in numbers (a fallen file's lines not run too)
     component: str | None = None  # the component it belongs to, when there are components
+    cause: Cause | None = None
+
+    @property
+    def text(self) -> str:
+        """The failure in one sentence: what failed, then its cause (a log, an annotation,
+        JSON's ``message``)."""
+        return f"{self.message}; {self.cause.sentence()}" if self.cause else self.message
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from ratchet.results import (
     BarSource,
     BaseBar,
     Blocker,
+    Cause,
     ComponentBar,
     ComponentVerdict,
     Event,
@@ -57,6 +58,9 @@ MAX_FAILURES = 500_000
 MAX_NOTES = 1_000
 MAX_PATH = 4_096
 MAX_MESSAGE = 8_192  # a message names a path (at most MAX_PATH) and says a few numbers
+# A failure's message ends with its cause, which may name the path again, its old name and a
+# test file or two.
+MAX_FAILURE = 2 * MAX_MESSAGE
 MAX_REASON = 1_000  # a setting's reason: a generated sentence
 MAX_ACCEPTED = 50  # accept events of one change: the comment lists every one
 MAX_TREND = history.TREND
@@ -178,7 +182,7 @@ class _Checker:
         return Counts(lv, lc, bv, bc)
 
     def failure(self, x: Any, where: str) -> Failure:
-        d = self.obj(x, where, ("kind", "path", "message"), ("component",))
+        d = self.obj(x, where, ("kind", "path", "message"), ("component", "cause"))
         kind = self.string(d["kind"], f"{where}.kind", 64)
         if not _KIND.match(kind):
             self.fail(f"{where}.kind", "must be a lower-case identifier")
@@ -186,8 +190,22 @@ class _Checker:
         component = d.get("component")
         if component is not None:
             component = self.name(component, f"{where}.component")
-        message = self.string(d["message"], f"{where}.message", MAX_MESSAGE)
-        return Failure(kind, path, message, component)
+        message = self.string(d["message"], f"{where}.message", MAX_FAILURE)
+        cause = None if d.get("cause") is None else self.cause(d["cause"], f"{where}.cause")
+        if cause is not None:
+            # ``message`` is the whole sentence (jsonout): what failed, then its cause.
+            tail = f"; {cause.sentence()}"
+            if not message.endswith(tail):
+                self.fail(f"{where}.message", "does not end with its cause")
+            message = message.removesuffix(tail)
+        return Failure(kind, path, message, component, cause)
+
+    def cause(self, x: Any, where: str) -> Cause:
+        d = self.obj(x, where, ("said", "fix", "detail"))
+        said, fix, detail = (
+            self.string(d[k], f"{where}.{k}", MAX_MESSAGE) for k in ("said", "fix", "detail")
+        )
+        return Cause(said, fix, detail)
 
     def component(self, x: Any, where: str) -> ComponentVerdict:
         d = self.obj(x, where, _COMPONENT)

@@ -72,7 +72,7 @@ def annotation_lines(outcome: Outcome, top: Path | None) -> list[str]:
     failures = outcome.verdict.failures + (outcome.patch.failures if outcome.patch else ())
     for f in failures:
         where = _repo_path(f.path, root, top) if f.path else None
-        lines.append(outputs.annotation("error", f.message, file=where, title=TITLE))
+        lines.append(outputs.annotation("error", f.text, file=where, title=TITLE))
     if outcome.patch is not None:
         level = "warning" if outcome.patch.passed else "error"
         for pf in outcome.patch.files:

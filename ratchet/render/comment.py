@@ -5,11 +5,12 @@ render through here: the ``pull_request`` job from its ``Outcome``, the privileg
 ``workflow_run`` job from the validated JSON artifact, so a Markdown file from an untrusted
 run is never posted as is.
 
-What a reviewer reads, top down: the verdict and its reason in the heading
-(``ratchet.render.headline``); a lowering of the bar the change records with ``ratchet
-accept``, with its reason; patch coverage in one line; one table of the files whose
-coverage moved; the components; then what is secondary (counts, notes, what ``update``
-would record, the trend) and a footer saying where the bar came from.
+What a reviewer reads, top down: the verdict and its reason in the heading, and below it
+the reasons the heading only counts (``ratchet.render.headline``); a lowering of the bar
+the change records with ``ratchet accept``, with its reason; patch coverage in one line;
+one table of the files whose coverage moved; the components; then what is secondary
+(counts, notes, what ``update`` would record, the trend) and a footer saying where the bar
+came from.
 
 Size is bounded by construction: every untrusted string goes through ``markdown.escape``
 with a length limit (or is matched against what it can be: kinds, statuses, setting keys,
@@ -27,11 +28,10 @@ from urllib.parse import quote
 
 from ratchet.models import Counts
 from ratchet.numbers import fmt_pct, percent
-from ratchet.patch import PATCH_EMPTY
 from ratchet.render import markdown as md
 from ratchet.render import patch as patch_render
 from ratchet.render.common import plural
-from ratchet.render.headline import KNOWN, base_bar, baseline_pct, headline, signed
+from ratchet.render.headline import MAX_REASONS, base_bar, baseline_pct, headline, reasons, signed
 from ratchet.render.moves import FileRow, Movement, file_rows, touched, why
 from ratchet.results import (
     BarSource,
@@ -41,7 +41,6 @@ from ratchet.results import (
     Result,
     Verdict,
 )
-from ratchet.rules import BAR_LOWERED
 
 __all__ = [
     "Links", "Movement", "Result", "marker", "render", "result_of", "state", "state_of", "why",
@@ -129,6 +128,16 @@ def _heading(result: Result) -> list[str]:
     h = headline(result)
     icon = "❌" if not h.passed else "⚠️" if h.lowered else "✅"
     return [f"### {icon} Coverage {h.sentence()}"]
+
+
+def _reasons(result: Result) -> list[str]:
+    said = reasons(result)
+    if not said:
+        return []
+    out = ["", *(f"- {md.escape(r, limit=md.MAX_TEXT)}" for r in said[:MAX_REASONS])]
+    if len(said) > MAX_REASONS:
+        out.append(f"- …and {plural(len(said) - MAX_REASONS, 'more reason')} (see the job's log)")
+    return out
 
 
 def _who(author: str | None) -> str:
@@ -333,14 +342,10 @@ def _components(result: Result) -> list[str]:
 
 
 def _notes(result: Result) -> list[str]:
-    """The failures no other part shows (a loosened bar, kinds this version does not
-    know), then the notes and warnings: escaped, each cut, ``MAX_NOTES`` in all."""
-    shown = {*KNOWN} - {BAR_LOWERED, PATCH_EMPTY}
-    items = [f"❌ {md.escape(f.message, limit=md.MAX_TEXT)}" for f in result.failures
-             if f.kind not in shown][: MAX_NOTES]  # fmt: skip
+    """The notes and warnings: escaped, each cut, ``MAX_NOTES`` in all."""
     notes = [*result.verdict.notes, *result.warnings, *(result.patch.notes if result.patch else ())]
-    items += [md.escape(n, limit=md.MAX_TEXT) for n in notes[: MAX_NOTES - len(items)]]
-    unshown = sum(1 for f in result.failures if f.kind not in shown) + len(notes) - len(items)
+    items = [md.escape(n, limit=md.MAX_TEXT) for n in notes[:MAX_NOTES]]
+    unshown = len(notes) - len(items)
     out = [f"- {item}" for item in items]
     if unshown:
         out.append(f"- …and {unshown} more (see the job's log)")
@@ -464,6 +469,7 @@ def render(
     places = result.precision
     out = [marker(ident), state(result)] if hidden else []
     out += _heading(result)
+    out += _reasons(result)
     out += _accepted(result)
     out += _patch(result)
     after: list[str] = []

@@ -5,6 +5,10 @@ comment's heading, the job summary, later the terminal's first line). The senten
 numbers and fixed words only, never a string from a report or an artifact (file and
 component names are counted, not named), so it needs no escaping anywhere.
 
+What the sentence only counts or names in a word, ``reasons`` says in full, once, for
+every output to show right below it: those strings come from the bar and the report, and
+each output escapes them.
+
 Deltas are against the base branch's bar: with ``--baseline-ref`` that is the ref's
 baseline, and when the change lowers the bar with ``ratchet accept``, the baseline the
 first accept event found (what the bar was before the change lowered it).
@@ -20,7 +24,7 @@ from ratchet.models import Baseline
 from ratchet.numbers import fmt_margin, fmt_pct
 from ratchet.patch import PATCH_BELOW_THRESHOLD, PATCH_EMPTY
 from ratchet.render.common import plural
-from ratchet.results import Result
+from ratchet.results import Cause, Result
 from ratchet.rules import (
     BAR_LOWERED,
     BELOW_THRESHOLD,
@@ -37,6 +41,12 @@ KNOWN = (
     BELOW_THRESHOLD, TOTAL_REGRESSION, FILE_REGRESSION, FILE_MISSING, BAR_LOWERED,
     *COMPONENT_KINDS, PATCH_BELOW_THRESHOLD, PATCH_EMPTY,
 )  # fmt: skip
+
+
+# The kinds the sentence names in a word that ``reasons`` says in full (the rule they break).
+IN_FULL = (BAR_LOWERED, PATCH_EMPTY)
+MAX_REASONS = 5  # reasons an output shows below the sentence (the rest counted)
+MAX_DETAILS = 5  # failures named in one cause's parentheses (the rest counted)
 
 
 def signed(value: Fraction, places: int = 2) -> str:
@@ -197,3 +207,29 @@ def _passing(result: Result, bar: Bar) -> list[str]:
             return [f"{gap} the baseline, but no line became uncovered"]
         return [f"{gap} the baseline, within the tolerance"]
     return [f"holds the {baseline_pct(v.baseline, places)} baseline"]
+
+
+def reasons(result: Result) -> tuple[str, ...]:
+    """Why the verdict fails, beyond what the sentence says: what the change loosens (each
+    requirement), an empty patch failing by ``patch_empty``, each cause found for a failure
+    (the base's bar rose since the branch was cut; the test files the change deletes or
+    edits), said once for all the failures it explains with each one's part in the
+    parentheses, then each failure of a kind this version does not know. The failures' own
+    numbers are the files' and components' rows."""
+    out: list[str] = []
+    unknown: list[str] = []
+    causes: dict[tuple[str, str], list[Cause]] = {}
+    for f in result.failures:
+        if f.kind in IN_FULL:
+            out.append(f.text)
+        elif f.kind not in KNOWN:
+            unknown.append(f.text)
+        elif f.cause is not None:
+            causes.setdefault((f.cause.said, f.cause.fix), []).append(f.cause)
+    for same in causes.values():
+        details = [c.detail for c in same if c.detail]
+        if len(details) > MAX_DETAILS:
+            more = len(details) - MAX_DETAILS
+            details = [*details[:MAX_DETAILS], f"and {more} more"]
+        out.append(same[0].sentence(tuple(details)))
+    return (*out, *unknown)

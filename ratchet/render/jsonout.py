@@ -121,7 +121,18 @@ def change_dict(c: FileChange) -> dict[str, Any]:
 
 
 def failure_dict(f: Failure) -> dict[str, Any]:
-    return {"kind": f.kind, "path": f.path, "message": f.message, "component": f.component}
+    """``message`` says it all in one sentence; ``cause`` holds its explanation apart (the
+    PR comment says failures with one cause once)."""
+    cause = None
+    if f.cause is not None:
+        cause = {"said": f.cause.said, "fix": f.cause.fix, "detail": f.cause.detail}
+    return {
+        "kind": f.kind,
+        "path": f.path,
+        "message": f.text,
+        "component": f.component,
+        "cause": cause,
+    }
 
 
 def source_dict(s: BarSource | None) -> dict[str, Any] | None:

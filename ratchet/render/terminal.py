@@ -1,6 +1,6 @@
 """The verdict on a terminal: what ``check`` prints as text (and ``update`` when it refuses).
 
-The PR comment's order, in plain text: the verdict and its reason first (``headline``,
+The PR comment's order, in plain text: the verdict and its reasons first (``headline``,
 decided once for every output), a lowering of the bar with its reason, patch coverage in
 one sentence, one line per file that moved, the components, then what is secondary (notes,
 what ``update`` would record, where the bar came from). No Markdown. Colour only when the
@@ -22,14 +22,22 @@ import click
 
 from ratchet.models import format_spans
 from ratchet.numbers import fmt_pct
-from ratchet.patch import PATCH_EMPTY
 from ratchet.render import patch as patch_render
 from ratchet.render import text
 from ratchet.render.common import plural, printable
-from ratchet.render.headline import KNOWN, base_bar, baseline_pct, headline, signed
+from ratchet.render.headline import (
+    IN_FULL,
+    KNOWN,
+    MAX_REASONS,
+    base_bar,
+    baseline_pct,
+    headline,
+    reasons,
+    signed,
+)
 from ratchet.render.moves import FileRow, file_rows, touched, why
 from ratchet.results import BAD_INPUT, Result
-from ratchet.rules import BAR_LOWERED, FILE_REGRESSION, NOT_RUN, describe
+from ratchet.rules import FILE_REGRESSION, NOT_RUN, describe
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 MAX_FILES = 20  # file lines (a quiet run's failing ones too); verbose: every file
@@ -89,7 +97,7 @@ def render(result: Result, layout: Layout = PLAIN) -> str:
     h = headline(result)
     if quiet and h.passed and not h.lowered:
         return ""
-    lines = _heading(result)
+    lines = _heading(result) + _reasons(result, verbose)
     if not quiet:
         lines += _accepted(result, verbose)
     lines += _patch(result, quiet)
@@ -111,6 +119,15 @@ def _heading(result: Result) -> list[Line]:
     rest = h.sentence()[len(h.total) :].replace("→", "->")
     return [Line((("coverage-ratchet: ", None), (word, style), (" ", None), (h.total, "strong"),
                   (rest, None)))]  # fmt: skip
+
+
+def _reasons(result: Result, verbose: bool) -> list[Line]:
+    said = reasons(result)
+    shown = said if verbose else said[:MAX_REASONS]
+    out = [Line((("why: ", "fail"), (plain(r), None))) for r in shown]
+    if len(said) > len(shown):
+        out.append(Line(((f"...and {plural(len(said) - len(shown), 'more reason')} (-v)", None),)))
+    return out
 
 
 def _who(author: str | None) -> str:
@@ -162,7 +179,7 @@ def _patch(result: Result, quiet: bool) -> list[Line]:
 
 def _exact(result: Result) -> list[Line]:
     """``-v``: the total, the bar and the changed lines with every digit, and each failure
-    in its own words."""
+    in its own words (those ``reasons`` said in full, and the causes it said, left out)."""
     v = result.verdict
     t = v.totals
     out = [
@@ -190,7 +207,8 @@ def _exact(result: Result) -> list[Line]:
                     row += "; branch not taken on " + ", ".join(map(str, f.partial))
             out.append(Line(((row, "dim"),), 2))
     for fail in result.failures:
-        out.append(Line((("FAIL", "fail"), (" " + plain(fail.message), None))))
+        if fail.kind in KNOWN and fail.kind not in IN_FULL:
+            out.append(Line((("FAIL", "fail"), (" " + plain(fail.message), None))))
     return out
 
 
@@ -282,15 +300,9 @@ def _components(result: Result, quiet: bool) -> list[Line]:
 
 
 def _secondary(result: Result, verbose: bool) -> list[Line]:
-    """The failures no other part shows (a loosened bar, kinds this version does not know),
-    the notes, the total's move in counts, what ``update`` would record, and where the bar
-    came from."""
+    """The notes, the total's move in counts, what ``update`` would record, and where the
+    bar came from."""
     out = []
-    if not verbose:
-        shown_elsewhere = {*KNOWN} - {BAR_LOWERED, PATCH_EMPTY}
-        for f in result.failures:
-            if f.kind not in shown_elsewhere:
-                out.append(Line((("FAIL", "fail"), (" " + plain(f.message), None))))
     p = result.patch
     notes = [*result.verdict.notes, *(p.notes if p else ())]
     shown = notes if verbose else notes[:MAX_NOTES]

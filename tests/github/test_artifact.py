@@ -19,6 +19,7 @@ from ratchet.render.comment import render, result_of
 from ratchet.render.outcome import outcome_dict
 from ratchet.results import (
     BarSource,
+    Cause,
     Failure,
     FileChange,
     Lowering,
@@ -93,6 +94,28 @@ def test_round_trip__the_privileged_side_renders_the_same_comment(outcome, doc):
 
 
 @pytest.mark.unit
+def test_round_trip__a_failures_cause_comes_back_apart(outcome):
+    """The comment says one cause once for all the failures it explains: the privileged side
+    gets it apart from the message again, not as one more clause of it."""
+    rose = Cause("main's bar rose since this branch was cut", "merge or rebase main", "x → y")
+    failures = tuple(
+        dataclasses.replace(f, cause=rose) if f.kind == FILE_REGRESSION else f
+        for f in outcome.verdict.failures
+    )
+    assert any(f.cause for f in failures)
+    outcome = dataclasses.replace(
+        outcome, verdict=dataclasses.replace(outcome.verdict, failures=failures)
+    )
+    doc = json.loads(jsonout.dumps(outcome_dict(outcome)))
+    said = [f["message"] for f in doc["failures"] if f["cause"]]
+    assert said and all(m.endswith("; main's bar rose since this branch was cut (x → y): merge "
+                                   "or rebase main") for m in said)  # fmt: skip
+    again = parse(doc)
+    assert again.verdict == outcome.verdict
+    assert render(again) == render(result_of(outcome))
+
+
+@pytest.mark.unit
 def test_round_trip__the_patch_result_comes_back_whole(outcome):
     outcome = with_patch(outcome)
     again = parse(json.loads(jsonout.dumps(outcome_dict(outcome))))
@@ -145,7 +168,16 @@ def _drop(key):
         (_set(["totals", "lines_valid"], -1), "totals.lines_valid"),
         (_set(["totals", "uncovered"], 0), "does not match"),
         (_set(["failures", 0, "kind"], "Bad Kind"), "lower-case identifier"),
-        (_set(["failures", 0, "message"], "x" * 8_193), "at most 8192 characters"),
+        (_set(["failures", 0, "message"], "x" * 16_385), "at most 16384 characters"),
+        (
+            _set(["failures", 0, "cause"], {"said": "s", "fix": "f", "detail": ""}),
+            r"failures\[0\].message: does not end with its cause",
+        ),
+        (_set(["failures", 0, "cause"], {"said": "s", "fix": "f"}), "missing key 'detail'"),
+        (
+            _set(["failures", 0, "cause"], {"said": "s", "fix": None, "detail": ""}),
+            r"failures\[0\].cause.fix: must be a string",
+        ),
         (_set(["notes"], "not a list"), "notes: must be a list"),
         (
             _set(

@@ -530,7 +530,7 @@ def test_render__every_field_at_the_artifacts_limits_stays_within_the_budget():
     every other list longer than the comment shows: the comment stays under the budget,
     never reaching the hard cut."""
     from ratchet.github import artifact as a
-    from ratchet.results import BarSource, ComponentVerdict, Plan, Setting
+    from ratchet.results import BarSource, Cause, ComponentVerdict, Plan, Setting
 
     worst = "\u202e"  # escapes to 7 characters
     text, path = worst * a.MAX_MESSAGE, worst * a.MAX_PATH
@@ -545,7 +545,10 @@ def test_render__every_field_at_the_artifacts_limits_stays_within_the_budget():
         ),
     )  # fmt: skip
     changes = tuple(FileChange(f"{path}{i}", Counts(4, 2), Counts(4, 1)) for i in range(100))
-    failures = tuple(Failure("a_new_kind", path, text) for _ in range(20))
+    failures = tuple(Failure("a_new_kind", path, text) for _ in range(20)) + tuple(
+        Failure("file_regression", path, text, cause=Cause(text, f"{text}{i % 2}", path))
+        for i in range(20)
+    )  # causes two ways, each naming every failure it explains
     components = tuple(
         ComponentVerdict(f"{name[:60]}{i:04}", Counts(4, 1), Decimal(50), None, failures[:3])
         for i in range(comment.MAX_COMPONENTS + 10)

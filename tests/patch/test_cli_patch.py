@@ -11,7 +11,8 @@ import pytest
 
 from tests.conftest import RunRatchet
 from tests.patch.conftest import MakeRepo, Repo, patch_json, sh_git
-from tests.wrapped import flat
+from tests.render.gfm import parse
+from tests.wrapped import flat, unwrapped
 
 pytestmark = pytest.mark.integration
 
@@ -622,7 +623,8 @@ def test_indirect__listed_apart_and_waived_unless_fail_on_indirect(
     assert p["indirect"][0]["waived"] is not fail_on_indirect
     assert [w["path"] for w in p["waived"]] == ([] if fail_on_indirect else ["pkg/b.py"])
     text = check(run_ratchet, indirect, "--diff", "main").stdout
-    row = next(line for line in text.splitlines() if "pkg/b.py" in line)
+    rows = text.splitlines()
+    row = next(line for line in rows if line.lstrip().removeprefix("FAIL ").startswith("pkg/b.py"))
     assert row.startswith("  FAIL pkg/b.py" if fail_on_indirect else "       pkg/b.py")
     assert "not touched by this change" in row
     waived = "not touched by this change; not failing: fail_on_indirect = false"
@@ -630,12 +632,20 @@ def test_indirect__listed_apart_and_waived_unless_fail_on_indirect(
     if fail_on_indirect:
         assert r.code == 1
         # The change touched no test file (the sample's tests are one script, outside).
-        assert (
-            "FAIL pkg/b.py: 100.0000% -> 75.0000% (-25.0000 points; uncovered 0 -> 1); not "
-            "run: 6; this change did not touch it and changes no test file: a flaky or "
-            "order-dependent test? file_tolerance lets a flaky file move a little; or lower "
-            "its bar on the record with `ratchet accept --reason ...`\n"
-        ) in text
+        said = (
+            "this change deletes or edits no test file, yet files it did not touch lost "
+            "coverage (pkg/b.py): a flaky or order-dependent test? file_tolerance lets a flaky "
+            "file move a little; or record the lower bar with "
+        )
+        assert f"\nwhy: {said}'ratchet accept --reason ...'\n" in unwrapped(text)
+        assert "FAIL pkg/b.py 100.00% -> 75.00% -25.00 +1 uncovered; not run: 6;" in flat(text)
+        # JSON: the whole sentence, and the cause apart (for the comment to say it once).
+        [f] = data["failures"]
+        assert f["message"] == (
+            "pkg/b.py: 100.0000% -> 75.0000% (-25.0000 points; uncovered 0 -> 1); not run: 6; "
+            f"{said}`ratchet accept --reason ...`"
+        )
+        assert f["cause"]["detail"] == "pkg/b.py"
 
 
 def waive(repo: Repo) -> None:
@@ -659,12 +669,19 @@ def test_indirect__the_likely_cause_is_the_test_files_the_change_deletes_or_edit
     indirect.commit("delete the test of b, edit conftest")
     r = check(run_ratchet, indirect, "--diff", "main")
     assert r.code == 1, r
-    assert (
-        "not run: 6; this change did not touch it, but deletes tests/test_b.py and edits "
-        "tests/conftest.py: likely the tests that ran it. Keep them, or lower its bar on the "
-        "record with `ratchet accept --reason ...` (file_tolerance lets a flaky file move a "
-        "little)\n"
-    ) in r.stdout
+    said = (
+        "this change deletes tests/test_b.py and edits tests/conftest.py, likely the tests that "
+        "ran the files it did not touch (pkg/b.py): keep the tests, or record the lower bar "
+        "with {} (file_tolerance lets a flaky file move a little)"
+    )
+    text = unwrapped(r.stdout)
+    assert text.startswith("coverage-ratchet: FAIL 66.67% — 1 file fell\n")
+    assert "\nwhy: " + said.format("'ratchet accept --reason ...'") + "\n" in text
+    # The PR comment says it too, right below the heading.
+    md = check(run_ratchet, indirect, "--diff", "main", "--format", "markdown").stdout
+    shown = flat(parse(md).text)
+    below = said.format("`ratchet accept --reason ...`")
+    assert f"1 file fell {below} Changed lines:" in shown
 
 
 def test_indirect__waived_regression_does_not_fail_the_check(

@@ -11,10 +11,15 @@ import pytest
 
 from ratchet.errors import EXIT_DEFERRED
 from tests.conftest import git
+from tests.render.gfm import parse
 from tests.team import model
 from tests.team.conftest import MAIN, PYPROJECT, REPORT, Clone, Team, make_template
+from tests.wrapped import flat, unwrapped
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+PR_ARGS = ("--baseline-ref", "origin/main", "--diff", "origin/main")
 
 
 def tree(**changes: object) -> model.Tree:
@@ -68,12 +73,16 @@ def test_1_deleting_tests_fails_the_change_naming_them_and_accept_records_it(tea
     )
     r = dev.check_pr()
     assert r.code == 1, r
+    said = flat(r.stdout)
     assert (
-        "FAIL pkg/util.py: 100.0000% -> 0.0000% (-100.0000 points; uncovered 0 -> 14); not "
-        "run: 1-16; this change did not touch it, but deletes tests/test_util.py: likely "
-        "the tests that ran it. Keep them, or lower its bar on the record with `ratchet accept "
-        "--reason ...` (file_tolerance lets a flaky file move a little)\n"
-    ) in r.stdout
+        "FAIL pkg/util.py 100.00% -> 0.00% -100.00 +14 uncovered; not run: 1-16; not touched "
+        "by this change"
+    ) in said
+    assert (
+        "\nwhy: this change deletes tests/test_util.py, likely the tests that ran the files it "
+        "did not touch (pkg/util.py): keep the tests, or record the lower bar with 'ratchet "
+        "accept --reason ...' (file_tolerance lets a flaky file move a little)\n"
+    ) in unwrapped(r.stdout)
     assert "not failing" not in r.stdout
 
     # On purpose: accepted, shown, merged; main's job and main's own check agree.
@@ -84,7 +93,11 @@ def test_1_deleting_tests_fails_the_change_naming_them_and_accept_records_it(tea
     dev.git("commit", "-qam", "accept")
     r = dev.check_pr()
     assert r.code == 0, r
-    assert "WARNING:   file pkg/util.py 100.0000% (14/14) -> 0.0000% (0/14)\n" in r.stdout
+    assert (
+        "WARNING: what falls, from the values at origin/main:\n"
+        "  file pkg/util.py 100.0000% (14/14) -> 0.0000% (0/14)\n"
+        "changed lines: "
+    ) in r.stdout
     land(dev, "dev")
     job = update_job(team)
     # A one-line edit of util.py later is held to the accepted line, not the old one.
@@ -121,7 +134,10 @@ def test_2_deleting_covered_code_is_recorded_so_the_next_change_is_judged_fairly
     nxt = pr(team, "next", module__core=core, test__core=["core.core_a", "core.core_d"])
     r = nxt.check_pr()
     assert r.code == 0, r
-    assert "  baseline   85.7143% (24/28), 4 uncovered  (+0.7722 points)\n" in r.stdout
+    # Against the recorded 85.71% (24/28, 4 uncovered): +0.77 (against 89.19%, -2.70).
+    assert "coverage-ratchet: PASS 86.49% (+0.77) — the baseline rises to 86.49%\n" in r.stdout
+    assert "\nuncovered lines+branches 4 -> 5, measured 28 -> 37.\n" in r.stdout
+    assert "\nbar: threshold 85%, baseline 85.71% (24/28), from origin/main at " in r.stdout
     assert "indirect:" not in r.stdout  # nor does core.py's old line show as a drop
 
 
@@ -152,22 +168,33 @@ def test_3_behind_main_the_change_is_told_main_rose_not_that_it_loosens(team: Te
     r = bob.check_pr()  # the branch's head, as a push job or a developer checks it
     assert r.code == 1, r
     assert "this change loosens the bar" not in r.stdout
+    said = unwrapped(r.stdout)
+    # The verdict, then why, in one reason: each requirement main raised, from -> to.
+    assert said.startswith(
+        "coverage-ratchet: FAIL 90.48% — 9.52 points under the 100.00% baseline and 9.52 "
+        "under the 100% threshold; 1 file fell\n"
+        "why: origin/main's bar rose since this branch was cut (threshold 85% -> 100%; "
+        "baseline 89.1892% (33/37), 4 uncovered -> 100.0000% (37/37), 0 uncovered; file "
+        "pkg/core.py 82.6087% (19/23) -> 100.0000% (23/23)): merge or rebase origin/main\n"
+    )
     assert (
-        "FAIL total coverage 90.4762% (38/42 lines+branches) is below the threshold 100% by "
-        "9.5238 points; origin/main's bar rose from 85% to 100% since this branch was cut: "
-        "merge or rebase origin/main\n"
-    ) in r.stdout
-    assert (
-        "pkg/core.py: 100.0000% -> 82.6087% (-17.3913 points; uncovered 0 -> 4); not run: "
-        "24-27; origin/main's bar rose from 82.6087% (19/23) to 100.0000% (23/23) since this "
-        "branch was cut: merge or rebase origin/main\n"
-    ) in r.stdout
+        "FAIL pkg/core.py 100.00% -> 82.61% -17.39 +4 uncovered; not run: 24-27; not touched "
+        "by this change\n"
+    ) in said
     assert (
         "note: origin/main moved on since this branch was cut (at "
         + bob.git("merge-base", "HEAD", "origin/main")[:7]
         + "): what this change loosens is judged against that commit, the report against "
         "origin/main's bar as it is now\n"
-    ) in r.stdout
+    ) in said
+    # The PR comment and the job summary say the same reason, right below the heading.
+    shown = flat(parse(bob.ratchet("check", *PR_ARGS, "--format", "markdown", REPORT).stdout).text)
+    assert (
+        "under the 100% threshold; 1 file fell origin/main's bar rose since this branch was cut "
+        "(threshold 85% → 100%; baseline 89.1892% (33/37), 4 uncovered → 100.0000% (37/37), 0 "
+        "uncovered; file pkg/core.py 82.6087% (19/23) → 100.0000% (23/23)): merge or rebase "
+        "origin/main Changed lines:"
+    ) in shown
 
     # Merged with main (as GitHub's pull_request job checks it): it passes.
     bob.git("merge", "-q", "--no-edit", "origin/main")
@@ -189,11 +216,13 @@ def test_3_behind_main_a_branch_that_lowers_by_hand_is_still_caught(team: Team):
     assert r.code == 1, r
     # Against the merge-base (85), what the change did; main's 100 is not this change's.
     # (With main's 100 its max_threshold of 90 makes no bar: main's own holds it.)
+    said = unwrapped(r.stdout)
     assert (
-        "this change loosens the bar set at the baseline ref (threshold 80 < 85; "
-        "max_threshold 90 < 100)"
-    ) in r.stdout
-    assert "  threshold  100%" in r.stdout
+        "\nwhy: this change loosens the bar set at the baseline ref (threshold 80 < 85; "
+        "max_threshold 90 < 100); the ref's values apply\n"
+    ) in said
+    assert "\nwhy: origin/main's bar rose since this branch was cut (threshold 85% -> 100%" in said
+    assert "\nbar: threshold 100%, baseline 100.00% (37/37), from origin/main at " in said
 
 
 def test_3_in_a_shallow_clone_behind_main_the_check_says_what_it_cannot_know(team: Team):
@@ -211,12 +240,15 @@ def test_3_in_a_shallow_clone_behind_main_the_check_says_what_it_cannot_know(tea
     shallow.measure()
     r = shallow.ratchet("check", "--baseline-ref", "origin/main", REPORT)
     assert r.code == 1, r  # as before: the ref itself stands in
+    # Said with the loosening it may explain.
     assert (
-        "note: this clone is shallow: where this branch left origin/main is not known, so it "
-        "is compared with origin/main itself, and what origin/main raised since would show "
-        "here as loosened. Check the merge commit (as pull_request does), or fetch the "
-        "history (fetch-depth: 0)\n"
-    ) in r.stdout
+        "\nwhy: this change loosens the bar set at the baseline ref (threshold 85 < 100; "
+        "baseline 89.1892% (33/37) < 100.0000% (37/37); pkg/core.py: per-file line 82.6087% "
+        "(19/23) < 100.0000% (23/23)); the ref's values apply; this clone is shallow: where "
+        "this branch left origin/main is not known, so it is compared with origin/main itself, "
+        "and what origin/main raised since would show here as loosened: check the merge commit "
+        "(as pull_request does), or fetch the history (fetch-depth: 0)\n"
+    ) in unwrapped(r.stdout)
 
 
 def accepted_behind_a_raise(team: Team) -> Clone:
@@ -238,9 +270,14 @@ def test_3_behind_main_an_accept_is_shown_from_mains_values_and_a_hand_lowered_l
     carol = accepted_behind_a_raise(team)
     r = carol.check_pr()  # her head, before she merges main
     assert r.code == 1, r
-    assert "WARNING:   threshold 100% -> 70%\n" in r.stdout  # main's 100, not the 85 she saw
-    assert "FAIL pkg/core.py: 100.0000% -> 82.6087%" in r.stdout
-    assert "since this branch was cut: merge or rebase origin/main\n" in r.stdout
+    said = unwrapped(r.stdout)
+    # main's 100, not the 85 she saw
+    assert "WARNING: what falls, from the values at origin/main:\n  threshold 100% -> 70%\n" in said
+    assert "\n  FAIL pkg/core.py 100.00% -> 82.61% -17.39 +4 uncovered" in said
+    assert (
+        "\nwhy: origin/main's bar rose since this branch was cut (file pkg/core.py 82.6087% "
+        "(19/23) -> 100.0000% (23/23)): merge or rebase origin/main\n"
+    ) in said
     # A line lowered by hand behind main: a loosening against the merge-base, and main's
     # line judges.
     bob = pr(team, "bob")
@@ -249,7 +286,7 @@ def test_3_behind_main_an_accept_is_shown_from_mains_values_and_a_hand_lowered_l
     bob.git("commit", "-qam", "lower util's line")
     r = bob.check_pr()
     assert r.code == 1, r
-    assert "pkg/util.py: per-file line 71.4286% (10/14) < 100.0000% (14/14)" in r.stdout
+    assert "pkg/util.py: per-file line 71.4286% (10/14) < 100.0000% (14/14)" in flat(r.stdout)
 
 
 CORE_COMPONENT = PYPROJECT + '\n[tool.ratchet.components.core]\npaths = ["pkg/core.py"]\n'
@@ -265,11 +302,13 @@ def test_3_behind_main_a_component_and_no_per_file_baseline(tmp_path):
     update_job(team)
     r = bob.check_pr()
     assert r.code == 1, r
+    said = unwrapped(r.stdout)
+    assert "; 1 component under its bar\n" in said
+    assert "\n  FAIL component core 82.61% (-17.39) threshold 100%, baseline 100.00%\n" in said
     assert (
-        "FAIL component core: coverage 82.6087% (19/23) is below its threshold 100% by "
-        "17.3913 points; origin/main's bar rose from 80% to 100% since this branch was cut: "
-        "merge or rebase origin/main\n"
-    ) in r.stdout
+        "components.core.threshold 80% -> 100%; components.core.baseline 82.6087% (19/23), 4 "
+        "uncovered -> 100.0000% (23/23), 0 uncovered): merge or rebase origin/main\n"
+    ) in said
 
 
 # -- 4. a raise behind a docs commit is recorded; behind code, said and deferred -----------------
@@ -332,8 +371,12 @@ def test_5_a_raising_and_an_accepting_branch_merge_and_show_mains_values(team: T
     r = carol.check_pr()
     assert r.code == 0, r
     # What falls is said from main's values now (100), never from what the event claims.
-    assert "WARNING:   threshold 100% -> 70%\n" in r.stdout
-    assert "WARNING:   file pkg/util.py 100.0000% (14/14) -> 57.1429% (8/14)\n" in r.stdout
+    assert (
+        "WARNING: what falls, from the values at origin/main:\n"
+        "  threshold 100% -> 70%\n"
+        "  baseline 100.0000% (37/37), 0 uncovered -> 72.9730% (27/37), 10 uncovered\n"
+        "  file pkg/util.py 100.0000% (14/14) -> 57.1429% (8/14)\n"
+    ) in r.stdout
     land(carol, "carol")
     update_job(team)
 
