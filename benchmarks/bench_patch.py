@@ -33,10 +33,10 @@ from typing import Any
 
 import generate
 
-from ratchet import patch
 from ratchet.checking import evaluate, load_report
-from ratchet.config import load as load_config
-from ratchet.results import Outcome
+from ratchet.core import patch
+from ratchet.core.config import load as load_config
+from ratchet.core.results import Outcome
 
 HERE = Path(__file__).resolve().parent
 STAMP_VERSION = "1"

@@ -74,6 +74,6 @@ def coverage_badge(pct: Fraction, threshold: Decimal, step: Decimal, *, places: 
     """The badge of a total: its percent as ``coverage report`` shows it (rounded, 92.65%
     reads 93%, but never to 100% before it is, nor to 0% after the first line), coloured by
     the bands, which are decided on the exact value."""
-    from ratchet.numbers import fmt_pct
+    from ratchet.core.numbers import fmt_pct
 
     return svg("coverage", f"{fmt_pct(pct, places)}%", colour(pct, threshold, step))

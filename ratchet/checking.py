@@ -14,18 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ratchet import bar as bar_mod
-from ratchet import barmerge, filebaseline, history, rules
-from ratchet import config as config_mod
-from ratchet import plan as plan_mod
-from ratchet.config import Config
-from ratchet.errors import RatchetError
-from ratchet.fsio import read_text
-from ratchet.load import copies, load, refuse_repeats
-from ratchet.models import Counts, FileCoverage, Report
-from ratchet.notation import missing_text
-from ratchet.paths import PathMap
-from ratchet.results import (
+from ratchet import filebaseline, history
+from ratchet.core import bar as bar_mod
+from ratchet.core import barmerge, rules
+from ratchet.core import config as config_mod
+from ratchet.core import plan as plan_mod
+from ratchet.core.config import Config
+from ratchet.core.models import Counts, FileCoverage, Report
+from ratchet.core.notation import missing_text
+from ratchet.core.results import (
     BAD_INPUT,
     EVENT_ACCEPT,
     BarSource,
@@ -38,9 +35,13 @@ from ratchet.results import (
     Outcome,
     Verdict,
 )
+from ratchet.errors import RatchetError
+from ratchet.fsio import read_text
+from ratchet.load import copies, load, refuse_repeats
+from ratchet.paths import PathMap
 
 if TYPE_CHECKING:
-    from ratchet.patch import ChangeSet
+    from ratchet.core.patch import ChangeSet
 
 Notify = Callable[[str], None]
 
@@ -562,7 +563,7 @@ def evaluate(
         diff_ref = _diff_against(cfg, ref.config if ref else None, baseline_ref, notify)
     changes = None
     if diff_ref is not None or diff_file is not None:
-        from ratchet import patch as patch_mod  # as git above
+        from ratchet.core import patch as patch_mod  # as git above
 
         changes = patch_mod.collect(cfg.root, ref=diff_ref, diff_file=diff_file)
     keep = changes.paths.__contains__ if changes is not None else None
@@ -706,7 +707,7 @@ def evaluate(
         return outcome
     # Patch coverage's own gates (patch_threshold, patch_empty, fail_on_indirect) are held
     # to the ref like the rest.
-    from ratchet import patch as patch_mod
+    from ratchet.core import patch as patch_mod
 
     result = patch_mod.evaluate(rep, changes, bar, verdict)
     if result.waived:
@@ -780,7 +781,7 @@ def _renames(cfg: Config, baseline_ref: str | None, changes: ChangeSet | None) -
         return git.renames(baseline_ref, cfg.root)
     if changes is None:
         return {}
-    from ratchet import diff  # as patch in evaluate
+    from ratchet.core import diff  # as patch in evaluate
 
     return {
         f.old_path: path

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ratchet.core.models import Counts
 from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
-from ratchet.models import Counts
 
 HEADER = (
     "# coverage-ratchet per-file baseline, written by `ratchet update`: one line per file, "

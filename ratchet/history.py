@@ -24,10 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.numbers import as_json_number, normalize
+from ratchet.core.results import EVENT_ACCEPT, EVENT_INIT, EVENT_UPDATE, ComponentMove, Event
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
-from ratchet.numbers import as_json_number, normalize
-from ratchet.results import EVENT_ACCEPT, EVENT_INIT, EVENT_UPDATE, ComponentMove, Event
 
 VERSION = 1
 EVENTS = (EVENT_INIT, EVENT_UPDATE, EVENT_ACCEPT)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ratchet import formats
+from ratchet.core.models import FileCoverage, Report
 from ratchet.errors import RatchetError
-from ratchet.models import FileCoverage, Report
 from ratchet.paths import AmbiguousPath, PathMap, Resolver, is_absolute
 
 DEFAULT_REPORTS = ("coverage.xml", "coverage.json", "lcov.info", "coverage.lcov", ".coverage")

@@ -17,9 +17,9 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Table
 
+from ratchet.core.numbers import as_toml_number, normalize
 from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
-from ratchet.numbers import as_toml_number, normalize
 
 _FAIL_UNDER_OPT = re.compile(r"(--cov-fail-under[= ])(\d+(?:\.\d+)?)")
 
@@ -225,7 +225,7 @@ def owned_values(name: str, text: str) -> dict[str, str]:
 
 
 def _toml_values(text: str) -> dict[str, str]:
-    from ratchet.config import parse_toml
+    from ratchet.core.config import parse_toml
 
     try:
         doc = parse_toml(text, "pyproject.toml")

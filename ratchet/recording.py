@@ -14,12 +14,12 @@ from typing import Any
 import tomlkit
 
 from ratchet import badge, filebaseline, history, pyproject
-from ratchet.config import Config
+from ratchet.core.config import Config
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.numbers import as_toml_number, floor_to
+from ratchet.core.results import ComponentBar, ComponentMove, Event, Plan
 from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
-from ratchet.models import Baseline, Counts
-from ratchet.numbers import as_toml_number, floor_to
-from ratchet.results import ComponentBar, ComponentMove, Event, Plan
 
 GITATTRIBUTES = ".gitattributes"
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from ratchet import checking
-from ratchet.config import Component, Config
+from ratchet.core.config import Component, Config
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.results import ComponentMove, Event
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.results import ComponentMove, Event
 from tests.conftest import Project, RunRatchet, git
 
 unit = pytest.mark.unit

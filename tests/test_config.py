@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ratchet import filebaseline
-from ratchet.config import Component, for_reinit, from_text, load, require_bar
+from ratchet.core.config import Component, for_reinit, from_text, load, require_bar
+from ratchet.core.models import Baseline, Counts
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
 
 pytestmark = pytest.mark.unit
 

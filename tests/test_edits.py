@@ -10,7 +10,7 @@ import pytest
 
 from ratchet import filebaseline
 from ratchet.commands.edits import apply, changes, show_diff
-from ratchet.models import Counts
+from ratchet.core.models import Counts
 
 pytestmark = pytest.mark.unit
 

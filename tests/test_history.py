@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ratchet import history
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import ComponentMove, Event
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
-from ratchet.results import ComponentMove, Event
 
 pytestmark = pytest.mark.unit
 

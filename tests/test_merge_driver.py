@@ -11,7 +11,7 @@ import pytest
 
 from ratchet import filebaseline
 from ratchet.commands import merge_driver
-from ratchet.models import Counts
+from ratchet.core.models import Counts
 from tests.conftest import git, run_in_process
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ratchet import filebaseline, fsio
+from ratchet.core.models import Counts
 from ratchet.errors import RatchetError
-from ratchet.models import Counts
 from ratchet.paths import AmbiguousPath, PathMap, Resolver
 
 pytestmark = pytest.mark.unit

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from ratchet.core.models import Baseline
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline
 from ratchet.pyproject import (
     fail_under_edits,
     set_component_values,

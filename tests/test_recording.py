@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import config, history, plan, recording, rules
+from ratchet import history, recording
+from ratchet.core import config, plan, rules
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import BAD_INPUT, Blocker, ComponentBar, Event, Plan, Setting
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
-from ratchet.results import BAD_INPUT, Blocker, ComponentBar, Event, Plan, Setting
 from tests.test_rules import lines, report
 
 pytestmark = pytest.mark.unit

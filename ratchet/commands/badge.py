@@ -15,9 +15,9 @@ from ratchet.commands.common import (
     out,
     reports_argument,
 )
+from ratchet.core.numbers import percent
 from ratchet.errors import RatchetError
 from ratchet.fsio import write_atomic
-from ratchet.numbers import percent
 
 
 @click.command("badge")

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ratchet import config as config_mod
 from ratchet import writelock
-from ratchet.config import Config
+from ratchet.core import config as config_mod
+from ratchet.core.config import Config
 from ratchet.errors import RatchetError
 
 if TYPE_CHECKING:

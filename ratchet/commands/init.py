@@ -8,9 +8,7 @@ from pathlib import Path
 
 import click
 
-from ratchet import config as config_mod
-from ratchet import plan as plan_mod
-from ratchet import recording, rules, writelock
+from ratchet import recording, writelock
 from ratchet.checking import report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
@@ -22,11 +20,14 @@ from ratchet.commands.common import (
     with_rcfile,
 )
 from ratchet.commands.edits import apply
-from ratchet.config import Config
+from ratchet.core import config as config_mod
+from ratchet.core import plan as plan_mod
+from ratchet.core import rules
+from ratchet.core.config import Config
+from ratchet.core.numbers import fmt_pct, percent
+from ratchet.core.results import EVENT_INIT
+from ratchet.core.rules import describe
 from ratchet.errors import RatchetError
-from ratchet.numbers import fmt_pct, percent
-from ratchet.results import EVENT_INIT
-from ratchet.rules import describe
 
 DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 

@@ -23,11 +23,11 @@ from ratchet.commands.common import (
     verbosity_options,
 )
 from ratchet.commands.edits import apply
-from ratchet.config import Config
+from ratchet.core.config import Config
+from ratchet.core.results import EVENT_UPDATE, REGRESSION, Outcome, Result
 from ratchet.errors import EXIT_ERROR, RatchetError
 from ratchet.render import terminal, text
 from ratchet.render.terminal import PLAIN, QUIET, VERBOSE, Layout
-from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome, Result
 
 
 def run(

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ratchet.core.models import Counts, FileCoverage, LineDetail
 from ratchet.errors import RatchetError
-from ratchet.models import Counts, FileCoverage, LineDetail
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
+from ratchet.core.models import LineDetail, placeholder_missing
 from ratchet.formats import RawFile, bounds
 from ratchet.formats.xmlsafe import Refused, stream
-from ratchet.models import LineDetail, placeholder_missing
 
 _MEASURED = frozenset({"stmt", "cond"})
 

@@ -20,9 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
+from ratchet.core.models import LineDetail, placeholder_missing
 from ratchet.errors import RatchetError
 from ratchet.formats import RawFile, again, line_problem
-from ratchet.models import LineDetail, placeholder_missing
 
 _CHUNK = 1 << 20
 _CONDITION = re.compile(r"\((\d+)\s*/\s*(\d+)\)")

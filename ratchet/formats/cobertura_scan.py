@@ -29,9 +29,9 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO
 
+from ratchet.core.models import Counts
 from ratchet.formats import LINE_DIGITS, CountedFile
 from ratchet.formats.cobertura import read_class
-from ratchet.models import Counts
 
 _CHUNK = 1 << 16  # small enough that a chunk stays in cache while its lines are read
 _TAG_ROOM = 1 << 16  # the most bytes one tag (and comments before it) may take

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ratchet.core.models import Counts, LineDetail
 from ratchet.errors import RatchetError
 from ratchet.formats import (
     EXIT,
@@ -27,7 +28,6 @@ from ratchet.formats import (
 from ratchet.formats.jsonstream import Malformed as _Malformed
 from ratchet.formats.jsonstream import Reader as _Reader
 from ratchet.formats.jsonstream import entries as _entries
-from ratchet.models import Counts, LineDetail
 
 _T = TypeVar("_T")
 _CHUNK = 1 << 20

@@ -33,9 +33,9 @@ from operator import itemgetter, lt, ne
 from pathlib import Path
 from typing import IO
 
+from ratchet.core.models import Counts, LineDetail
 from ratchet.errors import RatchetError
 from ratchet.formats import CountedFile, RawFile, bounds, checked_path, report_dirs
-from ratchet.models import Counts, LineDetail
 
 _MODES = frozenset({"set", "count", "atomic"})
 _BLOCK = re.compile(r"(\d+)\.(\d+),(\d+)\.(\d+) (\d+) (\d+)")

@@ -25,9 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 from xml.parsers import expat
 
+from ratchet.core.models import LineDetail, placeholder_missing
 from ratchet.formats import RawFile, bounds, report_dirs
 from ratchet.formats.xmlsafe import Refused, stream
-from ratchet.models import LineDetail, placeholder_missing
 
 # Where build tools keep main sources under a module directory, most likely first.
 SOURCE_ROOTS = (

@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from ratchet.core.models import LineDetail, placeholder_missing
 from ratchet.errors import RatchetError
 from ratchet.formats import EXIT, RawFile, again, checked_path, line_problem
-from ratchet.models import LineDetail, placeholder_missing
 
 _KEY = re.compile(r"[A-Z][A-Z_]*:")
 _JUMP = re.compile(r"jump to line (\d+)")

@@ -28,9 +28,9 @@ from functools import partial
 from pathlib import Path
 from typing import IO
 
+from ratchet.core.models import Counts
 from ratchet.formats import LINE_DIGITS, CountedFile
 from ratchet.formats.lcov import read_record
-from ratchet.models import Counts
 
 _CHUNK = 1 << 16  # small enough that a chunk stays in cache while its lines are read
 _END = b"\nend_of_record\n"

@@ -26,10 +26,10 @@ from operator import eq, is_not
 from pathlib import Path
 from typing import Any
 
+from ratchet.core.models import LineDetail
 from ratchet.errors import RatchetError
 from ratchet.formats import RawFile, again, bounds, checked_path
 from ratchet.formats.jsonstream import Malformed, Reader, entries
-from ratchet.models import LineDetail
 
 _CHUNK = 1 << 20
 # Ruby's Coverage key for a condition or a branch, as SimpleCov writes it with #inspect.

@@ -18,14 +18,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ratchet import history, rules
-from ratchet.config import COMPONENT_NAME, Config
-from ratchet.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
-from ratchet.errors import RatchetError
-from ratchet.github.settings import check_id, parse_pr_number
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.render import jsonout
-from ratchet.results import (
+from ratchet import history
+from ratchet.core import rules
+from ratchet.core.config import COMPONENT_NAME, Config
+from ratchet.core.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.results import (
     BAD_INPUT,
     REGRESSION,
     BarSource,
@@ -47,6 +45,9 @@ from ratchet.results import (
     Setting,
     Verdict,
 )
+from ratchet.errors import RatchetError
+from ratchet.github.settings import check_id, parse_pr_number
+from ratchet.render import jsonout
 
 RESULT = "result.json"
 COMMENT = "comment.md"
@@ -70,7 +71,7 @@ MAX_LINES = 1_000_000
 MAX_LINE = 10**9
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 # What update's settings can be: the total's or a component's threshold or baseline, as
-# ``ratchet.plan`` writes them (a percent, and a baseline's counts).
+# ``ratchet.core.plan`` writes them (a percent, and a baseline's counts).
 _SETTING_KEY = re.compile(
     r"^(?:components\.[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\.)?(?:threshold|baseline)$"
 )
@@ -638,7 +639,7 @@ def contradictions(
     tolerance: Decimal | None,
     file_tolerance: Decimal | None,
 ) -> list[str]:
-    """What a result's own numbers fail by the ratchet's rules (``ratchet.rules``, exact
+    """What a result's own numbers fail by the ratchet's rules (``ratchet.core.rules``, exact
     fractions), whatever its status and failures say. A drop against a baseline is judged
     only when the result states the tolerance it was allowed; the messages name no file
     (file names are the untrusted part)."""
@@ -684,7 +685,7 @@ def _fails(
     totals: Counts, threshold: Decimal, baseline: Baseline | None, tolerance: Decimal | None
 ) -> set[str]:
     """The kinds of failure ``totals`` has against a threshold and (when the tolerance it was
-    allowed is known) a baseline, by ``ratchet.rules``."""
+    allowed is known) a baseline, by ``ratchet.core.rules``."""
     verdict = rules.evaluate(
         Report((FileCoverage("total", totals),)),
         Config(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.numbers import as_json_number
-from ratchet.results import (
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.numbers import as_json_number
+from ratchet.core.results import (
     BarSource,
     BaseBar,
     Event,

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from ratchet.core.models import Counts
 from ratchet.errors import RatchetError
 from ratchet.formats import lcov, lcov_scan
 from ratchet.load import load
-from ratchet.models import Counts
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.unit

@@ -34,8 +34,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from ratchet import filebaseline
+from ratchet.core.models import Counts
 from ratchet.github import launch
-from ratchet.models import Counts
 from tests.conftest import REPO, clean_env, git
 
 ACTION = REPO / "action.yml"

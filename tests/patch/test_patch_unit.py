@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import patch, rules
-from ratchet.config import Component, Config
-from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
+from ratchet.core import patch, rules
+from ratchet.core.config import Component, Config
+from ratchet.core.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
+from ratchet.core.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.core.results import PatchResult, Result
 from ratchet.errors import RatchetError
-from ratchet.models import Counts, FileCoverage, LineDetail, Report
 from ratchet.render import jsonout, terminal
 from ratchet.render import patch as render
-from ratchet.results import PatchResult, Result
 from tests.wrapped import flat
 
 pytestmark = pytest.mark.unit

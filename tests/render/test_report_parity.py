@@ -25,8 +25,8 @@ import pytest
 from click.testing import CliRunner
 
 from ratchet import badge, cli
+from ratchet.core.numbers import percent
 from ratchet.load import load
-from ratchet.numbers import percent
 from ratchet.render import text
 from tests.conftest import Project, RunRatchet, clean_env
 

@@ -17,14 +17,15 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
-from ratchet import diff, git
-from ratchet.config import Config
-from ratchet.diff import ADDED, DELETED, FileDiff
+from ratchet import git
+from ratchet.core import diff
+from ratchet.core.config import Config
+from ratchet.core.diff import ADDED, DELETED, FileDiff
+from ratchet.core.models import Counts, FileCoverage, Report, ranges
+from ratchet.core.numbers import fmt_margin, fmt_pct, percent
+from ratchet.core.results import Cause, Failure, PatchComponent, PatchFile, PatchResult, Verdict
+from ratchet.core.rules import FILE_REGRESSION, component_of
 from ratchet.errors import RatchetError
-from ratchet.models import Counts, FileCoverage, Report, ranges
-from ratchet.numbers import fmt_margin, fmt_pct, percent
-from ratchet.results import Cause, Failure, PatchComponent, PatchFile, PatchResult, Verdict
-from ratchet.rules import FILE_REGRESSION, component_of
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
 PATCH_EMPTY = "patch_empty"

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ratchet import bar as bar_mod
-from ratchet.config import baseline_of
+from ratchet.core import bar as bar_mod
+from ratchet.core.config import baseline_of
+from ratchet.core.models import Baseline, Counts
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
 
 MISSING: Any = object()  # the key is not there
 

@@ -16,10 +16,10 @@ from fractions import Fraction
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from ratchet.core.models import Baseline
+from ratchet.core.numbers import normalize
 from ratchet.errors import RatchetError
 from ratchet.fsio import read_text
-from ratchet.models import Baseline
-from ratchet.numbers import normalize
 
 try:
     import tomllib

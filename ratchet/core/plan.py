@@ -13,11 +13,11 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from ratchet.bar import floor_lower
-from ratchet.config import Config
-from ratchet.models import Baseline, Counts, Report
-from ratchet.numbers import floor_step, fmt_pct, percent
-from ratchet.results import (
+from ratchet.core.bar import floor_lower
+from ratchet.core.config import Config
+from ratchet.core.models import Baseline, Counts, Report
+from ratchet.core.numbers import floor_step, fmt_pct, percent
+from ratchet.core.results import (
     BAD_INPUT,
     LINE_KEPT,
     LINE_NEW,
@@ -33,7 +33,7 @@ from ratchet.results import (
     Setting,
     Verdict,
 )
-from ratchet.rules import (
+from ratchet.core.rules import (
     BAR_LOWERED,
     BELOW_THRESHOLD,
     FILE_MISSING,

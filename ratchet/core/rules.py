@@ -12,16 +12,16 @@ from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
-from ratchet import bar as bar_mod
-from ratchet import results
-from ratchet.bar import MAX_NAMED as MAX_NAMED
-from ratchet.bar import component_of as component_of
-from ratchet.bar import describe as describe
-from ratchet.bar import named as named
-from ratchet.config import Component, Config
-from ratchet.models import Baseline, Counts, Report
-from ratchet.numbers import floor_step, fmt_margin, fmt_pct, percent
-from ratchet.results import ComponentVerdict, Failure, FileChange, Verdict
+from ratchet.core import bar as bar_mod
+from ratchet.core import results
+from ratchet.core.bar import MAX_NAMED as MAX_NAMED
+from ratchet.core.bar import component_of as component_of
+from ratchet.core.bar import describe as describe
+from ratchet.core.bar import named as named
+from ratchet.core.config import Component, Config
+from ratchet.core.models import Baseline, Counts, Report
+from ratchet.core.numbers import floor_step, fmt_margin, fmt_pct, percent
+from ratchet.core.results import ComponentVerdict, Failure, FileChange, Verdict
 
 BELOW_THRESHOLD = "below_threshold"
 TOTAL_REGRESSION = "total_regression"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ratchet.config import Config
+from ratchet.core.config import Config
+from ratchet.core.models import Baseline, Counts, Report
+from ratchet.core.numbers import percent
 from ratchet.errors import EXIT_ERROR, EXIT_FAIL, EXIT_PASS
-from ratchet.models import Baseline, Counts, Report
-from ratchet.numbers import percent
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ class ComponentBar:
 
 @dataclass(frozen=True)
 class Plan:
-    """What ``ratchet update`` does with a report, worked out once by ``ratchet.plan`` and
+    """What ``ratchet update`` does with a report, worked out once by ``ratchet.core.plan`` and
     read by ``update`` itself, ``--dry-run``, ``push-update`` and every renderer."""
 
     threshold: Decimal  # after the update (the same as before when it stays)

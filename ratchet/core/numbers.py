@@ -18,7 +18,7 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
-from ratchet.models import Counts
+from ratchet.core.models import Counts
 
 SHOW = 4  # decimals shown in messages: "unrounded" enough to see why a verdict fell
 

@@ -3,8 +3,8 @@ report`` prints it, and ``check`` names the lines of a file that lost coverage w
 
 from __future__ import annotations
 
+from ratchet.core.models import FileCoverage
 from ratchet.formats import EXIT
-from ratchet.models import FileCoverage
 
 # A branch whose destination the report does not say (istanbul, gcovr and other Cobertura
 # producers give only counts; LCOV producers other than coverage.py name branches by block
