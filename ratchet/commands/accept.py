@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from ratchet import recording
-from ratchet.checking import read_file_baseline, report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
     config_for_writing,
@@ -26,8 +24,11 @@ from ratchet.core.config import Config
 from ratchet.core.numbers import fmt_pct, percent
 from ratchet.core.results import EVENT_ACCEPT
 from ratchet.errors import RatchetError
-from ratchet.history import MAX_REASON
+from ratchet.intake import report_to_record
 from ratchet.render import text
+from ratchet.store import recording
+from ratchet.store.atref import read_file_baseline
+from ratchet.store.history import MAX_REASON
 
 
 @click.command("accept")

@@ -21,12 +21,12 @@ from typing import Any
 
 import click
 
-from ratchet import filebaseline, git, pyproject
 from ratchet.commands.common import echo_err
 from ratchet.core import barmerge
 from ratchet.core import config as config_mod
 from ratchet.errors import RatchetError
-from ratchet.fsio import read_text, write_atomic
+from ratchet.store import filebaseline, git, pyproject
+from ratchet.store.fsio import read_text, write_atomic
 
 
 @click.command("merge-driver")

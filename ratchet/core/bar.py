@@ -18,10 +18,10 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from ratchet.core.config import Component, Config
+from ratchet.core.globs import glob_matcher
 from ratchet.core.models import Baseline, Counts
 from ratchet.core.numbers import fmt_pct, percent
 from ratchet.core.results import ComponentMove, Event, Lowering
-from ratchet.paths import glob_matcher
 
 # What an accept event can cover: the total's bar, a component's (``COMPONENT + name``),
 # the per-file lines. Anything else (a tolerance, the patch gate, the config itself) is

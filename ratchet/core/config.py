@@ -1,7 +1,7 @@
 """``[tool.ratchet]`` in pyproject.toml, read into a frozen ``Config``.
 
 Reading uses the standard library's TOML parser (fast, strict); editing uses tomlkit in
-``ratchet.pyproject`` so the user's layout survives.
+``ratchet.store.pyproject`` so the user's layout survives.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from typing import Any
 from ratchet.core.models import Baseline
 from ratchet.core.numbers import normalize
 from ratchet.errors import RatchetError
-from ratchet.fsio import read_text
 
 try:
     import tomllib
@@ -110,15 +109,6 @@ KEYS = {
 COMPONENT_KEYS = ("paths", "threshold", "step", "baseline", "patch_threshold")
 _COMPONENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 COMPONENT_NAME = _COMPONENT_NAME  # what a result artifact's component names are held to
-
-
-def find_pyproject(start: Path | None = None) -> Path | None:
-    here = (start or Path.cwd()).resolve()
-    for d in (here, *here.parents):
-        p = d / "pyproject.toml"
-        if p.is_file():
-            return p
-    return None
 
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:
@@ -434,21 +424,3 @@ def require_bar(cfg: Config) -> None:
             "are not one): run `ratchet init` to record it",
             source=where,
         )
-
-
-def read_pyproject(path: Path) -> str | None:
-    """The text of ``path``; ``None`` when there is no such file."""
-    if path.is_dir():
-        raise RatchetError("is a directory, not a pyproject.toml", source=str(path))
-    return read_text(path)
-
-
-def load(pyproject: Path | None) -> Config:
-    """Read the configuration; ``None`` means: look upward from the working directory."""
-    path = pyproject if pyproject is not None else find_pyproject()
-    if path is None:
-        return Config()
-    text = read_pyproject(path)
-    if text is None:
-        raise RatchetError("no such file", source=str(path))
-    return from_text(text, path.absolute(), src=str(path))

@@ -13,6 +13,12 @@ from operator import countOf, eq, itemgetter
 _first = itemgetter(0)
 _second = itemgetter(1)
 
+# A missing branch is named as coverage.py names an arc's destination: the line it jumps
+# to, or EXIT for any arc that leaves the code object (coverage.py's negative line numbers,
+# the XML's "exit", LCOV's "return from function 'f'"). Every reader uses these names, so
+# the same branch read from two formats is one branch when reports merge.
+EXIT = "exit"
+
 
 @dataclass(frozen=True, slots=True)
 class Counts:

@@ -3,8 +3,7 @@ report`` prints it, and ``check`` names the lines of a file that lost coverage w
 
 from __future__ import annotations
 
-from ratchet.core.models import FileCoverage
-from ratchet.formats import EXIT
+from ratchet.core.models import EXIT, FileCoverage
 
 # A branch whose destination the report does not say (istanbul, gcovr and other Cobertura
 # producers give only counts; LCOV producers other than coverage.py name branches by block
@@ -13,7 +12,7 @@ UNKNOWN = "?"
 
 
 def arrow_target(name: str) -> int | str:
-    """Where a missed branch goes, from the name the readers give it (``formats.EXIT``):
+    """Where a missed branch goes, from the name the readers give it (``readers.EXIT``):
     a line number, ``"exit"`` (also for a second exit, ``exit#2``), or ``UNKNOWN``."""
     if name.isdigit():
         return int(name)

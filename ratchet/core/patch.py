@@ -9,23 +9,17 @@ the work tree. ``collect`` maps every path to the config root, so the two line u
 
 from __future__ import annotations
 
-import os
 import posixpath
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from pathlib import Path
 
-from ratchet import git
-from ratchet.core import diff
 from ratchet.core.config import Config
 from ratchet.core.diff import ADDED, DELETED, FileDiff
 from ratchet.core.models import Counts, FileCoverage, Report, ranges
 from ratchet.core.numbers import fmt_margin, fmt_pct, percent
 from ratchet.core.results import Cause, Failure, PatchComponent, PatchFile, PatchResult, Verdict
 from ratchet.core.rules import FILE_REGRESSION, component_of
-from ratchet.errors import RatchetError
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
 PATCH_EMPTY = "patch_empty"
@@ -61,74 +55,6 @@ class ChangeSet:
         """Every path the change touched, including the old names of renamed files."""
         old = {f.old_path for f in self.files.values() if f.old_path is not None}
         return self.paths | old
-
-
-# -- collecting: the I/O edge -----------------------------------------------------------
-
-
-def collect(
-    root: Path,
-    *,
-    ref: str | None,
-    diff_file: str | None,
-    environ: Mapping[str, str] | None = None,
-) -> ChangeSet:
-    """The changed lines since the merge-base of ``ref`` and HEAD, or those of a diff file
-    (``-``: standard input). Outside CI (see ``in_ci``) staged and unstaged changes count
-    too, since the tests measured the work tree."""
-    if ref is not None and diff_file is not None:
-        raise RatchetError("give either --diff REF or --diff-file FILE, not both")
-    if ref is None and diff_file is None:
-        raise RatchetError("patch coverage needs --diff REF or --diff-file FILE")
-    root = root.resolve()
-    top = git.find_toplevel(root)
-    untracked: tuple[str, ...] = ()
-    if diff_file is not None:
-        source = "standard input" if diff_file == "-" else diff_file
-        text, description = _read_diff_file(diff_file), f"the diff in {source}"
-    else:
-        assert ref is not None  # one of the two, checked above
-        if top is None:
-            raise RatchetError(
-                f"--diff needs a git work tree and {root} is not in one "
-                "(give a diff with --diff-file, or --no-diff)"
-            )
-        base = git.merge_base(ref, root)
-        worktree = not in_ci(os.environ if environ is None else environ)
-        text, source = git.diff(base, root, worktree=worktree), f"git diff {base[:12]}"
-        description = f"changes since the merge-base of {ref} ({base[:7]})" + (
-            ", including staged and unstaged changes" if worktree else " up to HEAD"
-        )
-        if worktree:
-            # The tests may measure a new module nobody has told git about yet.
-            untracked = git.untracked(root)
-    try:
-        files = diff.parse(text)
-    except diff.DiffError as e:
-        raise RatchetError(f"not a unified diff: {e}", source=source) from None
-    prefix = _prefix(root, top)
-    mapped, outside = relocate(files, prefix)
-    return ChangeSet(description, mapped, outside, prefix, diff_file is not None, untracked)
-
-
-def _read_diff_file(name: str) -> str:
-    try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except OSError as e:
-        source = "standard input" if name == "-" else name
-        raise RatchetError(f"cannot read the diff: {e.strerror or e}", source=source) from None
-    return data.decode("utf-8", "surrogateescape")
-
-
-def _prefix(root: Path, top: Path | None) -> str:
-    """The config root relative to the top of the work tree ("" when they are one)."""
-    if top is None:
-        return ""  # no git: a diff file's paths are taken as relative to the config root
-    try:
-        rel = root.relative_to(top.resolve())
-    except ValueError:
-        return ""
-    return "" if rel == Path() else rel.as_posix()
 
 
 def relocate(

@@ -2,7 +2,7 @@
 
 A ``Plan`` names every value of ``[tool.ratchet]`` and every line of the per-file baseline
 that changes, old -> new, with the reason; or why nothing may be recorded. ``update``,
-``--dry-run``, ``push-update`` and every renderer read the same plan; ``ratchet.recording``
+``--dry-run``, ``push-update`` and every renderer read the same plan; ``ratchet.store.recording``
 turns it into file contents.
 """
 

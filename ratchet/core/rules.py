@@ -26,7 +26,7 @@ from ratchet.core.results import ComponentVerdict, Failure, FileChange, Verdict
 BELOW_THRESHOLD = "below_threshold"
 TOTAL_REGRESSION = "total_regression"
 FILE_REGRESSION = "file_regression"
-# Before the lines a fallen file no longer runs, in its message (``checking.with_lines``).
+# Before the lines a fallen file no longer runs, in its message (``intake.with_lines``).
 NOT_RUN = "; not run: "
 FILE_MISSING = results.FILE_MISSING
 BAR_LOWERED = "bar_lowered"

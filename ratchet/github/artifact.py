@@ -18,7 +18,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ratchet import history
 from ratchet.core import rules
 from ratchet.core.config import COMPONENT_NAME, Config
 from ratchet.core.diff import ADDED, COPIED, DELETED, MODIFIED, RENAMED
@@ -48,6 +47,7 @@ from ratchet.core.results import (
 from ratchet.errors import RatchetError
 from ratchet.github.settings import check_id, parse_pr_number
 from ratchet.render import jsonout
+from ratchet.store import history
 
 RESULT = "result.json"
 COMMENT = "comment.md"

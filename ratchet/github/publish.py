@@ -20,7 +20,6 @@ from typing import Any
 
 import requests
 
-from ratchet import git
 from ratchet.core.numbers import as_json_number, fmt_pct
 from ratchet.core.results import Outcome, Result, Verdict
 from ratchet.errors import RatchetError
@@ -30,6 +29,7 @@ from ratchet.github.settings import Settings
 from ratchet.render.comment import Links, marker, render
 from ratchet.render.headline import signed
 from ratchet.render.outcome import outcome_dict
+from ratchet.store import git
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"

@@ -180,8 +180,8 @@ def line_dict(line: FileLine) -> dict[str, Any]:
 
 
 def event_dict(e: Event) -> dict[str, Any]:
-    """A history event, as in the history file (``ratchet.history``)."""
-    from ratchet import history
+    """A history event, as in the history file (``ratchet.store.history``)."""
+    from ratchet.store import history
 
     data: dict[str, Any] = json.loads(history.to_line(e))
     return data

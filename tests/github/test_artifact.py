@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import history
 from ratchet.core import plan, rules
 from ratchet.core.config import Component, Config
 from ratchet.core.models import Baseline, Counts, FileCoverage, Report
@@ -29,6 +28,7 @@ from ratchet.github import artifact
 from ratchet.render import jsonout
 from ratchet.render.comment import render, result_of
 from ratchet.render.outcome import outcome_dict
+from ratchet.store import history
 from tests.github.test_render_comment import HOSTILE
 
 BASELINE = Baseline(60, 100, 0, 30)

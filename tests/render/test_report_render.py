@@ -10,7 +10,7 @@ import pytest
 
 from ratchet.core.models import Counts, FileCoverage, LineDetail, Report
 from ratchet.core.notation import missing_text
-from ratchet.load import load
+from ratchet.readers.load import load
 from ratchet.render import markdown, text
 from ratchet.render.common import human_key
 
