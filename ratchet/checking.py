@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from ratchet.core.results import (
     Event,
     FileChange,
     Outcome,
+    Verdict,
 )
 from ratchet.errors import RatchetError
 from ratchet.intake import STALE_FIX, Notify
@@ -102,12 +103,36 @@ def evaluate(
         verdict = hold.say_shallow(verdict, ref.ref)
     if fork is not None and ref is not None:
         verdict = hold.say_moved_on(verdict, j.rose, ref.ref, fork.commit or "")
+    outcome = _outcome(r, cfg, j, verdict, held[0], (accepted, warnings, blockers), exists)
+    if notify is not None:
+        for w in warnings:
+            notify(f"ratchet: warning: {w}")
+    if r.changes is None:
+        return outcome
+    # Patch coverage's own gates (patch_threshold, patch_empty, fail_on_indirect) are held
+    # to the ref like the rest.
+    result = patch_mod.evaluate(rep, r.changes, held[0], verdict)
+    return dataclasses.replace(outcome, verdict=hold.with_patch(verdict, result), patch=result)
+
+
+def _outcome(
+    r: _Read,
+    cfg: Config,
+    j: hold.Judging,
+    verdict: Verdict,
+    bar: Config,
+    said: tuple[list[Event], list[str], list[Blocker]],
+    exists: Callable[[str], bool],
+) -> Outcome:
+    """The outcome before patch coverage: with what ``update`` would record (on the working
+    copy's own bar and per-file lines) and, for reviewers, what an accept lowered."""
+    accepted, warnings, blockers = said
+    ref, rep, own_files = r.ref, r.rep, r.own_files
     base_changes: tuple[FileChange, ...] = ()
     if ref is not None and accepted and ref.files is not None:
         # What the branch's accept lowered, file by file: against the base's own lines,
         # which the verdict (held to the accepted lines) no longer compares with.
         base_changes = rules.file_changes(rep, ref.files)
-    # What `update` would record: on the working copy's own bar and per-file lines.
     own = (
         verdict
         if j.ref_config is None and j.files is own_files
@@ -116,10 +141,10 @@ def evaluate(
     plan = plan_mod.make(rep, own, cfg, own_files, blockers=blockers)
     shown = cfg.pyproject.name if cfg.pyproject else "no pyproject.toml"
     source = BarSource(shown, ref.ref, ref.commit) if ref is not None else BarSource(shown)
-    outcome = Outcome(
+    return Outcome(
         rep,
         verdict,
-        held[0],
+        bar,
         None,
         plan,
         tuple(accepted),
@@ -130,15 +155,6 @@ def evaluate(
         j.lowered,
         hold.base_bar(ref),
     )
-    if notify is not None:
-        for w in warnings:
-            notify(f"ratchet: warning: {w}")
-    if r.changes is None:
-        return outcome
-    # Patch coverage's own gates (patch_threshold, patch_empty, fail_on_indirect) are held
-    # to the ref like the rest.
-    result = patch_mod.evaluate(rep, r.changes, held[0], verdict)
-    return dataclasses.replace(outcome, verdict=hold.with_patch(verdict, result), patch=result)
 
 
 def _read(
