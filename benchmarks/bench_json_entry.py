@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ratchet.formats import coverage_json
+from ratchet.readers import coverage_json
 
 
 def _write(path: Path, files: dict[str, dict[str, list[int]]]) -> Path:

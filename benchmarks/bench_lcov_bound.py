@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ratchet.formats import lcov_scan
+from ratchet.readers import lcov_scan
 
 _DIGITS = b"0123456789"
 

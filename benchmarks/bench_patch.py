@@ -8,7 +8,7 @@ project's source files and its coverage reports, with a branch ``feature`` that 
 
 - the plain check: ``checking.evaluate`` with no diff;
 - the check with patch coverage from a diff file, and from git (``--diff main``);
-- the git calls alone (``patch.collect``: merge-base and diff), locally and as in CI;
+- the git calls alone (``intake.collect``: merge-base and diff), locally and as in CI;
 - ``patch.evaluate`` alone, on a loaded report;
 - how many files kept their line detail (only the changed ones should);
 
@@ -33,10 +33,12 @@ from typing import Any
 
 import generate
 
-from ratchet import patch
-from ratchet.checking import evaluate, load_report
-from ratchet.config import load as load_config
-from ratchet.results import Outcome
+from ratchet import intake
+from ratchet.checking import evaluate
+from ratchet.core import patch
+from ratchet.core.results import Outcome
+from ratchet.intake import load_report
+from ratchet.store.pyproject import load_config
 
 HERE = Path(__file__).resolve().parent
 STAMP_VERSION = "1"
@@ -149,15 +151,15 @@ def main(argv: list[str] | None = None) -> int:
             "plain": plain,
             "file": with_file,
             "git": with_git,
-            "collect_local": lambda: patch.collect(root, ref="main", diff_file=None, environ={}),
-            "collect_ci": lambda: patch.collect(
+            "collect_local": lambda: intake.collect(root, ref="main", diff_file=None, environ={}),
+            "collect_ci": lambda: intake.collect(
                 root, ref="main", diff_file=None, environ={"CI": "true"}
             ),
         },
         args.repeat,
     )
     out_file, out_git = with_file(), with_git()
-    changes = patch.collect(root, ref="main", diff_file=None, environ={})
+    changes = intake.collect(root, ref="main", diff_file=None, environ={})
     rep = load_report(cfg, xml, keep_detail=changes.paths.__contains__)
     verdict = out_git.verdict
     t.update(interleaved({"eval": lambda: patch.evaluate(rep, changes, cfg, verdict)}, 20))

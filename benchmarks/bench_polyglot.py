@@ -13,7 +13,7 @@ busy spell on this shared machine lands on all alike), times as subprocesses:
 - the floor, a bare parse of the same bytes: expat with a no-op ``StartElementHandler`` for
   the XML (the floor of benchmarks/README.md), ``json.load`` for SimpleCov, and for Go each
   line split into its fields (``rpartition(":")`` and ``split()``, nothing converted);
-- ``load``: ``ratchet.load.load(..., keep_missing_lines=False)``, what ``check`` reads;
+- ``load``: ``ratchet.readers.load.load(..., keep_missing_lines=False)``, what ``check`` reads;
 - ``report``: ``ratchet report --format json``, every file's missing lines too.
 
 Prints min wall, min CPU and peak RSS of each, and each ratio to its floor in CPU time (the
@@ -54,7 +54,7 @@ with open(sys.argv[1], encoding="utf-8") as f:
 LOAD = """\
 import sys
 from pathlib import Path
-from ratchet.load import load
+from ratchet.readers.load import load
 
 load([Path(sys.argv[1])], root=Path.cwd(), keep_missing_lines=False)
 """

@@ -49,7 +49,7 @@ with open(sys.argv[1], "rb") as f:
 LOAD_COUNTS_ONLY = """\
 import sys
 from pathlib import Path
-from ratchet.load import load
+from ratchet.readers.load import load
 
 load([Path(sys.argv[1])], root=Path.cwd(), keep_missing_lines=False)
 """
@@ -318,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rss = "".join(f"{by[c].max_rss_kb / 1024:>23.1f}" for c in columns)
         print(f"  {label:<26} {files:>7,} {lines:>10,}{rss}")
     print(
-        "  (load XML, counts only: ratchet.load.load(keep_missing_lines=False), all that "
+        "  (load XML, counts only: ratchet.readers.load.load(keep_missing_lines=False), all that "
         "check needs;\n   check, update and init read that way; report keeps missing line "
         "numbers to list them)"
     )

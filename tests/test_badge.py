@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from coverage.results import display_covered
 
-from ratchet import badge
+from ratchet.store import badge
 
 pytestmark = pytest.mark.unit
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import bar
-from ratchet.config import Component, Config
-from ratchet.models import Baseline, Counts
-from ratchet.results import ComponentMove, Event, Lowering
+from ratchet.core import bar
+from ratchet.core.config import Component, Config
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import ComponentMove, Event, Lowering
 
 pytestmark = pytest.mark.unit
 

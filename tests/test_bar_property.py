@@ -29,9 +29,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ratchet import filebaseline, history
-from ratchet.models import Baseline, Counts
-from ratchet.results import ComponentMove, Event
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import ComponentMove, Event
+from ratchet.store import filebaseline, history
 from tests.conftest import git, run_in_process
 
 pytestmark = pytest.mark.integration

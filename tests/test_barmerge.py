@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ratchet import barmerge
-from ratchet.models import Counts
+from ratchet.core import barmerge
+from ratchet.core.models import Counts
 
 pytestmark = pytest.mark.unit
 

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import checking
-from ratchet.config import Component, Config
+from ratchet import intake
+from ratchet.core import hold
+from ratchet.core.config import Component, Config
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.results import ComponentMove, Event
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.results import ComponentMove, Event
+from ratchet.store import atref
 from tests.conftest import Project, RunRatchet, git
 
 unit = pytest.mark.unit
@@ -38,8 +40,8 @@ def test_inspect_sources__each_file_found_missing_or_outside(tmp_path: Path):
     touch(tmp_path / "a.py", 1000)
     touch(tmp_path / "pkg" / "b.py", 2000)
     rep = report("a.py", "pkg/b.py", "pkg", "gone.py", "/abs/c.py", "..", "../up.py")
-    s = checking.inspect_sources(rep, tmp_path)
-    assert s == checking.Sources(
+    s = intake.inspect_sources(rep, tmp_path)
+    assert s == intake.Sources(
         total=7,
         found=2,
         not_found=("pkg", "gone.py"),  # a directory is no measured file
@@ -69,7 +71,7 @@ def test_describes_repository__a_foreign_report_is_refused(tmp_path: Path, paths
     (tmp_path / "pkg").mkdir()
     rep = report(*paths, sources=("one.xml", "two.json"))
     with pytest.raises(RatchetError) as e:
-        checking.describes_repository(rep, checking.inspect_sources(rep, tmp_path), tmp_path)
+        intake.describes_repository(rep, intake.inspect_sources(rep, tmp_path), tmp_path)
     assert e.value.source == "one.xml, two.json"
     assert e.value.message.startswith(message.format(root=tmp_path))
 
@@ -80,7 +82,7 @@ def test_describes_repository__half_found_is_enough_and_an_empty_report_is_no_fo
 ):
     touch(tmp_path / "a.py", 1000)
     for rep in (report("a.py", "gone.py"), report()):
-        checking.describes_repository(rep, checking.inspect_sources(rep, tmp_path), tmp_path)
+        intake.describes_repository(rep, intake.inspect_sources(rep, tmp_path), tmp_path)
 
 
 @unit
@@ -88,14 +90,14 @@ def test_staleness__a_file_changed_after_the_oldest_report(tmp_path: Path):
     touch(tmp_path / "a.py", 2000)
     old, new = touch(tmp_path / "old.xml", 1500), touch(tmp_path / "new.xml", 2500)
     rep = report("a.py", sources=(str(new), str(old)))
-    assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) == (
+    assert intake.staleness(rep, intake.inspect_sources(rep, tmp_path)) == (
         f"{old} is older than a.py, which changed after it was written: it may not measure "
         "this code"
     )
     fresh = report("a.py", sources=(str(new),))
-    assert checking.staleness(fresh, checking.inspect_sources(fresh, tmp_path)) is None
+    assert intake.staleness(fresh, intake.inspect_sources(fresh, tmp_path)) is None
     os.utime(new, (2000, 2000))  # written in the same second as the file: not stale
-    assert checking.staleness(fresh, checking.inspect_sources(fresh, tmp_path)) is None
+    assert intake.staleness(fresh, intake.inspect_sources(fresh, tmp_path)) is None
 
 
 @unit
@@ -104,10 +106,10 @@ def test_staleness__nothing_to_compare_says_nothing(tmp_path: Path):
     touch(tmp_path / "old.xml", 1000)
     # No measured file found: no age to compare.
     rep = report("gone.py", sources=(str(tmp_path / "old.xml"),))
-    assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) is None
+    assert intake.staleness(rep, intake.inspect_sources(rep, tmp_path)) is None
     # The report file itself is gone (read from a pipe, or removed since): cannot tell.
     rep = report("a.py", sources=(str(tmp_path / "removed.xml"),))
-    assert checking.staleness(rep, checking.inspect_sources(rep, tmp_path)) is None
+    assert intake.staleness(rep, intake.inspect_sources(rep, tmp_path)) is None
 
 
 # Times as git reads them (``--before=@N`` takes a small N for something else).
@@ -126,9 +128,9 @@ def _commit(repo: Path, message: str, at: int) -> None:
 
 
 def _stale(rep: Report, root: Path) -> str | None:
-    when = checking.written(rep)
+    when = intake.written(rep)
     assert when is not None
-    return checking.staleness(rep, checking.inspect_sources(rep, root, since=when[1]), root)
+    return intake.staleness(rep, intake.inspect_sources(rep, root, since=when[1]), root)
 
 
 @integration
@@ -146,7 +148,7 @@ def test_staleness__by_content_where_git_can_tell(tmp_path: Path, git_repo):
     for name in ("a.py", "b.py"):
         os.utime(repo / "src" / name, (T + 300, T + 300))  # written again, same content
     assert _stale(rep, repo) is None
-    assert checking.staleness(rep, checking.inspect_sources(rep, repo)) is not None  # by time
+    assert intake.staleness(rep, intake.inspect_sources(rep, repo)) is not None  # by time
     (repo / "src" / "b.py").write_text("b = 2\n")
     # A time of its own, as an edit gets: git trusts a file whose size and time are those
     # it last saw (its index), and these times are made up.
@@ -210,7 +212,7 @@ def test_staleness__in_a_subdirectory_of_the_work_tree(tmp_path: Path, git_repo)
 def test_in_tree__only_regular_files_and_never_an_error(tmp_path: Path):
     touch(tmp_path / "a.py", 1000)
     (tmp_path / "pkg").mkdir()
-    exists = checking.in_tree(tmp_path)
+    exists = intake.in_tree(tmp_path)
     assert exists("a.py")
     assert not exists("pkg") and not exists("gone.py")
     assert not exists("x" * 300 + ".py")  # a name too long for the file system
@@ -238,7 +240,7 @@ def accepted(threshold: int, baseline: Baseline | None) -> Event:
 )
 def test_with_accepted__the_ref_bar_lowered_only_as_recorded(events, threshold, baseline):
     ref = Config(threshold=Decimal(90), baseline=Baseline(95, 100, 0, 5), present=True)
-    bar = checking.with_accepted(ref, list(events))
+    bar = hold.with_accepted(ref, list(events))
     assert (bar.threshold, bar.baseline) == (threshold, baseline)
 
 
@@ -251,7 +253,7 @@ def test_with_accepted__only_the_components_the_event_lists_are_lowered():
         "api", (Decimal(90), Decimal(70)), (api.baseline, Baseline(72, 100, 0, 28))
     )
     event = dataclasses.replace(accepted(90, None), components=(move,))
-    bar = checking.with_accepted(ref, [event])
+    bar = hold.with_accepted(ref, [event])
     lowered = {c.name: (c.threshold, c.baseline) for c in bar.components}
     assert lowered == {
         "api": (Decimal(70), Baseline(72, 100, 0, 28)),  # as accepted
@@ -262,23 +264,23 @@ def test_with_accepted__only_the_components_the_event_lists_are_lowered():
 @unit
 def test_with_accepted__a_ref_without_a_baseline_takes_the_accepted_one():
     ref = Config(threshold=Decimal(90), present=True)
-    bar = checking.with_accepted(ref, [accepted(80, Baseline(80, 100, 0, 20))])
+    bar = hold.with_accepted(ref, [accepted(80, Baseline(80, 100, 0, 20))])
     assert bar.baseline == Baseline(80, 100, 0, 20)
 
 
 @unit
 def test_moved__lines_follow_renames_and_one_under_the_new_name_wins():
     files = {"a.py": Counts(10, 9), "b.py": Counts(10, 8), "b2.py": Counts(10, 10)}
-    moved = checking._moved(files, {"a.py": "a2.py", "b.py": "b2.py"})
+    moved = hold.moved(files, {"a.py": "a2.py", "b.py": "b2.py"})
     assert moved == {"a2.py": Counts(10, 9), "b2.py": Counts(10, 10)}
-    assert checking._moved(files, {}) == files
+    assert hold.moved(files, {}) == files
 
 
 @unit
 def test_at_ref__needs_a_pyproject_to_read_at_the_ref():
     # Before any git call: there is no file to look up at the ref.
     with pytest.raises(RatchetError) as e:
-        checking.at_ref(Config(present=True), "main")
+        atref.at_ref(Config(present=True), "main")
     assert str(e.value) == "--baseline-ref needs a pyproject.toml"
 
 

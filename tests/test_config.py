@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import filebaseline
-from ratchet.config import Component, for_reinit, from_text, load, require_bar
+from ratchet.core.config import Component, for_reinit, from_text, require_bar
+from ratchet.core.models import Baseline, Counts
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
+from ratchet.store import filebaseline
+from ratchet.store.pyproject import load_config as load
 
 pytestmark = pytest.mark.unit
 

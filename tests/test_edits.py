@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import filebaseline
 from ratchet.commands.edits import apply, changes, show_diff
-from ratchet.models import Counts
+from ratchet.core.models import Counts
+from ratchet.store import filebaseline
 
 pytestmark = pytest.mark.unit
 

@@ -1,4 +1,4 @@
-"""Journaled writes of several files (ratchet/fsio.py): all or nothing when a write fails,
+"""Journaled writes of several files (ratchet/store/fsio.py): all or nothing when a write fails,
 and ``recover`` finishing, undoing or refusing what a killed writer left.
 
 A killed ``ratchet update`` itself is in tests/test_writelock.py; here the journal's cases
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import fsio
 from ratchet.errors import RatchetError
+from ratchet.store import fsio
 
 pytestmark = pytest.mark.unit
 

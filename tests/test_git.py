@@ -1,4 +1,4 @@
-"""ratchet.git: what git says, read exactly."""
+"""ratchet.store.git: what git says, read exactly."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import git as ratchet_git
+from ratchet.store import git as ratchet_git
 from tests.conftest import git
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import history
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import ComponentMove, Event
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
-from ratchet.results import ComponentMove, Event
+from ratchet.store import history
 
 pytestmark = pytest.mark.unit
 

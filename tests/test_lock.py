@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ratchet.config import parse_toml
+from ratchet.core.config import parse_toml
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from ratchet.load import load
+from ratchet.readers.load import load
 from tests.conftest import Project
 
 pytestmark = pytest.mark.integration

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import filebaseline
 from ratchet.commands import merge_driver
-from ratchet.models import Counts
+from ratchet.core.models import Counts
+from ratchet.store import filebaseline
 from tests.conftest import git, run_in_process
 
 pytestmark = pytest.mark.integration

@@ -17,9 +17,9 @@ from importlib.metadata import version
 import pytest
 from coverage.results import Numbers, display_covered
 
-from ratchet import numbers
-from ratchet.models import Counts
-from ratchet.numbers import floor_step, floor_to, fmt_margin, fmt_pct, percent
+from ratchet.core import numbers
+from ratchet.core.models import Counts
+from ratchet.core.numbers import floor_step, floor_to, fmt_margin, fmt_pct, percent
 
 pytestmark = pytest.mark.unit
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import filebaseline, fsio
+from ratchet.core.models import Counts
 from ratchet.errors import RatchetError
-from ratchet.models import Counts
-from ratchet.paths import AmbiguousPath, PathMap, Resolver
+from ratchet.readers.paths import AmbiguousPath, PathMap, Resolver
+from ratchet.store import filebaseline, fsio
 
 pytestmark = pytest.mark.unit
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import plan, rules
-from ratchet.config import Component
-from ratchet.models import Baseline, Counts
-from ratchet.results import (
+from ratchet.core import plan, rules
+from ratchet.core.config import Component
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import (
     BAD_INPUT,
     LINE_KEPT,
     LINE_NEW,

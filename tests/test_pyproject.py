@@ -6,16 +6,16 @@ from decimal import Decimal
 
 import pytest
 
+from ratchet.core.models import Baseline
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline
-from ratchet.pyproject import (
+from ratchet.store.pyproject import (
     fail_under_edits,
     set_component_values,
     set_ratchet_values,
     sync_ini_fail_under,
     sync_pyproject_fail_under,
 )
-from ratchet.recording import baseline_value
+from ratchet.store.recording import baseline_value
 
 pytestmark = pytest.mark.unit
 

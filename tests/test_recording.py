@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import config, history, plan, recording, rules
+from ratchet.core import config, plan, rules
+from ratchet.core.models import Baseline, Counts
+from ratchet.core.results import BAD_INPUT, Blocker, ComponentBar, Event, Plan, Setting
 from ratchet.errors import RatchetError
-from ratchet.models import Baseline, Counts
-from ratchet.results import BAD_INPUT, Blocker, ComponentBar, Event, Plan, Setting
+from ratchet.store import history, recording
+from ratchet.store.pyproject import load_config
 from tests.test_rules import lines, report
 
 pytestmark = pytest.mark.unit
@@ -22,7 +24,7 @@ def project(root: Path, body: str, **files: str) -> config.Config:
     (root / "pyproject.toml").write_text(body)
     for name, text in files.items():
         (root / name).write_text(text)
-    return config.load(root / "pyproject.toml")
+    return load_config(root / "pyproject.toml")
 
 
 def update_plan(cfg: config.Config, rep) -> Plan:

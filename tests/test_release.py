@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 import ratchet
-from ratchet.config import parse_toml
+from ratchet.core.config import parse_toml
 from tests import release_env
 from tests.conftest import REPO, Project, git
 from tests.release_env import VENV_BIN, Dist, SourceTree, run

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import plan, rules
-from ratchet.config import Config
-from ratchet.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core import plan, rules
+from ratchet.core.config import Config
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.results import BarSource, ComponentMove, Event, Lowering, Outcome
 from ratchet.render import text as text_render
 from ratchet.render.outcome import outcome_dict, render
 from ratchet.render.terminal import VERBOSE, Layout
-from ratchet.results import BarSource, ComponentMove, Event, Lowering, Outcome
 from tests.wrapped import flat
 
 pytestmark = pytest.mark.unit

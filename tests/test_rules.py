@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from ratchet import rules
-from ratchet.config import Component, Config
-from ratchet.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core import rules
+from ratchet.core.config import Component, Config
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
 
 pytestmark = pytest.mark.unit
 

@@ -1,9 +1,9 @@
-"""One writer of the bar at a time, and no write of it left half done (ratchet/writelock.py,
-the journal of ratchet/fsio.py).
+"""One writer of the bar at a time, and no write of it left half done (ratchet/store/writelock.py,
+the journal of ratchet/store/fsio.py).
 
 The process boundary is the subject here: real ``ratchet update`` processes racing each
 other, and one killed with SIGKILL between two renames (the ``RATCHET_TEST_KILL_AT`` hook of
-ratchet/fsio.py picks the point). What runs after them runs in-process.
+ratchet/store/fsio.py picks the point). What runs after them runs in-process.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from ratchet import writelock
 from ratchet.errors import RatchetError
+from ratchet.store import writelock
 from tests.conftest import SAMPLE_MODULE, Project, clean_env, git
 from tests.inprocess import ratchet
 

@@ -7,9 +7,6 @@ from pathlib import Path
 
 import click
 
-from ratchet import plan as plan_mod
-from ratchet import recording, rules
-from ratchet.checking import read_file_baseline, report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
     config_for_writing,
@@ -21,12 +18,17 @@ from ratchet.commands.common import (
     require_section,
 )
 from ratchet.commands.edits import apply
-from ratchet.config import Config
+from ratchet.core import plan as plan_mod
+from ratchet.core import rules
+from ratchet.core.config import Config
+from ratchet.core.numbers import fmt_pct, percent
+from ratchet.core.results import EVENT_ACCEPT
 from ratchet.errors import RatchetError
-from ratchet.history import MAX_REASON
-from ratchet.numbers import fmt_pct, percent
+from ratchet.intake import report_to_record
 from ratchet.render import text
-from ratchet.results import EVENT_ACCEPT
+from ratchet.store import recording
+from ratchet.store.atref import read_file_baseline
+from ratchet.store.history import MAX_REASON
 
 
 @click.command("accept")

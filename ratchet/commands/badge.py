@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from ratchet import badge
-from ratchet.checking import load_report
 from ratchet.commands.common import (
     config_option,
     echo_err,
@@ -15,9 +13,11 @@ from ratchet.commands.common import (
     out,
     reports_argument,
 )
+from ratchet.core.numbers import percent
 from ratchet.errors import RatchetError
-from ratchet.fsio import write_atomic
-from ratchet.numbers import percent
+from ratchet.intake import load_report
+from ratchet.store import badge
+from ratchet.store.fsio import write_atomic
 
 
 @click.command("badge")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ratchet import config as config_mod
-from ratchet import writelock
-from ratchet.config import Config
+from ratchet.core import config as config_mod
+from ratchet.core.config import Config
 from ratchet.errors import RatchetError
+from ratchet.store import pyproject, writelock
 
 if TYPE_CHECKING:
     from ratchet.render.terminal import Layout
@@ -28,7 +28,7 @@ FORMATS = ("text", "json", "markdown")
 
 def reports_argument(f: F) -> F:
     # No checks by click (a directory, an unreadable file): its usage error is four lines;
-    # formats.detect says what is wrong in one, like every other bad report.
+    # readers.detect says what is wrong in one, like every other bad report.
     return click.argument("reports", nargs=-1, type=click.Path(path_type=Path, readable=False))(f)
 
 
@@ -36,7 +36,7 @@ def config_option(f: F) -> F:
     return click.option(
         "--config",
         "config_path",
-        # No checks by click here either: config.load says what is wrong in one line.
+        # No checks by click here either: pyproject.load_config says what is wrong in one line.
         type=click.Path(path_type=Path),
         default=None,
         help="pyproject.toml to read [tool.ratchet] from (default: nearest one upward).",
@@ -149,9 +149,9 @@ def _isatty(stream: Any) -> bool:
 
 def load_config(config_path: Path | None, rcfile: Path | None = None) -> Config:
     """The config, with any write of the bar that was interrupted finished first."""
-    cfg = config_mod.load(config_path)
+    cfg = pyproject.load_config(config_path)
     if writelock.recover(cfg.root, echo_err):
-        cfg = config_mod.load(config_path)
+        cfg = pyproject.load_config(config_path)
     return with_rcfile(cfg, rcfile)
 
 
@@ -161,7 +161,7 @@ def config_for_writing(config_path: Path | None, rcfile: Path | None = None) -> 
     writer recorded while this one waited is the bar this one starts from."""
     cfg = load_config(config_path, rcfile)
     with writelock.hold(cfg.root, echo_err):
-        yield with_rcfile(config_mod.load(config_path), rcfile)
+        yield with_rcfile(pyproject.load_config(config_path), rcfile)
 
 
 def require_section(cfg: Config) -> None:

@@ -9,12 +9,12 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from ratchet import filebaseline, writelock
 from ratchet.commands.common import out
-from ratchet.fsio import read_text, write_atomic
-from ratchet.pyproject import changed_values
-from ratchet.recording import GITATTRIBUTES
 from ratchet.render.common import plural
+from ratchet.store import filebaseline, writelock
+from ratchet.store.fsio import read_text, write_atomic
+from ratchet.store.pyproject import changed_values
+from ratchet.store.recording import GITATTRIBUTES
 
 
 def show_diff(edits: Mapping[Path, str], root: Path) -> str:

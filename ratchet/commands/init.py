@@ -8,10 +8,6 @@ from pathlib import Path
 
 import click
 
-from ratchet import config as config_mod
-from ratchet import plan as plan_mod
-from ratchet import recording, rules, writelock
-from ratchet.checking import report_to_record
 from ratchet.commands.common import (
     allow_stale_option,
     config_option,
@@ -22,11 +18,16 @@ from ratchet.commands.common import (
     with_rcfile,
 )
 from ratchet.commands.edits import apply
-from ratchet.config import Config
+from ratchet.core import config as config_mod
+from ratchet.core import plan as plan_mod
+from ratchet.core import rules
+from ratchet.core.config import Config
+from ratchet.core.numbers import fmt_pct, percent
+from ratchet.core.results import EVENT_INIT
+from ratchet.core.rules import describe
 from ratchet.errors import RatchetError
-from ratchet.numbers import fmt_pct, percent
-from ratchet.results import EVENT_INIT
-from ratchet.rules import describe
+from ratchet.intake import report_to_record
+from ratchet.store import pyproject, recording, writelock
 
 DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 
@@ -64,7 +65,7 @@ def command(
     dry_run: bool,
 ) -> None:
     """Start ratcheting: threshold = the highest multiple of STEP not above the current total."""
-    path = config_path or config_mod.find_pyproject() or Path("pyproject.toml")
+    path = config_path or pyproject.find_pyproject() or Path("pyproject.toml")
     if not no_file_baselines and baseline_file is not None:
         config_mod.check_baseline_file(baseline_file, src="--baseline-file")
     rcfile = with_rcfile(Config(), rcfile).coverage_rcfile  # refused before the lock if missing
@@ -96,7 +97,7 @@ def _init(
     dry_run: bool,
 ) -> None:
     dropped: tuple[str, ...] = ()
-    existing = config_mod.read_pyproject(path)
+    existing = pyproject.read_pyproject(path)
     if existing is None:
         cfg = Config(pyproject=path.absolute())
     elif force:

@@ -8,7 +8,7 @@ per-file baseline; one ``git config`` line in each clone (and in CI) defines it:
 
 git gives the driver the merge-base's, our and their version of one file (``%O %A %B``) and
 takes the merge from ``%A``; exit 0 means merged, anything else a conflict. The bar's values
-merge as ``ratchet.barmerge`` says; the rest of pyproject.toml is git's own line merge
+merge as ``ratchet.core.barmerge`` says; the rest of pyproject.toml is git's own line merge
 (``git merge-file``), conflict markers and all.
 """
 
@@ -21,11 +21,12 @@ from typing import Any
 
 import click
 
-from ratchet import barmerge, filebaseline, git, pyproject
-from ratchet import config as config_mod
 from ratchet.commands.common import echo_err
+from ratchet.core import barmerge
+from ratchet.core import config as config_mod
 from ratchet.errors import RatchetError
-from ratchet.fsio import read_text, write_atomic
+from ratchet.store import filebaseline, git, pyproject
+from ratchet.store.fsio import read_text, write_atomic
 
 
 @click.command("merge-driver")

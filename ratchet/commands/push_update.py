@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from ratchet import git, pushupdate, pyproject
 from ratchet.commands import update
 from ratchet.commands.common import (
     config_for_writing,
@@ -23,6 +22,7 @@ from ratchet.commands.common import (
 )
 from ratchet.errors import EXIT_DEFERRED, EXIT_FAIL, EXIT_PASS
 from ratchet.github import outputs
+from ratchet.store import git, pushupdate, pyproject
 
 
 @click.command("push-update")

@@ -7,7 +7,6 @@ from typing import TypeVar
 
 import click
 
-from ratchet.checking import load_report
 from ratchet.commands.common import (
     config_option,
     echo_err,
@@ -17,7 +16,8 @@ from ratchet.commands.common import (
     rcfile_option,
     reports_argument,
 )
-from ratchet.coveragerc import report_settings
+from ratchet.intake import load_report
+from ratchet.readers.coveragerc import report_settings
 from ratchet.render import jsonout, markdown, text
 
 T = TypeVar("T")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from ratchet import recording
-from ratchet.checking import evaluate, read_file_baseline
+from ratchet.checking import evaluate
 from ratchet.commands.common import (
     allow_stale_option,
     config_for_writing,
@@ -23,11 +22,13 @@ from ratchet.commands.common import (
     verbosity_options,
 )
 from ratchet.commands.edits import apply
-from ratchet.config import Config
+from ratchet.core.config import Config
+from ratchet.core.results import EVENT_UPDATE, REGRESSION, Outcome, Result
 from ratchet.errors import EXIT_ERROR, RatchetError
 from ratchet.render import terminal, text
 from ratchet.render.terminal import PLAIN, QUIET, VERBOSE, Layout
-from ratchet.results import EVENT_UPDATE, REGRESSION, Outcome, Result
+from ratchet.store import recording
+from ratchet.store.atref import read_file_baseline
 
 
 def run(

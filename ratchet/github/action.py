@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ratchet import git
 from ratchet.errors import RatchetError
+from ratchet.store import git
 
 MODES = ("check", "update", "comment")
 REMOTE = "origin"

@@ -20,16 +20,16 @@ from typing import Any
 
 import requests
 
-from ratchet import git
+from ratchet.core.numbers import as_json_number, fmt_pct
+from ratchet.core.results import Outcome, Result, Verdict
 from ratchet.errors import RatchetError
 from ratchet.github import artifact, comment, outputs, status
 from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
-from ratchet.numbers import as_json_number, fmt_pct
 from ratchet.render.comment import Links, marker, render
 from ratchet.render.headline import signed
 from ratchet.render.outcome import outcome_dict
-from ratchet.results import Outcome, Result, Verdict
+from ratchet.store import git
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
 TITLE = "Coverage ratchet"

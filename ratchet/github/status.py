@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ratchet.core.models import Baseline
+from ratchet.core.numbers import fmt_pct
+from ratchet.core.results import Result
 from ratchet.github.client import GitHub
-from ratchet.models import Baseline
-from ratchet.numbers import fmt_pct
 from ratchet.render.headline import signed
-from ratchet.results import Result
 
 MAX_DESCRIPTION = 140  # GitHub answers 422 above this
 

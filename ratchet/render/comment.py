@@ -26,14 +26,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from urllib.parse import quote
 
-from ratchet.models import Counts
-from ratchet.numbers import fmt_pct, percent
-from ratchet.render import markdown as md
-from ratchet.render import patch as patch_render
-from ratchet.render.common import plural
-from ratchet.render.headline import MAX_REASONS, base_bar, baseline_pct, headline, reasons, signed
-from ratchet.render.moves import FileRow, Movement, file_rows, touched, why
-from ratchet.results import (
+from ratchet.core.models import Counts
+from ratchet.core.numbers import fmt_pct, percent
+from ratchet.core.results import (
     BarSource,
     Event,
     Outcome,
@@ -41,6 +36,11 @@ from ratchet.results import (
     Result,
     Verdict,
 )
+from ratchet.render import markdown as md
+from ratchet.render import patch as patch_render
+from ratchet.render.common import plural
+from ratchet.render.headline import MAX_REASONS, base_bar, baseline_pct, headline, reasons, signed
+from ratchet.render.moves import FileRow, Movement, file_rows, touched, why
 
 __all__ = [
     "Links", "Movement", "Result", "marker", "render", "result_of", "state", "state_of", "why",

@@ -1,13 +1,13 @@
 """Helpers shared by the renderers (coverage.py's notation of missing lines is in
-``ratchet.notation``)."""
+``ratchet.core.notation``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-from ratchet.models import Counts, FileCoverage
-from ratchet.numbers import display_covered
+from ratchet.core.models import Counts, FileCoverage
+from ratchet.core.numbers import display_covered
 
 _DIGITS = re.compile(r"(\d+)")
 # C0 and C1 controls, DEL, Unicode's line separators and its bidirectional overrides and

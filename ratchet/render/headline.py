@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from ratchet.models import Baseline
-from ratchet.numbers import fmt_margin, fmt_pct
-from ratchet.patch import PATCH_BELOW_THRESHOLD, PATCH_EMPTY
-from ratchet.render.common import plural
-from ratchet.results import Cause, Result
-from ratchet.rules import (
+from ratchet.core.models import Baseline
+from ratchet.core.numbers import fmt_margin, fmt_pct
+from ratchet.core.patch import PATCH_BELOW_THRESHOLD, PATCH_EMPTY
+from ratchet.core.results import Cause, Result
+from ratchet.core.rules import (
     BAR_LOWERED,
     BELOW_THRESHOLD,
     COMPONENT_BELOW_THRESHOLD,
@@ -34,6 +33,7 @@ from ratchet.rules import (
     FILE_REGRESSION,
     TOTAL_REGRESSION,
 )
+from ratchet.render.common import plural
 
 # The kinds of failure the sentence says in words (any other is counted).
 COMPONENT_KINDS = (COMPONENT_BELOW_THRESHOLD, COMPONENT_REGRESSION)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.numbers import as_json_number
-from ratchet.results import (
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.numbers import as_json_number
+from ratchet.core.results import (
     BarSource,
     BaseBar,
     Event,
@@ -180,8 +180,8 @@ def line_dict(line: FileLine) -> dict[str, Any]:
 
 
 def event_dict(e: Event) -> dict[str, Any]:
-    """A history event, as in the history file (``ratchet.history``)."""
-    from ratchet import history
+    """A history event, as in the history file (``ratchet.store.history``)."""
+    from ratchet.store import history
 
     data: dict[str, Any] = json.loads(history.to_line(e))
     return data

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from ratchet.models import Report
+from ratchet.core.models import Report
 from ratchet.render.common import display, human_key, plural, printable
 
 MAX_FILE_ROWS = 50

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ratchet.models import Counts
+from ratchet.core.models import Counts
+from ratchet.core.results import FileChange, PatchFile, PatchResult, Result
+from ratchet.core.rules import FILE_MISSING, FILE_REGRESSION
 from ratchet.render.common import plural
 from ratchet.render.headline import base_bar
-from ratchet.results import FileChange, PatchFile, PatchResult, Result
-from ratchet.rules import FILE_MISSING, FILE_REGRESSION
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ratchet.numbers import as_json_number
+from ratchet.core.numbers import as_json_number
+from ratchet.core.results import Outcome, Result
 from ratchet.render import jsonout, terminal
 from ratchet.render import patch as patch_render
-from ratchet.results import Outcome, Result
 
 if TYPE_CHECKING:
     from ratchet.render.comment import Links

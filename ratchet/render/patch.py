@@ -6,9 +6,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ratchet.numbers import as_json_number, fmt_margin, fmt_pct
+from ratchet.core.numbers import as_json_number, fmt_margin, fmt_pct
+from ratchet.core.results import PatchComponent, PatchFile, PatchResult
 from ratchet.render import jsonout
-from ratchet.results import PatchComponent, PatchFile, PatchResult
 
 
 def _file_json(f: PatchFile) -> dict[str, Any]:

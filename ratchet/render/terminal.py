@@ -20,8 +20,10 @@ from fractions import Fraction
 
 import click
 
-from ratchet.models import format_spans
-from ratchet.numbers import fmt_pct
+from ratchet.core.models import format_spans
+from ratchet.core.numbers import fmt_pct
+from ratchet.core.results import BAD_INPUT, Result
+from ratchet.core.rules import FILE_REGRESSION, NOT_RUN, describe
 from ratchet.render import patch as patch_render
 from ratchet.render import text
 from ratchet.render.common import plural, printable
@@ -36,8 +38,6 @@ from ratchet.render.headline import (
     signed,
 )
 from ratchet.render.moves import FileRow, file_rows, touched, why
-from ratchet.results import BAD_INPUT, Result
-from ratchet.rules import FILE_REGRESSION, NOT_RUN, describe
 
 QUIET, NORMAL, VERBOSE = -1, 0, 1
 MAX_FILES = 20  # file lines (a quiet run's failing ones too); verbose: every file

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ratchet.models import Baseline, FileCoverage, Report
-from ratchet.notation import missing_text
+from ratchet.core.models import Baseline, FileCoverage, Report
+from ratchet.core.notation import missing_text
+from ratchet.core.results import Event, Plan
+from ratchet.core.rules import describe, named
 from ratchet.render.common import display, human_sorted, plural, printable
-from ratchet.results import Event, Plan
-from ratchet.rules import describe, named
 
 
 def lines(rows: list[str]) -> str:

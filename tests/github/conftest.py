@@ -33,9 +33,9 @@ import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from ratchet import filebaseline
+from ratchet.core.models import Counts
 from ratchet.github import launch
-from ratchet.models import Counts
+from ratchet.store import filebaseline
 from tests.conftest import REPO, clean_env, git
 
 ACTION = REPO / "action.yml"

@@ -9,15 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from ratchet import history, plan, rules
-from ratchet.config import Component, Config
-from ratchet.github import artifact
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.patch import PATCH_BELOW_THRESHOLD
-from ratchet.render import jsonout
-from ratchet.render.comment import render, result_of
-from ratchet.render.outcome import outcome_dict
-from ratchet.results import (
+from ratchet.core import plan, rules
+from ratchet.core.config import Component, Config
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.patch import PATCH_BELOW_THRESHOLD
+from ratchet.core.results import (
     BarSource,
     Cause,
     Failure,
@@ -27,7 +23,12 @@ from ratchet.results import (
     PatchFile,
     PatchResult,
 )
-from ratchet.rules import FILE_REGRESSION
+from ratchet.core.rules import FILE_REGRESSION
+from ratchet.github import artifact
+from ratchet.render import jsonout
+from ratchet.render.comment import render, result_of
+from ratchet.render.outcome import outcome_dict
+from ratchet.store import history
 from tests.github.test_render_comment import HOSTILE
 
 BASELINE = Baseline(60, 100, 0, 30)
@@ -628,7 +629,7 @@ def test_write__no_pr_number_removes_a_stale_one(tmp_path, doc):
 
 @pytest.mark.unit
 def test_round_trip__precision_base_changes_and_patch_components_come_back(outcome):
-    from ratchet.results import PatchComponent, Result
+    from ratchet.core.results import PatchComponent, Result
 
     o = with_patch(outcome)
     o = dataclasses.replace(

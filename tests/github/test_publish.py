@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from ratchet.core.models import Baseline
+from ratchet.core.results import Failure, PatchResult
+from ratchet.core.rules import FILE_REGRESSION
 from ratchet.errors import RatchetError
 from ratchet.github import publish, status
 from ratchet.github.settings import Settings
-from ratchet.models import Baseline
-from ratchet.results import Failure, PatchResult
-from ratchet.rules import FILE_REGRESSION
 from tests.github.test_artifact import BEFORE, NOW, outcome_for
 from tests.github.test_render_comment import result_for
 

@@ -9,13 +9,10 @@ from fractions import Fraction
 
 import pytest
 
-from ratchet import plan, rules
-from ratchet.config import Config
-from ratchet.models import Baseline, Counts, FileCoverage, Report
-from ratchet.render import comment
-from ratchet.render import markdown as md
-from ratchet.render.headline import signed
-from ratchet.results import (
+from ratchet.core import plan, rules
+from ratchet.core.config import Config
+from ratchet.core.models import Baseline, Counts, FileCoverage, Report
+from ratchet.core.results import (
     BarSource,
     BaseBar,
     ComponentMove,
@@ -27,6 +24,9 @@ from ratchet.results import (
     PatchResult,
     Result,
 )
+from ratchet.render import comment
+from ratchet.render import markdown as md
+from ratchet.render.headline import signed
 from tests.render.gfm import mentions, parse
 
 pytestmark = pytest.mark.unit
@@ -529,8 +529,8 @@ def test_render__every_field_at_the_artifacts_limits_stays_within_the_budget():
     character that escapes longest; the accept events and the trend as many as it accepts,
     every other list longer than the comment shows: the comment stays under the budget,
     never reaching the hard cut."""
-    from ratchet.github import artifact as a
-    from ratchet.results import BarSource, Cause, ComponentVerdict, Plan, Setting
+    from ratchet.core.results import BarSource, Cause, ComponentVerdict, Plan, Setting
+    from ratchet.github import fields as a
 
     worst = "\u202e"  # escapes to 7 characters
     text, path = worst * a.MAX_MESSAGE, worst * a.MAX_PATH
@@ -644,7 +644,7 @@ def test_heading__the_baseline_rises_while_the_threshold_stays():
 
 
 def test_update__a_refusal_for_bad_input_is_said_a_regression_is_not():
-    from ratchet.results import Blocker
+    from ratchet.core.results import Blocker
 
     r = result_for({"a.py": (9, 1)})
     assert r.plan is not None

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import tomlkit
 
-from ratchet import pushupdate
 from ratchet.errors import RatchetError
+from ratchet.store import pushupdate
 from tests.conftest import clean_env, git, ratchet_in_process
 from tests.github.conftest import Harness, coverage_json
 

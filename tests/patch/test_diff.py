@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ratchet.diff import (
+from ratchet.core.diff import (
     ADDED,
     COPIED,
     DELETED,

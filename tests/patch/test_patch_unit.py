@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from ratchet import patch, rules
-from ratchet.config import Component, Config
-from ratchet.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
+from ratchet import intake
+from ratchet.core import patch, rules
+from ratchet.core.config import Component, Config
+from ratchet.core.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
+from ratchet.core.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.core.results import PatchResult, Result
 from ratchet.errors import RatchetError
-from ratchet.models import Counts, FileCoverage, LineDetail, Report
 from ratchet.render import jsonout, terminal
 from ratchet.render import patch as render
-from ratchet.results import PatchResult, Result
 from tests.wrapped import flat
 
 pytestmark = pytest.mark.unit
@@ -340,7 +341,7 @@ def test_render__empty_change_says_so():
 
 def test_collect__without_a_diff_to_read_is_a_usage_error_before_any_git_call(tmp_path):
     with pytest.raises(RatchetError, match=r"needs --diff REF or --diff-file FILE"):
-        patch.collect(tmp_path, ref=None, diff_file=None)
+        intake.collect(tmp_path, ref=None, diff_file=None)
 
 
 @pytest.mark.parametrize(
@@ -353,7 +354,7 @@ def test_collect__without_a_diff_to_read_is_a_usage_error_before_any_git_call(tm
     ],
 )
 def test_prefix__the_config_root_relative_to_the_work_tree(root, top, prefix):
-    assert patch._prefix(Path(root), None if top is None else Path(top)) == prefix
+    assert intake._prefix(Path(root), None if top is None else Path(top)) == prefix
 
 
 def test_evaluate__a_gated_component_with_no_measurable_changed_line_is_not_judged():

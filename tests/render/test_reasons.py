@@ -7,11 +7,11 @@ import dataclasses
 
 import pytest
 
+from ratchet.core.results import Cause, Failure, Result
+from ratchet.core.rules import BAR_LOWERED, FILE_REGRESSION
 from ratchet.render import comment, terminal
 from ratchet.render.headline import MAX_DETAILS, MAX_REASONS, reasons
 from ratchet.render.terminal import NORMAL, QUIET, VERBOSE, Layout
-from ratchet.results import Cause, Failure, Result
-from ratchet.rules import BAR_LOWERED, FILE_REGRESSION
 from tests.render.gfm import parse
 from tests.render.test_terminal import result
 from tests.wrapped import flat, unwrapped

@@ -24,10 +24,11 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from ratchet import badge, cli
-from ratchet.load import load
-from ratchet.numbers import percent
+from ratchet import cli
+from ratchet.core.numbers import percent
+from ratchet.readers.load import load
 from ratchet.render import text
+from ratchet.store import badge
 from tests.conftest import Project, RunRatchet, clean_env
 
 pytestmark = pytest.mark.integration

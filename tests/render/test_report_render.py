@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ratchet.load import load
-from ratchet.models import Counts, FileCoverage, LineDetail, Report
-from ratchet.notation import missing_text
+from ratchet.core.models import Counts, FileCoverage, LineDetail, Report
+from ratchet.core.notation import missing_text
+from ratchet.readers.load import load
 from ratchet.render import markdown, text
 from ratchet.render.common import human_key
 

@@ -17,10 +17,10 @@ import click
 import pytest
 
 from ratchet.commands.common import color
+from ratchet.core.results import Result
 from ratchet.github import artifact
 from ratchet.render import terminal
 from ratchet.render.terminal import NORMAL, QUIET, VERBOSE, Layout, Line, draw
-from ratchet.results import Result
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.unit

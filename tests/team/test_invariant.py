@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ratchet.config import parse_toml
+from ratchet.core.config import parse_toml
 from ratchet.errors import EXIT_DEFERRED
 from tests.conftest import git
 from tests.team import model

@@ -1,0 +1,198 @@
+"""SimpleCov's results: ``coverage/.resultset.json`` and its JSON formatter's
+``coverage/coverage.json``, streamed one file entry at a time.
+
+``.resultset.json`` is ``{"<suite>": {"coverage": {"/abs/path.rb": {"lines": [...],
+"branches": {...}}}, "timestamp": N}}``, one member per suite (SimpleCov's command name).
+Each suite's files are yielded in turn, and ``load`` merges a file listed by several suites
+as SimpleCov merges them: a line or branch is covered if any suite covered it.
+``coverage.json`` is ``{"meta": {"simplecov_version": ...}, "coverage": {"/abs/path.rb":
+{"lines": [...], "branches": [{"type", "start_line", "end_line", "coverage"}]}}}``.
+
+``lines[i]`` is line ``i + 1``: ``null`` is not relevant (nor is the JSON formatter's
+``"ignored"``, a ``:nocov:`` line), a number is how often it ran. Branches (``enable_coverage
+:branch``) each count once, covered when taken: in the result set a condition
+``"[:if, id, line, col, line, col]"`` maps its branches ``"[:then, ...]"`` to counts, and
+they are placed on the condition's line; the JSON formatter names no condition, so there a
+branch is placed on its own first line. Old result sets (SimpleCov < 0.18) map a path
+straight to its lines array.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import chain, compress, count, repeat
+from operator import eq, is_not
+from pathlib import Path
+from typing import Any
+
+from ratchet.core.models import LineDetail
+from ratchet.errors import RatchetError
+from ratchet.readers import RawFile, again, bounds, checked_path
+from ratchet.readers.jsonstream import Malformed, Reader, entries
+
+_CHUNK = 1 << 20
+# Ruby's Coverage key for a condition or a branch, as SimpleCov writes it with #inspect.
+_KEY = re.compile(r"\[:(\w+), (-?\d+), (-?\d+), (-?\d+), (-?\d+), (-?\d+)\]")
+# The same keys, each a line of their join: the start line captured.
+_KEYS = re.compile(r"^\[:\w+, -?\d+, (\d{1,9}), -?\d+, -?\d+, -?\d+\]$", re.M)
+_IGNORED = "ignored"
+_INT = {int}
+_DICT = {dict}
+_INT_OR_NULL = {int, type(None)}
+
+
+def _hits(lines: Any) -> dict[int, int]:
+    """``lines`` as line -> count. Once per file of every report, so the common case (only
+    numbers and nulls) runs as C loops over the list, not a Python step per line."""
+    if type(lines) is not list:
+        raise Malformed("'lines' is not an array")
+    if len(lines) > bounds.MAX_LINE:
+        raise Malformed(f"'lines' is longer than {bounds.MAX_LINE:,} lines")
+    if set(map(type, lines)) <= _INT_OR_NULL:
+        relevant = list(map(is_not, lines, repeat(None)))
+        values = list(compress(lines, relevant))
+        if values and (min(values) < 0 or max(values) > bounds.MAX_COUNT):
+            bounds.count(min(values))
+            bounds.count(max(values))
+        return dict(zip(compress(count(1), relevant), values, strict=True))
+    hits: dict[int, int] = {}
+    for i, value in enumerate(lines, 1):
+        if value is None or value == _IGNORED:
+            continue
+        # type() rather than isinstance(): true is an int to isinstance, and not a count.
+        if type(value) is not int:
+            raise Malformed(f"line {i}: {str(value)[:40]!r} is not a count")
+        hits[i] = bounds.count(value)
+    return hits
+
+
+def _resultset_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
+    """Each condition's branches on the condition's line. Checked a file at a time: every
+    key in one regex pass over them joined, every count in C loops."""
+    if type(branches) is not dict:
+        raise Malformed("'branches' is not an object")
+    if not branches:
+        return {}
+    arms = list(branches.values())
+    if not set(map(type, arms)) <= _DICT:
+        raise Malformed("a branch condition does not map its branches to counts")
+    lines = _key_lines(list(branches), "branch condition")
+    names = list(chain.from_iterable(arms))
+    _key_lines(names, "branch")
+    taken = list(chain.from_iterable(map(dict.values, arms)))
+    if not set(map(type, taken)) <= _INT:
+        raise Malformed("a branch count is not a number")
+    if taken and (min(taken) < 0 or max(taken) > bounds.MAX_COUNT):
+        bounds.count(min(taken))
+        bounds.count(max(taken))
+    per_arm = list(chain.from_iterable(map(repeat, lines, map(len, arms))))
+    valid: dict[int, int] = {}
+    for line, n in zip(lines, map(len, arms), strict=True):
+        valid[line] = valid.get(line, 0) + n
+    # A missing branch is named by its key, "[:else, 5, 10, 25, 10, 30]": unique in its
+    # file, and the same in every suite that ran the same source.
+    missing: dict[int, set[str]] = {}
+    zero = list(map(eq, taken, repeat(0)))
+    for line, arm in zip(compress(per_arm, zero), compress(names, zero), strict=True):
+        missing.setdefault(line, set()).add(arm)
+    return {n: (v, frozenset(missing.get(n, ()))) for n, v in valid.items()}
+
+
+def _key_lines(keys: list[str], what: str) -> list[int]:
+    """The line of each Ruby Coverage key, all checked in one pass (a key with a newline
+    in it would be two lines: the counts then differ)."""
+    joined = "\n".join(keys)
+    found = _KEYS.findall(joined)
+    if len(found) != len(keys) or joined.count("\n") != len(keys) - 1:
+        bad = next(k for k in keys if _KEY.fullmatch(k) is None)
+        raise Malformed(f"{what} {bad[:60]!r} is not SimpleCov's")
+    lines = list(map(int, found))
+    if min(lines) < 1 or max(lines) > bounds.MAX_LINE:
+        bounds.line_number(min(lines))
+        bounds.line_number(max(lines))
+    return lines
+
+
+def _formatter_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
+    if type(branches) is not list:
+        raise Malformed("'branches' is not an array")
+    valid: dict[int, int] = {}
+    missing: dict[int, set[str]] = {}
+    for b in branches:
+        if type(b) is not dict or type(b.get("start_line")) is not int:
+            raise Malformed(f"branch {str(b)[:60]!r} has no start_line")
+        taken = b.get("coverage")
+        if taken == _IGNORED:
+            continue
+        if type(taken) is not int:
+            raise Malformed(f"branch {str(b)[:60]!r} has no coverage count")
+        line = bounds.line_number(b["start_line"])
+        valid[line] = valid.get(line, 0) + 1
+        if bounds.count(taken) == 0:
+            names = missing.setdefault(line, set())
+            name = f"{b.get('type')}@{line}"
+            names.add(again(name, names) if name in names else name)
+    return {n: (v, frozenset(missing.get(n, ()))) for n, v in valid.items()}
+
+
+def _detail(entry: Any, formatter: bool) -> LineDetail:
+    if type(entry) is list:  # SimpleCov < 0.18: the lines array alone
+        return LineDetail(_hits(entry))
+    if type(entry) is not dict or "lines" not in entry:
+        raise Malformed("has no 'lines'")
+    branches = entry.get("branches")
+    if branches is None:
+        return LineDetail(_hits(entry["lines"]))
+    read = _formatter_branches if formatter else _resultset_branches
+    return LineDetail(_hits(entry["lines"]), read(branches))
+
+
+def _files(r: Reader, formatter: bool) -> Iterator[RawFile]:
+    if r.peek() != "{":
+        raise Malformed("'coverage' is not an object")
+    for name, _ in entries(r):
+        entry = r.value()
+        try:
+            path = checked_path(str(name))
+            detail = _detail(entry, formatter)
+        except (Malformed, ValueError) as e:
+            raise Malformed(f"file {str(name)[:200]!r}: {e}") from None
+        yield RawFile(path, detail)
+
+
+def _read(r: Reader) -> Iterator[RawFile]:
+    seen = False
+    for key, _ in entries(r):
+        if key == "coverage":  # the JSON formatter's coverage.json
+            seen = True
+            yield from _files(r, formatter=True)
+        elif key in ("meta", "groups", "errors", "timestamp"):
+            r.value()
+        else:  # a suite of the result set
+            if r.peek() != "{":
+                raise Malformed(f"suite {str(key)[:60]!r} is not an object")
+            for member, _ in entries(r):
+                if member == "coverage":
+                    seen = True
+                    yield from _files(r, formatter=False)
+                else:
+                    r.value()
+    r.finish()
+    if not seen:
+        raise Malformed("no 'coverage' object: not a SimpleCov result")
+
+
+def parse(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
+    """The files of each suite of a result set, or of a JSON formatter's report, in order."""
+    try:
+        with path.open("rb") as f:
+            yield from _read(Reader(f, chunk_size))
+    except Malformed as e:
+        raise RatchetError(str(e), source=str(path)) from None
+    except (TypeError, ValueError) as e:
+        raise RatchetError(f"not a SimpleCov result: {e}", source=str(path)) from None
+    except RecursionError:
+        raise RatchetError(
+            "JSON nested too deeply: not a SimpleCov result", source=str(path)
+        ) from None

@@ -1,0 +1,55 @@
+"""The differential guard of the counts-only scanners: hundreds of generated reports, each
+broken in named ways, read at several chunk sizes by the scanner and by the exact reader,
+which must agree to the last count and line (or the scanner must hand the report over).
+
+A few seconds: out of the unit tier (`pytest -m unit`), in `make test`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ratchet.readers import cobertura_scan, lcov_scan
+from tests.readers import test_cobertura_scan as cob
+from tests.readers import test_lcov_scan as lc
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 64, 1 << 20])
+def test_cobertura_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size: int):
+    path = tmp_path / "coverage.xml"
+    outcomes = {"scanned": 0, "read exactly": 0, "refused": 0}
+    for seed in range(400):
+        path.write_bytes(cob._report(seed))
+        exact, error = cob._exact(path)
+        scanned = cobertura_scan.scan(path, chunk_size=chunk_size)
+        if scanned is None:
+            outcomes["refused" if error else "read exactly"] += 1
+            continue
+        outcomes["scanned"] += 1
+        assert error is None, f"seed {seed}: scanned a report the exact reader refuses: {error}"
+        got = [(f.path, f.roots, f.counts, f.read_detail()) for f in scanned]
+        assert got == exact, f"seed {seed}, chunk size {chunk_size}"
+    # The generator reaches every outcome, and the scanner reads a good share itself.
+    assert min(outcomes.values()) >= 40, outcomes
+
+
+@pytest.mark.parametrize("chunk_size", [1, 5, 64, 1 << 20])
+def test_lcov_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size: int):
+    path = tmp_path / "coverage.lcov"
+    outcomes = {"scanned": 0, "read exactly": 0, "refused": 0}
+    for seed in range(600):
+        path.write_bytes(lc._Gen(seed).tracefile())
+        exact, error = lc._exact(path)
+        scanned = lcov_scan.scan(path, chunk_size=chunk_size)
+        if scanned is None:
+            outcomes["refused" if error else "read exactly"] += 1
+            continue
+        outcomes["scanned"] += 1
+        assert error is None, f"seed {seed}: scanned a tracefile the exact reader refuses: {error}"
+        got = [(f.path, f.counts, f.read_detail()) for f in scanned]
+        assert got == exact, f"seed {seed}, chunk size {chunk_size}"
+    assert min(outcomes.values()) >= 40, outcomes
