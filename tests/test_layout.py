@@ -32,7 +32,6 @@ MAX_FUNCTION_LINES = 80
 # each may shrink and leave the list, none may grow, and no other may join it.
 LONG_FOR_NOW = {
     "ratchet/core/config.py from_table": 87,
-    "ratchet/core/rules.py evaluate": 117,
     "ratchet/github/resultjson.py parse_result": 94,
     "ratchet/github/settings.py from_env": 95,
 }

@@ -21,8 +21,9 @@ from ratchet.core import config as config_mod
 from ratchet.core import plan as plan_mod
 from ratchet.core import rules
 from ratchet.core.config import Config
+from ratchet.core.models import Counts
 from ratchet.core.numbers import fmt_pct, percent
-from ratchet.core.results import EVENT_INIT
+from ratchet.core.results import EVENT_INIT, Plan
 from ratchet.core.rules import describe
 from ratchet.errors import EXIT_PASS, RatchetError
 from ratchet.intake import report_to_record
@@ -171,8 +172,17 @@ def _init(
     for key in dropped:
         echo_err(f"ratchet: dropping the unknown key {key!r} from [tool.ratchet]")
         values[key] = None
+    said = _recorded(plan, rep.totals)
+    record(
+        EVENT_INIT, plan, cfg, rep.totals, old_files=None, dry_run=dry_run, values=values, said=said
+    )
+
+
+def _recorded(plan: Plan, totals: Counts) -> list[str]:
+    """What init records, a line for the total and one for each component."""
+    assert plan.baseline is not None
     said = [
-        f"ratchet: total {fmt_pct(percent(rep.totals))}% -> threshold {plan.threshold}%, "
+        f"ratchet: total {fmt_pct(percent(totals))}% -> threshold {plan.threshold}%, "
         f"baseline {describe(plan.baseline)}"
     ]
     for bar in plan.components:
@@ -180,13 +190,4 @@ def _init(
         said.append(
             f"ratchet: component {bar.name} -> threshold {bar.threshold}%, baseline {shown}"
         )
-    record(
-        EVENT_INIT,
-        plan,
-        cfg,
-        rep.totals,
-        old_files=None,
-        dry_run=dry_run,
-        values=values,
-        said=said,
-    )
+    return said
