@@ -47,12 +47,13 @@ def _one_line(message: str) -> str:
 
 
 class _Group(click.Group):
-    """Maps every failure to the documented exit codes: 2 for anything the user can fix
-    (one line, no traceback), 3 for a bug (traceback). Never 0, never 1."""
+    """Exits with the code a command returns (its ``run``'s), and maps every failure to the
+    documented exit codes: 2 for anything the user can fix (one line, no traceback), 3 for
+    a bug (traceback). Never 0, never 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            code = super().invoke(ctx)
         except RatchetError as e:
             click.echo(f"ratchet: error: {_one_line(str(e))}", err=True)
             ctx.exit(EXIT_ERROR)
@@ -67,6 +68,9 @@ class _Group(click.Group):
                 "ratchet: internal error (a bug in coverage-ratchet; please report it)", err=True
             )
             ctx.exit(EXIT_INTERNAL)
+        if code:
+            ctx.exit(code)
+        return None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)

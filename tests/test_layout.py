@@ -31,11 +31,7 @@ MAX_FUNCTION_LINES = 80
 # Functions still over the limit, at their length now (decorators and docstring included):
 # each may shrink and leave the list, none may grow, and no other may join it.
 LONG_FOR_NOW = {
-    "ratchet/commands/check.py command": 114,
-    "ratchet/core/bar.py compare": 99,
     "ratchet/core/config.py from_table": 87,
-    "ratchet/core/patch.py evaluate": 106,
-    "ratchet/core/rules.py evaluate": 117,
     "ratchet/github/resultjson.py parse_result": 94,
     "ratchet/github/settings.py from_env": 95,
 }

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from ratchet.core import rules
+from ratchet.core import measure, rules
 from ratchet.core.config import Component, Config
 from ratchet.core.models import Baseline, Counts, FileCoverage, Report
 
@@ -464,7 +464,7 @@ def test_incomparable__new_code_with_the_first_branches_is_judged_with_a_note():
     # A bar measured with branches, or none yet, asks nothing of the report.
     with_branches = cfg(baseline=Baseline(90, 100, 20, 10))
     assert rules.incomparable(new_code, with_branches, None) is None
-    assert rules.appeared_note(new_code, with_branches, None) is None
+    assert measure.appeared_note(new_code, with_branches, None) is None
     assert rules.incomparable(new_code, cfg(), None) is None
 
 

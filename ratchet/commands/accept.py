@@ -17,16 +17,14 @@ from ratchet.commands.common import (
     reports_argument,
     require_section,
 )
-from ratchet.commands.edits import apply
+from ratchet.commands.edits import record
 from ratchet.core import plan as plan_mod
 from ratchet.core import rules
 from ratchet.core.config import Config
 from ratchet.core.numbers import fmt_pct, percent
 from ratchet.core.results import EVENT_ACCEPT
-from ratchet.errors import RatchetError
+from ratchet.errors import EXIT_PASS, RatchetError
 from ratchet.intake import report_to_record
-from ratchet.render import text
-from ratchet.store import recording
 from ratchet.store.atref import read_file_baseline
 from ratchet.store.history import MAX_REASON
 
@@ -50,12 +48,33 @@ def command(
     reason: str,
     allow_stale: bool,
     dry_run: bool,
-) -> None:
+) -> int:
     """Accept REPORT... as the new baseline, even below the current one, on the record.
 
     The threshold falls to the step at or below the total only if it must. An entry with
     the date, the git author, the commit, old -> new and the reason is appended to the
     history file; `check --baseline-ref` on the branch then passes, and shows it."""
+    return run(
+        reports,
+        config_path=config_path,
+        rcfile=rcfile,
+        reason=reason,
+        allow_stale=allow_stale,
+        dry_run=dry_run,
+    )
+
+
+def run(
+    reports: tuple[Path, ...],
+    *,
+    reason: str,
+    config_path: Path | None = None,
+    rcfile: Path | None = None,
+    allow_stale: bool = False,
+    dry_run: bool = False,
+) -> int:
+    """``accept`` in-process: the bar read and recorded under the writers' lock; its exit
+    code (0: any refusal is an error)."""
     reason = " ".join(reason.split())
     if not reason:
         raise RatchetError("--reason must say why the bar goes down (it is empty)")
@@ -63,6 +82,7 @@ def command(
         raise RatchetError(f"--reason is longer than {MAX_REASON} characters")
     with config_for_writing(config_path, rcfile) as cfg:
         _accept(cfg, reports, reason, allow_stale=allow_stale, dry_run=dry_run)
+    return EXIT_PASS
 
 
 def _accept(
@@ -84,7 +104,4 @@ def _accept(
     if not plan.changes:
         out("ratchet: the bar is already this report's: nothing to accept.")
         return
-    event = recording.event_for(EVENT_ACCEPT, plan, cfg, rep.totals, reason=reason)
-    out(text.lowered(event))
-    edits = recording.edits(plan, cfg, old_files, event=None if dry_run else event)
-    apply(edits, cfg.root, dry_run=dry_run)
+    record(EVENT_ACCEPT, plan, cfg, rep.totals, old_files=old_files, dry_run=dry_run, reason=reason)

@@ -3,12 +3,13 @@
 action.yml maps its inputs to ``RATCHET_*`` variables and runs this (through
 ``ratchet/github/launch.py``). It works out what the inputs mean
 (``ratchet.github.action``: the baseline ref, fetched if need be, and the report files), then
-runs ``check``, ``push-update`` or ``comment`` as their own commands would.
+runs ``check``, ``push-update`` or ``comment`` by calling their ``run``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -23,11 +24,10 @@ TITLE = "coverage-ratchet"
 
 
 @click.command("action", hidden=True)
-@click.pass_context
-def command(ctx: click.Context) -> None:
+def command() -> int:
     """Run as the GitHub Action: inputs in RATCHET_* variables (see action.yml)."""
     try:
-        run(ctx, Path.cwd())
+        return run(Path.cwd(), os.environ)
     except RatchetError as e:
         # Also as an annotation: shown on the run's page and the pull request, not only in
         # the log. The group then prints it and exits 2.
@@ -35,8 +35,9 @@ def command(ctx: click.Context) -> None:
         raise
 
 
-def run(ctx: click.Context, cwd: Path) -> None:
-    env = os.environ
+def run(cwd: Path, env: Mapping[str, str]) -> int:
+    """The Action in-process: ``check``, ``push-update`` or ``comment`` as the inputs in
+    ``env`` ask; that command's exit code."""
     inputs = action.Inputs.from_env(env)
     config = Path(inputs.config) if inputs.config else None
     if inputs.mode == "comment":
@@ -45,8 +46,7 @@ def run(ctx: click.Context, cwd: Path) -> None:
         result_dir = env.get("RATCHET_RESULT_DIR", "").strip()
         if not result_dir:
             raise RatchetError("mode comment needs result-dir")
-        ctx.invoke(comment.command, result_dir=Path(result_dir))
-        return
+        return comment.run(Path(result_dir))
 
     wanted = action.requested(inputs.baseline_ref, inputs.mode, env, load_event(env))
     baseline = None
@@ -58,20 +58,13 @@ def run(ctx: click.Context, cwd: Path) -> None:
     if inputs.mode == "update":
         from ratchet.commands import push_update
 
-        ctx.invoke(
-            push_update.command,
-            reports=reports,
-            config_path=config,
-            expect=inputs.expect_reports,
-        )
-    else:
-        from ratchet.commands import check
+        return push_update.run(reports, config_path=config, expect=inputs.expect_reports)
+    from ratchet.commands import check
 
-        ctx.invoke(
-            check.command,
-            reports=reports,
-            config_path=config,
-            baseline_ref=baseline,
-            expect=inputs.expect_reports,
-            github=True,
-        )
+    return check.run(
+        reports,
+        config_path=config,
+        baseline_ref=baseline,
+        expect=inputs.expect_reports,
+        github=True,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,10 @@ from ratchet.commands.common import (
     verbosity_options,
 )
 from ratchet.render.outcome import render, render_markdown
+
+if TYPE_CHECKING:
+    from ratchet.github.settings import Settings
+    from ratchet.render.comment import Links
 
 
 def in_github(flag: bool | None, fmt: str) -> bool:
@@ -75,27 +80,50 @@ def command(
     github: bool | None,
     quiet: bool,
     verbose: bool,
-) -> None:
+) -> int:
     """Fail (exit 1) if coverage fell below the threshold or the baseline."""
+    return run(
+        reports,
+        config_path=config_path,
+        rcfile=rcfile,
+        fmt=fmt,
+        baseline_ref=baseline_ref,
+        diff_ref=diff_ref,
+        diff_file=diff_file,
+        no_diff=no_diff,
+        expect=expect,
+        github=github,
+        quiet=quiet,
+        verbose=verbose,
+    )
+
+
+def run(
+    reports: tuple[Path, ...],
+    *,
+    config_path: Path | None = None,
+    rcfile: Path | None = None,
+    fmt: str = "text",
+    baseline_ref: str | None = None,
+    diff_ref: str | None = None,
+    diff_file: str | None = None,
+    no_diff: bool = False,
+    expect: int | None = None,
+    github: bool | None = None,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> int:
+    """``check`` in-process (``action`` calls this too): the verdict printed in ``fmt`` (and,
+    in GitHub, published); its exit code."""
     shape = layout(quiet=quiet, verbose=verbose)  # a usage error before any work
     cfg = load_config(config_path, rcfile)
     if baseline_ref is None or cfg.present:
         # Under --baseline-ref a section removed on the branch is a loosening of the ref's
         # bar, judged (and failed) by it.
         require_section(cfg)
-    settings = None
-    notify = echo_err
-    if in_github(github, fmt):
-        from ratchet.github.outputs import inert_line
-        from ratchet.github.settings import Settings
-
-        # Before any work or output: a bad setting is exit 2 with nothing else said,
-        # never a printed FAIL that then exits 2.
-        settings = Settings.from_env(os.environ)
-
-        def notify(message: str) -> None:
-            echo_err(inert_line(message))
-
+    # Before any work or output: a bad setting is exit 2 with nothing else said, never a
+    # printed FAIL that then exits 2.
+    settings = _github_settings() if in_github(github, fmt) else None
     outcome = evaluate(
         cfg,
         reports,
@@ -104,45 +132,64 @@ def command(
         diff_file=diff_file,
         diff_from_config=not no_diff,
         expect=expect,
-        notify=notify,
+        notify=echo_err if settings is None else _inert_err,
     )
-    links = None
-    if fmt == "markdown" or settings is not None:
-        from ratchet.render.comment import Links
-
-        # The tested commit's files, for links to each uncovered range: the Action's head
-        # commit, else what the GitHub variables say (a markdown report in any CI step).
-        if settings is not None:
-            links = Links.of(settings.server_url, settings.repository, settings.head_sha)
-        else:
-            links = Links.of(
-                os.environ.get("GITHUB_SERVER_URL", "https://github.com"),
-                os.environ.get("GITHUB_REPOSITORY"),
-                os.environ.get("GITHUB_SHA"),
-            )
+    links = _links(settings) if fmt == "markdown" or settings is not None else None
     document = render(outcome, fmt, links=links, layout=shape)
     colored = shape.color if fmt == "text" else None
     if settings is None:
         out(document, nl=False, color=colored)
-        raise SystemExit(outcome.exit_code)
-
-    from ratchet.github.outputs import inert_block
+        return outcome.exit_code
     from ratchet.github.publish import publish
 
-    # The runner reads workflow commands from every line of the log, and a report holds
-    # file names anyone who can open a pull request chooses.
-    if fmt == "text":
-        out(inert_block(document), nl=False, color=colored)
-    elif fmt == "json":
-        # "#[" is only ever inside a JSON string, where \u005b is the same "[": the legacy
-        # "##[command]" form cannot appear, and the document means what it meant.
-        out(document.replace("#[", "#\\u005b"), nl=False)
-    else:
-        # Markdown escapes "#", "[" and ":" everywhere but in code spans (file names): there
-        # a zero-width space splits "##[", as the renderer splits "@" mentions.
-        out(document.replace("##[", "#\u200b#["), nl=False)
+    out(_inert_document(document, fmt), nl=False, color=colored)
     # After the report, once commands run again. The runner reads stderr too: there they
     # cannot corrupt a JSON or Markdown document on stdout.
     summary = render_markdown(outcome, links=links)
     publish(outcome, summary, settings, echo=out if fmt == "text" else echo_err)
-    raise SystemExit(outcome.exit_code)
+    return outcome.exit_code
+
+
+def _github_settings() -> Settings:
+    from ratchet.github.settings import Settings
+
+    return Settings.from_env(os.environ)
+
+
+def _inert_err(message: str) -> None:
+    """A warning on stderr in GitHub, where the runner would take a line of it (a file
+    name from the report) for a workflow command."""
+    from ratchet.github.outputs import inert_line
+
+    echo_err(inert_line(message))
+
+
+def _links(settings: Settings | None) -> Links | None:
+    """Where the tested commit's files are, for links to each uncovered range: the Action's
+    head commit, else what the GitHub variables say (a markdown report in any CI step)."""
+    from ratchet.render.comment import Links
+
+    if settings is not None:
+        return Links.of(settings.server_url, settings.repository, settings.head_sha)
+    return Links.of(
+        os.environ.get("GITHUB_SERVER_URL", "https://github.com"),
+        os.environ.get("GITHUB_REPOSITORY"),
+        os.environ.get("GITHUB_SHA"),
+    )
+
+
+def _inert_document(document: str, fmt: str) -> str:
+    """``document`` as the GitHub runner reads it without a workflow command in it: the
+    runner reads them from every line of the log, and a report holds file names anyone who
+    can open a pull request chooses. Each format means what it meant."""
+    if fmt == "text":
+        from ratchet.github.outputs import inert_block
+
+        return inert_block(document)
+    if fmt == "json":
+        # "#[" is only ever inside a JSON string, where \u005b is the same "[": the legacy
+        # "##[command]" form cannot appear, and the document means what it meant.
+        return document.replace("#[", "#\\u005b")
+    # Markdown escapes "#", "[" and ":" everywhere but in code spans (file names): there a
+    # zero-width space splits "##[", as the renderer splits "@" mentions.
+    return document.replace("##[", "#\u200b#[")

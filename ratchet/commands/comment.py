@@ -14,6 +14,7 @@ import click
 import requests
 
 from ratchet.commands.common import out
+from ratchet.errors import EXIT_PASS
 from ratchet.github.client import GitHub
 from ratchet.github.publish import comment_from_artifact
 from ratchet.github.settings import Settings, check_sha
@@ -40,8 +41,20 @@ def command(
     head_sha: str | None,
     repo: str | None,
     dry_run: bool,
-) -> None:
+) -> int:
     """Post or update the PR comment from a saved result (fork-safe second workflow)."""
+    return run(result_dir, pr_number=pr_number, head_sha=head_sha, repo=repo, dry_run=dry_run)
+
+
+def run(
+    result_dir: Path,
+    *,
+    pr_number: int | None = None,
+    head_sha: str | None = None,
+    repo: str | None = None,
+    dry_run: bool = False,
+) -> int:
+    """``comment`` in-process (``action`` calls this too); its exit code (0)."""
     env = dict(os.environ)
     if repo:
         env["GITHUB_REPOSITORY"] = repo
@@ -55,3 +68,4 @@ def command(
         if settings.token is not None and settings.repository is not None:
             gh = GitHub(session, settings.api_url, settings.token)
         comment_from_artifact(result_dir, settings, gh, echo=out, dry_run=dry_run)
+    return EXIT_PASS

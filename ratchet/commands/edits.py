@@ -1,20 +1,80 @@
-"""Computing and applying the file edits of ``init`` and ``update``, and saying what each
-changed: every file and every key (coverage.py's ``fail_under`` and pytest-cov's
-``--cov-fail-under`` too), so that no edit of a user's file goes unsaid."""
+"""Recording the bar: ``record``, the one way ``init``, ``update`` and ``accept`` (and so
+``push-update``) write it, and saying what each edit changed: every file and every key
+(coverage.py's ``fail_under`` and pytest-cov's ``--cov-fail-under`` too), so that no edit
+of a user's file goes unsaid."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ratchet.commands.common import out
+from ratchet.core.config import Config
+from ratchet.core.models import Counts
+from ratchet.core.results import EVENT_ACCEPT, EVENT_INIT, Plan
+from ratchet.render import text as text_mod
 from ratchet.render.common import plural
-from ratchet.store import filebaseline, writelock
+from ratchet.store import filebaseline, recording, writelock
 from ratchet.store.fsio import read_text, write_atomic
 from ratchet.store.pyproject import changed_values
 from ratchet.store.recording import GITATTRIBUTES
+
+
+def record(
+    kind: str,
+    plan: Plan,
+    cfg: Config,
+    totals: Counts,
+    *,
+    old_files: Mapping[str, Counts] | None,
+    dry_run: bool,
+    reason: str | None = None,
+    values: Mapping[str, object] | None = None,
+    said: Iterable[str] = (),
+    quiet: bool = False,
+) -> list[Path]:
+    """Record what ``plan`` (an ``init``, ``update`` or ``accept``: ``kind``) changes of the
+    bar ``cfg`` holds: the history's event (none on a dry run), the new text of every file
+    it changes, written at once (dry: shown as a diff), each named with what changed in it.
+    The files written. The caller decided ``plan`` under the writers' lock, and holds it
+    (``common.config_for_writing``; ``init``'s, on the directory of the file it creates).
+
+    ``old_files``: the per-file baseline the plan moves from; ``values``: more
+    ``[tool.ratchet]`` keys to set (``None`` removes one); ``said``: lines that say what is
+    recorded, once it can be (``init``'s); ``quiet``: not a word of what was written
+    (``update -q``)."""
+    first = kind == EVENT_INIT
+    # Accept says how far the bar goes down, dry or not, before it writes.
+    event = None
+    if not dry_run or kind == EVENT_ACCEPT:
+        # There was no bar before init, whatever the section held: its event says so.
+        before = dataclasses.replace(cfg, present=False) if first else cfg
+        event = recording.event_for(kind, plan, before, totals, reason=reason)
+    if kind == EVENT_ACCEPT:
+        assert event is not None
+        out(text_mod.lowered(event))
+    assert cfg.pyproject is not None
+    edits = recording.edits(
+        plan,
+        cfg,
+        old_files,
+        event=None if dry_run else event,
+        # Init may create pyproject.toml.
+        pyproject_text=(read_text(cfg.pyproject) or "") if first else None,
+        values=values,
+    )
+    for line in said:
+        out(line)
+    written = apply(edits, cfg.root, dry_run=dry_run, quiet=quiet)
+    if first and any(recording.MERGE_DRIVER in t for t in edits.values()):
+        out(
+            "ratchet: .gitattributes names ratchet's merge driver for the bar's files; enable "
+            f"it once in each clone, and in CI before a merge: {recording.GIT_CONFIG}"
+        )
+    return written
 
 
 def show_diff(edits: Mapping[Path, str], root: Path) -> str:

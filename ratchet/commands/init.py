@@ -12,22 +12,22 @@ from ratchet.commands.common import (
     allow_stale_option,
     config_option,
     echo_err,
-    out,
     rcfile_option,
     reports_argument,
     with_rcfile,
 )
-from ratchet.commands.edits import apply
+from ratchet.commands.edits import record
 from ratchet.core import config as config_mod
 from ratchet.core import plan as plan_mod
 from ratchet.core import rules
 from ratchet.core.config import Config
+from ratchet.core.models import Counts
 from ratchet.core.numbers import fmt_pct, percent
-from ratchet.core.results import EVENT_INIT
+from ratchet.core.results import EVENT_INIT, Plan
 from ratchet.core.rules import describe
-from ratchet.errors import RatchetError
+from ratchet.errors import EXIT_PASS, RatchetError
 from ratchet.intake import report_to_record
-from ratchet.store import pyproject, recording, writelock
+from ratchet.store import pyproject, writelock
 
 DEFAULT_BASELINE_FILE = "coverage-baseline.tsv"
 
@@ -63,8 +63,34 @@ def command(
     force: bool,
     allow_stale: bool,
     dry_run: bool,
-) -> None:
+) -> int:
     """Start ratcheting: threshold = the highest multiple of STEP not above the current total."""
+    return run(
+        reports,
+        config_path=config_path,
+        rcfile=rcfile,
+        step=step,
+        baseline_file=baseline_file,
+        no_file_baselines=no_file_baselines,
+        force=force,
+        allow_stale=allow_stale,
+        dry_run=dry_run,
+    )
+
+
+def run(
+    reports: tuple[Path, ...],
+    *,
+    config_path: Path | None = None,
+    rcfile: Path | None = None,
+    step: float | None = None,
+    baseline_file: str | None = None,
+    no_file_baselines: bool = False,
+    force: bool = False,
+    allow_stale: bool = False,
+    dry_run: bool = False,
+) -> int:
+    """``init`` in-process; its exit code (0: any refusal is an error)."""
     path = config_path or pyproject.find_pyproject() or Path("pyproject.toml")
     if not no_file_baselines and baseline_file is not None:
         config_mod.check_baseline_file(baseline_file, src="--baseline-file")
@@ -82,6 +108,7 @@ def command(
             allow_stale=allow_stale,
             dry_run=dry_run,
         )
+    return EXIT_PASS
 
 
 def _init(
@@ -145,21 +172,22 @@ def _init(
     for key in dropped:
         echo_err(f"ratchet: dropping the unknown key {key!r} from [tool.ratchet]")
         values[key] = None
-    fresh = dataclasses.replace(cfg, present=False)  # no bar before: the event says so
-    event = None if dry_run else recording.event_for(EVENT_INIT, plan, fresh, rep.totals)
-    edits = recording.edits(
-        plan, cfg, None, event=event, pyproject_text=existing or "", values=values
+    said = _recorded(plan, rep.totals)
+    record(
+        EVENT_INIT, plan, cfg, rep.totals, old_files=None, dry_run=dry_run, values=values, said=said
     )
-    out(
-        f"ratchet: total {fmt_pct(percent(rep.totals))}% -> threshold {plan.threshold}%, "
+
+
+def _recorded(plan: Plan, totals: Counts) -> list[str]:
+    """What init records, a line for the total and one for each component."""
+    assert plan.baseline is not None
+    said = [
+        f"ratchet: total {fmt_pct(percent(totals))}% -> threshold {plan.threshold}%, "
         f"baseline {describe(plan.baseline)}"
-    )
+    ]
     for bar in plan.components:
         shown = describe(bar.baseline) if bar.baseline is not None else "none"
-        out(f"ratchet: component {bar.name} -> threshold {bar.threshold}%, baseline {shown}")
-    apply(edits, cfg.root, dry_run=dry_run)
-    if any(recording.MERGE_DRIVER in text for text in edits.values()):
-        out(
-            "ratchet: .gitattributes names ratchet's merge driver for the bar's files; enable "
-            f"it once in each clone, and in CI before a merge: {recording.GIT_CONFIG}"
+        said.append(
+            f"ratchet: component {bar.name} -> threshold {bar.threshold}%, baseline {shown}"
         )
+    return said

@@ -35,13 +35,18 @@ from ratchet.store.fsio import read_text, write_atomic
 @click.argument("theirs", type=click.Path(path_type=Path))
 @click.argument("marker_size", type=click.IntRange(1, 100), default=7, required=False)
 @click.argument("path", default="", required=False)
-def command(base: Path, ours: Path, theirs: Path, marker_size: int, path: str) -> None:
+def command(base: Path, ours: Path, theirs: Path, marker_size: int, path: str) -> int:
     """git's merge driver for [tool.ratchet] and the per-file baseline (BASE OURS THEIRS
     [MARKER_SIZE [PATH]], git's %O %A %B %L %P): writes the merge into OURS.
 
     Per key and per file line the stricter value, except a value one side lowered (its
     `ratchet accept`), which wins; the rest of the file as git merges it. Exit 0 merged,
     1 conflicts left for a person."""
+    return run(base, ours, theirs, marker_size=marker_size, path=path)
+
+
+def run(base: Path, ours: Path, theirs: Path, *, marker_size: int = 7, path: str = "") -> int:
+    """``merge-driver`` in-process: the merge written into ``ours``; its exit code."""
     texts = [read_text(p) for p in (base, ours, theirs)]
     if texts[1] is None or texts[2] is None:
         raise RatchetError("git gave the driver no such file", source=str(ours))
@@ -51,7 +56,7 @@ def command(base: Path, ours: Path, theirs: Path, marker_size: int, path: str) -
     write_atomic({ours: merged})
     if conflicts:
         echo_err(f"ratchet merge-driver: {path or ours}: {conflicts} conflict(s) left for you")
-    raise SystemExit(1 if conflicts else 0)
+    return 1 if conflicts else 0  # git's: anything but 0 leaves a conflict
 
 
 def merge(base: str, ours: str, theirs: str, *, name: str, marker_size: int = 7) -> tuple[str, int]:

@@ -47,21 +47,19 @@ def command(
     branch: str | None,
     attempts: int,
     expect: int | None,
-) -> None:
+) -> int:
     """Record the raised bar in a commit and push it; exit 1 if the branch regressed.
 
     Exit 4 when the branch moved on to code this run did not measure: nothing is recorded,
     and the newer commit's own run must record the bar."""
-    raise SystemExit(
-        run(
-            reports,
-            config_path=config_path,
-            rcfile=rcfile,
-            remote=remote,
-            branch=branch,
-            attempts=attempts,
-            expect=expect,
-        )
+    return run(
+        reports,
+        config_path=config_path,
+        rcfile=rcfile,
+        remote=remote,
+        branch=branch,
+        attempts=attempts,
+        expect=expect,
     )
 
 
@@ -92,7 +90,7 @@ def run(
     def run_update() -> pushupdate.Updated:
         # The configuration again each time: a retry runs on the branch's new tip.
         with config_for_writing(config_path, rcfile) as here:
-            outcome, written = update.run(
+            outcome, written = update.update_bar(
                 here, reports, allow_stale=False, dry_run=False, expect=expect
             )
         plan = outcome.plan

@@ -16,6 +16,7 @@ from ratchet.commands.common import (
     rcfile_option,
     reports_argument,
 )
+from ratchet.errors import EXIT_PASS
 from ratchet.intake import load_report
 from ratchet.readers.coveragerc import report_settings
 from ratchet.render import jsonout, markdown, text
@@ -65,7 +66,7 @@ def command(
     show_missing: bool | None,
     skip_covered: bool | None,
     skip_empty: bool | None,
-) -> None:
+) -> int:
     """Show the coverage of REPORT... (merged as a union when several are given).
 
     The text table is `coverage report -m`'s: the same columns, numbers, rounding and
@@ -73,6 +74,31 @@ def command(
     configuration that change that table (skip_covered, skip_empty, precision,
     show_missing under [report]; from --rcfile when given) apply here too; an option
     given here wins."""
+    return run(
+        reports,
+        config_path=config_path,
+        rcfile=rcfile,
+        fmt=fmt,
+        precision=precision,
+        show_missing=show_missing,
+        skip_covered=skip_covered,
+        skip_empty=skip_empty,
+    )
+
+
+def run(
+    reports: tuple[Path, ...],
+    *,
+    config_path: Path | None = None,
+    rcfile: Path | None = None,
+    fmt: str = "text",
+    precision: int | None = None,
+    show_missing: bool | None = None,
+    skip_covered: bool | None = None,
+    skip_empty: bool | None = None,
+) -> int:
+    """``report`` in-process: the table printed in ``fmt``; its exit code (0). ``None``: as
+    coverage.py's configuration says, else ratchet's default."""
     cfg = load_config(config_path, rcfile)
     rep = load_report(cfg, reports, notify=echo_err)
     theirs = report_settings(cfg.root, cfg.coverage_rcfile)
@@ -98,6 +124,7 @@ def command(
             ),
             nl=False,
         )
+    return EXIT_PASS
 
 
 def _first(*values: T | None) -> T:

@@ -21,17 +21,16 @@ from ratchet.commands.common import (
     require_section,
     verbosity_options,
 )
-from ratchet.commands.edits import apply
+from ratchet.commands.edits import record
 from ratchet.core.config import Config
 from ratchet.core.results import EVENT_UPDATE, REGRESSION, Outcome, Result
 from ratchet.errors import EXIT_ERROR, RatchetError
 from ratchet.render import terminal, text
 from ratchet.render.terminal import PLAIN, QUIET, VERBOSE, Layout
-from ratchet.store import recording
 from ratchet.store.atref import read_file_baseline
 
 
-def run(
+def update_bar(
     cfg: Config,
     reports: tuple[Path, ...],
     *,
@@ -40,9 +39,9 @@ def run(
     expect: int | None = None,
     shape: Layout = PLAIN,
 ) -> tuple[Outcome, list[Path]]:
-    """Update in-process (``push-update`` calls this too): the outcome, and the files
-    written. The plan decides everything; a refused plan writes nothing, and says why
-    before the verdict it refused."""
+    """Update the bar ``cfg`` holds, read under the writers' lock the caller holds
+    (``push-update`` calls this too): the outcome, and the files written. The plan decides
+    everything; a refused plan writes nothing, and says why before the verdict it refused."""
     require_section(cfg)
     said: list[str] = []
     try:
@@ -76,12 +75,17 @@ def run(
         out(text.plan(plan, doing=True), nl=False)
     if not plan.changes:
         return outcome, []
-    event = None
-    if not dry_run:
-        totals = outcome.report.totals
-        event = recording.event_for(EVENT_UPDATE, plan, cfg, totals, reason=plan.reason)
-    edits = recording.edits(plan, cfg, read_file_baseline(cfg), event=event)
-    return outcome, apply(edits, cfg.root, dry_run=dry_run, quiet=shape.verbosity <= QUIET)
+    written = record(
+        EVENT_UPDATE,
+        plan,
+        cfg,
+        outcome.report.totals,
+        old_files=read_file_baseline(cfg),
+        dry_run=dry_run,
+        reason=plan.reason,
+        quiet=shape.verbosity <= QUIET,
+    )
+    return outcome, written
 
 
 @click.command("update")
@@ -101,15 +105,40 @@ def command(
     dry_run: bool,
     quiet: bool,
     verbose: bool,
-) -> None:
+) -> int:
     """Raise the bar to what REPORT... reached.
 
     Refuses to record a regression (exit 1) or a report that cannot be compared as it is
     (exit 2: a stale report, a baselined file missing from it)."""
+    return run(
+        reports,
+        config_path=config_path,
+        rcfile=rcfile,
+        allow_stale=allow_stale,
+        expect=expect,
+        dry_run=dry_run,
+        quiet=quiet,
+        verbose=verbose,
+    )
+
+
+def run(
+    reports: tuple[Path, ...],
+    *,
+    config_path: Path | None = None,
+    rcfile: Path | None = None,
+    allow_stale: bool = False,
+    expect: int | None = None,
+    dry_run: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> int:
+    """``update`` in-process: the bar read and recorded under the writers' lock; the exit
+    code of its plan."""
     shape = layout(quiet=quiet, verbose=verbose)
     with config_for_writing(config_path, rcfile) as cfg:
-        outcome, _ = run(
+        outcome, _ = update_bar(
             cfg, reports, allow_stale=allow_stale, dry_run=dry_run, expect=expect, shape=shape
         )
     assert outcome.plan is not None
-    raise SystemExit(outcome.plan.exit_code)
+    return outcome.plan.exit_code

@@ -241,49 +241,70 @@ def compare(ref: Bar, branch: Bar, measured: Measured | None = None) -> tuple[Lo
                 "[tool.ratchet] removed, or it records no bar",
             ),
         )
-    out: list[Loosening] = []
+    out = _total(ref, branch, measured.totals if measured else None) + _settings(ref, branch)
+    for rc in ref.components:
+        run = measured.components.get(rc.name) if measured else None
+        out += _component(rc, branch.component(rc.name), run)
+    if branch.baseline_file is not None:  # else: its removal is the one loosening above
+        out += _files(ref, branch, measured.files if measured else {})
+    return tuple(out)
 
-    def add(key: str, old: str, new: str, message: str, cover: str | None = None) -> None:
-        out.append(Loosening(key, old, new, message, cover))
 
+def _total(ref: Bar, branch: Bar, run: Counts | None) -> list[Loosening]:
+    """Where the branch holds the total lower: its threshold, the cap the threshold rises
+    to, its baseline (unless it follows deleted code, ``run`` being the report's total)."""
+    out = []
     if branch.threshold < ref.threshold:
-        add(
-            "threshold",
-            _pct(ref.threshold),
-            _pct(branch.threshold),
-            f"threshold {branch.threshold} < {ref.threshold}",
-            TOTAL,
+        out.append(
+            Loosening(
+                "threshold",
+                _pct(ref.threshold),
+                _pct(branch.threshold),
+                f"threshold {branch.threshold} < {ref.threshold}",
+                TOTAL,
+            )
         )
     if branch.max_threshold < ref.max_threshold:
-        add(
-            "max_threshold",
-            _pct(ref.max_threshold),
-            _pct(branch.max_threshold),
-            f"max_threshold {branch.max_threshold} < {ref.max_threshold}",
+        out.append(
+            Loosening(
+                "max_threshold",
+                _pct(ref.max_threshold),
+                _pct(branch.max_threshold),
+                f"max_threshold {branch.max_threshold} < {ref.max_threshold}",
+            )
         )
     lower = baseline_lower(branch.baseline, ref.baseline)
-    if lower is not None and not follows_removed_code(
-        branch.baseline, ref.baseline, measured.totals if measured else None
-    ):
-        add(
-            "baseline",
-            _shown(ref.baseline),
-            _shown(branch.baseline),
-            f"baseline {lower}",
-            TOTAL,
+    if lower is not None and not follows_removed_code(branch.baseline, ref.baseline, run):
+        out.append(
+            Loosening(
+                "baseline",
+                _shown(ref.baseline),
+                _shown(branch.baseline),
+                f"baseline {lower}",
+                TOTAL,
+            )
         )
+    return out
+
+
+def _settings(ref: Bar, branch: Bar) -> list[Loosening]:
+    """Where the branch judges more leniently than the ref: wider tolerances, a lower or
+    unset patch gate, an empty patch passing, indirect falls waived, fewer decimals, the
+    per-file baseline dropped, fewer reports expected. None of these is ``accept``'s to
+    cover: they are settings, not what a report reached."""
+    out = []
+
+    def add(key: str, old: str, new: str, message: str) -> None:
+        out.append(Loosening(key, old, new, message))
+
     for key in ("tolerance", "file_tolerance"):
         a, b = getattr(branch, key), getattr(ref, key)
         if a > b:
             add(key, f"{b} points", f"{a} points", f"{key} {a} > {b}")
     r, h = ref.patch_threshold, branch.patch_threshold
     if r is not None and (h is None or h < r):
-        add(
-            "patch_threshold",
-            _pct(r),
-            _pct(h),
-            f"patch_threshold {h if h is not None else 'unset'} < {r}",
-        )
+        shown_h = "unset" if h is None else h
+        add("patch_threshold", _pct(r), _pct(h), f"patch_threshold {shown_h} < {r}")
     if ref.patch_empty == "fail" and branch.patch_empty != "fail":
         add(
             "patch_empty",
@@ -294,33 +315,16 @@ def compare(ref: Bar, branch: Bar, measured: Measured | None = None) -> tuple[Lo
     if ref.fail_on_indirect and not branch.fail_on_indirect:
         add("fail_on_indirect", "true", "false", "fail_on_indirect false (was true)")
     if branch.precision < ref.precision:
-        add(
-            "precision",
-            str(ref.precision),
-            str(branch.precision),
-            f"precision {branch.precision} < {ref.precision}",
-        )
+        was, now = ref.precision, branch.precision
+        add("precision", str(was), str(now), f"precision {now} < {was}")
     if ref.baseline_file is not None and branch.baseline_file is None:
-        add(
-            "baseline_file",
-            repr(ref.baseline_file),
-            "none",
-            f"baseline_file removed (was {ref.baseline_file!r})",
-        )
+        was_file = repr(ref.baseline_file)
+        add("baseline_file", was_file, "none", f"baseline_file removed (was {was_file})")
     n, m = ref.expect_reports, branch.expect_reports
     if n is not None and (m is None or m < n):
-        add(
-            "expect_reports",
-            str(n),
-            "unset" if m is None else str(m),
-            f"expect_reports {'unset' if m is None else m} < {n}",
-        )
-    for rc in ref.components:
-        run = measured.components.get(rc.name) if measured else None
-        out += _component(rc, branch.component(rc.name), run)
-    if branch.baseline_file is not None:  # else: its removal is the one loosening above
-        out += _files(ref, branch, measured.files if measured else {})
-    return tuple(out)
+        shown = "unset" if m is None else str(m)
+        add("expect_reports", str(n), shown, f"expect_reports {shown} < {n}")
+    return out
 
 
 def _component(

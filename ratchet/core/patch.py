@@ -18,7 +18,15 @@ from ratchet.core.config import Config
 from ratchet.core.diff import ADDED, DELETED, FileDiff
 from ratchet.core.models import Counts, FileCoverage, Report, ranges
 from ratchet.core.numbers import fmt_margin, fmt_pct, percent
-from ratchet.core.results import Cause, Failure, PatchComponent, PatchFile, PatchResult, Verdict
+from ratchet.core.results import (
+    Cause,
+    Failure,
+    FileChange,
+    PatchComponent,
+    PatchFile,
+    PatchResult,
+    Verdict,
+)
 from ratchet.core.rules import FILE_REGRESSION, component_of
 
 PATCH_BELOW_THRESHOLD = "patch_below_threshold"
@@ -251,6 +259,45 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
     """Hold the changed lines against ``patch_threshold``; sort the per-file movements of
     ``verdict`` into the change's own and indirect ones."""
     current = report.by_path()
+    files, unreported = _counted(changes, current)
+    total = Counts()
+    for f in files:
+        total = total + f.counts
+    gate = _gate(total, files, changes, config)
+    components, gates = _components(files, config)
+    untracked = _untracked(current, changes.untracked)
+    notes = _uncounted(changes, unreported, untracked)
+    indirect, waived, blamed = _indirect(changes, verdict, config)
+    if waived:
+        notes.append(
+            f"{_plural(len(waived), 'file')} this change did not touch lost coverage "
+            f"({_named([f.path or '' for f in waived])}); not failing, since "
+            "fail_on_indirect = false"
+        )
+    return PatchResult(
+        description=changes.description,
+        files=tuple(files),
+        counts=total,
+        threshold=config.patch_threshold,
+        failures=tuple([gate] if gate else []) + tuple(gates),
+        notes=tuple(notes),
+        indirect=indirect,
+        waived=waived,
+        blamed=blamed,
+        unreported=tuple(unreported),
+        prefix=changes.prefix,
+        outside=changes.outside,
+        untracked=tuple(untracked),
+        components=components,
+    )
+
+
+def _counted(
+    changes: ChangeSet, current: Mapping[str, FileCoverage]
+) -> tuple[list[PatchFile], list[str]]:
+    """The changed files whose lines count (those the report measures, and deleted ones),
+    by path; and the changed files it does not list although it measures files of their
+    kind, whose added lines are then not counted."""
     measured_kind = _measured_kind(current)  # lazily
     files: list[PatchFile] = []
     unreported: list[str] = []
@@ -263,40 +310,45 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
             files.append(file_coverage(fd, fc))
         elif fd.added and not fd.binary and measured_kind(path):
             unreported.append(path)
+    return files, unreported
 
-    total = Counts()
-    for f in files:
-        total = total + f.counts
+
+def _gate(
+    total: Counts, files: list[PatchFile], changes: ChangeSet, config: Config
+) -> Failure | None:
+    """The changed lines' own failure: below ``patch_threshold``, or none to measure where
+    ``patch_empty = "fail"`` says that fails."""
     threshold = config.patch_threshold
-    failures: list[Failure] = []
-    notes: list[str] = []
     pct = percent(total)
-    shown = f"{fmt_pct(pct)}% ({total.covered}/{total.valid} changed lines+branches)"
     if total.valid == 0:
         # Said by every renderer from the counts (and patch_empty = "pass" needs no note).
-        if config.patch_empty == "fail":
-            what = f"no measurable changed lines ({_plural(len(changes.files), 'changed file')})"
-            failures.append(Failure(PATCH_EMPTY, None, f'{what} and patch_empty = "fail"'))
-    elif threshold is not None and pct < Fraction(threshold):
-        n = sum(f.counts.lines_valid - f.counts.lines_covered for f in files)
-        failures.append(
-            Failure(
-                PATCH_BELOW_THRESHOLD,
-                None,
-                f"patch coverage {shown} is below patch_threshold {threshold}% by "
-                f"{fmt_margin(Fraction(threshold) - pct)} points; "
-                f"{_plural(n, 'changed line')} uncovered in "
-                f"{_plural(sum(1 for f in files if f.uncovered), 'file')}",
-            )
-        )
-    components, gates = _components(files, config)
-    failures += gates
+        if config.patch_empty != "fail":
+            return None
+        what = f"no measurable changed lines ({_plural(len(changes.files), 'changed file')})"
+        return Failure(PATCH_EMPTY, None, f'{what} and patch_empty = "fail"')
+    if threshold is None or pct >= Fraction(threshold):
+        return None
+    shown = f"{fmt_pct(pct)}% ({total.covered}/{total.valid} changed lines+branches)"
+    n = sum(f.counts.lines_valid - f.counts.lines_covered for f in files)
+    return Failure(
+        PATCH_BELOW_THRESHOLD,
+        None,
+        f"patch coverage {shown} is below patch_threshold {threshold}% by "
+        f"{fmt_margin(Fraction(threshold) - pct)} points; "
+        f"{_plural(n, 'changed line')} uncovered in "
+        f"{_plural(sum(1 for f in files if f.uncovered), 'file')}",
+    )
+
+
+def _uncounted(changes: ChangeSet, unreported: list[str], untracked: list[str]) -> list[str]:
+    """Notes on changed lines that were not counted, and why: files the report lacks,
+    files git does not track, files outside the config root."""
+    notes = []
     if unreported:
         notes.append(
             f"{_plural(len(unreported), 'changed file')} not in the coverage report, so not "
             f"counted (never imported by the tests?): {_named(unreported)}"
         )
-    untracked = _untracked(current, changes.untracked)
     if untracked:
         notes.append(
             f"{_plural(len(untracked), 'file')} in the coverage report not tracked by git, "
@@ -319,37 +371,21 @@ def evaluate(report: Report, changes: ChangeSet, config: Config, verdict: Verdic
                 "--relative"
             )
         notes.append(note)
+    return notes
 
+
+def _indirect(
+    changes: ChangeSet, verdict: Verdict, config: Config
+) -> tuple[tuple[FileChange, ...], tuple[Failure, ...], tuple[Failure, ...]]:
+    """The per-file movements of files the change did not touch; and their falls, either
+    waived (``fail_on_indirect = false``) or blamed, each with what in the change likely
+    caused it (``indirect_cause``)."""
     touched = changes.touched
     indirect = tuple(c for c in verdict.changes if c.path not in touched)
     untouched = tuple(
         f for f in verdict.failures if f.kind == FILE_REGRESSION and f.path not in touched
     )
-    waived: tuple[Failure, ...] = ()
-    blamed: tuple[Failure, ...] = ()
     if not config.fail_on_indirect:
-        waived = untouched
-        if waived:
-            notes.append(
-                f"{_plural(len(waived), 'file')} this change did not touch lost coverage "
-                f"({_named([f.path or '' for f in waived])}); not failing, since "
-                "fail_on_indirect = false"
-            )
-    elif untouched:
-        blamed = tuple(replace(f, cause=indirect_cause(changes, f.path or "")) for f in untouched)
-    return PatchResult(
-        description=changes.description,
-        files=tuple(files),
-        counts=total,
-        threshold=threshold,
-        failures=tuple(failures),
-        notes=tuple(notes),
-        indirect=indirect,
-        waived=waived,
-        blamed=blamed,
-        unreported=tuple(unreported),
-        prefix=changes.prefix,
-        outside=changes.outside,
-        untracked=tuple(untracked),
-        components=components,
-    )
+        return indirect, untouched, ()
+    blamed = tuple(replace(f, cause=indirect_cause(changes, f.path or "")) for f in untouched)
+    return indirect, (), blamed

@@ -19,6 +19,7 @@ from ratchet.core.bar import component_of as component_of
 from ratchet.core.bar import describe as describe
 from ratchet.core.bar import named as named
 from ratchet.core.config import Component, Config
+from ratchet.core.measure import MEASURE_BRANCHES, appeared_note, branches_appeared
 from ratchet.core.models import Baseline, Counts, Report
 from ratchet.core.numbers import floor_step, fmt_margin, fmt_pct, percent
 from ratchet.core.results import ComponentVerdict, Failure, FileChange, Verdict
@@ -257,83 +258,6 @@ def incomparable(
     )
 
 
-MEASURE_BRANCHES = "pytest --cov-branch, or branch = true in [tool.coverage.run]"
-
-
-def lines_only_bar(config: Config, file_baseline: Mapping[str, Counts] | None) -> bool:
-    """Whether the bar was recorded without branches: recorded counts say so as ``branches =
-    0`` (an older file's percent says nothing; its per-file lines then decide), and a
-    per-file line that holds branches says the bar had them."""
-    if file_baseline and any(c.branches_valid for c in file_baseline.values()):
-        return False
-    b = config.baseline
-    if b is None or b.branches is None:
-        return bool(file_baseline)
-    return b.branches == 0
-
-
-def branches_appeared(
-    report: Report, config: Config, file_baseline: Mapping[str, Counts] | None
-) -> str | None:
-    """Why a report that measures branches cannot be held to a bar recorded without them
-    (lines+branches against a lines-only baseline read as a regression no code caused, and
-    per-file lines fail by the dozen), or None: comparable.
-
-    A bar of code without a single branch, measured with branch coverage, records ``0``
-    too; its first ``if`` is code, not a new measure. So the refusal needs evidence that
-    the code measured is the code the bar measured: a file with the statements its
-    per-file line counted and branches now, or a total of exactly the baseline's
-    statements. Without it the report is judged, and a failure says what may be the cause
-    (``appeared_note``)."""
-    t = report.totals
-    if not t.branches_valid or not lines_only_bar(config, file_baseline):
-        return None
-    b = config.baseline
-    evidence = None
-    for f in report.files:
-        before = (file_baseline or {}).get(f.path)
-        c = f.counts
-        if before is not None and c.branches_valid and c.lines_valid == before.lines_valid:
-            evidence = (
-                f"{f.path} has the {c.lines_valid} statements it had, and "
-                f"{c.branches_valid} branches now"
-            )
-            break
-    if evidence is None and b is not None and b.exact and b.measured == t.lines_valid:
-        evidence = f"the baseline's {t.lines_valid} statements, and {t.branches_valid} branches now"
-    if evidence is None:
-        return None
-    lines_only = Counts(t.lines_valid, t.lines_covered)
-    said = f"counting lines only, as the bar does, it covers {t.lines_covered} of {t.lines_valid}"
-    said += f" ({fmt_pct(percent(lines_only), 2)}%)"
-    if b is not None and b.exact:
-        assert b.covered is not None and b.measured is not None
-        said += f"; the baseline covered {b.covered} of {b.measured} ({fmt_pct(b.percent, 2)}%)"
-    return (
-        "branch measurement is new since the bar was recorded: the bar measured no branches "
-        f"and this report measures {t.branches_valid} ({evidence}), so its total cannot be "
-        f"held to it ({said}). To measure branches from now on, record the new measure with "
-        '`ratchet accept --reason "measure branches"` in this change: the bar restarts from '
-        "this report, on the record, and reviewers see what falls. Otherwise run the tests "
-        "without branch coverage, as the bar was measured"
-    )
-
-
-def appeared_note(
-    report: Report, config: Config, file_baseline: Mapping[str, Counts] | None
-) -> str | None:
-    """For a failing report that measures branches against a bar recorded without any, when
-    ``branches_appeared`` cannot tell a new measure from new code: what may be the cause."""
-    t = report.totals
-    if not t.branches_valid or not lines_only_bar(config, file_baseline):
-        return None
-    return (
-        f"the bar measured no branches and this report measures {t.branches_valid}: if branch "
-        "coverage was turned on since, that is the fall; record the new measure with "
-        '`ratchet accept --reason "measure branches"`'
-    )
-
-
 def file_changes(report: Report, file_baseline: Mapping[str, Counts]) -> tuple[FileChange, ...]:
     """Each file whose counts differ from its per-file baseline (new, gone or moved), by
     path."""
@@ -370,10 +294,8 @@ def evaluate(
     rename detection), so a message names both.
     """
     totals = report.totals
-    pct = percent(totals)
     failures: list[Failure] = []
     notes: list[str] = []
-
     bar = config
     if ref_config is not None:
         bar, loosened = held if held is not None else held_to_ref(config, ref_config)
@@ -387,76 +309,27 @@ def evaluate(
                     + "); the ref's values apply",
                 )
             )
-    threshold = bar.threshold
-
-    count = f"{totals.covered}/{totals.valid} lines+branches"
-    if pct < Fraction(threshold):
-        failures.append(
-            Failure(
-                BELOW_THRESHOLD,
-                None,
-                f"total coverage {fmt_pct(pct)}% ({count}) is below the threshold "
-                f"{threshold}% by {fmt_margin(Fraction(threshold) - pct)} points",
-            )
-        )
+    failures += _below_threshold(totals, bar.threshold)
     pairs = _pairs(config, ref_config if ref_config is not None and ref_config.has_bar else None)
     baseline, failure, note = _judge_baseline(totals, pairs, bar.tolerance)
-    if failure is not None:
-        failures.append(failure)
-    if note is not None:
-        notes.append(note)
-
+    failures += [failure] if failure is not None else []
+    notes += [note] if note is not None else []
     changes: tuple[FileChange, ...] = ()
     before_total: Counts | None = None
     if file_baseline is not None:
-        before_total = Counts()
-        for before in file_baseline.values():
-            before_total = before_total + before
+        before_total = sum(file_baseline.values(), Counts())
         changes = file_changes(report, file_baseline)
-        moved = {c.path: c for c in changes}
-        missing: list[str] = []
-        removed: list[str] = []
-        for path in file_baseline:  # the baseline's order, which messages follow
-            c = moved.get(path)
-            if c is None or c.before is None:
-                continue
-            if c.after is None:
-                (missing if exists is not None and exists(c.path) else removed).append(c.path)
-                continue
-            was = renamed.get(c.path) if renamed else None
-            file_failure = _file_failure(c.path, c.before, c.after, bar.file_tolerance, was)
-            if file_failure:
-                failures.append(file_failure)
-        failures.extend(
-            Failure(
-                FILE_MISSING,
-                p,
-                f"{p}: has a per-file baseline but is not in the report, and the file still "
-                "exists (a `paths` remap or an `omit`?)",
-            )
-            for p in missing
-        )
-        if removed:
-            notes.append(
-                f"{len(removed)} file(s) with a per-file baseline were removed from the tree "
-                f"({named(removed)}): `ratchet update` drops their lines"
-            )
-
+        file_failures, removed = _judge_files(changes, file_baseline, bar, exists, renamed or {})
+        failures += file_failures
+        notes += [removed] if removed is not None else []
     verdicts = _components(report, bar, extra_members)
     if verdicts:
-        which = component_of(bar.components)
-        failures = [
-            replace(f, component=which(f.path)) if f.path is not None else f for f in failures
-        ]
-        for cv in verdicts:
-            failures.extend(cv.failures)
-    if failures:
-        cause = appeared_note(report, bar, file_baseline)
-        if cause is not None:
-            notes.append(cause)
+        failures = _with_components(failures, bar, verdicts)
+    cause = appeared_note(report, bar, file_baseline) if failures else None
+    notes += [cause] if cause is not None else []
     return Verdict(
         totals=totals,
-        threshold=threshold,
+        threshold=bar.threshold,
         baseline=baseline,
         failures=tuple(failures),
         notes=tuple(notes),
@@ -464,6 +337,75 @@ def evaluate(
         before=before_total,
         components=verdicts,
     )
+
+
+def _below_threshold(totals: Counts, threshold: Decimal) -> list[Failure]:
+    """The total below the threshold: a hard floor, with no tolerance."""
+    pct = percent(totals)
+    if pct >= Fraction(threshold):
+        return []
+    count = f"{totals.covered}/{totals.valid} lines+branches"
+    return [
+        Failure(
+            BELOW_THRESHOLD,
+            None,
+            f"total coverage {fmt_pct(pct)}% ({count}) is below the threshold "
+            f"{threshold}% by {fmt_margin(Fraction(threshold) - pct)} points",
+        )
+    ]
+
+
+def _judge_files(
+    changes: tuple[FileChange, ...],
+    file_baseline: Mapping[str, Counts],
+    bar: Config,
+    exists: Callable[[str], bool] | None,
+    renamed: Mapping[str, str],
+) -> tuple[list[Failure], str | None]:
+    """Each file of the per-file baseline held to its line, in the baseline's order: a
+    fall that left more of it uncovered fails; a file the report lacks though it is still
+    in the tree fails (``FILE_MISSING``); one gone from the tree was removed, which is no
+    failure, only said (the note)."""
+    moved = {c.path: c for c in changes}
+    failures: list[Failure] = []
+    missing: list[str] = []
+    removed: list[str] = []
+    for path in file_baseline:
+        c = moved.get(path)
+        if c is None or c.before is None:
+            continue
+        if c.after is None:
+            (missing if exists is not None and exists(c.path) else removed).append(c.path)
+            continue
+        fell = _file_failure(c.path, c.before, c.after, bar.file_tolerance, renamed.get(c.path))
+        failures += [fell] if fell is not None else []
+    failures.extend(
+        Failure(
+            FILE_MISSING,
+            p,
+            f"{p}: has a per-file baseline but is not in the report, and the file still "
+            "exists (a `paths` remap or an `omit`?)",
+        )
+        for p in missing
+    )
+    if not removed:
+        return failures, None
+    return failures, (
+        f"{len(removed)} file(s) with a per-file baseline were removed from the tree "
+        f"({named(removed)}): `ratchet update` drops their lines"
+    )
+
+
+def _with_components(
+    failures: list[Failure], bar: Config, verdicts: tuple[ComponentVerdict, ...]
+) -> list[Failure]:
+    """The failures, a file's each naming the component the file is in, then each
+    component's own."""
+    which = component_of(bar.components)
+    out = [replace(f, component=which(f.path)) if f.path is not None else f for f in failures]
+    for cv in verdicts:
+        out.extend(cv.failures)
+    return out
 
 
 def _components(
