@@ -10,6 +10,7 @@ import pytest
 
 from ratchet.errors import RatchetError
 from ratchet.formats import CountedFile, RawFile, bounds, gocover
+from ratchet.load import load
 from ratchet.models import Counts
 
 pytestmark = pytest.mark.unit
@@ -116,26 +117,23 @@ def test_go__mode_line_variants__read(tmp_path: Path, mode: str, mode_line: str)
     assert _counts(tmp_path, text) == {A: Counts(3, 1)}
 
 
-@pytest.mark.parametrize(("mode", "hits"), [("set", {2: 1}), ("count", {2: 7}), ("atomic", {2: 7})])
+@pytest.mark.parametrize(
+    ("mode", "first_run"), [("set", {2: 1}), ("count", {2: 4}), ("atomic", {2: 4})]
+)
 @pytest.mark.parametrize("chunk_size", [1 << 20, 23])
 def test_go__a_block_repeated__merged(
-    tmp_path: Path, mode: str, hits: dict[int, int], chunk_size: int
+    tmp_path: Path, mode: str, first_run: dict[int, int], chunk_size: int
 ):
     block = f"{A}:1.1,2.2 1 "
-    ran = (1, 1) if mode == "set" else (4, 3)
-    text = f"mode: {mode}\n{block}0\n{block}{ran[0]}\n{B}:1.1,2.2 1 0\n{block}{ran[1]}\n"
-    counts = _counts(tmp_path, text, chunk_size)
-    # The reader yields a file once per run; load merges the runs.
-    assert counts[B] == Counts(1, 0)
-    merged = {}
-    for path, h in _hits(tmp_path, text, chunk_size):
-        for line, n in h.items():
-            merged[(path, line)] = (
-                max(merged.get((path, line), 0), n)
-                if mode == "set"
-                else merged.get((path, line), 0) + n
-            )
-    assert {line: n for (path, line), n in merged.items() if path == A} == hits
+    ran = 1 if mode == "set" else 4
+    text = f"mode: {mode}\n{block}0\n{block}{ran}\n{B}:1.1,2.2 1 0\n{block}0\n"
+    # The reader yields a file once per run (merging repeats within it); load merges runs.
+    assert _hits(tmp_path, text, chunk_size) == [(A, first_run), (B, {2: 0}), (A, {2: 0})]
+    files = load([tmp_path / "cover.out"], root=tmp_path).files
+    assert {f.path: (f.counts.lines_valid, f.counts.lines_covered) for f in files} == {
+        A: (1, 1),
+        B: (1, 0),
+    }
 
 
 def test_go__a_block_repeated_in_one_run__counted_once(tmp_path: Path):
