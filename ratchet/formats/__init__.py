@@ -274,5 +274,5 @@ def parse(
     if fmt == SIMPLECOV:
         from ratchet.formats import simplecov
 
-        return simplecov.parse(path)
+        return simplecov.parse(path, counts_only=counts_only)
     raise AssertionError(fmt)

@@ -11,6 +11,7 @@ import pytest
 
 from ratchet.errors import RatchetError
 from ratchet.formats import CountedFile, RawFile, bounds, simplecov
+from ratchet.load import load
 from ratchet.models import Counts
 from tests.conftest import FIXTURES
 
@@ -127,3 +128,15 @@ def test_counts_only__the_same_refusals(tmp_path: Path, entry: Any, error: str):
     for counts_only in (True, False):
         with pytest.raises(RatchetError, match=error):
             list(simplecov.parse(p, counts_only=counts_only))
+
+
+def test_load__counts_only__a_file_in_two_suites_is_a_union(tmp_path: Path):
+    arms = {THEN: 1, ELSE: 0}, {THEN: 0, ELSE: 2}
+    p = _resultset(
+        tmp_path,
+        {"lines": [1, 1, 0], "branches": {IF: arms[0]}},
+        {"lines": [1, 0, 0], "branches": {IF: arms[1]}},
+    )
+    for keep_missing_lines in (False, True):  # check's read, and report's
+        (f,) = load([p], root=tmp_path, keep_missing_lines=keep_missing_lines).files
+        assert f.counts == Counts(3, 2, 2, 2)
