@@ -17,8 +17,11 @@ busy spell on this shared machine lands on all alike), times as subprocesses:
 - ``report``: ``ratchet report --format json``, every file's missing lines too.
 
 Prints min wall, min CPU and peak RSS of each, and each ratio to its floor in CPU time (the
-figure the shared machine moves least). A measurement, not a test: exits 0 whatever the
-numbers are, non-zero only if a command fails.
+figure the shared machine moves least): the median of the per-round ratios (each a pair of
+runs a few seconds apart, as bench_paired.py gives them) beside the ratio of the minimums.
+``--variant NAME=DIR`` times ratchet from ``DIR`` (put first on ``PYTHONPATH``: an older
+checkout, say) beside the others; ``NAME=`` is the installed one. A measurement, not a
+test: exits 0 whatever the numbers are, non-zero only if a command fails.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import argparse
 import json
 import random
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -207,7 +211,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=HERE / "data")
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--only", nargs="*", default=list(REPORTS), choices=list(REPORTS))
+    ap.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="run ratchet from DIR (PYTHONPATH); NAME= for the installed one",
+    )
+    ap.add_argument(
+        "--command",
+        nargs="*",
+        default=["load", "report"],
+        choices=["load", "report"],
+        help="what to time of each variant (default: both)",
+    )
     args = ap.parse_args(argv)
+    variants = dict(v.split("=", 1) for v in args.variant) or {"": ""}
 
     data = args.data / f"polyglot-{args.files}-{args.seed}"
     if not (data / "pyproject.toml").exists():
@@ -222,43 +241,58 @@ def main(argv: list[str] | None = None) -> int:
         if label in floors_needed:
             (data / script).write_text(text)
     (data / "load.py").write_text(LOAD)
+    argvs = {
+        "load": lambda report: (args.python, "load.py", report),
+        "report": lambda report: (
+            args.python,
+            "-m",
+            "ratchet",
+            "report",
+            "--format",
+            "json",
+            report,
+        ),
+    }
     for name in args.only:
         report, floor = REPORTS[name]
         jobs.append(Job(f"{floor} [{name}]", (args.python, FLOORS[floor][0], report), data, env))
-        jobs.append(Job(f"load {name}", (args.python, "load.py", report), data, env))
-        jobs.append(
-            Job(
-                f"report {name}",
-                (args.python, "-m", "ratchet", "report", "--format", "json", report),
-                data,
-                env,
-            )
-        )
+        for variant, path in variants.items():
+            venv = dict(env, PYTHONPATH=path) if path else env
+            suffix = f" [{variant}]" if variant else ""
+            for what in args.command:
+                jobs.append(Job(f"{what} {name}{suffix}", argvs[what](report), data, venv))
     for job in jobs:
         run_checked(job)
     rng = random.Random(args.seed)
     runs: dict[str, list[tuple[float, float, int]]] = {j.label: [] for j in jobs}
-    for _ in range(args.rounds):
+    for r in range(args.rounds):
         order = list(jobs)
         rng.shuffle(order)
         for job in order:
             runs[job.label].append(run_once(job, time_bin))
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
 
     sizes = {name: (data / REPORTS[name][0]).stat().st_size / 2**20 for name in args.only}
     print(
         f"{data}: {args.files:,} files, {args.rounds} rounds; "
         + ", ".join(f"{n} {s:.0f} MB" for n, s in sizes.items())
     )
-    print(f"  {'command':34} {'min s':>7} {'min CPU s':>10} {'max RSS MiB':>12}")
+    print(f"  {'command':40} {'min s':>7} {'min CPU s':>10} {'max RSS MiB':>12}")
     for label, r in runs.items():
         wall, cpu = min(w for w, _, _ in r), min(c for _, c, _ in r)
-        print(f"  {label:34} {wall:7.3f} {cpu:10.3f} {max(m for _, _, m in r) / 1024:12.1f}")
-    print("ratios of the minimum CPU times (target: load within 2x of the bare parse)")
+        print(f"  {label:40} {wall:7.3f} {cpu:10.3f} {max(m for _, _, m in r) / 1024:12.1f}")
+    print("CPU time / the bare parse: median of the per-round ratios, ratio of the minimums")
     for name in args.only:
-        floor = min(c for _, c, _ in runs[f"{REPORTS[name][1]} [{name}]"])
-        for what in ("load", "report"):
-            cpu = min(c for _, c, _ in runs[f"{what} {name}"])
-            print(f"  {what} {name:10} / {REPORTS[name][1]:22} {cpu / floor:5.2f}x")
+        floor = [c for _, c, _ in runs[f"{REPORTS[name][1]} [{name}]"]]
+        for label in runs:
+            if not any(label.startswith(f"{what} {name}") for what in args.command):
+                continue
+            cpu = [c for _, c, _ in runs[label]]
+            paired = statistics.median(a / b for a, b in zip(cpu, floor, strict=True))
+            print(
+                f"  {label:34} / {REPORTS[name][1]:22} {paired:5.2f}x median, "
+                f"{min(cpu) / min(floor):5.2f}x of minimums"
+            )
     return 0
 
 

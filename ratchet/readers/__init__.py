@@ -269,5 +269,5 @@ def parse(
     if fmt == SIMPLECOV:
         from ratchet.readers import simplecov
 
-        return simplecov.parse(path)
+        return simplecov.parse(path, counts_only=counts_only)
     raise AssertionError(fmt)

@@ -24,12 +24,12 @@ under no module found is kept as written, for ``[tool.ratchet.paths]`` to map.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import partial
-from itertools import compress, groupby, repeat
-from operator import itemgetter, lt, ne
+from itertools import compress, groupby
+from operator import itemgetter, lt
 from pathlib import Path
 from typing import IO
 
@@ -39,19 +39,18 @@ from ratchet.readers import CountedFile, RawFile, bounds, checked_path, report_d
 
 _MODES = frozenset({"set", "count", "atomic"})
 _BLOCK = re.compile(r"(\d+)\.(\d+),(\d+)\.(\d+) (\d+) (\d+)")
-# A whole block line, digit counts bounded so that int() is never asked for a huge one (a
-# line that does not fit is read by _rows_slowly, whose error says what is wrong with it).
-# No ':' in the name (none in an import path) keeps the match from backtracking. Numbers
-# without leading zeros, so that equal text is an equal number; lines and columns from 1
-# to 9,999,999 (under MAX_LINE). Any other line goes to _rows_slowly.
-_BLOCK_LINE = re.compile(
-    r"^([^:\n]+):([1-9]\d{0,6})\.([1-9]\d{0,6}),([1-9]\d{0,6})\.([1-9]\d{0,6})"
-    r" (0|[1-9]\d{0,8}) (0|[1-9]\d{0,18})$",
-    re.M,
-)
-_FILE = itemgetter(0)
-_POSITION = itemgetter(1, 2, 3, 4)
-_COUNT = itemgetter(6)
+# The fast path (``_runs``) reads each run of one file's block lines with a few C loops
+# over the whole run: its lines' shape with the digits deleted, then every number at once,
+# converted by json's C decoder (which also refuses an empty number or a leading zero).
+# Anything else (a blank or repeated mode line, a number out of the range below, an error)
+# sends the chunk to _rows_slowly, whose error says what is wrong and where.
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_TO_COMMA = str.maketrans(". \n", ",,,")
+_SHAPE = ".,.  ,"  # a block line with its name and digits deleted, and a comma after it
+_SHAPE_LAST = ".,.  \n"
+_WINDOW = 1 << 13
+_COLUMN_MAX = 9_999_999  # lines as every reader bounds them (MAX_LINE); columns alike
+_NUMSTMT_MAX = 999_999_999
 _CHUNK = 1 << 20
 _MODULE = re.compile(r'^\s*module\s+"?([^"\s/][^"\s]*)"?\s*(?://.*)?$', re.M)
 
@@ -116,14 +115,14 @@ def parse(
     mods = modules(path, config_root)
     name = str(path)
     with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as f:
-        for file, rows, mode in _sections(f, name, chunk_size):
+        for file, columns, mode in _sections(f, name, chunk_size):
             try:
                 rel, roots = _where(checked_path(file), mods)
                 if counts_only:
-                    counts = _counts(rows, mode)
-                    yield CountedFile(rel, counts, roots, partial(_read_detail, rows, mode))
+                    counts = _counts(columns, mode)
+                    yield CountedFile(rel, counts, roots, partial(_read_detail, columns, mode))
                 else:
-                    yield RawFile(rel, _detail(_blocks(rows, mode)), roots)
+                    yield RawFile(rel, _detail(_blocks(columns, mode)), roots)
             except (_Malformed, ValueError) as e:
                 raise RatchetError(f"{file[:200]!r}: {e}", source=name) from None
 
@@ -132,8 +131,8 @@ def _detail(blocks: dict[Block, list[int]]) -> LineDetail:
     return LineDetail(statements(blocks))
 
 
-def _read_detail(rows: list[Row], mode: str) -> LineDetail:
-    return _detail(_blocks(rows, mode))
+def _read_detail(columns: Columns, mode: str) -> LineDetail:
+    return _detail(_blocks(columns, mode))
 
 
 def _where(name: str, mods: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
@@ -147,17 +146,20 @@ def _where(name: str, mods: list[tuple[str, str]]) -> tuple[str, tuple[str, ...]
 
 
 Row = tuple[str, str, str, str, str, str, str]  # file, L1, C1, L2, C2, NUMSTMT, COUNT
+# One file's blocks as six columns: L1, C1, L2, C2, NUMSTMT, COUNT.
+Columns = list[list[int]]
+_FILE = itemgetter(0)
 
 
-def _sections(f: IO[str], name: str, chunk_size: int) -> Iterator[tuple[str, list[Row], str]]:
-    """Each run of one file's blocks, as rows of strings, and the profile's mode.
+def _sections(f: IO[str], name: str, chunk_size: int) -> Iterator[tuple[str, Columns, str]]:
+    """Each run of one file's blocks, as columns of numbers, and the profile's mode.
 
-    Read a megabyte at a time: one regex finds every block of the chunk in C. A chunk
-    holding anything else (a blank or repeated mode line, an error) is read line by line,
-    which also says where an error is."""
+    Read a megabyte at a time, each run of one file's lines with a few C loops
+    (``_runs``). A chunk holding anything else is read line by line, which also says
+    where an error is."""
     mode, lineno = _mode(f, name)
     current: str | None = None
-    rows: list[Row] = []
+    columns: Columns = []
     rest = ""
     while True:
         chunk = f.read(chunk_size)
@@ -171,22 +173,89 @@ def _sections(f: IO[str], name: str, chunk_size: int) -> Iterator[tuple[str, lis
             rest = ""
         if not text:
             break
-        found: list[Row] = _BLOCK_LINE.findall(text)
-        lines = text.count("\n") + (not text.endswith("\n"))
-        if len(found) != lines:
-            found = _rows_slowly(text, lineno, mode, name)
-        lineno += lines
-        for file, run in groupby(found, _FILE):
+        runs = _runs(text)
+        if runs is None:
+            runs = _as_runs(_rows_slowly(text, lineno, mode, name))
+        lineno += text.count("\n") + (not text.endswith("\n"))
+        for file, run in runs:
             if file != current:
                 if current is not None:
-                    yield current, rows, mode
-                current, rows = file, []
-            rows.extend(run)
+                    yield current, columns, mode
+                current, columns = file, run
+            else:  # the file's run goes on from the chunk before
+                for column, more in zip(columns, run, strict=True):
+                    column.extend(more)
         if not chunk:
             break
     if current is None:
         raise RatchetError("a Go coverage profile without any block", source=name)
-    yield current, rows, mode
+    yield current, columns, mode
+
+
+def _as_runs(rows: list[Row]) -> list[tuple[str, Columns]]:
+    return [
+        (file, [list(map(int, column)) for column in list(zip(*run, strict=True))[1:]])
+        for file, run in groupby(rows, _FILE)
+    ]
+
+
+def _runs(text: str) -> list[tuple[str, Columns]] | None:
+    """Each run of one file's block lines in ``text`` (whole lines), as columns; None if
+    the fast path cannot read every line (see ``_NO_DIGITS``)."""
+    if not text.endswith("\n"):
+        return None
+    t = "\n" + text
+    out: list[tuple[str, Columns]] = []
+    pos, size = 1, len(t)
+    while pos < size:
+        colon = t.find(":", pos)
+        if colon <= pos or t.find("\n", pos, colon) >= 0:
+            return None
+        file = t[pos:colon]
+        key = "\n" + file + ":"
+        # The run's last line: the name's last line in a window that grows until the line
+        # after it is another file's.
+        window = _WINDOW + len(key)
+        while True:
+            end = t.find("\n", t.rfind(key, pos - 1, pos + window) + 1) + 1
+            if not t.startswith(key, end - 1):
+                break
+            window *= 2
+        n = t.count("\n", pos, end)
+        cut = t[pos - 1 : end].split(key)  # "", then each line after its name
+        if len(cut) != n + 1:  # the name again after another file's lines: stop before
+            end = t.find("\n", pos) + 1
+            while t.startswith(key, end - 1):
+                end = t.find("\n", end) + 1
+            n = t.count("\n", pos, end)
+            cut = t[pos - 1 : end].split(key)
+        columns = _columns(",".join(cut[1:]), n)
+        if columns is None:
+            return None
+        out.append((file, columns))
+        pos = end
+    return out
+
+
+def _columns(lines: str, n: int) -> Columns | None:
+    """The columns of ``n`` block lines without their names, joined by commas (the last
+    one's line end kept): ``L1.C1,L2.C2 N C,L1.C1,L2.C2 N C,...``."""
+    if lines.translate(_NO_DIGITS) != _SHAPE * (n - 1) + _SHAPE_LAST:
+        return None
+    try:
+        numbers = json.loads("[" + lines.translate(_TO_COMMA)[:-1] + "]")
+    except ValueError:  # an empty number, a leading zero, 4,300 digits
+        return None
+    l1s, c1s, l2s, c2s, ns, counts = columns = [numbers[i::6] for i in range(6)]
+    if min(l1s) < 1 or min(l2s) < 1:
+        return None
+    if max(numbers) > _COLUMN_MAX and (  # a count of ten million or more, or an error
+        max(max(l1s), max(l2s), max(c1s), max(c2s)) > _COLUMN_MAX
+        or max(ns) > _NUMSTMT_MAX
+        or max(counts) > bounds.MAX_COUNT
+    ):
+        return None
+    return columns
 
 
 def _mode(f: IO[str], name: str) -> tuple[str, int]:
@@ -237,44 +306,38 @@ def _rows_slowly(text: str, lineno: int, mode: str, name: str) -> list[Row]:
     return rows
 
 
-def _check(rows: list[Row]) -> list[str]:
-    """Refuse what no producer writes, in C loops over the whole file's rows (no Python
+def _check(columns: Columns) -> int:
+    """Refuse what no producer writes, in C loops over the whole file's columns (no Python
     step per block): a file of more than MAX_STATEMENTS statements, a block ending before
-    it starts, a count out of range. The rows' numbers are canonical digit strings (see
-    ``_BLOCK_LINE``), lines 1 to 9,999,999, so a number's order is its (length, text)
-    order. Returns the statement counts."""
-    _, l1s, _, l2s, _, ns, counts = zip(*rows, strict=True)
-    if max(map(len, counts)) >= len(str(bounds.MAX_COUNT)):
-        bounds.count(max(map(int, counts)))
-    if _total(ns) > MAX_STATEMENTS:  # before a block merges away: the claim is the problem
+    it starts, a count out of range. Returns the number of statements."""
+    l1s, c1s, l2s, c2s, ns, counts = columns
+    if max(counts) > bounds.MAX_COUNT:
+        bounds.count(max(counts))
+    total = sum(ns)
+    if total > MAX_STATEMENTS:  # before a block merges away: the claim is the problem
         raise _Malformed(f"a file with more than {MAX_STATEMENTS:,} statements")
-    ends = zip(map(len, l2s), l2s, strict=True)
-    if any(map(lt, ends, zip(map(len, l1s), l1s, strict=True))):
-        bad = next(r for r in rows if int(r[3]) < int(r[1]))
-        raise _Malformed(f"a block that ends before it starts: {bad[1]}.{bad[2]},{bad[3]}.{bad[4]}")
-    return list(ns)
+    if any(map(lt, l2s, l1s)):
+        i = next(i for i, (a, b) in enumerate(zip(l1s, l2s, strict=True)) if b < a)
+        raise _Malformed(f"a block that ends before it starts: {l1s[i]}.{c1s[i]},{l2s[i]}.{c2s[i]}")
+    return total
 
 
-def _total(ns: Iterable[str]) -> int:
-    """The sum of statement counts written as digit strings: a few distinct values recur."""
-    return sum(int(n) * times for n, times in Counter(ns).items())
+def _counts(columns: Columns, mode: str) -> Counts:
+    """What ``_detail(_blocks(columns, mode)).counts()`` is, without placing statements."""
+    total = _check(columns)
+    l1s, c1s, _, _, ns, counts = columns
+    # Two blocks starting at one place: a block listed again (or a profile no producer
+    # writes), merged first.
+    if len(set(zip(l1s, c1s, strict=True))) != len(ns):
+        return _detail(_blocks(columns, mode)).counts()
+    return Counts(total, sum(compress(ns, counts)))
 
 
-def _counts(rows: list[Row], mode: str) -> Counts:
-    """What ``_detail(_blocks(rows, mode)).counts()`` is, without placing statements."""
-    ns = _check(rows)
-    if len(set(map(_POSITION, rows))) != len(rows):  # a block listed again: merge first
-        return _detail(_blocks(rows, mode)).counts()
-    covered = compress(ns, map(ne, map(_COUNT, rows), repeat("0")))
-    return Counts(_total(ns), _total(covered))
-
-
-def _blocks(rows: list[Row], mode: str) -> dict[Block, list[int]]:
+def _blocks(columns: Columns, mode: str) -> dict[Block, list[int]]:
     """One file's blocks, checked; a block listed again is one block (covered if any of
     its counts is; in set mode its count is 1, else the sum)."""
-    _check(rows)
-    _, *columns = zip(*rows, strict=True)
-    l1, c1, l2, c2, n, count = (list(map(int, col)) for col in columns)
+    _check(columns)
+    l1, c1, l2, c2, n, count = columns
     keys = list(zip(l1, c1, l2, c2, strict=True))
     blocks = dict(zip(keys, map(list, zip(n, count, strict=True)), strict=True))
     if len(blocks) == len(keys):

@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from itertools import chain, compress, count, repeat
-from operator import eq, is_not
+from operator import countOf, eq, is_not
 from pathlib import Path
 from typing import Any
 
-from ratchet.core.models import LineDetail
+from ratchet.core.models import Counts, LineDetail
 from ratchet.errors import RatchetError
-from ratchet.readers import RawFile, again, bounds, checked_path
+from ratchet.readers import CountedFile, RawFile, again, bounds, checked_path
 from ratchet.readers.jsonstream import Malformed, Reader, entries
 
 _CHUNK = 1 << 20
@@ -70,22 +71,10 @@ def _hits(lines: Any) -> dict[int, int]:
 def _resultset_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
     """Each condition's branches on the condition's line. Checked a file at a time: every
     key in one regex pass over them joined, every count in C loops."""
-    if type(branches) is not dict:
-        raise Malformed("'branches' is not an object")
-    if not branches:
+    checked = _resultset_arms(branches)
+    if checked is None:
         return {}
-    arms = list(branches.values())
-    if not set(map(type, arms)) <= _DICT:
-        raise Malformed("a branch condition does not map its branches to counts")
-    lines = _key_lines(list(branches), "branch condition")
-    names = list(chain.from_iterable(arms))
-    _key_lines(names, "branch")
-    taken = list(chain.from_iterable(map(dict.values, arms)))
-    if not set(map(type, taken)) <= _INT:
-        raise Malformed("a branch count is not a number")
-    if taken and (min(taken) < 0 or max(taken) > bounds.MAX_COUNT):
-        bounds.count(min(taken))
-        bounds.count(max(taken))
+    lines, arms, names, taken = checked
     per_arm = list(chain.from_iterable(map(repeat, lines, map(len, arms))))
     valid: dict[int, int] = {}
     for line, n in zip(lines, map(len, arms), strict=True):
@@ -99,9 +88,35 @@ def _resultset_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
     return {n: (v, frozenset(missing.get(n, ()))) for n, v in valid.items()}
 
 
+def _resultset_arms(
+    branches: Any,
+) -> tuple[list[int], list[dict[str, int]], list[str], list[int]] | None:
+    """A result set's ``branches`` checked: each condition's line, its branches, and every
+    branch's key and count in order. None when there are none."""
+    if type(branches) is not dict:
+        raise Malformed("'branches' is not an object")
+    if not branches:
+        return None
+    arms = list(branches.values())
+    if not set(map(type, arms)) <= _DICT:
+        raise Malformed("a branch condition does not map its branches to counts")
+    lines = _key_lines(list(branches), "branch condition")
+    names = list(chain.from_iterable(arms))
+    _key_lines(names, "branch")
+    taken = list(chain.from_iterable(map(dict.values, arms)))
+    if not set(map(type, taken)) <= _INT:
+        raise Malformed("a branch count is not a number")
+    if taken and (min(taken) < 0 or max(taken) > bounds.MAX_COUNT):
+        bounds.count(min(taken))
+        bounds.count(max(taken))
+    return lines, arms, names, taken
+
+
 def _key_lines(keys: list[str], what: str) -> list[int]:
     """The line of each Ruby Coverage key, all checked in one pass (a key with a newline
     in it would be two lines: the counts then differ)."""
+    if not keys:  # a condition without branches
+        return []
     joined = "\n".join(keys)
     found = _KEYS.findall(joined)
     if len(found) != len(keys) or joined.count("\n") != len(keys) - 1:
@@ -148,25 +163,65 @@ def _detail(entry: Any, formatter: bool) -> LineDetail:
     return LineDetail(_hits(entry["lines"]), read(branches))
 
 
-def _files(r: Reader, formatter: bool) -> Iterator[RawFile]:
+def _counts(entry: Any, formatter: bool) -> Counts:
+    """What ``_detail(entry, formatter).counts()`` is, after the same checks, without
+    building the line and branch tables where the entry is as SimpleCov writes it."""
+    if type(entry) is list:
+        return Counts(*_line_counts(entry))
+    if type(entry) is not dict or "lines" not in entry:
+        raise Malformed("has no 'lines'")
+    lines = _line_counts(entry["lines"])
+    branches = entry.get("branches")
+    if branches is None:
+        return Counts(*lines)
+    if formatter:
+        return LineDetail(_hits(entry["lines"]), _formatter_branches(branches)).counts()
+    checked = _resultset_arms(branches)
+    if checked is None:
+        return Counts(*lines)
+    _, _, names, taken = checked
+    if len(set(names)) != len(names):  # a key twice: a line's missing branches are a set
+        counted = LineDetail({}, _resultset_branches(branches)).counts()
+        return Counts(*lines, counted.branches_valid, counted.branches_covered)
+    return Counts(*lines, len(taken), len(taken) - taken.count(0))
+
+
+def _line_counts(lines: Any) -> tuple[int, int]:
+    """Relevant lines and covered ones, as ``_hits`` reads them."""
+    if type(lines) is list and len(lines) <= bounds.MAX_LINE:
+        values = list(compress(lines, map(is_not, lines, repeat(None))))
+        if set(map(type, values)) <= _INT:
+            if values and (min(values) < 0 or max(values) > bounds.MAX_COUNT):
+                bounds.count(min(values))
+                bounds.count(max(values))
+            return len(values), len(values) - values.count(0)
+    hits = _hits(lines)
+    return len(hits), len(hits) - countOf(hits.values(), 0)
+
+
+def _files(r: Reader, formatter: bool, counts_only: bool) -> Iterator[RawFile | CountedFile]:
     if r.peek() != "{":
         raise Malformed("'coverage' is not an object")
     for name, _ in entries(r):
         entry = r.value()
         try:
             path = checked_path(str(name))
+            if counts_only:
+                counts = _counts(entry, formatter)
+                yield CountedFile(path, counts, (), partial(_detail, entry, formatter))
+                continue
             detail = _detail(entry, formatter)
         except (Malformed, ValueError) as e:
             raise Malformed(f"file {str(name)[:200]!r}: {e}") from None
         yield RawFile(path, detail)
 
 
-def _read(r: Reader) -> Iterator[RawFile]:
+def _read(r: Reader, counts_only: bool) -> Iterator[RawFile | CountedFile]:
     seen = False
     for key, _ in entries(r):
         if key == "coverage":  # the JSON formatter's coverage.json
             seen = True
-            yield from _files(r, formatter=True)
+            yield from _files(r, True, counts_only)
         elif key in ("meta", "groups", "errors", "timestamp"):
             r.value()
         else:  # a suite of the result set
@@ -175,7 +230,7 @@ def _read(r: Reader) -> Iterator[RawFile]:
             for member, _ in entries(r):
                 if member == "coverage":
                     seen = True
-                    yield from _files(r, formatter=False)
+                    yield from _files(r, False, counts_only)
                 else:
                     r.value()
     r.finish()
@@ -183,11 +238,14 @@ def _read(r: Reader) -> Iterator[RawFile]:
         raise Malformed("no 'coverage' object: not a SimpleCov result")
 
 
-def parse(path: Path, *, chunk_size: int = _CHUNK) -> Iterator[RawFile]:
-    """The files of each suite of a result set, or of a JSON formatter's report, in order."""
+def parse(
+    path: Path, *, counts_only: bool = False, chunk_size: int = _CHUNK
+) -> Iterator[RawFile | CountedFile]:
+    """The files of each suite of a result set, or of a JSON formatter's report, in order.
+    ``counts_only``: each file's counts, its line tables built only if asked."""
     try:
         with path.open("rb") as f:
-            yield from _read(Reader(f, chunk_size))
+            yield from _read(Reader(f, chunk_size), counts_only)
     except Malformed as e:
         raise RatchetError(str(e), source=str(path)) from None
     except (TypeError, ValueError) as e:
