@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ratchet.core.models import Baseline
+from ratchet.core.models import Baseline, InvalidBaseline
 from ratchet.core.numbers import normalize
 from ratchet.errors import RatchetError
 
@@ -303,30 +303,16 @@ def _baseline(value: Any, legacy_uncovered: Any, src: str, what: str = "baseline
                 source=src,
             )
     covered, measured = (_count(value[k], f"{what}.{k}", src) for k in ("covered", "measured"))
-    if covered > measured:
-        raise RatchetError(
-            f"[{SECTION}] {what} covers {covered} of {measured}: more than it measured",
-            source=src,
-        )
     branches = None
     if "branches" in value:
         branches = _count(value["branches"], f"{what}.branches", src)
-        if branches > measured:
-            raise RatchetError(
-                f"[{SECTION}] {what}.branches {branches} is more than it measured", source=src
-            )
     uncovered = measured - covered
     if "uncovered" in value:
         uncovered = _count(value["uncovered"], f"{what}.uncovered", src)
-        if uncovered > measured - covered:
-            # The exemption starts at the run's own uncovered count and only ever falls: a
-            # larger one would let that many more lines become uncovered unnoticed.
-            raise RatchetError(
-                f"[{SECTION}] {what}.uncovered {uncovered} is more than the "
-                f"{measured - covered} the accepted run left uncovered: it can only be fewer",
-                source=src,
-            )
-    baseline = Baseline(covered, measured, branches, uncovered)
+    try:
+        baseline = Baseline(covered, measured, branches, uncovered)
+    except InvalidBaseline as e:
+        raise RatchetError(f"[{SECTION}] {e.at(what)}", source=src) from None
     if "percent" in value:
         shown = _number(value["percent"], f"{what}.percent", src, lo=Decimal(0), hi=Decimal(100))
         places = max(-shown.as_tuple().exponent, 0)  # type: ignore[operator]
