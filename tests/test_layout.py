@@ -36,7 +36,6 @@ LONG_FOR_NOW = {
     "ratchet/core/config.py from_table": 87,
     "ratchet/core/patch.py evaluate": 106,
     "ratchet/core/rules.py evaluate": 117,
-    "ratchet/github/resultjson.py parse_result": 94,
     "ratchet/github/settings.py from_env": 95,
 }
 

@@ -77,6 +77,11 @@ class InvalidBaseline(ValueError):
     def at(self, where: str) -> str:
         return f"{where}{self.problem}"
 
+    @property
+    def detail(self) -> str:
+        """The problem without the count's name: ``9 is more than ...``, ``covers 3 of 2 ...``."""
+        return self.problem.removeprefix(f".{self.field}" if self.field else "").lstrip()
+
 
 @dataclass(frozen=True, slots=True)
 class Baseline:
