@@ -35,7 +35,6 @@ LONG_FOR_NOW = {
     "ratchet/core/bar.py compare": 99,
     "ratchet/core/patch.py evaluate": 106,
     "ratchet/core/rules.py evaluate": 117,
-    "ratchet/github/settings.py from_env": 95,
 }
 
 

@@ -17,7 +17,7 @@ from ratchet.commands.common import echo_err, out
 from ratchet.errors import RatchetError
 from ratchet.github import action
 from ratchet.github.outputs import annotation, inert_line
-from ratchet.github.settings import load_event
+from ratchet.github.settings import Settings
 
 TITLE = "coverage-ratchet"
 
@@ -48,7 +48,9 @@ def run(ctx: click.Context, cwd: Path) -> None:
         ctx.invoke(comment.command, result_dir=Path(result_dir))
         return
 
-    wanted = action.requested(inputs.baseline_ref, inputs.mode, env, load_event(env))
+    wanted = None
+    if inputs.mode == "check":
+        wanted = action.requested(inputs.baseline_ref, inputs.mode, Settings.from_env(env))
     baseline = None
     if wanted is not None:
         baseline = action.resolve(wanted, cwd, lambda line: echo_err(inert_line(line)))
