@@ -48,9 +48,11 @@ def run(ctx: click.Context, cwd: Path) -> None:
         ctx.invoke(comment.command, result_dir=Path(result_dir))
         return
 
+    # Read once, here, for the base ref and for check (the event file is read once).
+    settings = Settings.from_env(env) if inputs.mode == "check" else None
     wanted = None
-    if inputs.mode == "check":
-        wanted = action.requested(inputs.baseline_ref, inputs.mode, Settings.from_env(env))
+    if settings is not None:
+        wanted = action.requested(inputs.baseline_ref, inputs.mode, settings)
     baseline = None
     if wanted is not None:
         baseline = action.resolve(wanted, cwd, lambda line: echo_err(inert_line(line)))
@@ -76,4 +78,5 @@ def run(ctx: click.Context, cwd: Path) -> None:
             baseline_ref=baseline,
             expect=inputs.expect_reports,
             github=True,
+            settings=settings,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,9 @@ from ratchet.commands.common import (
     verbosity_options,
 )
 from ratchet.render.outcome import render, render_markdown
+
+if TYPE_CHECKING:
+    from ratchet.github.settings import Settings
 
 
 def in_github(flag: bool | None, fmt: str) -> bool:
@@ -75,6 +79,7 @@ def command(
     github: bool | None,
     quiet: bool,
     verbose: bool,
+    settings: Settings | None = None,
 ) -> None:
     """Fail (exit 1) if coverage fell below the threshold or the baseline."""
     shape = layout(quiet=quiet, verbose=verbose)  # a usage error before any work
@@ -83,15 +88,14 @@ def command(
         # Under --baseline-ref a section removed on the branch is a loosening of the ref's
         # bar, judged (and failed) by it.
         require_section(cfg)
-    settings = None
     notify = echo_err
     if in_github(github, fmt):
         from ratchet.github.outputs import inert_line
         from ratchet.github.settings import Settings
 
-        # Before any work or output: a bad setting is exit 2 with nothing else said,
-        # never a printed FAIL that then exits 2.
-        settings = Settings.from_env(os.environ)
+        # Before any work or output: a bad setting is exit 2 with nothing else said, never
+        # a printed FAIL that then exits 2. ``ratchet action`` hands in the ones it read.
+        settings = settings or Settings.from_env(os.environ)
 
         def notify(message: str) -> None:
             echo_err(inert_line(message))
