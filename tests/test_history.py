@@ -118,7 +118,7 @@ def _component_line(**changes) -> str:
         (_component_line(baseline=5), "components[0].baseline must be [old, new]"),
         (
             _component_line(baseline=[None, {"covered": 9, "measured": 5}]),
-            "components[0].baseline[1]: more covered than measured",
+            "components[0].baseline[1] covers 9 of 5: more than it measured",
         ),
         (line_with(components={"api": 1}), "components must be a list of at most 1000"),
     ],
@@ -181,14 +181,22 @@ def test_to_line__the_documented_shape():
         (line_with(baseline=[None, None, None]), "baseline must be [old, new]"),
         (line_with(baseline__0=95), "baseline[0] must be an object"),
         (line_with(baseline__1__ratio=1), "baseline[1]: unexpected key 'ratio'"),
-        (line_with(baseline__1__covered=925), "baseline[1]: more covered than measured"),
+        (
+            line_with(baseline__1__covered=925),
+            "baseline[1] covers 925 of 924: more than it measured",
+        ),
+        (
+            line_with(baseline__1__branches=925),
+            "baseline[1].branches 925 is more than it measured",
+        ),
         (line_with(baseline__1__covered=-1), "baseline[1].covered must be a non-negative integer"),
         (line_with(baseline__1__measured="924"), "baseline[1].measured " + NONNEG),
         (line_with(baseline__1__branches=-1), "baseline[1].branches " + NONNEG),
         (line_with(baseline__1__uncovered=-1), "baseline[1].uncovered " + NONNEG),
         (
             line_with(baseline__1__uncovered=69),
-            "baseline[1].uncovered is more than the 68 its counts leave",
+            "baseline[1].uncovered 69 is more than the 68 the accepted run left uncovered: it can "
+            "only be fewer",
         ),
         (line_with(baseline__0__percent=100.01), "baseline[0].percent must be a percentage"),
         (line_with(baseline__0__percent="99"), "baseline[0].percent must be a number"),

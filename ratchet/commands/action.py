@@ -18,7 +18,7 @@ from ratchet.commands.common import echo_err, out
 from ratchet.errors import RatchetError
 from ratchet.github import action
 from ratchet.github.outputs import annotation, inert_line
-from ratchet.github.settings import load_event
+from ratchet.github.settings import Settings
 
 TITLE = "coverage-ratchet"
 
@@ -48,7 +48,11 @@ def run(cwd: Path, env: Mapping[str, str]) -> int:
             raise RatchetError("mode comment needs result-dir")
         return comment.run(Path(result_dir))
 
-    wanted = action.requested(inputs.baseline_ref, inputs.mode, env, load_event(env))
+    # Read once, here, for the base ref and for check (the event file is read once).
+    settings = Settings.from_env(env) if inputs.mode == "check" else None
+    wanted = None
+    if settings is not None:
+        wanted = action.requested(inputs.baseline_ref, inputs.mode, settings)
     baseline = None
     if wanted is not None:
         baseline = action.resolve(wanted, cwd, lambda line: echo_err(inert_line(line)))
@@ -67,4 +71,5 @@ def run(cwd: Path, env: Mapping[str, str]) -> int:
         baseline_ref=baseline,
         expect=inputs.expect_reports,
         github=True,
+        settings=settings,
     )

@@ -112,6 +112,7 @@ def run(
     github: bool | None = None,
     quiet: bool = False,
     verbose: bool = False,
+    settings: Settings | None = None,
 ) -> int:
     """``check`` in-process (``action`` calls this too): the verdict printed in ``fmt`` (and,
     in GitHub, published); its exit code."""
@@ -122,8 +123,11 @@ def run(
         # bar, judged (and failed) by it.
         require_section(cfg)
     # Before any work or output: a bad setting is exit 2 with nothing else said, never a
-    # printed FAIL that then exits 2.
-    settings = _github_settings() if in_github(github, fmt) else None
+    # printed FAIL that then exits 2. ``ratchet action`` hands in the ones it read.
+    if not in_github(github, fmt):
+        settings = None
+    elif settings is None:
+        settings = _github_settings()
     outcome = evaluate(
         cfg,
         reports,

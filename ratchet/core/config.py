@@ -16,7 +16,7 @@ from fractions import Fraction
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ratchet.core.models import Baseline
+from ratchet.core.models import Baseline, InvalidBaseline
 from ratchet.core.numbers import normalize
 from ratchet.errors import RatchetError
 
@@ -144,38 +144,14 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
         "pyproject": pyproject,
         "present": True,
         "recorded": "threshold" in table or "baseline" in table,
+        **_numbers(table, src),
+        **_names(table, src),
+        **_lists(table, src),
     }
-    pct = {"lo": Decimal(0), "hi": Decimal(100)}
-    for key in (
-        "threshold",
-        "max_threshold",
-        "tolerance",
-        "file_tolerance",
-        "patch_threshold",
-    ):
-        if key in table:
-            kw[key] = _number(table[key], key, src, **pct)
-    if "step" in table:
-        kw["step"] = _number(table["step"], "step", src, lo=Decimal(0), hi=Decimal(100))
-        if kw["step"] == 0:
-            raise RatchetError(f"[{SECTION}] step must be greater than 0", source=src)
-    if "precision" in table:
-        p = table["precision"]
-        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= 6:
-            raise RatchetError(f"[{SECTION}] precision must be an integer 0-6", source=src)
-        kw["precision"] = p
     if "baseline" in table:
         kw["baseline"] = _baseline(table["baseline"], table.get("baseline_uncovered"), src)
     elif "baseline_uncovered" in table:
         raise RatchetError(f"[{SECTION}] baseline_uncovered without a baseline", source=src)
-    for key in ("baseline_file", "history_file", "badge_file", "diff_against"):
-        if key in table:
-            if not isinstance(table[key], str) or not table[key]:
-                raise RatchetError(f"[{SECTION}] {key} must be a non-empty string", source=src)
-            kw[key] = table[key]
-    for key in ("baseline_file", "history_file", "badge_file"):
-        if key in kw:
-            check_baseline_file(kw[key], src=src, what=f"[{SECTION}] {key}")
     if "patch_empty" in table:
         if table["patch_empty"] not in PATCH_EMPTY_CHOICES:
             raise RatchetError(
@@ -188,6 +164,58 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
             if not isinstance(table[key], bool):
                 raise RatchetError(f"[{SECTION}] {key} must be true or false", source=src)
             kw[key] = table[key]
+    if "components" in table:
+        kw["components"] = _components(table["components"], src)
+    cfg = Config(**kw)
+    if cfg.threshold > cfg.max_threshold:
+        raise RatchetError(
+            f"[{SECTION}] threshold {cfg.threshold} is above max_threshold {cfg.max_threshold}",
+            source=src,
+        )
+    return cfg
+
+
+def _numbers(table: Mapping[str, Any], src: str) -> dict[str, Any]:
+    """The percents, ``step``, ``precision`` and ``expect_reports`` of ``[tool.ratchet]``."""
+    kw: dict[str, Any] = {}
+    pct = {"lo": Decimal(0), "hi": Decimal(100)}
+    for key in ("threshold", "max_threshold", "tolerance", "file_tolerance", "patch_threshold"):
+        if key in table:
+            kw[key] = _number(table[key], key, src, **pct)
+    if "step" in table:
+        kw["step"] = _number(table["step"], "step", src, lo=Decimal(0), hi=Decimal(100))
+        if kw["step"] == 0:
+            raise RatchetError(f"[{SECTION}] step must be greater than 0", source=src)
+    if "precision" in table:
+        p = table["precision"]
+        if isinstance(p, bool) or not isinstance(p, int) or not 0 <= p <= 6:
+            raise RatchetError(f"[{SECTION}] precision must be an integer 0-6", source=src)
+        kw["precision"] = p
+    if "expect_reports" in table:
+        n = table["expect_reports"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise RatchetError(f"[{SECTION}] expect_reports must be a positive integer", source=src)
+        kw["expect_reports"] = n
+    return kw
+
+
+def _names(table: Mapping[str, Any], src: str) -> dict[str, Any]:
+    """The files ``[tool.ratchet]`` names (inside the project) and ``diff_against``."""
+    kw: dict[str, Any] = {}
+    for key in ("baseline_file", "history_file", "badge_file", "diff_against"):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key]:
+                raise RatchetError(f"[{SECTION}] {key} must be a non-empty string", source=src)
+            kw[key] = table[key]
+    for key in ("baseline_file", "history_file", "badge_file"):
+        if key in kw:
+            check_baseline_file(kw[key], src=src, what=f"[{SECTION}] {key}")
+    return kw
+
+
+def _lists(table: Mapping[str, Any], src: str) -> dict[str, Any]:
+    """``reports`` and ``paths``."""
+    kw: dict[str, Any] = {}
     if "reports" in table:
         r = table["reports"]
         if isinstance(r, str):
@@ -205,20 +233,7 @@ def from_table(table: Mapping[str, Any], pyproject: Path | None, *, src: str) ->
                 f"[{SECTION}.paths] entries must be non-empty lists of path prefixes", source=src
             )
         kw["paths"] = {k: tuple(v) for k, v in paths.items()}
-    if "expect_reports" in table:
-        n = table["expect_reports"]
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise RatchetError(f"[{SECTION}] expect_reports must be a positive integer", source=src)
-        kw["expect_reports"] = n
-    if "components" in table:
-        kw["components"] = _components(table["components"], src)
-    cfg = Config(**kw)
-    if cfg.threshold > cfg.max_threshold:
-        raise RatchetError(
-            f"[{SECTION}] threshold {cfg.threshold} is above max_threshold {cfg.max_threshold}",
-            source=src,
-        )
-    return cfg
+    return kw
 
 
 def _components(value: Any, src: str) -> tuple[Component, ...]:
@@ -303,30 +318,16 @@ def _baseline(value: Any, legacy_uncovered: Any, src: str, what: str = "baseline
                 source=src,
             )
     covered, measured = (_count(value[k], f"{what}.{k}", src) for k in ("covered", "measured"))
-    if covered > measured:
-        raise RatchetError(
-            f"[{SECTION}] {what} covers {covered} of {measured}: more than it measured",
-            source=src,
-        )
     branches = None
     if "branches" in value:
         branches = _count(value["branches"], f"{what}.branches", src)
-        if branches > measured:
-            raise RatchetError(
-                f"[{SECTION}] {what}.branches {branches} is more than it measured", source=src
-            )
     uncovered = measured - covered
     if "uncovered" in value:
         uncovered = _count(value["uncovered"], f"{what}.uncovered", src)
-        if uncovered > measured - covered:
-            # The exemption starts at the run's own uncovered count and only ever falls: a
-            # larger one would let that many more lines become uncovered unnoticed.
-            raise RatchetError(
-                f"[{SECTION}] {what}.uncovered {uncovered} is more than the "
-                f"{measured - covered} the accepted run left uncovered: it can only be fewer",
-                source=src,
-            )
-    baseline = Baseline(covered, measured, branches, uncovered)
+    try:
+        baseline = Baseline(covered, measured, branches, uncovered)
+    except InvalidBaseline as e:
+        raise RatchetError(f"[{SECTION}] {e.at(what)}", source=src) from None
     if "percent" in value:
         shown = _number(value["percent"], f"{what}.percent", src, lo=Decimal(0), hi=Decimal(100))
         places = max(-shown.as_tuple().exponent, 0)  # type: ignore[operator]

@@ -64,6 +64,25 @@ class Counts:
         )
 
 
+class InvalidBaseline(ValueError):
+    """Counts of a baseline that contradict each other: ``field`` names the count at fault
+    (None: the baseline as a whole), and ``at(where)`` says so where the reader found it
+    (``[tool.ratchet] baseline.uncovered 9 is more than ...``)."""
+
+    def __init__(self, field: str | None, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem  # goes on from the baseline's name: " covers ...", ".branches ..."
+
+    def at(self, where: str) -> str:
+        return f"{where}{self.problem}"
+
+    @property
+    def detail(self) -> str:
+        """The problem without the count's name: ``9 is more than ...``, ``covers 3 of 2 ...``."""
+        return self.problem.removeprefix(f".{self.field}" if self.field else "").lstrip()
+
+
 @dataclass(frozen=True, slots=True)
 class Baseline:
     """The accepted run a total is held to: its exact counts, not a rounded percent.
@@ -82,6 +101,46 @@ class Baseline:
     branches: int | None = None  # branches it measured (0: measured without branches)
     uncovered: int | None = None
     legacy: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        # Every reader of a baseline (pyproject.toml, the history, a result artifact) builds
+        # one, so this is the one place its counts are held to each other.
+        for name in ("covered", "measured", "branches"):
+            n = getattr(self, name)
+            if n is not None and n < 0:
+                raise InvalidBaseline(name, f".{name} {n} must be a non-negative integer")
+        covered, measured = self.covered, self.measured
+        if covered is None or measured is None:
+            self._check_legacy()
+            return
+        if covered > measured:
+            raise InvalidBaseline(None, f" covers {covered} of {measured}: more than it measured")
+        if self.branches is not None and self.branches > measured:
+            raise InvalidBaseline("branches", f".branches {self.branches} is more than it measured")
+        self._check_uncovered()
+        if self.uncovered is not None and self.uncovered > measured - covered:
+            # The exemption starts at the run's own uncovered count and only ever falls: a
+            # larger one would let that many more lines become uncovered unnoticed.
+            raise InvalidBaseline(
+                "uncovered",
+                f".uncovered {self.uncovered} is more than the {measured - covered} the accepted "
+                "run left uncovered: it can only be fewer",
+            )
+
+    def _check_legacy(self) -> None:
+        if self.covered is not None or self.measured is not None:
+            raise InvalidBaseline(None, " needs both its counts, covered and measured")
+        if self.legacy is None:
+            raise InvalidBaseline(None, " needs its counts, covered and measured")
+        if not 0 <= self.legacy <= 100:
+            raise InvalidBaseline(None, f" percent {self.legacy} is not between 0 and 100")
+        self._check_uncovered()
+
+    def _check_uncovered(self) -> None:
+        if self.uncovered is not None and self.uncovered < 0:
+            raise InvalidBaseline(
+                "uncovered", f".uncovered {self.uncovered} must be a non-negative integer"
+            )
 
     @classmethod
     def of(cls, totals: Counts, uncovered: int | None = None) -> Baseline:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ratchet.errors import RatchetError
+from ratchet.github.settings import Settings
 from ratchet.store import git
 
 MODES = ("check", "update", "comment")
@@ -96,9 +97,7 @@ def expand(value: str, cwd: Path) -> list[str]:
 # -- baseline-ref -----------------------------------------------------------------------------
 
 
-def requested(
-    given: str, mode: str, env: Mapping[str, str], event: Mapping[str, Any]
-) -> str | None:
+def requested(given: str, mode: str, settings: Settings) -> str | None:
     """The ref ``baseline-ref`` asks for, before anything is fetched; None for none.
 
     ``auto``: the pull request's base branch (``origin/<base>``); in a merge queue, the
@@ -110,9 +109,9 @@ def requested(
         return None
     if given != "auto":
         return given
-    event_name = env.get("GITHUB_EVENT_NAME", "")
+    event, event_name = settings.event, settings.event_name
     if event_name in PR_EVENTS:
-        base = env.get("GITHUB_BASE_REF") or _get(event, "pull_request", "base", "ref")
+        base = settings.base_ref or _get(event, "pull_request", "base", "ref")
         if isinstance(base, str) and base.strip():
             return f"{REMOTE}/{base}"
         raise RatchetError(

@@ -18,10 +18,10 @@ from ratchet.core.results import (
     Result,
 )
 from ratchet.errors import RatchetError
-from ratchet.github.fields import InvalidArtifact as InvalidArtifact
 from ratchet.github.resultjson import parse_result as parse_result
 from ratchet.github.settings import parse_pr_number
 from ratchet.render import jsonout
+from ratchet.render.jsonfields import InvalidArtifact as InvalidArtifact
 
 RESULT = "result.json"
 COMMENT = "comment.md"
@@ -42,10 +42,10 @@ class Saved:
 def write(
     directory: Path, data: dict[str, Any], comment: str, pr_number: int | None, ident: str
 ) -> Path:
-    """Write the three files (``data``: ``render.outcome.outcome_dict``, to which the ``id`` is
-    added); returns the comment's path. Raises ``OSError``."""
+    """Write the three files (``data``: ``jsonout.dump``'s, to which the ``id`` is added);
+    returns the comment's path. Raises ``OSError``."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / RESULT).write_text(jsonout.dumps({**data, "id": ident}), encoding="utf-8")
+    (directory / RESULT).write_text(jsonout.dumps(jsonout.with_id(data, ident)), encoding="utf-8")
     comment_path = directory / COMMENT
     comment_path.write_text(comment, encoding="utf-8")
     pr = directory / PR_NUMBER

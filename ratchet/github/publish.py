@@ -20,15 +20,15 @@ from typing import Any
 
 import requests
 
-from ratchet.core.numbers import as_json_number, fmt_pct
+from ratchet.core.numbers import fmt_pct
 from ratchet.core.results import Outcome, Result, Verdict
 from ratchet.errors import RatchetError
 from ratchet.github import artifact, comment, outputs, status
 from ratchet.github.client import Forbidden, GitHub, GitHubError
 from ratchet.github.settings import Settings
+from ratchet.render import jsonout
 from ratchet.render.comment import Links, marker, render
 from ratchet.render.headline import signed
-from ratchet.render.outcome import outcome_dict
 from ratchet.store import git
 
 MAX_ANNOTATIONS = 50  # GitHub shows 10 per kind per step and 50 per job anyway
@@ -340,12 +340,10 @@ def publish(outcome: Outcome, summary: str, settings: Settings, *, echo: Echo) -
             gh = GitHub(session, settings.api_url, settings.token)
         # The tolerances let the privileged half re-derive the verdict from the numbers. The
         # working copy's: never stricter than the bar applied (a ref's can only be lower).
-        data = {
-            **outcome_dict(outcome),
-            "tolerance": as_json_number(outcome.config.tolerance),
-            "file_tolerance": as_json_number(outcome.config.file_tolerance),
-        }
-        publish_with(Result.of(outcome), data, summary, settings, gh, notes=notes, echo=echo)
+        result = Result.of(outcome)
+        tolerances = outcome.config.tolerance, outcome.config.file_tolerance
+        data = jsonout.dump(result, tolerance=tolerances[0], file_tolerance=tolerances[1])
+        publish_with(result, data, summary, settings, gh, notes=notes, echo=echo)
 
 
 def verify_pr(gh: GitHub, repo: str, pr: int, head_sha: str) -> None:

@@ -7,6 +7,7 @@ this module reads ``os.environ``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -146,6 +147,10 @@ class Settings:
     summary_file: Path | None = None
     result_dir: Path = Path(RESULT_DIR)
     workspace: Path | None = None
+    event_name: str = ""  # GITHUB_EVENT_NAME
+    base_ref: str | None = None  # GITHUB_BASE_REF: a pull request's base branch
+    # The event payload (GITHUB_EVENT_PATH), read once: what else a step needs of it.
+    event: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def status_context(self) -> str:
@@ -153,50 +158,17 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Everything the run says, read from ``env`` (and the event file it names) once."""
         event = load_event(env)
-
         repository = env.get("GITHUB_REPOSITORY") or None
         if repository is not None and not _REPO.match(repository):
             raise RatchetError(f"GITHUB_REPOSITORY must be owner/name, not {repository[:120]!r}")
-
-        pr_number: int | None = None
-        head_sha: str | None = None
-        run_html: Any = None
-        fork = False
-        dependabot = env.get("GITHUB_ACTOR") == DEPENDABOT
-        pr = event.get("pull_request")
-        run = event.get("workflow_run")
-        group = event.get("merge_group")
-        if isinstance(pr, Mapping):
-            number = pr.get("number")
-            if isinstance(number, int) and not isinstance(number, bool) and number > 0:
-                pr_number = number
-            head_sha = _get(pr, "head", "sha")
-            head_repo = _get(pr, "head", "repo", "full_name")
-            fork = head_repo is None or head_repo != _get(pr, "base", "repo", "full_name")
-            dependabot = dependabot or _get(pr, "user", "login") == DEPENDABOT
-        elif isinstance(run, Mapping):
-            # The privileged half: the commit the untrusted run tested, and its run to link
-            # to. GitHub lists the PR only for same-repository PRs; for forks the number
-            # comes from the artifact and is checked against the API.
-            head_sha = run.get("head_sha")
-            run_html = run.get("html_url")
-            prs = run.get("pull_requests")
-            if isinstance(prs, list) and len(prs) == 1:
-                number = _get(prs[0], "number")
-                if isinstance(number, int) and not isinstance(number, bool) and number > 0:
-                    pr_number = number
-        elif isinstance(group, Mapping):
-            # A merge queue's group: its status goes on the commit the queue tests; there is
-            # no pull request to comment on (the group may hold several).
-            head_sha = group.get("head_sha")
-        else:
-            head_sha = env.get("GITHUB_SHA") or None
-        if not isinstance(head_sha, str) or not _SHA.match(head_sha):
-            head_sha = None
-        if env.get("RATCHET_PR_NUMBER", "").strip() and not isinstance(group, Mapping):
+        run = _Run.of(event, env)
+        pr_number = run.pr_number
+        if env.get("RATCHET_PR_NUMBER", "").strip() and not isinstance(
+            event.get("merge_group"), Mapping
+        ):
             pr_number = parse_pr_number(env["RATCHET_PR_NUMBER"], "pr-number")
-
         comment = env.get("RATCHET_COMMENT", "auto").strip().lower() or "auto"
         if comment not in COMMENT_MODES:
             raise RatchetError(
@@ -206,43 +178,96 @@ class Settings:
         if not _LOGIN.match(bot_login):
             raise RatchetError(f"bot-login is not a GitHub login: {bot_login[:60]!r}")
         ident = check_id(env.get("RATCHET_ID", "").strip())
-
         server_url = (env.get("GITHUB_SERVER_URL") or DEFAULT_SERVER_URL).rstrip("/")
-        run_url = None
-        if repository and env.get("GITHUB_RUN_ID", "").isdigit():
-            run_url = f"{server_url}/{repository}/actions/runs/{env['GITHUB_RUN_ID']}"
-        if isinstance(run_html, str) and re.fullmatch(
-            re.escape(server_url) + r"/[\w.-]+/[\w.-]+/actions/runs/\d+", run_html
-        ):
-            run_url = run_html
-
-        if env.get("RATCHET_RESULT_DIR"):
-            # Absolute, so the result-dir and comment-file outputs mean the same directory to
-            # later steps, which run in the workspace, not in this step's working-directory.
-            result_dir = Path(env["RATCHET_RESULT_DIR"]).resolve()
-        else:
-            base = Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else Path.cwd()
-            result_dir = base / (RESULT_DIR + (f"-{ident}" if ident else ""))
-
-        token = check_token(env.get("GITHUB_TOKEN", ""))
         return cls(
             api_url=(env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
             server_url=server_url,
             repository=repository,
-            token=token,
+            token=check_token(env.get("GITHUB_TOKEN", "")),
             pr_number=pr_number,
-            head_sha=head_sha,
-            fork=fork,
-            dependabot=dependabot,
-            run_url=run_url,
+            head_sha=run.head_sha,
+            fork=run.fork,
+            dependabot=run.dependabot or env.get("GITHUB_ACTOR") == DEPENDABOT,
+            run_url=_run_url(env, server_url, repository, run.html_url),
             comment=comment,
             commit_status=parse_bool(env.get("RATCHET_COMMIT_STATUS", "true"), "commit-status"),
             id=ident,
             bot_login=bot_login,
-            output_file=Path(env["GITHUB_OUTPUT"]) if env.get("GITHUB_OUTPUT") else None,
-            summary_file=(
-                Path(env["GITHUB_STEP_SUMMARY"]) if env.get("GITHUB_STEP_SUMMARY") else None
-            ),
-            result_dir=result_dir,
-            workspace=Path(env["GITHUB_WORKSPACE"]) if env.get("GITHUB_WORKSPACE") else None,
+            output_file=_path(env, "GITHUB_OUTPUT"),
+            summary_file=_path(env, "GITHUB_STEP_SUMMARY"),
+            result_dir=_result_dir(env, ident),
+            workspace=_path(env, "GITHUB_WORKSPACE"),
+            event_name=env.get("GITHUB_EVENT_NAME", ""),
+            base_ref=env.get("GITHUB_BASE_REF") or None,
+            event=event,
         )
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    return Path(env[name]) if env.get(name) else None
+
+
+def _run_url(
+    env: Mapping[str, str], server_url: str, repository: str | None, html_url: Any
+) -> str | None:
+    """This run's page; in the privileged half, the untrusted run's (when it is on this
+    server)."""
+    if isinstance(html_url, str) and re.fullmatch(
+        re.escape(server_url) + r"/[\w.-]+/[\w.-]+/actions/runs/\d+", html_url
+    ):
+        return html_url
+    if repository and env.get("GITHUB_RUN_ID", "").isdigit():
+        return f"{server_url}/{repository}/actions/runs/{env['GITHUB_RUN_ID']}"
+    return None
+
+
+def _result_dir(env: Mapping[str, str], ident: str) -> Path:
+    if env.get("RATCHET_RESULT_DIR"):
+        # Absolute, so the result-dir and comment-file outputs mean the same directory to
+        # later steps, which run in the workspace, not in this step's working-directory.
+        return Path(env["RATCHET_RESULT_DIR"]).resolve()
+    base = Path(env["RUNNER_TEMP"]) if env.get("RUNNER_TEMP") else Path.cwd()
+    return base / (RESULT_DIR + (f"-{ident}" if ident else ""))
+
+
+def _number(x: Any) -> int | None:
+    return x if isinstance(x, int) and not isinstance(x, bool) and x > 0 else None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the event says of the commit and pull request the run is about."""
+
+    pr_number: int | None = None
+    head_sha: str | None = None
+    html_url: Any = None  # the untrusted run's page (``workflow_run``), not checked yet
+    fork: bool = False
+    dependabot: bool = False
+
+    @classmethod
+    def of(cls, event: Mapping[str, Any], env: Mapping[str, str]) -> _Run:
+        pr, run, group = (event.get(k) for k in ("pull_request", "workflow_run", "merge_group"))
+        if isinstance(pr, Mapping):
+            head_repo = _get(pr, "head", "repo", "full_name")
+            found = cls(
+                pr_number=_number(pr.get("number")),
+                head_sha=_get(pr, "head", "sha"),
+                fork=head_repo is None or head_repo != _get(pr, "base", "repo", "full_name"),
+                dependabot=_get(pr, "user", "login") == DEPENDABOT,
+            )
+        elif isinstance(run, Mapping):
+            # The privileged half: the commit the untrusted run tested, and its run to link
+            # to. GitHub lists the PR only for same-repository PRs; for forks the number
+            # comes from the artifact and is checked against the API.
+            prs = run.get("pull_requests")
+            one = _get(prs[0], "number") if isinstance(prs, list) and len(prs) == 1 else None
+            found = cls(_number(one), run.get("head_sha"), run.get("html_url"))
+        elif isinstance(group, Mapping):
+            # A merge queue's group: its status goes on the commit the queue tests; there is
+            # no pull request to comment on (the group may hold several).
+            found = cls(head_sha=group.get("head_sha"))
+        else:
+            found = cls(head_sha=env.get("GITHUB_SHA") or None)
+        if not isinstance(found.head_sha, str) or not _SHA.match(found.head_sha):
+            found = dataclasses.replace(found, head_sha=None)
+        return found

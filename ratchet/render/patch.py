@@ -1,61 +1,12 @@
-"""The patch-coverage section of each output format (text, JSON, Markdown). Pure."""
+"""The patch-coverage section of the text and Markdown outputs (JSON: ``jsonpatch``). Pure."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
-from ratchet.core.numbers import as_json_number, fmt_margin, fmt_pct
-from ratchet.core.results import PatchComponent, PatchFile, PatchResult
-from ratchet.render import jsonout
-
-
-def _file_json(f: PatchFile) -> dict[str, Any]:
-    return {
-        "path": f.path,
-        "status": f.status,
-        "old_path": f.old_path,
-        "lines_valid": f.counts.lines_valid,
-        "lines_covered": f.counts.lines_covered,
-        "branches_valid": f.counts.branches_valid,
-        "branches_covered": f.counts.branches_covered,
-        "covered": list(f.covered),
-        "uncovered_ranges": [[a, b] for a, b in f.uncovered],
-        "partial_branch_lines": list(f.partial),
-    }
-
-
-def json(p: PatchResult) -> dict[str, Any]:
-    waived = {w.path for w in p.waived}
-    return {
-        **jsonout.counts(p.counts),
-        "threshold": as_json_number(p.threshold),
-        "status": p.status,
-        "description": p.description,
-        "path_prefix": p.prefix,
-        "files": [_file_json(f) for f in p.files],
-        "failures": [jsonout.failure_dict(f) for f in p.failures],
-        "notes": list(p.notes),
-        "unreported": list(p.unreported),
-        "outside": list(p.outside),
-        "untracked": list(p.untracked),
-        "indirect": [
-            {
-                "path": c.path,
-                "before": jsonout.counts(c.before) if c.before else None,
-                "after": jsonout.counts(c.after) if c.after else None,
-                "waived": c.path in waived,
-            }
-            for c in p.indirect
-        ],
-        "waived": [jsonout.failure_dict(f) for f in p.waived],
-        "components": [
-            {"name": c.name, **jsonout.counts(c.counts), "threshold": as_json_number(c.threshold)}
-            for c in p.components
-        ],
-    }
-
+from ratchet.core.numbers import fmt_margin, fmt_pct
+from ratchet.core.results import PatchComponent, PatchResult
 
 # How a statement of patch coverage reads: failing a gate, low with no gate, passing one.
 FAILING, LOW, PASSING, NEUTRAL = "fail", "low", "pass", ""

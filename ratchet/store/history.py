@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ratchet.core.models import Baseline, Counts
+from ratchet.core.models import Baseline, Counts, InvalidBaseline
 from ratchet.core.numbers import as_json_number, normalize
 from ratchet.core.results import EVENT_ACCEPT, EVENT_INIT, EVENT_UPDATE, ComponentMove, Event
 from ratchet.errors import RatchetError
@@ -126,13 +126,11 @@ def _baseline(x: Any, where: str) -> Baseline | None:
         _int(d.get("measured"), f"{where}.measured"),
     )
     br = d.get("branches")
-    if covered > measured:
-        raise _Bad(f"{where}: more covered than measured")
-    if uncovered is not None and uncovered > measured - covered:
-        raise _Bad(f"{where}.uncovered is more than the {measured - covered} its counts leave")
-    return Baseline(
-        covered, measured, None if br is None else _int(br, f"{where}.branches"), uncovered
-    )
+    branches = None if br is None else _int(br, f"{where}.branches")
+    try:
+        return Baseline(covered, measured, branches, uncovered)
+    except InvalidBaseline as e:
+        raise _Bad(e.at(where)) from None
 
 
 def _pair(x: Any, where: str) -> list[Any]:

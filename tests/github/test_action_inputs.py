@@ -9,6 +9,7 @@ import pytest
 
 from ratchet.errors import RatchetError
 from ratchet.github import action
+from ratchet.github.settings import Settings
 from tests.conftest import git
 from tests.github.conftest import merge_group_event, pull_request_event
 
@@ -107,6 +108,15 @@ def test_expand__every_pattern_matching_nothing_is_named_in_one_error(reports, v
 # -- baseline-ref: what is asked for ------------------------------------------------------------
 
 
+def settings_of(env, event):
+    """What ``Settings.from_env`` reads of the event (tests/github/test_settings.py)."""
+    return Settings(
+        event_name=env.get("GITHUB_EVENT_NAME", ""),
+        base_ref=env.get("GITHUB_BASE_REF") or None,
+        event=event,
+    )
+
+
 PR = {"GITHUB_EVENT_NAME": "pull_request"}
 QUEUE = {"GITHUB_EVENT_NAME": "merge_group"}
 PUSH = {"GITHUB_EVENT_NAME": "push"}
@@ -130,7 +140,7 @@ TARGET = {"GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_BASE_REF": "a"}
     ],
 )
 def test_requested(given, mode, env, event, expected):
-    assert action.requested(given, mode, env, event) == expected
+    assert action.requested(given, mode, settings_of(env, event)) == expected
 
 
 @pytest.mark.unit
@@ -145,7 +155,7 @@ def test_requested(given, mode, env, event, expected):
 )
 def test_requested__a_change_whose_base_is_unknown_is_never_checked_alone(env, event, said):
     with pytest.raises(RatchetError, match=said) as e:
-        action.requested("auto", "check", env, event)
+        action.requested("auto", "check", settings_of(env, event))
     assert str(e.value).startswith("baseline-ref auto: ")
     assert str(e.value).endswith(", or to none")
 

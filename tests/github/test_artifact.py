@@ -411,11 +411,11 @@ WEB = ["components", 1]
         ),
         (
             _set(["components", 0, "baseline_counts", "covered"], 101),
-            r"components\[0\].baseline_counts: more covered than measured",
+            r"components\[0\].baseline_counts: covers 101 of 100: more than it measured",
         ),
         (
             _set(["components", 0, "baseline_counts", "branches"], 101),
-            r"components\[0\].baseline_counts: more covered than measured",
+            r"components\[0\].baseline_counts.branches: 101 is more than it measured",
         ),
         (
             _set(["components", 0, "baseline"], 88.01),
@@ -427,7 +427,7 @@ WEB = ["components", 1]
         ),
         (
             _set(["components", 0, "baseline_uncovered"], 13),
-            r"components\[0\].baseline_uncovered: more than the 12 its counts leave",
+            r"components\[0\].baseline_uncovered: 13 is more than the 12 the accepted run left",
         ),
         (
             _set(["components", 0, "baseline_uncovered"], -1),
@@ -444,7 +444,7 @@ WEB = ["components", 1]
         ),
         (
             _set(["update", "components", 0, "baseline"], 90.5),
-            r"update.components\[0\]: does not match its counts",
+            r"update.components\[0\].baseline: does not match its counts",
         ),
         (
             lambda d: d["update"]["components"][0].pop("baseline_uncovered"),

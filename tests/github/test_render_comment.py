@@ -530,7 +530,7 @@ def test_render__every_field_at_the_artifacts_limits_stays_within_the_budget():
     every other list longer than the comment shows: the comment stays under the budget,
     never reaching the hard cut."""
     from ratchet.core.results import BarSource, Cause, ComponentVerdict, Plan, Setting
-    from ratchet.github import fields as a
+    from ratchet.render import jsonfields as a
 
     worst = "\u202e"  # escapes to 7 characters
     text, path = worst * a.MAX_MESSAGE, worst * a.MAX_PATH

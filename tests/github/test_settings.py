@@ -153,3 +153,16 @@ def test_dependabot__by_actor_or_by_the_pull_requests_author(tmp_path):
     assert Settings.from_env(env_for(tmp_path, event, GITHUB_ACTOR="dependabot[bot]")).dependabot
     event["pull_request"]["user"] = {"login": "dependabot[bot]"}
     assert Settings.from_env(env_for(tmp_path, event)).dependabot
+
+
+def test_event__read_once_and_kept_for_the_action(tmp_path):
+    """The event file is read here only: ``ratchet action`` asks these for the base ref."""
+    env = env_for(
+        tmp_path, pull_request_event(3), GITHUB_EVENT_NAME="pull_request", GITHUB_BASE_REF="dev"
+    )
+    assert Settings.from_env({**env, "GITHUB_BASE_REF": ""}).base_ref is None
+    s = Settings.from_env(env)
+    (tmp_path / "event.json").unlink()  # nothing reads it again
+    assert (s.event_name, s.base_ref) == ("pull_request", "dev")
+    assert s.event["pull_request"]["number"] == 3
+    assert "pull_request" not in repr(s).replace("event_name='pull_request'", "")

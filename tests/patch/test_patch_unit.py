@@ -16,7 +16,7 @@ from ratchet.core.diff import ADDED, DELETED, MODIFIED, RENAMED, FileDiff
 from ratchet.core.models import Counts, FileCoverage, LineDetail, Report
 from ratchet.core.results import PatchResult, Result
 from ratchet.errors import RatchetError
-from ratchet.render import jsonout, terminal
+from ratchet.render import jsonparts, jsonpatch, terminal
 from ratchet.render import patch as render
 from tests.wrapped import flat
 
@@ -283,7 +283,7 @@ def test_render_text__lists_every_uncovered_range_per_file():
 
 
 def test_render_json__documented_fields():
-    data = render.json(sample())
+    data = jsonpatch.dump(sample())
     json.dumps(data)  # serialisable as is
     assert {k: data[k] for k in ("lines_valid", "lines_covered", "branches_valid")} == {
         "lines_valid": 5,
@@ -336,7 +336,7 @@ def test_render__empty_change_says_so():
         render.markdown_line(r, 2, Decimal(0))
         == "**Changed lines:** none measurable, nothing to judge."
     )
-    assert render.json(r)["status"] == "pass"
+    assert jsonpatch.dump(r)["status"] == "pass"
 
 
 def test_collect__without_a_diff_to_read_is_a_usage_error_before_any_git_call(tmp_path):
@@ -383,8 +383,8 @@ def test_evaluate__each_components_changed_lines_gated_or_not():
         ("api", 5, 6, Decimal(50)),  # lines and branches
         ("web", 0, 1, None),
     ]
-    assert render.json(r)["components"][1] == {
-        "name": "web", **jsonout.counts(Counts(1, 0)), "threshold": None,
+    assert jsonpatch.dump(r)["components"][1] == {
+        "name": "web", **jsonparts.counts(Counts(1, 0)), "threshold": None,
     }  # fmt: skip
 
 
