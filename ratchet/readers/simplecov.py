@@ -33,10 +33,14 @@ from ratchet.readers import CountedFile, RawFile, again, bounds, checked_path
 from ratchet.readers.jsonstream import Malformed, Reader, entries
 
 _CHUNK = 1 << 20
-# Ruby's Coverage key for a condition or a branch, as SimpleCov writes it with #inspect.
-_KEY = re.compile(r"\[:(\w+), (-?\d+), (-?\d+), (-?\d+), (-?\d+), (-?\d+)\]")
-# The same keys, each a line of their join: the start line captured.
+# Ruby's Coverage key for a condition or a branch, as SimpleCov writes it with #inspect,
+# each a line of their join: the start line captured.
 _KEYS = re.compile(r"^\[:\w+, -?\d+, (\d{1,9}), -?\d+, -?\d+, -?\d+\]$", re.M)
+# Every key of a file, a line of their join, matched at once: ASCII digits only and each line
+# number within bounds without a leading zero, possessive so that nothing is backtracked
+# into. Stricter than _KEYS, so a join it refuses is checked key by key by _KEYS.
+_KEY_ASCII = r"\[:\w++, -?[0-9]++, [1-9][0-9]{0,6}+, -?[0-9]++, -?[0-9]++, -?[0-9]++\]"
+_ALL_KEYS = re.compile(rf"(?:{_KEY_ASCII}\n)*+{_KEY_ASCII}", re.ASCII)
 _IGNORED = "ignored"
 _INT = {int}
 _DICT = {dict}
@@ -74,7 +78,8 @@ def _resultset_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
     checked = _resultset_arms(branches)
     if checked is None:
         return {}
-    lines, arms, names, taken = checked
+    arms, names, taken = checked
+    lines = _key_lines(list(branches), "branch condition")
     per_arm = list(chain.from_iterable(map(repeat, lines, map(len, arms))))
     valid: dict[int, int] = {}
     for line, n in zip(lines, map(len, arms), strict=True):
@@ -90,9 +95,9 @@ def _resultset_branches(branches: Any) -> dict[int, tuple[int, frozenset[str]]]:
 
 def _resultset_arms(
     branches: Any,
-) -> tuple[list[int], list[dict[str, int]], list[str], list[int]] | None:
-    """A result set's ``branches`` checked: each condition's line, its branches, and every
-    branch's key and count in order. None when there are none."""
+) -> tuple[list[dict[str, int]], list[str], list[int]] | None:
+    """A result set's ``branches`` checked: each condition's branches, and every branch's
+    key and count in order. None when there are none."""
     if type(branches) is not dict:
         raise Malformed("'branches' is not an object")
     if not branches:
@@ -100,16 +105,20 @@ def _resultset_arms(
     arms = list(branches.values())
     if not set(map(type, arms)) <= _DICT:
         raise Malformed("a branch condition does not map its branches to counts")
-    lines = _key_lines(list(branches), "branch condition")
     names = list(chain.from_iterable(arms))
-    _key_lines(names, "branch")
+    joined = "\n".join(chain(branches, names))
+    # One pass over every key (a key with a newline in it would be two lines: the count
+    # differs); what it refuses, each key again as _key_lines reads it, to say which.
+    if _ALL_KEYS.fullmatch(joined) is None or joined.count("\n") != len(branches) + len(names) - 1:
+        _key_lines(list(branches), "branch condition")
+        _key_lines(names, "branch")
     taken = list(chain.from_iterable(map(dict.values, arms)))
     if not set(map(type, taken)) <= _INT:
         raise Malformed("a branch count is not a number")
     if taken and (min(taken) < 0 or max(taken) > bounds.MAX_COUNT):
         bounds.count(min(taken))
         bounds.count(max(taken))
-    return lines, arms, names, taken
+    return arms, names, taken
 
 
 def _key_lines(keys: list[str], what: str) -> list[int]:
@@ -120,7 +129,7 @@ def _key_lines(keys: list[str], what: str) -> list[int]:
     joined = "\n".join(keys)
     found = _KEYS.findall(joined)
     if len(found) != len(keys) or joined.count("\n") != len(keys) - 1:
-        bad = next(k for k in keys if _KEY.fullmatch(k) is None)
+        bad = next(k for k in keys if _KEYS.fullmatch(k) is None)
         raise Malformed(f"{what} {bad[:60]!r} is not SimpleCov's")
     lines = list(map(int, found))
     if min(lines) < 1 or max(lines) > bounds.MAX_LINE:
@@ -179,7 +188,7 @@ def _counts(entry: Any, formatter: bool) -> Counts:
     checked = _resultset_arms(branches)
     if checked is None:
         return Counts(*lines)
-    _, _, names, taken = checked
+    _, names, taken = checked
     if len(set(names)) != len(names):  # a key twice: a line's missing branches are a set
         counted = LineDetail({}, _resultset_branches(branches)).counts()
         return Counts(*lines, counted.branches_valid, counted.branches_covered)

@@ -137,6 +137,12 @@ CORPUS: list[tuple[str, str, bytes | str, str]] = [
         "is not SimpleCov's",
     ),
     (
+        "simplecov-negative-key-line",  # was an internal error (StopIteration)
+        ".resultset.json",
+        _resultset("[1]", '{"[:if, 0, 1, 0, 1, 1]": {"[:then, 1, -1, 0, 1, 1]": 1}}'),
+        "is not SimpleCov's",
+    ),
+    (
         "simplecov-formatter-absurd-line",
         "coverage.json",
         _formatter('[{"type": "then", "start_line": ' + ABSURD + ', "end_line": 1, "coverage": 1}]'),

@@ -140,3 +140,50 @@ def test_load__counts_only__a_file_in_two_suites_is_a_union(tmp_path: Path):
     for keep_missing_lines in (False, True):  # check's read, and report's
         (f,) = load([p], root=tmp_path, keep_missing_lines=keep_missing_lines).files
         assert f.counts == Counts(3, 2, 2, 2)
+
+
+# Keys the one-pass check (ASCII, a line 1 to MAX_LINE without a leading zero) refuses and
+# the key-by-key one reads: the same counts, or the same refusal, either way.
+@pytest.mark.parametrize(
+    "key",
+    [
+        "[:then, 1, 02, 4, 2, 5]",  # a leading zero: line 2
+        f"[:then, 1, {bounds.MAX_LINE}, 4, 2, 5]",
+        "[:then, 1, \u0662, 4, 2, 5]",  # an Arabic-Indic two, which int() reads
+        "[:th\u00e9n, 1, 2, 4, 2, 5]",  # a non-ASCII word character
+        "[:then, -1, 2, -4, 2, -5]",
+    ],
+)
+def test_counts_only__keys_read_one_by_one__the_counts_of_the_tables(tmp_path: Path, key: str):
+    for entry in (
+        {"lines": [1, 1], "branches": {IF: {key: 0, ELSE: 1}}},
+        {"lines": [1, 1], "branches": {key.replace(":then", ":if"): {THEN: 0, ELSE: 1}}},
+    ):
+        counted, exact = _both(_resultset(tmp_path, entry))
+        assert counted == exact
+        assert counted[0][1].branches_valid == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "error"),
+    [
+        ("[:then, 1, 0, 4, 2, 5]", "line numbers start at 1"),
+        ("[:then, 1, 00, 4, 2, 5]", "line numbers start at 1"),
+        (f"[:then, 1, {bounds.MAX_LINE + 1}, 4, 2, 5]", "no source file has more than"),
+        ("[:then, 1, 1234567890, 4, 2, 5]", "is not SimpleCov's"),
+        ("[:then, 1, 2, 4, 2, 5]\n[:else, 2, 2, 7, 2, 9]", "is not SimpleCov's"),  # two lines
+        ("[:then, 1, 2, 4, 2, 5]\n", "is not SimpleCov's"),
+        ("", "is not SimpleCov's"),
+        ("[:then, 1, 2, 4, 2]", "is not SimpleCov's"),
+        ("[:then, 1, -2, 4, 2, 5]", "is not SimpleCov's"),
+    ],
+)
+def test_counts_only__keys__the_same_refusals(tmp_path: Path, key: str, error: str):
+    for entry in (
+        {"lines": [1], "branches": {IF: {key: 1}}},
+        {"lines": [1], "branches": {key: {THEN: 1}}},
+    ):
+        p = _resultset(tmp_path, entry)
+        for counts_only in (True, False):
+            with pytest.raises(RatchetError, match=error):
+                list(simplecov.parse(p, counts_only=counts_only))
