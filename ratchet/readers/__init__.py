@@ -38,12 +38,16 @@ class RawFile:
 class CountedFile:
     """A file as a counts-only scanner read it: its counts, and ``read_detail`` to read its
     lines the exact way should they be wanted (a changed file under ``--diff``, a file the
-    report lists twice)."""
+    report lists twice, a file that failed). ``rereads``: ``read_detail`` holds only where
+    the file stands in the report and reads those bytes again, so it may be kept for every
+    file of a report (a reader whose ``read_detail`` holds the file's entry leaves it
+    False: kept, those would hold the report)."""
 
     path: str
     counts: Counts
     roots: tuple[str, ...]
     read_detail: Callable[[], LineDetail]
+    rereads: bool = False
 
     def coverage(self, path: str, *, keep_detail: bool, keep_missing_lines: bool) -> FileCoverage:
         if not keep_detail and not keep_missing_lines:

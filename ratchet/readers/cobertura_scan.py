@@ -287,7 +287,8 @@ class _Scan:
         assert self.file is not None
         end = self.inp.base + self.inp.pos
         detail = partial(read_class, self.path, self.file_start, end, self.roots)
-        self.files.append(CountedFile(self.file, self.counts or Counts(), self.roots, detail))
+        counts = self.counts or Counts()
+        self.files.append(CountedFile(self.file, counts, self.roots, detail, rereads=True))
         self.file = None
 
 
