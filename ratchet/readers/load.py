@@ -93,6 +93,7 @@ def _read_one(
     missing: bool,
     counts_only: bool,
     rcfile: Path | None,
+    listing: bool = False,
 ) -> tuple[dict[str, FileCoverage], set[str], dict[str, Callable[[], LineDetail]]]:
     """Returns the files; the paths that occurred more than once but lost their detail; and
     for the files read without their lines by a scanner that can read them again from the
@@ -102,7 +103,10 @@ def _read_one(
     later: dict[str, Callable[[], LineDetail]] = {}
     base = resolver.base(path)
     under_roots: set[str] = set()  # names relative to one of several roots, so far
-    for raw in readers.parse(path, fmt, config_root=root, counts_only=counts_only, rcfile=rcfile):
+    scanned = readers.parse(
+        path, fmt, config_root=root, counts_only=counts_only, listing=listing, rcfile=rcfile
+    )
+    for raw in scanned:
         if len(raw.roots) > 1 and not is_absolute(raw.path):
             if raw.path in under_roots:
                 # Not a split class (those follow each other, and the reader joins them):
@@ -215,6 +219,8 @@ def load_with_lines(
     keep: Callable[[str], bool] = (lambda _p: True) if len(paths) > 1 else wanted
     # Counts, and the lines of a few files at most: a scanner may read them (readers.parse).
     counts_only = len(paths) == 1 and not keep_missing_lines
+    # Every file's missing lines, but no line tables: a scanner may list them.
+    listing = len(paths) == 1 and keep_missing_lines
     # Taken before the report is read: a report that changes while it is read, or after,
     # is not read again as if it were the same.
     stamp = _stamp(paths[0]) if counts_only else None
@@ -223,7 +229,7 @@ def load_with_lines(
     branchless: list[str] = []
     later: dict[str, Callable[[], LineDetail]] = {}
     for path, fmt in zip(paths, fmts, strict=True):
-        args = (root, keep_missing_lines, counts_only, rcfile)
+        args = (root, keep_missing_lines, counts_only, rcfile, listing)
         files, lossy, later = _read_one(path, fmt, resolver, keep, *args)
         if not any(fc.counts.branches_valid for fc in files.values()) and (
             readers.can_measure_branches(path, fmt)
