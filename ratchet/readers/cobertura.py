@@ -7,9 +7,9 @@ neither a billion-laughs bomb nor an XXE fetch can happen. A
 ``<!DOCTYPE coverage SYSTEM "http://...">`` line (istanbul writes one) is accepted and
 never fetched.
 
-``check``, ``update`` and ``init`` read a report in coverage.py's or istanbul's layout with
-``cobertura_scan`` instead, which counts without a Python call per line and hands anything
-else back to this reader.
+``check``, ``update``, ``init`` and ``report`` read a single report in coverage.py's or
+istanbul's layout with ``cobertura_scan`` instead, which counts (and lists the missing
+lines) without a Python call per line and hands anything else back to this reader.
 """
 
 from __future__ import annotations

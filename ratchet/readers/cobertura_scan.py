@@ -7,7 +7,9 @@ elements around the lines (a few per file) are read one by one, and each ``<line
 found with a bytes search and read by C: one compiled regex checks every line of it and
 hands back their numbers (``re.split``), ``len(set(...))`` proves no line is listed twice,
 ``bytes.count`` finds the lines with ``hits="0"`` and one more regex the ``(covered/valid)``
-of the branch lines.
+of the branch lines. ``report`` needs what it lists too (``_list_lines``): the same split
+with the hits and branches as columns gives the missing lines and their spans in C loops,
+and a Python step per span and per partial branch line, not per line.
 
 Only what it accounts for to the last byte is accepted: the patterns below admit nothing but
 well-formed XML, with no entity or character reference, no CDATA or processing instruction,
