@@ -234,9 +234,7 @@ def report_to_record(
 MAX_SHOWN = 200  # characters of a file's not-run lines in one message
 
 
-def with_lines(
-    verdict: Verdict, cfg: Config, reports: tuple[Path, ...], loaded: Loaded | None = None
-) -> Verdict:
+def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...], loaded: Loaded) -> Verdict:
     """Each file that lost coverage named with what it does not run now, in coverage.py's
     notation (``31, 33, 40->exit``). check reads counts only; these few files' lines are
     read again, the exact way, and only when some file failed: from where each stands in
@@ -262,16 +260,14 @@ def with_lines(
 
 
 def _failed_lines(
-    failed: set[str], cfg: Config, reports: tuple[Path, ...], loaded: Loaded | None
+    failed: set[str], cfg: Config, reports: tuple[Path, ...], loaded: Loaded
 ) -> dict[str, LineDetail]:
-    details: dict[str, LineDetail] = {}
-    if loaded is not None:
-        details = {
-            fc.path: fc.detail
-            for fc in loaded.report.files
-            if fc.path in failed and fc.detail is not None  # a changed file's, under --diff
-        }
-        details.update(loaded.lines(p for p in failed if p not in details))
+    details = {
+        fc.path: fc.detail
+        for fc in loaded.report.files
+        if fc.path in failed and fc.detail is not None  # a changed file's, under --diff
+    }
+    details.update(loaded.lines(p for p in failed if p not in details))
     rest = failed.difference(details)
     if rest:
         again = load_report(cfg, reports, keep_detail=rest.__contains__, keep_missing_lines=False)

@@ -48,11 +48,9 @@ def new_threshold(pct: Fraction, config: Config) -> Decimal:
 def _file_failure(
     path: str, before: Counts, after: Counts, tol: Decimal, was: str | None = None
 ) -> Failure | None:
-    if after.missing <= before.missing:  # first: no Fraction for a file that did not fall
+    if after.missing <= before.missing or percent(after) >= percent(before) - Fraction(tol):
         return None
     b, a = percent(before), percent(after)
-    if a >= b - Fraction(tol):
-        return None
     name = f"{path} (renamed from {was})" if was else path
     return Failure(
         FILE_REGRESSION,

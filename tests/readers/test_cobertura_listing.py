@@ -4,6 +4,7 @@ listing=True)``): the exact reader's missing lines, spans and partial branches, 
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,20 @@ def test_report_load__one_report__through_the_listing(tmp_path: Path):
         ((2, ("exit",)),),
     )
     assert f.detail is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_scan__the_collector_left_as_it_was(tmp_path: Path, enabled: bool):
+    """A scan pauses the cyclic collector (it makes no cycles) and leaves it as it found
+    it, on or off, also when the report is one the scanner hands over."""
+    path = _write(tmp_path, _line(1, 0))
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<coverage><packages><package><classes><class filename='a.py'/>")
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert cobertura_scan.scan(path, listing=True) is not None
+        assert gc.isenabled() is enabled
+        assert cobertura_scan.scan(broken) is None
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -126,3 +126,11 @@ def test_report_changed_since_it_was_read__refused(tmp_path: Path):
     with pytest.raises(RatchetError, match="changed while it was being read"):
         loaded.lines(["b.py"])
     assert loaded.lines(["c.py"]) == {}  # nothing to read again: the file is not looked at
+
+
+def test_report_gone_since_it_was_read__refused(tmp_path: Path):
+    path = _xml(tmp_path, A, B)
+    loaded = load_with_lines([path], root=tmp_path, keep_missing_lines=False)
+    path.unlink()
+    with pytest.raises(RatchetError, match="changed while it was being read"):
+        loaded.lines(["a.py"])
