@@ -71,6 +71,7 @@ class Job:
     argv: tuple[str, ...]
     cwd: Path
     env: dict[str, str]
+    status: int = 0  # the exit status a run must have (1: a check that fails, as meant)
 
 
 def child_env(data: Path) -> dict[str, str]:
@@ -122,7 +123,7 @@ def run_once(job: Job, time_bin: str | None) -> tuple[float, float, int]:
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        if proc.returncode != job.status:
             raise SystemExit(f"{job.label}: exit status {proc.returncode}")
         peak = int(rss.read().split()[-1]) if time_bin else usage.ru_maxrss
     # GNU time waits for its child, so its rusage includes the command's CPU time.
@@ -134,7 +135,7 @@ def run_checked(job: Job) -> None:
     proc = subprocess.run(
         job.argv, cwd=job.cwd, env=job.env, capture_output=True, text=True, check=False
     )
-    if proc.returncode != 0:
+    if proc.returncode != job.status:
         sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-2000:])
         raise SystemExit(f"{job.label}: exit status {proc.returncode}: {' '.join(job.argv)}")
 

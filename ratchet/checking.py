@@ -31,6 +31,7 @@ from ratchet.core.results import (
 )
 from ratchet.errors import RatchetError
 from ratchet.intake import STALE_FIX, Notify
+from ratchet.readers.load import Loaded
 from ratchet.store import git, history
 from ratchet.store.atref import at_ref, fork_point, read_file_baseline
 from ratchet.store.fsio import read_text
@@ -48,6 +49,7 @@ class _Read:
     own_history: list[Event]
     rep: Report
     stale: str | None
+    loaded: Loaded  # the report again, with how to read the lines of a file that fails
 
 
 def evaluate(
@@ -97,7 +99,7 @@ def evaluate(
         extra_members=extra,
         renamed=renamed,
     )
-    verdict = intake.with_lines(verdict, cfg, reports)
+    verdict = intake.with_lines(verdict, cfg, reports, r.loaded)
     loosened = ref is not None and fork is None and j.held is not None and j.held.loosened
     if ref is not None and loosened and git.is_shallow(cfg.root):
         verdict = hold.say_shallow(verdict, ref.ref)
@@ -183,8 +185,10 @@ def _read(
     own_history = history.read(cfg.history_path)
     # No output of check or update lists a file's missing lines (the changed files' line
     # detail, kept above, is all that patch coverage needs).
-    rep, stale = intake.load_trusted(cfg, reports, keep_detail=keep, notify=notify, expect=expect)
-    return _Read(ref, fork, changes, own_files, own_history, rep, stale)
+    loaded, stale = intake.load_trusted(
+        cfg, reports, keep_detail=keep, notify=notify, expect=expect
+    )
+    return _Read(ref, fork, changes, own_files, own_history, loaded.report, stale, loaded)
 
 
 def _behind(

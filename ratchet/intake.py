@@ -14,11 +14,11 @@ from pathlib import Path
 
 from ratchet.core import diff, patch, rules
 from ratchet.core.config import Config
-from ratchet.core.models import FileCoverage, Report
+from ratchet.core.models import FileCoverage, LineDetail, Report
 from ratchet.core.notation import missing_text
 from ratchet.core.results import Verdict
 from ratchet.errors import RatchetError
-from ratchet.readers.load import copies, load, refuse_repeats
+from ratchet.readers.load import Loaded, copies, load_with_lines, refuse_repeats
 from ratchet.readers.paths import PathMap
 from ratchet.store import git
 
@@ -38,6 +38,17 @@ def load_report(
     then grows with the number of files, not with the number of uncovered lines.
     ``expect``: the number of reports there must be (``--expect``, else ``expect_reports``):
     a verdict on some of a sharded run's reports would judge part of the tests."""
+    return _load(cfg, reports, keep_detail, keep_missing_lines, notify, expect).report
+
+
+def _load(
+    cfg: Config,
+    reports: tuple[Path, ...],
+    keep_detail: Callable[[str], bool] | None,
+    keep_missing_lines: bool,
+    notify: Notify | None,
+    expect: int | None,
+) -> Loaded:
     paths = list(reports) or [cfg.root / r for r in cfg.reports]
     refuse_repeats(paths)
     expected = expect if expect is not None else cfg.expect_reports
@@ -63,7 +74,7 @@ def load_report(
                     " run the tests under coverage first",
                     source=str(p),
                 )
-    rep = load(
+    loaded = load_with_lines(
         paths,
         root=cfg.root,
         path_map=PathMap.from_config(cfg.paths),
@@ -72,8 +83,8 @@ def load_report(
         rcfile=cfg.coverage_rcfile,
     )
     if notify is not None and not reports and not cfg.reports:
-        notify(f"ratchet: using {rep.sources[0]} (the newest of the usual report files)")
-    return rep
+        notify(f"ratchet: using {loaded.report.sources[0]} (the newest of the usual report files)")
+    return loaded
 
 
 @dataclass(frozen=True)
@@ -198,21 +209,15 @@ def load_trusted(
     keep_detail: Callable[[str], bool] | None = None,
     notify: Notify | None = None,
     expect: int | None = None,
-) -> tuple[Report, str | None]:
-    """The report, counts only, refused unless it describes this repository; and why it
-    may be stale (None: it is not)."""
-    rep = load_report(
-        cfg,
-        reports,
-        keep_detail=keep_detail,
-        keep_missing_lines=False,
-        notify=notify,
-        expect=expect,
-    )
+) -> tuple[Loaded, str | None]:
+    """The report, counts only, refused unless it describes this repository (with how to
+    read its files' lines again, ``Loaded``); and why it may be stale (None: it is not)."""
+    loaded = _load(cfg, reports, keep_detail, False, notify, expect)
+    rep = loaded.report
     when = written(rep)
     sources = inspect_sources(rep, cfg.root, since=when[1] if when else None)
     describes_repository(rep, sources, cfg.root)
-    return rep, staleness(rep, sources, cfg.root)
+    return loaded, staleness(rep, sources, cfg.root)
 
 
 def report_to_record(
@@ -220,30 +225,31 @@ def report_to_record(
 ) -> Report:
     """The report ``init`` or ``accept`` records as it is: one that describes this
     repository, and (unless ``allow_stale``) no older than the files it measured."""
-    rep, stale = load_trusted(cfg, reports, notify=notify)
+    loaded, stale = load_trusted(cfg, reports, notify=notify)
     if stale is not None and not allow_stale:
         raise RatchetError(f"{stale}: {STALE_FIX}")
-    return rep
+    return loaded.report
 
 
 MAX_SHOWN = 200  # characters of a file's not-run lines in one message
 
 
-def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...]) -> Verdict:
+def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...], loaded: Loaded) -> Verdict:
     """Each file that lost coverage named with what it does not run now, in coverage.py's
     notation (``31, 33, 40->exit``). check reads counts only; these few files' lines are
-    read again, the exact way, and only when some file failed."""
+    read again, the exact way, and only when some file failed: from where each stands in
+    the report (``loaded``, which the counts were read into), else by reading the report
+    again for them (shards; a reader that cannot reread a file alone)."""
     failed = {f.path for f in verdict.failures if f.kind == rules.FILE_REGRESSION and f.path}
     if not failed:
         return verdict
-    again = load_report(cfg, reports, keep_detail=failed.__contains__, keep_missing_lines=False)
+    details = _failed_lines(failed, cfg, reports, loaded)
     shown: dict[str, str] = {}
-    for fc in again.files:
-        if fc.path in failed and fc.detail is not None:
-            text = missing_text(FileCoverage.from_detail(fc.path, fc.detail, keep_detail=False))
-            if len(text) > MAX_SHOWN:
-                text = text[: text.rfind(", ", 0, MAX_SHOWN)] + ", ..."
-            shown[fc.path] = text
+    for path, detail in details.items():
+        text = missing_text(FileCoverage.from_detail(path, detail, keep_detail=False))
+        if len(text) > MAX_SHOWN:
+            text = text[: text.rfind(", ", 0, MAX_SHOWN)] + ", ..."
+        shown[path] = text
     failures = tuple(
         dataclasses.replace(f, message=f"{f.message}{rules.NOT_RUN}{shown[f.path]}")
         if f.kind == rules.FILE_REGRESSION and f.path in shown
@@ -251,6 +257,22 @@ def with_lines(verdict: Verdict, cfg: Config, reports: tuple[Path, ...]) -> Verd
         for f in verdict.failures
     )
     return dataclasses.replace(verdict, failures=failures)
+
+
+def _failed_lines(
+    failed: set[str], cfg: Config, reports: tuple[Path, ...], loaded: Loaded
+) -> dict[str, LineDetail]:
+    details = {
+        fc.path: fc.detail
+        for fc in loaded.report.files
+        if fc.path in failed and fc.detail is not None  # a changed file's, under --diff
+    }
+    details.update(loaded.lines(p for p in failed if p not in details))
+    rest = failed.difference(details)
+    if rest:
+        again = load_report(cfg, reports, keep_detail=rest.__contains__, keep_missing_lines=False)
+        details.update((fc.path, fc.detail) for fc in again.files if fc.detail is not None)
+    return {p: details[p] for p in sorted(details) if p in failed}
 
 
 def in_tree(root: Path) -> Callable[[str], bool]:

@@ -151,3 +151,35 @@ def test_floor_to_and_floor_step__never_round_up():
     assert floor_to(Fraction(7999999, 100000), 4) == Decimal("79.9999")
     assert floor_step(Fraction(100), Decimal(5)) == 100
     assert floor_step(Fraction(7999999, 100000), Decimal(5)) == 75
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "order"),
+    [
+        (Counts(2, 1), Counts(4, 2), 0),  # 50% both: equal fractions, other counts
+        (Counts(3, 1), Counts(2, 1), -1),  # 33.3% < 50%
+        (Counts(3, 2, 2, 2), Counts(4, 3), 1),  # 80% > 75%: branches count
+        (Counts(), Counts(5, 5), 0),  # nothing measured is fully covered
+        (Counts(), Counts(5, 4), 1),
+        (Counts(1, 0), Counts(), -1),
+        (Counts(), Counts(), 0),
+        # One part in a billion apart: no rounding, however fine.
+        (Counts(10**9, 10**9 - 1), Counts(10**9 + 1, 10**9), -1),
+    ],
+)
+def test_percent_order__the_exact_comparison_of_the_percents(a: Counts, b: Counts, order: int):
+    assert numbers.percent_order(a, b) == order
+    assert numbers.percent_order(b, a) == -order
+    assert (percent(a) > percent(b)) - (percent(a) < percent(b)) == order
+
+
+def test_percent_order__agrees_with_percent_on_random_counts():
+    rng = random.Random(20)
+    for _ in range(2000):
+        a, b = (
+            Counts(lv := rng.randrange(0, 50), rng.randrange(0, lv + 1), bv := rng.randrange(9),
+                   rng.randrange(0, bv + 1))
+            for _ in range(2)
+        )  # fmt: skip
+        want = (percent(a) > percent(b)) - (percent(a) < percent(b))
+        assert numbers.percent_order(a, b) == want, (a, b)

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from ratchet.core.config import Component, Config
 from ratchet.core.globs import glob_matcher
 from ratchet.core.models import Baseline, Counts
-from ratchet.core.numbers import fmt_pct, percent
+from ratchet.core.numbers import fmt_pct, percent, percent_order
 from ratchet.core.results import ComponentMove, Event, Lowering
 
 # What an accept event can cover: the total's bar, a component's (``COMPONENT + name``),
@@ -199,8 +199,8 @@ def floor_lower(here: Counts, ref: Counts) -> bool:
     """Whether the per-file floor ``here`` is below ``ref``: a lower percent, or the same
     percent with more left uncovered (a file's drop fails only while its uncovered count
     grows, so a larger one exempts more)."""
-    a, b = percent(here), percent(ref)
-    return a < b or (a == b and here.missing > ref.missing)
+    order = percent_order(here, ref)
+    return order < 0 or (order == 0 and here.missing > ref.missing)
 
 
 @dataclass(frozen=True)

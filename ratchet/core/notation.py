@@ -3,6 +3,8 @@ report`` prints it, and ``check`` names the lines of a file that lost coverage w
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ratchet.core.models import EXIT, FileCoverage
 
 # A branch whose destination the report does not say (istanbul, gcovr and other Cobertura
@@ -11,6 +13,7 @@ from ratchet.core.models import EXIT, FileCoverage
 UNKNOWN = "?"
 
 
+@lru_cache(maxsize=4096)  # the same few names ("exit", nearby lines) over and over
 def arrow_target(name: str) -> int | str:
     """Where a missed branch goes, from the name the readers give it (``readers.EXIT``):
     a line number, ``"exit"`` (also for a second exit, ``exit#2``), or ``UNKNOWN``."""
@@ -32,20 +35,21 @@ def missing_text(f: FileCoverage) -> str:
     line is listed already. A line whose missed branches have no known destination is
     listed once as ``line->?``.
     """
+    if not f.partial_branches:  # the spans alone, in line order already
+        return ", ".join([f"{a}" if a == b else f"{a}-{b}" for a, b in f.missing_spans])
     items: list[tuple[int, str]] = [
         (a, f"{a}" if a == b else f"{a}-{b}") for a, b in f.missing_spans
     ]
-    if f.partial_branches:
-        missing = set(f.missing_lines)
-        for line, names in f.partial_branches:
-            unknown = False
-            for name in names:
-                dest = arrow_target(name)
-                if dest == UNKNOWN:
-                    unknown = True
-                elif dest not in missing:
-                    items.append((line, f"{line}->{dest}"))
-            if unknown:
-                items.append((line, f"{line}->{UNKNOWN}"))
+    missing = set(f.missing_lines)
+    for line, names in f.partial_branches:
+        unknown = False
+        for name in names:
+            dest = arrow_target(name)
+            if dest == UNKNOWN:
+                unknown = True
+            elif dest not in missing:
+                items.append((line, f"{line}->{dest}"))
+        if unknown:
+            items.append((line, f"{line}->{UNKNOWN}"))
     items.sort()
     return ", ".join(text for _, text in items)

@@ -27,6 +27,16 @@ def percent(c: Counts) -> Fraction:
     return c.ratio * 100
 
 
+def percent_order(a: Counts, b: Counts) -> int:
+    """-1, 0 or 1 as ``a``'s exact covered fraction is below, equal to or above ``b``'s:
+    ``percent(a)`` against ``percent(b)``, decided exactly, in integers (cross-multiplied),
+    with no ``Fraction`` made (per-file decisions run 10,000 times a report)."""
+    an, ad = (a.covered, a.valid) if a.valid else (1, 1)
+    bn, bd = (b.covered, b.valid) if b.valid else (1, 1)
+    left, right = an * bd, bn * ad
+    return (left > right) - (left < right)
+
+
 def floor_to(value: Fraction, places: int) -> Decimal:
     scale = 10**places
     return Decimal(math.floor(value * scale)) / Decimal(scale)

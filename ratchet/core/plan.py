@@ -16,7 +16,7 @@ from fractions import Fraction
 from ratchet.core.bar import floor_lower
 from ratchet.core.config import Config
 from ratchet.core.models import Baseline, Counts, Report
-from ratchet.core.numbers import floor_step, fmt_pct, percent
+from ratchet.core.numbers import floor_step, fmt_pct, percent, percent_order
 from ratchet.core.results import (
     BAD_INPUT,
     LINE_KEPT,
@@ -123,14 +123,14 @@ def file_lines(
         prev = prev_all.get(f.path)
         if prev is None:
             changed.append(FileLine(f.path, None, f.counts, LINE_NEW))
-        elif percent(prev) > percent(f.counts):
+        elif (order := percent_order(f.counts, prev)) < 0:  # the percent fell
             if f.counts.missing <= prev.missing:  # covered code deleted: not a drop
                 changed.append(FileLine(f.path, prev, f.counts, LINE_REMOVED_CODE))
             else:
                 kept.append(FileLine(f.path, prev, prev, LINE_KEPT))
         elif prev != f.counts and not floor_lower(f.counts, prev):
             # (At the same percent, more uncovered would exempt more: the old line stays.)
-            raised = percent(f.counts) > percent(prev)
+            raised = order > 0
             changed.append(
                 FileLine(f.path, prev, f.counts, LINE_RAISED if raised else LINE_TIGHTENED)
             )

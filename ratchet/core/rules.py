@@ -49,9 +49,9 @@ def new_threshold(pct: Fraction, config: Config) -> Decimal:
 def _file_failure(
     path: str, before: Counts, after: Counts, tol: Decimal, was: str | None = None
 ) -> Failure | None:
-    b, a = percent(before), percent(after)
-    if a >= b - Fraction(tol) or after.missing <= before.missing:
+    if after.missing <= before.missing or percent(after) >= percent(before) - Fraction(tol):
         return None
+    b, a = percent(before), percent(after)
     name = f"{path} (renamed from {was})" if was else path
     return Failure(
         FILE_REGRESSION,

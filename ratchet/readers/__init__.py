@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ratchet.core.models import EXIT as EXIT
 from ratchet.core.models import Counts, FileCoverage, LineDetail
@@ -34,20 +35,37 @@ class RawFile:
         )
 
 
+class Listing(NamedTuple):
+    """What ``report`` lists of a file, as ``FileCoverage`` holds it (the fields of the same
+    names), read by a scanner without building the file's line table."""
+
+    missing_lines: tuple[int, ...]
+    missing_spans: tuple[tuple[int, int], ...]
+    partial_branches: tuple[tuple[int, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class CountedFile:
     """A file as a counts-only scanner read it: its counts, and ``read_detail`` to read its
     lines the exact way should they be wanted (a changed file under ``--diff``, a file the
-    report lists twice)."""
+    report lists twice, a file that failed). ``rereads``: ``read_detail`` holds only where
+    the file stands in the report and reads those bytes again, so it may be kept for every
+    file of a report (a reader whose ``read_detail`` holds the file's entry leaves it
+    False: kept, those would hold the report). ``listing``: what ``report`` lists of the
+    file, when the scanner was asked for it and could read it (else its lines are read)."""
 
     path: str
     counts: Counts
     roots: tuple[str, ...]
     read_detail: Callable[[], LineDetail]
+    rereads: bool = False
+    listing: Listing | None = None
 
     def coverage(self, path: str, *, keep_detail: bool, keep_missing_lines: bool) -> FileCoverage:
         if not keep_detail and not keep_missing_lines:
             return FileCoverage(path, self.counts)
+        if not keep_detail and self.listing is not None:
+            return FileCoverage(path, self.counts, self.listing[0], None, *self.listing[1:])
         return FileCoverage.from_detail(
             path, self.read_detail(), keep_detail=keep_detail, keep_missing_lines=keep_missing_lines
         )
@@ -226,18 +244,23 @@ def parse(
     *,
     config_root: Path,
     counts_only: bool = False,
+    listing: bool = False,
     rcfile: Path | None = None,
 ) -> Iterable[RawFile | CountedFile]:
     """The files of one report. ``counts_only``: the caller wants each file's counts and
     seldom its lines (``check``, ``update``, ``init`` on one report), which a scanner reads
     without a Python call per line from the layouts it knows (``cobertura_scan``,
-    ``lcov_scan``; ``coverage_json.count`` for coverage.py's JSON). ``rcfile``: the
-    coverage.py configuration ``.coverage`` data is read with (``--rcfile``)."""
+    ``lcov_scan``; ``coverage_json.count`` for coverage.py's JSON). ``listing``: the caller
+    lists each file's missing lines but needs no line table (``report`` on one report),
+    which ``cobertura_scan`` lists from the layouts it knows (``CountedFile.listing``).
+    ``rcfile``: the coverage.py configuration ``.coverage`` data is read with
+    (``--rcfile``)."""
     # Imported here so that reading LCOV never pays for importing coverage.py's API.
     if fmt == COBERTURA:
         from ratchet.readers import cobertura, cobertura_scan
 
-        scanned = cobertura_scan.scan(path) if counts_only else None
+        scan = counts_only or listing
+        scanned = cobertura_scan.scan(path, listing=listing) if scan else None
         return cobertura.parse(path) if scanned is None else scanned
     if fmt == COVERAGE_JSON:
         from ratchet.readers import coverage_json

@@ -7,9 +7,9 @@ neither a billion-laughs bomb nor an XXE fetch can happen. A
 ``<!DOCTYPE coverage SYSTEM "http://...">`` line (istanbul writes one) is accepted and
 never fetched.
 
-``check``, ``update`` and ``init`` read a report in coverage.py's or istanbul's layout with
-``cobertura_scan`` instead, which counts without a Python call per line and hands anything
-else back to this reader.
+``check``, ``update``, ``init`` and ``report`` read a single report in coverage.py's or
+istanbul's layout with ``cobertura_scan`` instead, which counts (and lists the missing
+lines) without a Python call per line and hands anything else back to this reader.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _condition_coverage(text: str) -> tuple[int, int] | None:
     return covered, valid
 
 
-def _missing(named: str) -> frozenset[str]:
+def missing_names(named: str) -> frozenset[str]:
     """coverage.py's ``missing-branches="3,exit"``: the names every reader gives (see
     ``readers.EXIT``), a second exit of the line being ``exit#2``."""
     seen: set[str] = set()
@@ -140,7 +140,7 @@ class _Handlers:
             return
         covered, valid = cond
         named = attrs.get("missing-branches")
-        if named and len(missing := _missing(named)) == valid - covered:
+        if named and len(missing := missing_names(named)) == valid - covered:
             self.branches[number] = (valid, missing)
         else:  # counted but not named (istanbul, gcovr), or named inconsistently
             self.branches[number] = (valid, placeholder_missing(valid, covered))

@@ -7,7 +7,9 @@ elements around the lines (a few per file) are read one by one, and each ``<line
 found with a bytes search and read by C: one compiled regex checks every line of it and
 hands back their numbers (``re.split``), ``len(set(...))`` proves no line is listed twice,
 ``bytes.count`` finds the lines with ``hits="0"`` and one more regex the ``(covered/valid)``
-of the branch lines.
+of the branch lines. ``report`` needs what it lists too (``_list_lines``): the same split
+with the hits and branches as columns gives the missing lines and their spans in C loops,
+and a Python step per span and per partial branch line, not per line.
 
 Only what it accounts for to the last byte is accepted: the patterns below admit nothing but
 well-formed XML, with no entity or character reference, no CDATA or processing instruction,
@@ -24,14 +26,19 @@ Memory: the file is read in chunks; what is held is the element being read (one 
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache, partial
+from itertools import compress, islice, repeat
+from operator import ge, ne, sub
 from pathlib import Path
 from typing import IO
 
-from ratchet.core.models import Counts
-from ratchet.readers import LINE_DIGITS, CountedFile
-from ratchet.readers.cobertura import read_class
+from ratchet.core.models import Counts, placeholder_missing
+from ratchet.readers import LINE_DIGITS, CountedFile, Listing
+from ratchet.readers.cobertura import missing_names, read_class
 
 _CHUNK = 1 << 16  # small enough that a chunk stays in cache while its lines are read
 _TAG_ROOM = 1 << 16  # the most bytes one tag (and comments before it) may take
@@ -82,6 +89,15 @@ _LINE = re.compile(
 )  # fmt: skip
 _FRACTION = re.compile(rb"\(([0-9]+/[0-9]+)\)")
 _MISSED = b'hits="0"'
+# _LINE for ``report``, with four groups: the line number, "0" when the line did not run,
+# the covered/valid of a branch line and its missing-branches (None where absent).
+_LISTED = re.compile(
+    _WS + rb'<line number="(' + LINE_DIGITS + rb')" hits="(?:(0)|[1-9][0-9]{0,17})"(?:/>'
+    rb'| branch="true" condition-coverage="[0-9]{1,3}% \(([0-9]{1,9}/[0-9]{1,9})\)"(?:/>|'
+    rb' missing-branches="([-0-9A-Za-z_,. ]*)"/>)'
+    rb'| branch="(?:true|false)"/>'
+    rb"|" + _MISSING + rb")"
+)  # fmt: skip
 
 # Where each element may stand; <lines> and <source> are read whole where they start.
 _CHILDREN: dict[bytes, frozenset[bytes]] = {
@@ -187,15 +203,90 @@ def _count_lines(data: bytes, start: int, end: int) -> Counts:
     lines = len(parts) // 2
     if lines and len(set(parts)) != lines + 1:  # the numbers, and the empty string
         raise _Unknown  # a line listed twice: the exact reader adds up its hits
+    branches_valid, branches_covered = _branch_counts(_FRACTION.findall(data, start, end))
+    missed = data.count(_MISSED, start, end)
+    return Counts(lines, lines - missed, branches_valid, branches_covered)
+
+
+def _branch_counts(fractions: list[bytes]) -> tuple[int, int]:
+    """Branches valid and covered of the branch lines' ``covered/valid``s."""
     branches_valid = branches_covered = 0
-    fractions = _FRACTION.findall(data, start, end)
     for fraction in set(fractions):
         covered, valid = _fraction(fraction)
         times = fractions.count(fraction)
         branches_valid += valid * times
         branches_covered += covered * times
-    missed = data.count(_MISSED, start, end)
-    return Counts(lines, lines - missed, branches_valid, branches_covered)
+    return branches_valid, branches_covered
+
+
+def _list_lines(data: bytes, start: int, end: int) -> tuple[Counts, Listing | None]:
+    """``_count_lines``, and what ``report`` lists: the lines that did not run, grouped
+    over the statements (``LineDetail.missing_spans``), and the lines that ran but missed
+    branches with their names (``LineDetail.partial_branches``). Found as columns of the
+    block's ``re.split`` in C loops, with a Python step per span and per partial line, not
+    per line. None for the listing when the lines are not in increasing order: the exact
+    reader (which sorts them) lists that file."""
+    # [text before line 1 (empty), its number, "0" or None, covered/valid, missing, ...]
+    parts = _LISTED.split(memoryview(data)[start:end])
+    if parts.pop().strip(b" \t\r\n") or any(parts[0::5]):
+        raise _Unknown  # something else in the block
+    numbers, zeros, fractions = parts[1::5], parts[2::5], parts[3::5]
+    lines = len(numbers)
+    branch_lines: list[bytes] = list(filter(None, fractions))
+    branches_valid, branches_covered = _branch_counts(branch_lines)
+    if not _increasing(numbers):
+        if lines and len(set(numbers)) != lines:
+            raise _Unknown  # a line listed twice: the exact reader adds up its hits
+        missed = zeros.count(b"0")
+        return Counts(lines, lines - missed, branches_valid, branches_covered), None
+    missing = list(map(int, compress(numbers, zeros)))
+    counts = Counts(lines, lines - len(missing), branches_valid, branches_covered)
+    spans: tuple[tuple[int, int], ...] = ()
+    if missing:
+        at = list(compress(range(lines), zeros))  # the missing lines' places among all
+        # A span ends where the next missing line is not the next statement.
+        gaps = list(map(sub, at, range(len(at))))
+        firsts = [0, *compress(range(1, len(at)), map(ne, islice(gaps, 1, None), gaps))]
+        lasts = [*map(sub, islice(firsts, 1, None), repeat(1)), len(at) - 1]
+        spans = tuple(
+            zip(map(missing.__getitem__, firsts), map(missing.__getitem__, lasts), strict=True)
+        )
+    partial_lines: list[tuple[int, tuple[str, ...]]] = []
+    short = {f for f in set(branch_lines) if _fraction(f)[0] < _fraction(f)[1]}
+    if short:
+        names = parts[4::5]
+        branch_at = compress(range(lines), fractions)  # the places of branch_lines
+        for i in compress(branch_at, map(short.__contains__, branch_lines)):
+            if zeros[i] is None:  # it ran
+                covered, valid = _fraction(fractions[i])
+                partial_lines.append((int(numbers[i]), _names(names[i], valid, covered)))
+    return counts, Listing(tuple(missing), spans, tuple(partial_lines))
+
+
+_NOTHING_LISTED = Listing((), (), ())  # a class with no <lines>
+
+
+def _increasing(numbers: list[bytes]) -> bool:
+    """Whether line numbers (digits, no leading zero) strictly increase, with no ``int``
+    per line: among numbers of one length the bytes' order is the numbers', and a longer
+    number is a larger one. So the bytes may fail to increase only where the length grows,
+    and the length may never fall."""
+    after = islice(numbers, 1, None)
+    for i in compress(range(1, len(numbers)), map(ge, numbers, after)):
+        if len(numbers[i - 1]) >= len(numbers[i]):
+            return False
+    lengths = list(map(len, numbers))
+    return lengths == sorted(lengths)
+
+
+@lru_cache(maxsize=4096)  # "exit", and the same few lines, in many files
+def _names(named: bytes | None, valid: int, covered: int) -> tuple[str, ...]:
+    """The missed branches of a line, sorted, as the exact reader names them."""
+    if named:
+        found = missing_names(named.decode("ascii"))
+        if len(found) == valid - covered:
+            return tuple(sorted(found))
+    return tuple(sorted(placeholder_missing(valid, covered)))
 
 
 @lru_cache(maxsize=1024)
@@ -210,9 +301,11 @@ class _Scan:
     """Walks the elements around the lines, keeping the exact reader's state: the
     ``<source>``s so far, the open ``<class>`` and its counts."""
 
-    def __init__(self, path: Path, inp: _Input) -> None:
+    def __init__(self, path: Path, inp: _Input, *, listing: bool = False) -> None:
         self.path = path
         self.inp = inp
+        self.lists = listing  # whether to list each file's missing lines (_list_lines)
+        self.listing: Listing | None = _NOTHING_LISTED
         self.roots: tuple[str, ...] = ()
         self.files: list[CountedFile] = []
         self.open: list[bytes] = []  # the elements open around the position
@@ -253,6 +346,7 @@ class _Scan:
             if not path or (self.files and self.files[-1].path == path):
                 raise _Unknown  # the exact reader refuses it, or merges it with the last
             self.file, self.file_start, self.counts = path, offset, None
+            self.listing = _NOTHING_LISTED
             if empty:
                 self.end_class()
                 return
@@ -271,6 +365,8 @@ class _Scan:
         end = inp.find(b"</lines")
         if not counted:  # a <method>'s, which the class lists too
             _line_numbers(inp.buf, inp.pos, end)
+        elif self.counts is None and self.lists:
+            self.counts, self.listing = _list_lines(inp.buf, inp.pos, end)
         elif self.counts is None:
             self.counts = _count_lines(inp.buf, inp.pos, end)
         else:
@@ -287,16 +383,37 @@ class _Scan:
         assert self.file is not None
         end = self.inp.base + self.inp.pos
         detail = partial(read_class, self.path, self.file_start, end, self.roots)
-        self.files.append(CountedFile(self.file, self.counts or Counts(), self.roots, detail))
+        counts = self.counts or Counts()
+        listing = self.listing if self.lists else None
+        self.files.append(
+            CountedFile(self.file, counts, self.roots, detail, rereads=True, listing=listing)
+        )
         self.file = None
 
 
-def scan(path: Path, *, chunk_size: int = _CHUNK) -> list[CountedFile] | None:
+def scan(
+    path: Path, *, chunk_size: int = _CHUNK, listing: bool = False
+) -> list[CountedFile] | None:
     """The files of a Cobertura report with their counts, in order; None when the report
     is not in a layout this module reads to the last byte (then ``cobertura.parse`` reads
-    it). ``chunk_size``: bytes read at a time (the result never depends on it)."""
-    with path.open("rb") as f:
+    it). ``listing``: with what ``report`` lists of each file (``CountedFile.listing``).
+    ``chunk_size``: bytes read at a time (the result never depends on it)."""
+    with path.open("rb") as f, _no_cycles():
         try:
-            return _Scan(path, _Input(f, chunk_size)).run()
+            return _Scan(path, _Input(f, chunk_size), listing=listing).run()
         except _Unknown:
             return None
+
+
+@contextmanager
+def _no_cycles() -> Iterator[None]:
+    """The cyclic garbage collector paused: a scan makes only bytes, ints, tuples and
+    files' values, none of which can form a cycle, yet the collector's passes over the
+    growing heap cost 7% of a listing scan (a pass every 700 containers made)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -173,7 +173,7 @@ def scan(path: Path, *, chunk_size: int = _CHUNK) -> list[CountedFile] | None:
             for offset, record in records:
                 name, counts = _record(record)
                 detail = partial(read_record, path, offset, offset + len(record))
-                files.append(CountedFile(name, counts, (), detail))
+                files.append(CountedFile(name, counts, (), detail, rereads=True))
         except _Unknown:
             return None
     if not files or records.rest.strip(b" \t\n"):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ratchet import readers
-from ratchet.core.models import FileCoverage, Report
+from ratchet.core.models import FileCoverage, LineDetail, Report
 from ratchet.errors import RatchetError
 from ratchet.readers.paths import AmbiguousPath, PathMap, Resolver, is_absolute
 
@@ -92,13 +93,20 @@ def _read_one(
     missing: bool,
     counts_only: bool,
     rcfile: Path | None,
-) -> tuple[dict[str, FileCoverage], set[str]]:
-    """Returns the files, and the paths that occurred more than once but lost their detail."""
+    listing: bool = False,
+) -> tuple[dict[str, FileCoverage], set[str], dict[str, Callable[[], LineDetail]]]:
+    """Returns the files; the paths that occurred more than once but lost their detail; and
+    for the files read without their lines by a scanner that can read them again from the
+    report's bytes, how to (``Loaded.lines``)."""
     files: dict[str, FileCoverage] = {}
     lossy: set[str] = set()
+    later: dict[str, Callable[[], LineDetail]] = {}
     base = resolver.base(path)
     under_roots: set[str] = set()  # names relative to one of several roots, so far
-    for raw in readers.parse(path, fmt, config_root=root, counts_only=counts_only, rcfile=rcfile):
+    scanned = readers.parse(
+        path, fmt, config_root=root, counts_only=counts_only, listing=listing, rcfile=rcfile
+    )
+    for raw in scanned:
         if len(raw.roots) > 1 and not is_absolute(raw.path):
             if raw.path in under_roots:
                 # Not a split class (those follow each other, and the reader joins them):
@@ -115,13 +123,16 @@ def _read_one(
         prev = files.get(p)
         if prev is None:
             files[p] = fc
+            if fc.detail is None and isinstance(raw, readers.CountedFile) and raw.rereads:
+                later[p] = raw.read_detail
         elif prev.detail is not None and fc.detail is not None:
             files[p] = FileCoverage.from_detail(
                 p, prev.detail.merge(fc.detail), keep_detail=True, keep_missing_lines=missing
             )
         else:
             lossy.add(p)
-    return files, lossy
+            later.pop(p, None)
+    return files, lossy, later
 
 
 def _ambiguous(name: str, roots: Sequence[str], found: str) -> str:
@@ -139,6 +150,34 @@ def _keep_also(keep: Callable[[str], bool], extra: set[str]) -> Callable[[str], 
     return lambda p: keep(p) or p in extra
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A report, and for each file a scanner counted without its lines (one report read
+    counts only), how to read them again from the report's bytes: ``check`` names the
+    lines of the files that failed without reading the report a second time. What is held
+    is where each file stands in the report, not its lines."""
+
+    report: Report
+    rereads: Mapping[str, Callable[[], LineDetail]]
+    stamp: tuple[Path, int, int, int] | None = None  # the report: size, mtime, inode
+
+    def lines(self, paths: Iterable[str]) -> dict[str, LineDetail]:
+        """The lines of those of ``paths`` that can be read again (the others: none);
+        refused if the report changed since it was read."""
+        found = [p for p in paths if p in self.rereads]
+        if found and self.stamp is not None and _stamp(self.stamp[0]) != self.stamp:
+            raise RatchetError("changed while it was being read", source=str(self.stamp[0]))
+        return {p: self.rereads[p]() for p in found}
+
+
+def _stamp(path: Path) -> tuple[Path, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return path, st.st_size, st.st_mtime_ns, st.st_ino
+
+
 def load(
     paths: Sequence[Path],
     *,
@@ -151,6 +190,26 @@ def load(
     """``keep_missing_lines=False``: every ``FileCoverage.missing_lines`` is left empty, so
     memory grows with the number of files only (``check`` never lists missing lines).
     ``rcfile``: the coverage.py configuration ``.coverage`` data is read with."""
+    return load_with_lines(
+        paths,
+        root=root,
+        path_map=path_map,
+        keep_detail=keep_detail,
+        keep_missing_lines=keep_missing_lines,
+        rcfile=rcfile,
+    ).report
+
+
+def load_with_lines(
+    paths: Sequence[Path],
+    *,
+    root: Path,
+    path_map: PathMap | None = None,
+    keep_detail: Callable[[str], bool] | None = None,
+    keep_missing_lines: bool = True,
+    rcfile: Path | None = None,
+) -> Loaded:
+    """``load``, and how to read the lines of the files read without them (``Loaded``)."""
     if not paths:
         paths = [find_default(root)]
     resolver = Resolver(root, path_map or PathMap())
@@ -160,13 +219,18 @@ def load(
     keep: Callable[[str], bool] = (lambda _p: True) if len(paths) > 1 else wanted
     # Counts, and the lines of a few files at most: a scanner may read them (readers.parse).
     counts_only = len(paths) == 1 and not keep_missing_lines
+    # Every file's missing lines, but no line tables: a scanner may list them.
+    listing = len(paths) == 1 and keep_missing_lines
+    # Taken before the report is read: a report that changes while it is read, or after,
+    # is not read again as if it were the same.
+    stamp = _stamp(paths[0]) if counts_only else None
 
     merged: dict[str, FileCoverage] = {}
     branchless: list[str] = []
+    later: dict[str, Callable[[], LineDetail]] = {}
     for path, fmt in zip(paths, fmts, strict=True):
-        files, lossy = _read_one(
-            path, fmt, resolver, keep, root, keep_missing_lines, counts_only, rcfile
-        )
+        args = (root, keep_missing_lines, counts_only, rcfile, listing)
+        files, lossy, later = _read_one(path, fmt, resolver, keep, *args)
         if not any(fc.counts.branches_valid for fc in files.values()) and (
             readers.can_measure_branches(path, fmt)
         ):
@@ -174,31 +238,8 @@ def load(
         if lossy:
             # A file repeated inside one report (LCOV test sections, split classes): read again
             # keeping those files' lines so the repeats merge as a union, not a sum.
-            files, _ = _read_one(
-                path,
-                fmt,
-                resolver,
-                _keep_also(keep, lossy),
-                root,
-                keep_missing_lines,
-                counts_only,
-                rcfile,
-            )
-        if not merged:
-            merged = files
-            continue
-        for p, fc in files.items():
-            prev = merged.get(p)
-            if prev is None:
-                merged[p] = fc
-            else:
-                assert prev.detail is not None and fc.detail is not None
-                merged[p] = FileCoverage.from_detail(
-                    p,
-                    prev.detail.merge(fc.detail),
-                    keep_detail=True,
-                    keep_missing_lines=keep_missing_lines,
-                )
+            files, _, later = _read_one(path, fmt, resolver, _keep_also(keep, lossy), *args)
+        _merge(merged, files, keep_missing_lines)
     if len(paths) > 1:
         merged = {
             p: fc if wanted(p) else dataclasses.replace(fc, detail=None) for p, fc in merged.items()
@@ -218,4 +259,20 @@ def load(
             "the report measures no lines at all (did the tests run under coverage?)",
             source=", ".join(str(p) for p in paths),
         )
-    return report
+    return Loaded(report, later if stamp is not None else {}, stamp)
+
+
+def _merge(merged: dict[str, FileCoverage], files: dict[str, FileCoverage], missing: bool) -> None:
+    """Add one report's files to those of the reports before it: a union."""
+    if not merged:
+        merged.update(files)
+        return
+    for p, fc in files.items():
+        prev = merged.get(p)
+        if prev is None:
+            merged[p] = fc
+        else:
+            assert prev.detail is not None and fc.detail is not None
+            merged[p] = FileCoverage.from_detail(
+                p, prev.detail.merge(fc.detail), keep_detail=True, keep_missing_lines=missing
+            )

@@ -59,7 +59,8 @@ def rows(rep: Report, *, precision: int, show_missing: bool) -> Table:
     say whether branches were measured). BrPart is coverage.py's: missed branches of lines
     that ran. Missing is ``missing_text``.
     """
-    branches = rep.totals.branches_valid > 0
+    t = rep.totals
+    branches = t.branches_valid > 0
     header = ["Name", "Stmts", "Miss"]
     if branches:
         header += ["Branch", "BrPart"]
@@ -67,19 +68,21 @@ def rows(rep: Report, *, precision: int, show_missing: bool) -> Table:
     if show_missing:
         header += ["Missing"]
     body = []
+    partial = 0
     for f in human_sorted(rep.files):
         c = f.counts
         cells = [printable(f.path), str(c.lines_valid), str(c.lines_valid - c.lines_covered)]
         if branches:
-            cells += [str(c.branches_valid), str(f.partial_count)]
+            count = f.partial_count
+            partial += count
+            cells += [str(c.branches_valid), str(count)]
         cells += [display(c, precision)]
         if show_missing:
             cells += [missing_text(f)]
         body.append((f, cells))
-    t = rep.totals
     total = ["TOTAL", str(t.lines_valid), str(t.lines_valid - t.lines_covered)]
     if branches:
-        total += [str(t.branches_valid), str(sum(f.partial_count for f in rep.files))]
+        total += [str(t.branches_valid), str(partial)]
     total += [display(t, precision)]
     if show_missing:
         total += [""]
@@ -93,25 +96,16 @@ def _layout(header: list[str], body: list[list[str]], total: list[str]) -> list[
     n = max(len(total[cover]) + 2, len(" Cover")) + 1
     n = max([n] + [len(r[cover]) + 2 for r in body])
 
-    def line(cells: list[str], *, head: bool = False) -> str:
-        out = []
-        for item, value in zip(header, cells, strict=True):
-            if item == "Name":
-                out.append(value.ljust(name_len))
-            elif item == "Cover":
-                out.append(value.rjust(n) if head else value.rjust(n - 1) + "%")
-            elif item == "Missing":
-                out.append(value.rjust(10) if head else "   " + value.ljust(9))
-            else:
-                out.append(value.rjust(7))
-        return "".join(out)
-
-    head = line(header, head=True)
+    # One str.format a row (coverage.py pads with ljust and rjust: the same spaces).
+    spec = {"Name": f"{{:<{name_len}}}", "Cover": f"{{:>{n - 1}}}%", "Missing": "   {:<9}"}
+    row = "".join(spec.get(item, "{:>7}") for item in header)
+    heading = {"Name": f"{{:<{name_len}}}", "Cover": f"{{:>{n}}}", "Missing": "{:>10}"}
+    head = "".join(heading.get(item, "{:>7}") for item in header).format(*header)
     rule = "-" * len(head)
-    out = [head.rstrip(), rule, *(line(r).rstrip() for r in body)]
+    out = [head.rstrip(), rule, *(row.format(*r).rstrip() for r in body)]
     if body:
         out.append(rule)
-    out.append(line(total).rstrip())
+    out.append(row.format(*total).rstrip())
     return out
 
 

@@ -25,10 +25,14 @@ _UNESC = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
 def _escape(path: str) -> str:
+    if "\\" not in path and "\t" not in path and "\n" not in path and "\r" not in path:
+        return path  # nearly every path: no character-by-character walk
     return "".join(_ESC.get(c, c) for c in path)
 
 
 def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text  # nearly every path: no character-by-character walk
     out, it = [], iter(text)
     for c in it:
         out.append(_UNESC.get(next(it, "\\"), "\\") if c == "\\" else c)
@@ -48,7 +52,7 @@ def parse(text: str, *, source: str) -> dict[str, Counts]:
         if len(parts) != 5:
             raise RatchetError(f"line {n}: expected 5 tab-separated fields", source=source)
         try:
-            lv, lc, bv, bc = (int(x) for x in parts[1:])
+            lv, lc, bv, bc = map(int, parts[1:])
         except ValueError:
             raise RatchetError(f"line {n}: counts must be integers", source=source) from None
         if min(lv, lc, bv, bc) < 0 or lc > lv or bc > bv:
