@@ -167,6 +167,15 @@ def git(cwd: Path, *args: str) -> str:
     return proc.stdout
 
 
+def write_file(root: Path, name: str, text: str) -> Path:
+    """``text`` written to ``root / name`` (its directories made): a report or source file a
+    test reads back."""
+    p = root / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Callable[[Path], Path]:
     def make(path: Path = tmp_path) -> Path:

@@ -10,7 +10,7 @@ import shlex
 import pytest
 
 from tests.conftest import RunRatchet
-from tests.patch.conftest import MakeRepo, Repo, patch_json, sh_git
+from tests.commands.conftest import MakeRepo, Repo, patch_json, sh_git
 from tests.render.gfm import parse
 from tests.wrapped import flat, unwrapped
 
