@@ -260,6 +260,27 @@ class Project:
         return self.coverage("report", "--format=total", f"--precision={precision}").stdout.strip()
 
 
+def statements(n: int, *, uncovered: int = 0, name: str = "f") -> str:
+    """A module of exactly ``n`` statements of which ``uncovered`` never run: top-level
+    assignments (run on import), then a function whose body is never called."""
+    if not uncovered:
+        return "".join(f"x{i} = {i}\n" for i in range(n))
+    top = n - 1 - uncovered  # the def line itself runs on import
+    body = "".join(f"    y{i} = {i}\n" for i in range(uncovered))
+    return "".join(f"x{i} = {i}\n" for i in range(top)) + f"def {name}():\n{body}"
+
+
+def run_modules(proj: Project, *modules: str, branch: bool = True) -> None:
+    """A real ``coverage run`` of a script importing ``pkg.<module>`` for each of ``modules``,
+    and its XML and JSON reports."""
+    imports = "".join(f"import pkg.{m}\n" for m in modules)
+    proj.write("run_sample.py", imports)
+    proj.coverage("erase")
+    proj.coverage("run", *(["--branch"] if branch else []), "--source=pkg", "run_sample.py")
+    proj.coverage("xml", "-o", "coverage.xml")
+    proj.coverage("json", "-o", "coverage.json")
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[..., Project]:
     """A project with ``pkg/sample.py`` and a script exercising part of it, not yet run."""

@@ -11,29 +11,11 @@ import time
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, git
+from tests.conftest import Project, RunRatchet, git, statements
+from tests.conftest import run_modules as run
 from tests.wrapped import flat
 
 pytestmark = pytest.mark.integration
-
-
-def statements(n: int, *, uncovered: int = 0, name: str = "f") -> str:
-    """A module of exactly ``n`` statements of which ``uncovered`` never run: top-level
-    assignments (run on import), then a function whose body is never called."""
-    if not uncovered:
-        return "".join(f"x{i} = {i}\n" for i in range(n))
-    top = n - 1 - uncovered  # the def line itself runs on import
-    body = "".join(f"    y{i} = {i}\n" for i in range(uncovered))
-    return "".join(f"x{i} = {i}\n" for i in range(top)) + f"def {name}():\n{body}"
-
-
-def run(proj: Project, *modules: str, branch: bool = True) -> None:
-    imports = "".join(f"import pkg.{m}\n" for m in modules)
-    proj.write("run_sample.py", imports)
-    proj.coverage("erase")
-    proj.coverage("run", *(["--branch"] if branch else []), "--source=pkg", "run_sample.py")
-    proj.coverage("xml", "-o", "coverage.xml")
-    proj.coverage("json", "-o", "coverage.json")
 
 
 @pytest.fixture
@@ -385,23 +367,6 @@ def test_history__update_appends_and_two_branches_merge_without_a_person(
     assert [t["total"]["lines_covered"] for t in json.loads(r.stdout)["trend"]] == [70, 80, 90]
 
 
-def test_badge__offline_svg_coloured_by_the_bands(make_project, run_ratchet: RunRatchet):
-    proj = make_project()
-    proj.write("pkg/sample.py", statements(100, uncovered=13))
-    run(proj, "sample")
-    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0  # 87%: threshold 85
-    r = run_ratchet("badge", cwd=proj.root)
-    assert r.code == 0
-    svg = (proj.root / "coverage.svg").read_text()
-    assert "coverage: 87%" in svg and "#dfb317" in svg  # yellow: within a step of the bar
-    r = run_ratchet("badge", "-o", "-", "coverage.json", cwd=proj.root)
-    assert r.stdout == svg
-    (proj.root / "pyproject.toml").write_text(
-        (proj.root / "pyproject.toml").read_text().replace("threshold = 85", "threshold = 90")
-    )
-    assert "#e05d44" in run_ratchet("badge", "-o", "-", cwd=proj.root).stdout  # red: below
-
-
 # -- 7. messages a newcomer tripped on -----------------------------------------------------------
 
 
@@ -423,24 +388,6 @@ def test_messages__update_names_only_what_changes(proj: Project, run_ratchet: Ru
     assert r.code == 0
     assert "baseline 99.3557% (771/776) -> 99.4845% (772/776)" in r.stdout
     assert "threshold" not in r.stdout  # no "threshold 95% -> 95%"
-
-
-def test_badge__update_keeps_the_badge_file_in_step_with_the_bar(
-    make_project, run_ratchet: RunRatchet
-):
-    proj = make_project()
-    proj.write("pkg/sample.py", statements(100, uncovered=20))
-    run(proj, "sample")
-    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
-    pyproject = proj.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + 'badge_file = "docs/coverage.svg"\n')
-    (proj.root / "docs").mkdir()
-    proj.write("pkg/sample.py", statements(100, uncovered=2))
-    run(proj, "sample")
-    r = run_ratchet("update", "coverage.xml", cwd=proj.root)
-    assert "ratchet: wrote docs/coverage.svg" in r.stdout
-    svg = (proj.root / "docs" / "coverage.svg").read_text()
-    assert "coverage: 98%" in svg and "#dfb317" in svg  # yellow: within a step of the bar 95
 
 
 def later(path) -> None:
@@ -510,30 +457,3 @@ def test_init__force_dry_run_on_the_same_report_has_nothing_to_change(
     assert r.code == 0, r
     assert r.stdout.endswith("ratchet: nothing to change.\n")
     assert tracked(proj) == before
-
-
-def test_badge__without_a_baseline_or_a_report_and_into_a_directory_is_refused(
-    make_project, run_ratchet: RunRatchet
-):
-    proj = make_project()
-    proj.run_tests()
-    pyproject = proj.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.ratchet]\nthreshold = 50\n")
-    r = run_ratchet("badge", cwd=proj.root)
-    assert r.code == 2
-    assert r.stderr == (
-        f"ratchet: error: {pyproject}: no baseline recorded and no report given: name a "
-        "report, e.g. `ratchet badge coverage.xml`\n"
-    )
-    pyproject.unlink()  # no configuration at all: the message names no file
-    r = run_ratchet("badge", cwd=proj.root)
-    assert (r.code, r.stderr) == (
-        2,
-        "ratchet: error: no baseline recorded and no report given: name a report, e.g. "
-        "`ratchet badge coverage.xml`\n",
-    )
-    (proj.root / "docs").mkdir()
-    r = run_ratchet("badge", "-o", "docs", "coverage.xml", cwd=proj.root)
-    assert (r.code, r.stderr) == (2, "ratchet: error: docs: is a directory\n")
-    assert list((proj.root / "docs").iterdir()) == []
-    assert not (proj.root / "coverage.svg").exists()
