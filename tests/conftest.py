@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -211,6 +212,28 @@ class Box:
     def double(self):
         return self.value * 2
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The temporary directory of everything the session runs, in this process
+    (``tempfile.tempdir``) and in the processes it starts (``TMPDIR``, which ``clean_env``
+    passes on), inside pytest's own temporary tree, which pytest removes after a few runs.
+
+    ratchet puts the writers' lock of a config outside a git work tree in the temporary
+    directory (ratchet/store/writelock.py), one empty file per config directory: a whole
+    run of the suite, with its thousands of tmp_path projects, left some 1,400 of them in
+    /tmp."""
+    tmp = tmp_path_factory.mktemp("tmp", numbered=False)
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(tmp)
+    os.environ["TMPDIR"] = str(tmp)
+    yield tmp
+    tempfile.tempdir = saved[0]
+    if saved[1] is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = saved[1]
 
 
 @pytest.fixture(scope="session", autouse=True)
