@@ -14,6 +14,8 @@ the same project.
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
 import shutil
 import subprocess
@@ -178,6 +180,13 @@ def git(cwd: Path, *args: str) -> str:
         ["git", *args], cwd=cwd, capture_output=True, text=True, env=clean_env(), check=True
     )
     return proc.stdout
+
+
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """The syntax tree of a source file, parsed once a session (the layout and the docs'
+    tests read all of ratchet's modules, several times each)."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def write_file(root: Path, name: str, text: str) -> Path:
