@@ -75,8 +75,10 @@ def test_describes_repository__half_found_is_enough_and_an_empty_report_is_no_fo
     tmp_path: Path,
 ):
     touch(tmp_path / "a.py", 1000)
-    for rep in (report("a.py", "gone.py"), report()):
-        intake.describes_repository(rep, intake.inspect_sources(rep, tmp_path), tmp_path)
+    for rep, found in ((report("a.py", "gone.py"), 1), (report(), 0)):
+        sources = intake.inspect_sources(rep, tmp_path)
+        assert (sources.found, sources.total) == (found, 2 * found)  # exactly half, or none
+        intake.describes_repository(rep, sources, tmp_path)  # no error: it describes this one
 
 
 @unit
