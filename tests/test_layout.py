@@ -5,6 +5,7 @@ it, and no module or function grows past what a reader takes in at once (CONTRIB
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,8 @@ def _layer(module: str) -> int:
     return best[0]
 
 
-def _imports(module: str, path: Path) -> set[str]:
+@functools.cache
+def _imports(module: str, path: Path) -> frozenset[str]:
     """The ratchet modules ``module`` imports (at any depth of the file, lazily or not)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out: set[str] = set()
@@ -85,7 +87,7 @@ def _imports(module: str, path: Path) -> set[str]:
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
                 out.add(sub if sub in MODULES else base)
-    return out
+    return frozenset(out)
 
 
 def test_imports_run_down_the_pipeline():
