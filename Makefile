@@ -59,9 +59,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# --dist loadgroup: the tests of one xdist_group run on one worker, sharing its module fixtures
+# (the rest are spread as by default).
 test-ratchet: $(STAMP)
 	$(BIN)/python -m compileall -q ratchet
-	$(BIN)/python -m pytest -n auto --cov --cov-report=xml --cov-report=term:skip-covered tests
+	$(BIN)/python -m pytest -n auto --dist loadgroup --cov --cov-report=xml --cov-report=term:skip-covered tests
 	$(BIN)/ratchet check coverage.xml
 
 ## test-demo: demo_app's whole suite under coverage (on PostgreSQL when TEST_DATABASE_URL is

@@ -14,10 +14,13 @@ the same project.
 
 from __future__ import annotations
 
+import ast
+import functools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -36,6 +39,18 @@ sys.dont_write_bytecode = False
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """``-m unit`` leaves out the test modules that mark no test ``unit``, unread: their
+    imports (hypothesis alone is 0.6 s) were a third of the unit tier's time. Markers are
+    written in the module (``pytestmark``, ``@pytest.mark.unit``, ``unit = pytest.mark.unit``)
+    and nothing here adds one later, so a module without the words holds no unit test."""
+    if config.option.markexpr != "unit":
+        return None
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    return "mark.unit" not in collection_path.read_text(encoding="utf-8") or None
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -167,6 +182,22 @@ def git(cwd: Path, *args: str) -> str:
     return proc.stdout
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    """The syntax tree of a source file, parsed once a session (the layout and the docs'
+    tests read all of ratchet's modules, several times each)."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def write_file(root: Path, name: str, text: str) -> Path:
+    """``text`` written to ``root / name`` (its directories made): a report or source file a
+    test reads back."""
+    p = root / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
 @pytest.fixture
 def git_repo(tmp_path: Path) -> Callable[[Path], Path]:
     def make(path: Path = tmp_path) -> Path:
@@ -202,6 +233,28 @@ class Box:
     def double(self):
         return self.value * 2
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temp_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The temporary directory of everything the session runs, in this process
+    (``tempfile.tempdir``) and in the processes it starts (``TMPDIR``, which ``clean_env``
+    passes on), inside pytest's own temporary tree, which pytest removes after a few runs.
+
+    ratchet puts the writers' lock of a config outside a git work tree in the temporary
+    directory (ratchet/store/writelock.py), one empty file per config directory: a whole
+    run of the suite, with its thousands of tmp_path projects, left some 1,400 of them in
+    /tmp."""
+    tmp = tmp_path_factory.mktemp("tmp", numbered=False)
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(tmp)
+    os.environ["TMPDIR"] = str(tmp)
+    yield tmp
+    tempfile.tempdir = saved[0]
+    if saved[1] is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = saved[1]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -249,6 +302,27 @@ class Project:
 
     def total(self, precision: int) -> str:
         return self.coverage("report", "--format=total", f"--precision={precision}").stdout.strip()
+
+
+def statements(n: int, *, uncovered: int = 0, name: str = "f") -> str:
+    """A module of exactly ``n`` statements of which ``uncovered`` never run: top-level
+    assignments (run on import), then a function whose body is never called."""
+    if not uncovered:
+        return "".join(f"x{i} = {i}\n" for i in range(n))
+    top = n - 1 - uncovered  # the def line itself runs on import
+    body = "".join(f"    y{i} = {i}\n" for i in range(uncovered))
+    return "".join(f"x{i} = {i}\n" for i in range(top)) + f"def {name}():\n{body}"
+
+
+def run_modules(proj: Project, *modules: str, branch: bool = True) -> None:
+    """A real ``coverage run`` of a script importing ``pkg.<module>`` for each of ``modules``,
+    and its XML and JSON reports."""
+    imports = "".join(f"import pkg.{m}\n" for m in modules)
+    proj.write("run_sample.py", imports)
+    proj.coverage("erase")
+    proj.coverage("run", *(["--branch"] if branch else []), "--source=pkg", "run_sample.py")
+    proj.coverage("xml", "-o", "coverage.xml")
+    proj.coverage("json", "-o", "coverage.json")
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, git
-from tests.test_trust import statements
+from tests.conftest import Project, RunRatchet, git, statements
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, parsed
 from tests.test_docs_links import CODE_SPAN, without_code_blocks
 
 pytestmark = pytest.mark.unit
@@ -59,10 +59,10 @@ def template(node: ast.expr) -> str | None:
     return None
 
 
-def templates(source: str, where: str) -> Iterator[tuple[Template, bool]]:
-    """Every string expression of a module, and whether it is the message of a
-    ``RatchetError(...)``."""
-    tree = ast.parse(source)
+def templates(source: str | ast.Module, where: str) -> Iterator[tuple[Template, bool]]:
+    """Every string expression of a module (its text or its tree), and whether it is the
+    message of a ``RatchetError(...)``."""
+    tree = ast.parse(source) if isinstance(source, str) else source
     raised: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
@@ -107,7 +107,7 @@ def _code() -> tuple[list[Template], list[Template]]:
     raised: list[Template] = []
     for path in sorted((REPO / "ratchet").rglob("*.py")):
         rel = path.relative_to(REPO).as_posix()
-        for t, is_raised in templates(path.read_text(encoding="utf-8"), rel):
+        for t, is_raised in templates(parsed(path), rel):
             every.append(t)
             if is_raised:
                 raised.append(t)

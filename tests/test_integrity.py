@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project, RunRatchet, git, run_in_process
-from tests.test_trust import statements
+from tests.conftest import Project, RunRatchet, git, run_in_process, statements
 from tests.wrapped import flat
 
 pytestmark = pytest.mark.integration

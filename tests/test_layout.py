@@ -5,9 +5,12 @@ it, and no module or function grows past what a reader takes in at once (CONTRIB
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import parsed
 
 pytestmark = pytest.mark.unit
 
@@ -28,6 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 MAX_TOP_LEVEL = 10  # modules beside cli.py
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
+# Tests mirror the package: ratchet/<folder>/<module>.py has tests/<folder>/test_<module>.py.
+MIN_MIRRORED = 0.85
 
 
 def _modules() -> dict[str, Path]:
@@ -53,11 +58,12 @@ def _layer(module: str) -> int:
     return best[0]
 
 
-def _imports(module: str, path: Path) -> set[str]:
+@functools.cache
+def _imports(module: str, path: Path) -> frozenset[str]:
     """The ratchet modules ``module`` imports (at any depth of the file, lazily or not)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.split(".")[0] == "ratchet")
         elif isinstance(node, ast.ImportFrom):
@@ -70,7 +76,7 @@ def _imports(module: str, path: Path) -> set[str]:
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
                 out.add(sub if sub in MODULES else base)
-    return out
+    return frozenset(out)
 
 
 def test_imports_run_down_the_pipeline():
@@ -125,7 +131,7 @@ def test_no_module_over_500_lines():
 def test_no_function_over_80_lines():
     long: dict[str, int] = {}
     for path in MODULES.values():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
                 assert node.end_lineno is not None
@@ -134,6 +140,18 @@ def test_no_function_over_80_lines():
                     long[f"{path.relative_to(PACKAGE.parent).as_posix()} {node.name}"] = n
     # Decorators and docstring included.
     assert long == {}
+
+
+def test_tests_mirror_the_package():
+    # __init__ and __main__ are how a package is built and started, not modules to test.
+    modules = [p for p in MODULES.values() if p.name not in ("__init__.py", "__main__.py")]
+    tests = PACKAGE.parent / "tests"
+    missing = sorted(
+        p.relative_to(PACKAGE).as_posix()
+        for p in modules
+        if not (tests / p.relative_to(PACKAGE).parent / f"test_{p.name}").is_file()
+    )
+    assert len(modules) - len(missing) >= MIN_MIRRORED * len(modules), missing
 
 
 @pytest.mark.parametrize(

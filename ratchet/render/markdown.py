@@ -6,7 +6,7 @@ makes it inert and bounds its length; the few enumerable values (statuses, kinds
 keys) are matched against what they can be instead. There is no well-kept library for this:
 Markdown renderers parse, they do not escape, and GitHub adds its own autolinks (mentions,
 issue references) on top of GFM, so the rule is ours, with its corpus in
-tests/render/test_markdown_escape.py.
+tests/render/test_markdown.py.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def write_atomic(files: Mapping[Path, str], *, journal: Path | None = None) -> N
 
 # A test hook, and nothing else: RATCHET_TEST_KILL_AT=renamed:N (or staged:N) kills the
 # process with SIGKILL right after the Nth rename (or staged file) of a journaled write, as
-# an OOM kill or a cancelled CI job would. tests/test_writelock.py needs it because nothing
+# an OOM kill or a cancelled CI job would. tests/store/test_writelock.py needs it because nothing
 # else can stop a real writer at a known point between two renames: a failure that could be
 # arranged on disk (a directory in place of a file) already fails the reads before them.
 KILL_AT = "RATCHET_TEST_KILL_AT"

@@ -23,15 +23,16 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-import yaml
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+    from werkzeug import Request, Response
 
 from ratchet.core.models import Counts
 from ratchet.github import launch
@@ -333,6 +334,8 @@ class Harness:
         event: Mapping[str, Any] | None = None,
         env: Mapping[str, str] | None = None,
     ) -> ActionRun:
+        import yaml
+
         spec = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
         self.temp.mkdir(parents=True, exist_ok=True)
         event = dict(event if event is not None else pull_request_event())
@@ -628,6 +631,8 @@ class FakeGitHub:
     def _json(
         self, data: Any, status: int = 200, headers: Mapping[str, str] | None = None
     ) -> Response:
+        from werkzeug import Response
+
         return Response(
             json.dumps(data),
             status=status,
@@ -708,6 +713,8 @@ class FakeGitHub:
                 return self._json(self.comments[cid])
             if request.method == "DELETE":
                 del self.comments[cid]
+                from werkzeug import Response
+
                 return Response(status=204)
         m = re.fullmatch(re.escape(repo) + r"/statuses/([0-9a-f]{40})", path)
         if m and request.method == "POST":
@@ -724,6 +731,31 @@ class FakeGitHub:
             pr = self.pulls.get(int(m.group(1)))
             return self._json(pr, 200) if pr else self._json({"message": "Not Found"}, 404)
         return self._json({"message": f"fake GitHub: no route for {request.method} {path}"}, 404)
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[HTTPServer]:
+    """pytest-httpserver's server, one a session, as its plugin makes it. The plugin is off
+    (pyproject.toml): importing it, and werkzeug, cost every pytest run a tenth of a second
+    of start-up, and only these tests serve HTTP."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(
+        host=os.environ.get("PYTEST_HTTPSERVER_HOST") or HTTPServer.DEFAULT_LISTEN_HOST,
+        port=int(os.environ.get("PYTEST_HTTPSERVER_PORT") or HTTPServer.DEFAULT_LISTEN_PORT),
+    )
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+@pytest.fixture
+def httpserver(make_httpserver: HTTPServer) -> HTTPServer:
+    """The session's server, cleared of what an earlier test set up (the plugin's own)."""
+    make_httpserver.clear()
+    return make_httpserver
 
 
 @pytest.fixture

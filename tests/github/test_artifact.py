@@ -51,14 +51,22 @@ NOW = {"a.py": (8, 4), "b.py": (5, 0), "c.py": (3, 1), HOSTILE[0]: (1, 3), HOSTI
 BEFORE = {"a.py": (8, 2), "b.py": (10, 0), "d.py": (4, 0), HOSTILE[0]: (3, 1), HOSTILE[3]: (2, 2)}
 
 
-@pytest.fixture
-def outcome():
-    return outcome_for(NOW, BEFORE)
+@pytest.fixture(scope="module")
+def _judged():
+    """One verdict (an outcome is a frozen value) and its JSON text, for the module."""
+    judged = outcome_for(NOW, BEFORE)
+    return judged, jsonout.dumps(outcome_dict(judged))
 
 
 @pytest.fixture
-def doc(outcome):
-    return json.loads(jsonout.dumps(outcome_dict(outcome)))
+def outcome(_judged):
+    return _judged[0]
+
+
+@pytest.fixture
+def doc(_judged):
+    """The outcome's JSON document, a fresh copy to change."""
+    return json.loads(_judged[1])
 
 
 def parse(doc):

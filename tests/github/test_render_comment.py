@@ -366,25 +366,6 @@ def test_components__a_row_each_with_its_changed_lines_gated_or_not():
     assert "| ❌ web | 50.00% |  | 60% | none yet | 0.00% ❌ (gate 80%) |" in text
 
 
-def test_render__ten_thousand_changed_files_stay_under_githubs_limit():
-    long = "pkg/" + "deeply/nested/" * 30
-    changes = tuple(
-        FileChange(f"{long}m{i:05}.py", Counts(i % 7 + 3, i % 7 + 1), Counts(i % 7 + 3, i % 7))
-        for i in range(10_000)
-    )
-    failures = tuple(Failure(rules.FILE_REGRESSION, c.path, f"{c.path}: dropped") for c in changes)
-    v = verdict_for({"a.py": (1, 1)})
-    result = Result(dataclasses.replace(v, changes=changes, failures=failures), "fail")
-    text = comment.render(result)
-    assert len(text) <= comment.BUDGET
-    rows = table_rows(text)
-    assert len(rows) == comment.MAX_ROWS
-    assert f"…and {10_000 - len(rows)} more files not shown." in text
-    assert heading(text) == "### ❌ Coverage 50.00% — 10000 files fell"
-    # The worst first: among equal uncovered growth, the biggest drop (1/3 -> 0/3).
-    assert "| 33.33% | 0.00% | -33.33 | +1 |" in rows[0]
-
-
 @pytest.mark.parametrize("rows", [10, 1000])
 def test_render__the_budget_holds_whatever_the_row_cap(rows):
     changes = tuple(
@@ -403,36 +384,6 @@ def test_render__a_huge_name_is_shortened_keeping_its_end():
     assert row.startswith("| ❌ …" + "x" * (md.MAX_PATH - 10))
     assert "tail\\.py |" in row
     assert "x" * (md.MAX_PATH + 1) not in text
-
-
-def huge_patch(n: int) -> PatchResult:
-    long = "pkg/" + "deeply/nested/" * 300
-    spans = tuple((i, i) for i in range(1, 20_000, 2))
-    return PatchResult(
-        description="the diff in " + "&" * 20_000,
-        files=tuple(
-            PatchFile(f"{long}m{i}.py", "renamed", f"{long}o{i}.py", Counts(10**4, 1), spans)
-            for i in range(n)
-        ),
-        counts=Counts(10**4 * n, n),
-        threshold=Decimal(90),
-        failures=tuple(Failure("patch_below_threshold", None, "<" * 20_000) for _ in range(n)),
-        notes=tuple("@" * 20_000 for _ in range(n)),
-        indirect=tuple(FileChange(f"{long}i{i}.py", Counts(4, 4), Counts(4, 1)) for i in range(n)),
-    )
-
-
-def test_render__a_huge_patch_stays_under_githubs_limit():
-    v = dataclasses.replace(
-        verdict_for({"a.py": (1, 1)}),
-        changes=tuple(FileChange(f"f{i}.py", Counts(4, 2), Counts(4, 1)) for i in range(5000)),
-        notes=tuple("&" * 20_000 for _ in range(50)),
-    )
-    text = comment.render(Result(v, "fail", huge_patch(5000)), links=LINKS)
-    assert len(text) <= comment.BUDGET
-    assert "**Changed lines:** 0.01% (5000/50000000 lines+branches) covered" in text
-    assert "not shown." in text
-    assert "…and 5045 more (see the job's log)" in text  # 50 notes and 5000 of the patch
 
 
 def test_render__without_the_hidden_lines_for_the_summary():

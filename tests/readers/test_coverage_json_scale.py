@@ -13,16 +13,11 @@ import pytest
 
 from ratchet.errors import RatchetError
 from ratchet.readers.load import load
+from tests.conftest import write_file as _write
 
 pytestmark = pytest.mark.slow
 
 both_readers = pytest.mark.parametrize("counts_only", [False, True], ids=["exact", "counts-only"])
-
-
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    p = tmp_path / name
-    p.write_text(text)
-    return p
 
 
 def _coverage_json(files: dict[str, dict]) -> str:

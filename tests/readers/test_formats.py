@@ -12,16 +12,11 @@ from ratchet.errors import RatchetError
 from ratchet.readers.load import load
 from ratchet.readers.paths import PathMap
 from tests.conftest import FIXTURES
+from tests.conftest import write_file as _write
 
 pytestmark = pytest.mark.unit
 
 ISTANBUL = FIXTURES / "istanbul"
-
-
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    p = tmp_path / name
-    p.write_text(text)
-    return p
 
 
 def test_istanbul__xml_and_lcov_agree_with_the_xml_header(tmp_path: Path):

@@ -9,18 +9,13 @@ import pytest
 from ratchet.errors import RatchetError
 from ratchet.readers.load import load
 from ratchet.readers.paths import PathMap
+from tests.conftest import write_file as _write
 
 pytestmark = pytest.mark.unit
 
 # check, update and init read a tracefile for its counts (lcov_scan, where it can), report
 # for its lines (lcov.parse): the two must agree on every tracefile, and on every refusal.
 both_readers = pytest.mark.parametrize("counts_only", [False, True], ids=["exact", "counts-only"])
-
-
-def _write(tmp_path: Path, name: str, text: str) -> Path:
-    p = tmp_path / name
-    p.write_text(text)
-    return p
 
 
 def test_lcov__geninfo_style_with_untaken_branches_and_checksums(tmp_path: Path):

@@ -11,7 +11,7 @@ import re
 import shutil
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -108,10 +108,9 @@ PRODUCED: dict[str, tuple[str, str, Callable[[str], Counts]]] = {
 GO_PROFILES = ["cover-set", "cover-count", "cover-atomic", "cover-calc"]
 
 
-@pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the polyglot tree as a repository: sources older than the reports."""
-    root = tmp_path / "repo"
+def _copy(root: Path) -> Path:
+    """A copy of the polyglot tree as a repository at ``root``: sources older than the
+    reports."""
     shutil.copytree(POLYGLOT, root)
     past = time.time() - 3600
     for p in root.rglob("*"):
@@ -120,6 +119,33 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for report in [*PRODUCED, *(f"go/{g}.out" for g in GO_PROFILES)]:
         os.utime(root / report)
     (root / "pyproject.toml").write_text("[tool.ratchet]\nthreshold = 0\n" + PATHS)
+    return root
+
+
+def _state(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*")}
+
+
+@pytest.fixture(scope="module")
+def _shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = _copy(tmp_path_factory.mktemp("polyglot") / "repo")
+    before = _state(root)
+    yield root
+    assert _state(root) == before, "a test of the shared copy changed it: give it its own"
+
+
+@pytest.fixture
+def shared_repo(_shared: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One copy of the polyglot tree, the working directory, for the tests that only read
+    it (a copy for each test was most of the module's time)."""
+    monkeypatch.chdir(_shared)
+    return _shared
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the polyglot tree of the test's own, to change; the working directory."""
+    root = _copy(tmp_path / "repo")
     monkeypatch.chdir(root)
     return root
 
@@ -143,24 +169,24 @@ def _totals(doc: dict) -> Counts:
 
 
 @pytest.mark.parametrize("report", list(PRODUCED))
-def test_report_json__totals_are_the_producers_own(repo: Path, report: str):
+def test_report_json__totals_are_the_producers_own(shared_repo: Path, report: str):
     fmt, totals_file, read = PRODUCED[report]
-    assert readers.detect(repo / report) == fmt
-    assert _totals(report_json(report)) == read((repo / totals_file).read_text())
+    assert readers.detect(shared_repo / report) == fmt
+    assert _totals(report_json(report)) == read((shared_repo / totals_file).read_text())
 
 
 @pytest.mark.parametrize("profile", GO_PROFILES)
-def test_go__total_is_go_tool_cover_funcs(repo: Path, profile: str):
-    assert readers.detect(repo / f"go/{profile}.out") == readers.GO
+def test_go__total_is_go_tool_cover_funcs(shared_repo: Path, profile: str):
+    assert readers.detect(shared_repo / f"go/{profile}.out") == readers.GO
     covered, valid, _, branches = _totals(report_json(f"go/{profile}.out"))
-    func = (repo / f"go/{profile}.func").read_text()
+    func = (shared_repo / f"go/{profile}.func").read_text()
     total = re.search(r"^total:\s+\(statements\)\s+([\d.]+)%$", func, re.M)
     assert total is not None
     assert f"{100 * covered / valid:.1f}" == total[1]
     assert branches == 0
 
 
-def test_go__statements_as_go_counts_them__blocks_listed_twice_merged(repo: Path):
+def test_go__statements_as_go_counts_them__blocks_listed_twice_merged(shared_repo: Path):
     # -coverpkg: both test binaries list every block of both packages; Go's total is 15/19
     # statements (cover-*.func: 78.9%), and calc's own run measures 13 statements of calc.
     for profile in ("cover-set", "cover-count", "cover-atomic"):
@@ -171,7 +197,7 @@ def test_go__statements_as_go_counts_them__blocks_listed_twice_merged(repo: Path
     ]
 
 
-def test_go__missing_column_lists_the_lines_of_unrun_blocks(repo: Path):
+def test_go__missing_column_lists_the_lines_of_unrun_blocks(shared_repo: Path):
     r = ratchet("report", "go/cover-count.out")
     assert r.exit_code == 0, r.output
     # calc.go: `return "zero"` (line 8) and Unused's body (27-28); shapes.go: "medium" (18).
@@ -190,7 +216,7 @@ def test_go__import_path_under_no_go_mod__kept_for_paths_to_map(repo: Path):
     assert [f["path"] for f in report_json("go/cover-calc.out")["files"]] == ["go/calc/calc.go"]
 
 
-def test_jacoco__package_paths_found_under_src_main_java(repo: Path):
+def test_jacoco__package_paths_found_under_src_main_java(shared_repo: Path):
     doc = report_json("java/jacoco.xml")
     assert [f["path"] for f in doc["files"]] == [
         "java/src/main/java/com/example/poly/Calc.java",
@@ -201,15 +227,15 @@ def test_jacoco__package_paths_found_under_src_main_java(repo: Path):
     assert calc["missing_lines"] == [3, 8, 18, 20, 35]
 
 
-def test_jacoco_from_gcovr__counts_without_lines(repo: Path):
+def test_jacoco_from_gcovr__counts_without_lines(shared_repo: Path):
     (f,) = report_json("c/jacoco.xml")["files"]
     assert (f["path"], f["lines_covered"], f["lines_valid"]) == ("c/calc.c", 9, 14)
     assert f["missing_lines"] == []  # gcovr's <line>s say not which ran
 
 
-def test_simplecov__two_suites_merged_as_simplecov_merges_them(repo: Path):
+def test_simplecov__two_suites_merged_as_simplecov_merges_them(shared_repo: Path):
     doc = report_json("ruby/coverage/.resultset.json")
-    last_run = json.loads((repo / "ruby/coverage/.last_run.json").read_text())["result"]
+    last_run = json.loads((shared_repo / "ruby/coverage/.last_run.json").read_text())["result"]
     covered, valid, b_covered, b_valid = _totals(doc)
     # .last_run.json: SimpleCov's percentages, floored to two places.
     assert math.floor(10000 * covered / valid) / 100 == last_run["line"]
@@ -342,9 +368,9 @@ def test_stale_report__check_warns_and_init_refuses_until_allowed(
     assert ratchet("init", "--force", "--allow-stale", report).exit_code == 0
 
 
-def test_action_coverage_files_glob__finds_every_format(repo: Path):
+def test_action_coverage_files_glob__finds_every_format(shared_repo: Path):
     files = expand(
-        "**/jacoco.xml go/cover-count.out ruby/coverage/.resultset.json **/clover.xml", repo
+        "**/jacoco.xml go/cover-count.out ruby/coverage/.resultset.json **/clover.xml", shared_repo
     )
     assert files == [
         "c/jacoco.xml",

@@ -2,7 +2,9 @@
 broken in named ways, read at several chunk sizes by the scanner and by the exact reader,
 which must agree to the last count and line (or the scanner must hand the report over).
 
-A few seconds: out of the unit tier (`pytest -m unit`), in `make test`.
+A few seconds: out of the unit tier (`pytest -m unit`), in `make test`. Each report and what
+the exact reader makes of it are the same at every chunk size: made once a module (one
+xdist worker runs the module: its group).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,16 +21,43 @@ from ratchet.readers import cobertura_scan, lcov_scan
 from tests.readers import test_cobertura_scan as cob
 from tests.readers import test_lcov_scan as lc
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("scan_differential"),
+]
+
+Case = tuple[int, bytes, Any, "str | None"]  # seed, report, the exact reader's files, error
+
+
+@pytest.fixture(scope="module")
+def cobertura_cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
+    path = tmp_path_factory.mktemp("exact") / "coverage.xml"
+    cases = []
+    for seed in range(400):
+        path.write_bytes(report := cob._report(seed))
+        cases.append((seed, report, *cob._exact(path)))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def lcov_cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
+    path = tmp_path_factory.mktemp("exact") / "coverage.lcov"
+    cases = []
+    for seed in range(600):
+        path.write_bytes(report := lc._Gen(seed).tracefile())
+        cases.append((seed, report, *lc._exact(path)))
+    return cases
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 64, 1 << 20])
-def test_cobertura_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size: int):
+def test_cobertura_scan__agrees_with_the_exact_reader(
+    tmp_path: Path, chunk_size: int, cobertura_cases: list[Case]
+):
     path = tmp_path / "coverage.xml"
     outcomes = {"scanned": 0, "read exactly": 0, "refused": 0}
-    for seed in range(400):
-        path.write_bytes(cob._report(seed))
-        exact, error = cob._exact(path)
+    for seed, report, exact, error in cobertura_cases:
+        path.write_bytes(report)
         scanned = cobertura_scan.scan(path, chunk_size=chunk_size)
         if scanned is None:
             outcomes["refused" if error else "read exactly"] += 1
@@ -41,12 +71,13 @@ def test_cobertura_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size
 
 
 @pytest.mark.parametrize("chunk_size", [1, 5, 64, 1 << 20])
-def test_lcov_scan__agrees_with_the_exact_reader(tmp_path: Path, chunk_size: int):
+def test_lcov_scan__agrees_with_the_exact_reader(
+    tmp_path: Path, chunk_size: int, lcov_cases: list[Case]
+):
     path = tmp_path / "coverage.lcov"
     outcomes = {"scanned": 0, "read exactly": 0, "refused": 0}
-    for seed in range(600):
-        path.write_bytes(lc._Gen(seed).tracefile())
-        exact, error = lc._exact(path)
+    for seed, report, exact, error in lcov_cases:
+        path.write_bytes(report)
         scanned = lcov_scan.scan(path, chunk_size=chunk_size)
         if scanned is None:
             outcomes["refused" if error else "read exactly"] += 1

@@ -16,7 +16,6 @@ import re
 import click
 import pytest
 
-from ratchet.commands.common import color
 from ratchet.core.results import Result
 from ratchet.github import artifact
 from ratchet.render import terminal
@@ -115,23 +114,6 @@ def test_color__pass_and_fail_and_the_numbers_that_matter_only_when_asked():
     assert click.style("+7.69", fg="green") in raising
     accepted = terminal.render(result("accepted"), Layout(color=True))
     assert click.style("PASS", fg="yellow", bold=True) in accepted  # lowered on purpose
-
-
-@pytest.mark.parametrize(
-    ("env", "tty", "expected"),
-    [
-        ({}, True, True),
-        ({}, False, False),  # a pipe, a file
-        ({"TERM": "dumb"}, True, False),
-        ({"NO_COLOR": "1"}, True, False),
-        ({"NO_COLOR": ""}, True, True),  # set but empty: not set (no-color.org)
-        ({"FORCE_COLOR": "1"}, False, True),  # a CI log that shows colour
-        ({"FORCE_COLOR": ""}, False, False),
-        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),  # NO_COLOR wins, as in CPython
-    ],
-)
-def test_color__decided_by_the_terminal_and_the_conventions(env, tty, expected):
-    assert color(env, tty) is expected
 
 
 def test_draw__wraps_at_the_width_never_inside_a_word_and_hangs_the_rest():

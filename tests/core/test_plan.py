@@ -20,7 +20,7 @@ from ratchet.core.results import (
     REGRESSION,
     Blocker,
 )
-from tests.test_rules import cfg, exact, lines, report
+from tests.core.test_rules import cfg, exact, lines, report
 
 pytestmark = pytest.mark.unit
 

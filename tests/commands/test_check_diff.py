@@ -9,8 +9,8 @@ import shlex
 
 import pytest
 
+from tests.commands.conftest import MakeRepo, Repo, patch_json, sh_git
 from tests.conftest import RunRatchet
-from tests.patch.conftest import MakeRepo, Repo, patch_json, sh_git
 from tests.render.gfm import parse
 from tests.wrapped import flat, unwrapped
 

@@ -1,24 +1,18 @@
-"""What check, update and accept gather before deciding: the report's files on disk, its age,
-the bar at a git ref and the branch's accepted lowering of it."""
+"""What check, update and accept gather before deciding: the report's files on disk and its
+age (the bar at a git ref: tests/store/test_atref.py; the branch's accepted lowering of it:
+tests/core/test_hold.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from ratchet import intake
-from ratchet.core import hold
-from ratchet.core.config import Component, Config
-from ratchet.core.models import Baseline, Counts, FileCoverage, Report
-from ratchet.core.results import ComponentMove, Event
+from ratchet.core.models import Counts, FileCoverage, Report
 from ratchet.errors import RatchetError
-from ratchet.store import atref
-from tests.conftest import Project, RunRatchet, git
+from tests.conftest import git
 
 unit = pytest.mark.unit
 integration = pytest.mark.integration
@@ -81,8 +75,10 @@ def test_describes_repository__half_found_is_enough_and_an_empty_report_is_no_fo
     tmp_path: Path,
 ):
     touch(tmp_path / "a.py", 1000)
-    for rep in (report("a.py", "gone.py"), report()):
-        intake.describes_repository(rep, intake.inspect_sources(rep, tmp_path), tmp_path)
+    for rep, found in ((report("a.py", "gone.py"), 1), (report(), 0)):
+        sources = intake.inspect_sources(rep, tmp_path)
+        assert (sources.found, sources.total) == (found, 2 * found)  # exactly half, or none
+        intake.describes_repository(rep, sources, tmp_path)  # no error: it describes this one
 
 
 @unit
@@ -216,118 +212,3 @@ def test_in_tree__only_regular_files_and_never_an_error(tmp_path: Path):
     assert exists("a.py")
     assert not exists("pkg") and not exists("gone.py")
     assert not exists("x" * 300 + ".py")  # a name too long for the file system
-
-
-def accepted(threshold: int, baseline: Baseline | None) -> Event:
-    return Event("accept", "2026-12-06T01:02:03Z", None, None, Counts(100, 80),
-                 (Decimal(90), Decimal(threshold)), (None, baseline), "on purpose")  # fmt: skip
-
-
-@unit
-@pytest.mark.parametrize(
-    ("events", "threshold", "baseline"),
-    [
-        ((), 90, Baseline(95, 100, 0, 5)),  # nothing accepted: the ref's bar
-        ((accepted(80, Baseline(80, 100, 0, 20)),), 80, Baseline(80, 100, 0, 20)),
-        # The latest accepted event decides, never above the ref's own values.
-        (
-            (accepted(70, Baseline(70, 100, 0, 30)), accepted(95, Baseline(97, 100, 0, 3))),
-            90,
-            Baseline(95, 100, 0, 5),
-        ),
-        ((accepted(85, None),), 85, Baseline(95, 100, 0, 5)),
-    ],
-)
-def test_with_accepted__the_ref_bar_lowered_only_as_recorded(events, threshold, baseline):
-    ref = Config(threshold=Decimal(90), baseline=Baseline(95, 100, 0, 5), present=True)
-    bar = hold.with_accepted(ref, list(events))
-    assert (bar.threshold, bar.baseline) == (threshold, baseline)
-
-
-@unit
-def test_with_accepted__only_the_components_the_event_lists_are_lowered():
-    api = Component("api", ("api/",), Decimal(90), baseline=Baseline(95, 100, 0, 5))
-    web = Component("web", ("web/",), Decimal(80), baseline=Baseline(85, 100, 0, 15))
-    ref = Config(threshold=Decimal(90), present=True, components=(api, web))
-    move = ComponentMove(
-        "api", (Decimal(90), Decimal(70)), (api.baseline, Baseline(72, 100, 0, 28))
-    )
-    event = dataclasses.replace(accepted(90, None), components=(move,))
-    bar = hold.with_accepted(ref, [event])
-    lowered = {c.name: (c.threshold, c.baseline) for c in bar.components}
-    assert lowered == {
-        "api": (Decimal(70), Baseline(72, 100, 0, 28)),  # as accepted
-        "web": (Decimal(80), Baseline(85, 100, 0, 15)),  # not accepted: held at the ref's bar
-    }
-
-
-@unit
-def test_with_accepted__a_ref_without_a_baseline_takes_the_accepted_one():
-    ref = Config(threshold=Decimal(90), present=True)
-    bar = hold.with_accepted(ref, [accepted(80, Baseline(80, 100, 0, 20))])
-    assert bar.baseline == Baseline(80, 100, 0, 20)
-
-
-@unit
-def test_moved__lines_follow_renames_and_one_under_the_new_name_wins():
-    files = {"a.py": Counts(10, 9), "b.py": Counts(10, 8), "b2.py": Counts(10, 10)}
-    moved = hold.moved(files, {"a.py": "a2.py", "b.py": "b2.py"})
-    assert moved == {"a2.py": Counts(10, 9), "b2.py": Counts(10, 10)}
-    assert hold.moved(files, {}) == files
-
-
-@unit
-def test_at_ref__needs_a_pyproject_to_read_at_the_ref():
-    # Before any git call: there is no file to look up at the ref.
-    with pytest.raises(RatchetError) as e:
-        atref.at_ref(Config(present=True), "main")
-    assert str(e.value) == "--baseline-ref needs a pyproject.toml"
-
-
-# -- the bar at a git ref, end to end ----------------------------------------------------------
-
-
-@pytest.fixture
-def repo(make_project, run_ratchet: RunRatchet) -> Project:
-    """The sample project measured, its bar recorded and committed on main."""
-    proj = make_project()
-    proj.run_tests()
-    git(proj.root, "init", "-q", "-b", "main")
-    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
-    git(proj.root, "add", "pyproject.toml", "coverage-baseline.tsv", "pkg")
-    git(proj.root, "commit", "-qm", "the bar")
-    return proj
-
-
-@integration
-def test_at_ref__a_baseline_file_the_ref_does_not_commit_is_named(repo, run_ratchet):
-    git(repo.root, "rm", "-q", "--cached", "coverage-baseline.tsv")
-    git(repo.root, "commit", "-qm", "tsv forgotten")
-    git(repo.root, "checkout", "-qb", "feature")
-    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=repo.root)
-    assert r.code == 2, r
-    assert r.stderr == (
-        "ratchet: error: main:pyproject.toml: [tool.ratchet] at main names baseline_file "
-        "'coverage-baseline.tsv', which is not committed there\n"
-    )
-
-
-@integration
-def test_at_ref__no_pyproject_at_the_ref_holds_the_working_copys_bar(
-    make_project, run_ratchet: RunRatchet
-):
-    proj = make_project()
-    proj.run_tests()
-    git(proj.root, "init", "-q", "-b", "main")
-    git(proj.root, "commit", "-q", "--allow-empty", "-m", "before the ratchet")
-    assert run_ratchet("init", "coverage.xml", cwd=proj.root).code == 0
-    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
-    assert r.code == 0, r
-    sha = git(proj.root, "rev-parse", "main").strip()
-    assert f", from main at {sha[:12]} (pyproject.toml)\n" in r.stdout
-    # The working copy's bar is in force: lowering the report below it fails.
-    pyproject = proj.root / "pyproject.toml"
-    pyproject.write_text(re.sub(r"(?m)^threshold = .*$", "threshold = 99", pyproject.read_text()))
-    r = run_ratchet("check", "--baseline-ref", "main", "coverage.xml", cwd=proj.root)
-    assert r.code == 1, r
-    assert "27.00 points under the 99% threshold" in r.stdout

@@ -1,6 +1,6 @@
 """``ratchet report``'s text and Markdown tables from constructed reports: the Missing
 notation case by case, reports that name no branch destinations, and the layout's edges.
-(Line-for-line parity with ``coverage report -m`` on real runs: ``test_report_parity``.)"""
+(Line-for-line parity with ``coverage report -m`` on real runs: tests/commands/test_report.py.)"""
 
 from __future__ import annotations
 

@@ -100,10 +100,16 @@ def test_load__a_missing_config_file_is_named(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    "edge", ["threshold = 0", "threshold = 100", "step = 100", "precision = 0"]
+    ("edge", "field", "value"),
+    [
+        ("threshold = 0", "threshold", 0),
+        ("threshold = 100", "threshold", 100),
+        ("step = 100", "step", 100),
+        ("precision = 0", "precision", 0),
+    ],
 )
-def test_boundaries_accepted(edge: str):
-    parse(edge)
+def test_boundaries_accepted(edge: str, field: str, value: int):
+    assert getattr(parse(edge), field) == value
 
 
 def test_no_section__not_present():

@@ -19,8 +19,8 @@ from importlib.metadata import version
 
 import pytest
 
+from tests.commands.conftest import MakeRepo, Repo, patch_json
 from tests.conftest import RunRatchet, clean_env
-from tests.patch.conftest import MakeRepo, Repo, patch_json
 
 pytest.importorskip("diff_cover", reason="diff-cover is needed for the parity tests")
 

@@ -1,5 +1,5 @@
-"""Path normalisation and remapping; the per-file baseline store (Markdown escaping:
-tests/render/test_markdown_escape.py)."""
+"""Path normalisation and remapping (the per-file baseline store: tests/store/test_filebaseline.py;
+Markdown escaping: tests/render/test_markdown.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ratchet.core.models import Counts
-from ratchet.errors import RatchetError
 from ratchet.readers.paths import AmbiguousPath, PathMap, Resolver
-from ratchet.store import filebaseline, fsio
 
 pytestmark = pytest.mark.unit
 
@@ -99,32 +96,6 @@ def test_path_map__coverage_py_paths_semantics(tmp_path: Path, raw: str, expecte
     assert got == expected
 
 
-def test_filebaseline__round_trip_sorted_and_escaped():
-    files = {
-        "b.py": Counts(10, 9, 2, 1),
-        "a\tweird\nname\\.py": Counts(1, 0, 0, 0),
-        "a.py": Counts(0, 0, 0, 0),
-    }
-    text = filebaseline.render(files)
-    body = [line for line in text.splitlines() if not line.startswith("#")]
-    assert body == ["a\\tweird\\nname\\\\.py\t1\t0\t0\t0", "a.py\t0\t0\t0\t0", "b.py\t10\t9\t2\t1"]
-    assert filebaseline.parse(text, source="x") == files
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("a.py\t1\t2\t0\t0", "impossible"),
-        ("a.py\t1", "5 tab-separated"),
-        ("a.py\tx\t1\t0\t0", "integers"),
-    ],
-)
-def test_filebaseline__bad_lines_name_the_line(line: str, message: str):
-    with pytest.raises(RatchetError, match=f"line 3: .*{message}") as e:
-        filebaseline.parse(filebaseline.HEADER + line + "\n", source="coverage-baseline.tsv")
-    assert str(e.value).startswith("coverage-baseline.tsv: ")
-
-
 def test_resolver__report_from_another_machine_falls_back_to_the_checkout(tmp_path: Path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "a.py").write_text("")
@@ -147,21 +118,3 @@ def test_resolver__relative_path_beside_the_report_first_then_the_root(tmp_path:
     assert r.resolve("../pkg/b.py", (), base) == "pkg/b.py"  # relative to the report
     assert r.base(tmp_path / "coverage.json") == ""
     assert r.base(tmp_path.parent / "elsewhere" / "coverage.json") == ""
-
-
-def test_write_atomic__any_failure_leaves_no_temporary_file(tmp_path: Path):
-    kept = tmp_path / "coverage-baseline.tsv"
-    kept.write_text("old\n")
-    with pytest.raises(UnicodeEncodeError):  # a bug upstream, not the disk: still cleaned up
-        fsio.write_atomic({kept: "new\n", tmp_path / "other.tsv": "a\udcff.py\n"})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["coverage-baseline.tsv"]
-    assert kept.read_text() == "old\n"
-
-
-def test_write_atomic__error_names_the_users_file_not_the_temporary_one(tmp_path: Path):
-    target = tmp_path / "pyproject.toml"
-    target.mkdir()  # replacing a directory with a file fails, even for root
-    with pytest.raises(RatchetError) as e:
-        fsio.write_atomic({target: "x = 1\n"})
-    assert str(e.value) == f"{target}: cannot write: Is a directory"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pyproject.toml"]

@@ -15,7 +15,7 @@ from ratchet.core.results import BAD_INPUT, Blocker, ComponentBar, Event, Plan, 
 from ratchet.errors import RatchetError
 from ratchet.store import history, recording
 from ratchet.store.pyproject import load_config
-from tests.test_rules import lines, report
+from tests.core.test_rules import lines, report
 
 pytestmark = pytest.mark.unit
 

@@ -7,10 +7,10 @@ shown: coverage.py lists the line, not the branch); file names sorted as coverag
 (``f2`` before ``f10``); empty and fully covered files. Each report coverage.py writes —
 JSON, ``.coverage``, Cobertura XML, LCOV — gives the same table as ``coverage report -m``
 itself. (The XML and LCOV that coverage.py writes name every missed branch's destination,
-so nothing is lost there; reports of other tools are in ``test_report_render``.)
+so nothing is lost there; reports of other tools are in ``tests/render/test_text.py``.)
 
 These hold for coverage 7.18.0 and 7.16.2, the versions of the lock (see
-``tests/test_numbers.py``, whose first test fails on any other).
+``tests/core/test_numbers.py``, whose first test fails on any other).
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def test_report__shards_merged_as_coverage_combine(tmp_path):
 # Branch or BrPart column, and neither does ratchet): 1999 of 2000 statements (99.95%,
 # which must not read 100.0 at one decimal, nor 100 at none), 1 of 2001 (0.04998%, which
 # must not read 0.0), and a file of no statements at all. (99.995 at two decimals is the
-# same rule a thousand times slower to run: tests/test_numbers.py has it, from counts.)
+# same rule a thousand times slower to run: tests/core/test_numbers.py has it, from counts.)
 NEAR_FULL = "".join(f"v{i} = {i}\n" for i in range(1998)) + "if v0:\n    never = 1\n"
 # Only the def runs: the 2000 statements of its body never do.
 NEAR_EMPTY = "def never():\n" + "".join(f"    v{i} = {i}\n" for i in range(2000))
