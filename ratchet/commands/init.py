@@ -155,9 +155,9 @@ def _init(
         recorded=True,
         coverage_rcfile=rcfile,
     )
-    if existing is None:
-        echo_err(f"ratchet: no {path} yet: creating it")
     rep = report_to_record(cfg, reports, allow_stale=allow_stale, notify=echo_err)
+    if existing is None:  # said once the report is read: a missing one creates nothing
+        echo_err(f"ratchet: no {path} yet: creating it")
     problem = rules.incomparable(rep, cfg, None)
     if problem is not None:  # a component none of whose files the report measures
         raise RatchetError(problem, source=", ".join(rep.sources))

@@ -23,6 +23,17 @@ def test_messages__init_says_it_creates_pyproject(tmp_path, make_project, run_ra
     assert r.stderr.startswith("ratchet: no pyproject.toml yet: creating it\n")
 
 
+def test_messages__init_without_a_report_creates_nothing_and_says_so(
+    make_project, run_ratchet: RunRatchet
+):
+    proj = make_project()
+    (proj.root / "pyproject.toml").unlink()
+    r = run_ratchet("init", "coverage.xml", cwd=proj.root)
+    assert r.code == 2
+    assert r.stderr == "ratchet: error: coverage.xml: no such file\n"
+    assert not (proj.root / "pyproject.toml").exists()
+
+
 def test_init__refuses_a_stale_report(make_project, run_ratchet: RunRatchet):
     proj = make_project()
     proj.run_tests()
