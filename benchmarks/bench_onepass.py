@@ -25,16 +25,14 @@ it exits 0 whatever the numbers say, non-zero only if a command exits otherwise 
 from __future__ import annotations
 
 import argparse
-import random
-import shutil
 import statistics
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench_paired import FLOOR_OF, FLOORS
-from bench_reports import Job, child_env, run_checked, run_once
+from bench_paired import FLOOR_OF, FLOORS, interleaved, print_runs
+from bench_reports import Job, child_env
 
 # Run with the interpreter that has ratchet installed, in the data directory: the per-file
 # counts of the XML report, and the two configurations built from them.
@@ -139,28 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     variants = dict(v.split("=", 1) for v in args.variant) or {"": ""}
     reports = [f"coverage.{f}" for f in args.format or ["xml"]]
     jobs = jobs_for(args.data, args.python, variants, reports)
-    time_bin = shutil.which("time", path="/usr/bin:/bin")
-    for job in jobs:
-        run_checked(job)  # warms the page cache; fails loudly if a command fails
-    runs: dict[str, list[tuple[float, float, int]]] = {j.label: [] for j in jobs}
-    rng = random.Random(args.seed)
-    for r in range(args.rounds):
-        order = list(jobs)
-        rng.shuffle(order)
-        for job in order:
-            runs[job.label].append(run_once(job, time_bin))
-        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
-
-    print(f"{args.data}: {args.rounds} rounds, each command once a round in a shuffled order")
-    print(f"  {'command':<32} {'min s':>7} {'median s':>9} {'min CPU s':>10} {'max RSS MiB':>12}")
-    for label, rs in runs.items():
-        wall = [w for w, _, _ in rs]
-        cpu = [c for _, c, _ in rs]
-        rss = max(m for _, _, m in rs) / 1024
-        print(
-            f"  {label:<32} {min(wall):>7.3f} {statistics.median(wall):>9.3f} "
-            f"{min(cpu):>10.3f} {rss:>12.1f}"
-        )
+    runs = interleaved(jobs, args.rounds, args.seed)
+    print_runs(args.data, args.rounds, runs, width=32)
     print("\nCPU time against the floor: the median of the per-round ratios (of the minimums)")
     for label in runs:
         if label in FLOORS:

@@ -106,6 +106,43 @@ def instructions(job: Job) -> int:
     return int(found.group(1))
 
 
+Runs = dict[str, list[tuple[float, float, int]]]
+
+
+def interleaved(jobs: Sequence[Job], rounds: int, seed: int) -> Runs:
+    """Each job once a round, in a shuffled order, after one untimed run of each (it warms
+    the page cache and fails loudly if a command fails): (wall s, CPU s, max RSS KiB) a
+    round, by label. Paired rounds are what make a ratio mean something on a busy machine."""
+    time_bin = shutil.which("time", path="/usr/bin:/bin")
+    for job in jobs:
+        run_checked(job)
+    runs: Runs = {j.label: [] for j in jobs}
+    rng = random.Random(seed)
+    for r in range(rounds):
+        order = list(jobs)
+        rng.shuffle(order)
+        for job in order:
+            runs[job.label].append(run_once(job, time_bin))
+        print(f"round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
+    return runs
+
+
+def print_runs(data: Path, rounds: int, runs: Runs, *, width: int) -> None:
+    """The table of each command's minimum and median wall time, minimum CPU and peak RSS."""
+    print(f"{data}: {rounds} rounds, each command once a round in a shuffled order")
+    print(
+        f"  {'command':<{width}} {'min s':>7} {'median s':>9} {'min CPU s':>10} {'max RSS MiB':>12}"
+    )
+    for label, rs in runs.items():
+        wall = [w for w, _, _ in rs]
+        cpu = [c for _, c, _ in rs]
+        rss = max(m for _, _, m in rs) / 1024
+        print(
+            f"  {label:<{width}} {min(wall):>7.3f} {statistics.median(wall):>9.3f} "
+            f"{min(cpu):>10.3f} {rss:>12.1f}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="a directory made by generate.py")
@@ -137,28 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     variants = dict(v.split("=", 1) for v in args.variant) or {"": ""}
     reports = [f"coverage.{f}" for f in args.format or ["xml", "json", "lcov"]]
     jobs = jobs_for(args.data, args.python, variants, args.command or ["check"], reports)
-    time_bin = shutil.which("time", path="/usr/bin:/bin")
-    for job in jobs:
-        run_checked(job)  # warms the page cache; fails loudly if a command fails
-    runs: dict[str, list[tuple[float, float, int]]] = {j.label: [] for j in jobs}
-    rng = random.Random(args.seed)
-    for r in range(args.rounds):
-        order = list(jobs)
-        rng.shuffle(order)
-        for job in order:
-            runs[job.label].append(run_once(job, time_bin))
-        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
-
-    print(f"{args.data}: {args.rounds} rounds, each command once a round in a shuffled order")
-    print(f"  {'command':<28} {'min s':>7} {'median s':>9} {'min CPU s':>10} {'max RSS MiB':>12}")
-    for label, rs in runs.items():
-        wall = [w for w, _, _ in rs]
-        cpu = [c for _, c, _ in rs]
-        rss = max(m for _, _, m in rs) / 1024
-        print(
-            f"  {label:<28} {min(wall):>7.3f} {statistics.median(wall):>9.3f} "
-            f"{min(cpu):>10.3f} {rss:>12.1f}"
-        )
+    runs = interleaved(jobs, args.rounds, args.seed)
+    print_runs(args.data, args.rounds, runs, width=28)
     print("\nratios: the median of the per-round ratios, and the ratio of the minimums")
     for label in runs:
         if label in FLOORS:
