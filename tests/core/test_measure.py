@@ -4,6 +4,8 @@ How ``rules`` uses them: tests/core/test_rules.py's ``incomparable`` cases."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from ratchet.core import measure
@@ -24,8 +26,8 @@ LINES_ONLY = Baseline(90, 100, 0, 10)
         (None, {"a.py": Counts(4, 2)}, True),  # the per-file lines only, without branches
         (None, {"a.py": Counts(4, 2), "b.py": Counts(2, 1, 1, 0)}, False),  # one has some
         (LINES_ONLY, {"a.py": Counts(4, 2, 2, 1)}, False),  # a per-file line with branches
-        (Baseline(uncovered=10, legacy=90), None, False),  # a percent says nothing
-        (Baseline(uncovered=10, legacy=90), {"a.py": Counts(4, 2)}, True),
+        (Baseline(uncovered=10, legacy=Decimal(90)), None, False),  # a percent says nothing
+        (Baseline(uncovered=10, legacy=Decimal(90)), {"a.py": Counts(4, 2)}, True),
     ],
 )
 def test_lines_only_bar(baseline, files, expected):

@@ -87,7 +87,7 @@ def test_verdict__pass_only_without_failures_and_the_files_not_measured():
 
 def test_component_verdict__status_and_delta():
     c = ComponentVerdict("api", Counts(4, 3), Decimal(75), Baseline(3, 4, 0, 1), ())
-    assert (c.status, c.percent, c.delta) == ("pass", Fraction(75), 0)
+    assert (c.status, c.percent, c.delta) == ("pass", Fraction(75), Fraction(0))
     fell = dataclasses.replace(c, failures=(FELL,), baseline=None)
     assert (fell.status, fell.delta) == ("fail", None)
 
