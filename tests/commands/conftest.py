@@ -21,6 +21,9 @@ import pytest
 
 from tests.conftest import Project, clean_env, git, statements
 
+# The fake GitHub API (tests/github/conftest.py) for the commands that talk to it: comment.
+from tests.github.conftest import fake_github, httpserver, make_httpserver  # noqa: F401
+
 CONFIG = """\
 [tool.ratchet]
 threshold = 0

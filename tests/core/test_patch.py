@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -280,51 +278,6 @@ def test_render_text__lists_every_uncovered_range_per_file():
     assert "taken on 2\n" in out
     assert "  pkg/gone.py deleted\n" in out
     assert "FAIL patch coverage 28.5714%" in out
-
-
-def test_render_json__documented_fields():
-    data = jsonpatch.dump(sample())
-    json.dumps(data)  # serialisable as is
-    assert {k: data[k] for k in ("lines_valid", "lines_covered", "branches_valid")} == {
-        "lines_valid": 5,
-        "lines_covered": 1,
-        "branches_valid": 2,
-    }
-    assert data["percent"] == pytest.approx(100 * 2 / 7)
-    assert (data["threshold"], data["status"]) == (80, "fail")
-    m = next(f for f in data["files"] if f["path"] == "pkg/m.py")
-    assert m == {
-        "path": "pkg/m.py",
-        "status": "modified",
-        "old_path": None,
-        "lines_valid": 4,
-        "lines_covered": 1,
-        "branches_valid": 2,
-        "branches_covered": 1,
-        "covered": [2],
-        "uncovered_ranges": [[7, 8], [10, 10]],
-        "partial_branch_lines": [2],
-    }
-    assert data["indirect"] == []
-    assert [f["kind"] for f in data["failures"]] == ["patch_below_threshold"]
-
-
-@pytest.mark.parametrize(
-    ("threshold", "project", "line"),
-    [
-        (Decimal(80), Decimal(50), "28.57% (2/7 lines+branches) covered, 51.43 points under the "
-         "80% patch threshold ❌."),
-        (Decimal("28.57"), Decimal(50), "28.57% (2/7 lines+branches) covered, over the 28.57% "
-         "patch threshold ✅."),
-        (None, Decimal(50), "28.57% (2/7 lines+branches) covered; not gated (no "
-         "patch_threshold) ⚠️."),  # under the project's threshold, and nothing gates it
-        (None, Decimal("28.57"), "28.57% (2/7 lines+branches) covered; not gated (no "
-         "patch_threshold)."),
-    ],
-)  # fmt: skip
-def test_markdown_line__patch_coverage_once_gated_or_not(threshold, project, line):
-    p = dataclasses.replace(sample(), threshold=threshold)
-    assert render.markdown_line(p, 2, project) == f"**Changed lines:** {line}"
 
 
 def test_render__empty_change_says_so():

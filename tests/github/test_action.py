@@ -269,6 +269,28 @@ def test_bad_mode_is_a_usage_error(action, workspace):
     assert "::error title=coverage-ratchet::mode comment needs result-dir\n" in run.stdout
 
 
+def test_update_mode_on_push__pushes_the_raised_bar_and_names_the_commit(
+    action, workspace, tmp_path
+):
+    """``mode: update`` runs ``push-update`` (its races: tests/commands/test_push_update.py)."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    workspace.configure(threshold=50, baseline="55")
+    workspace.write_report({"a.py": (72, 28)})  # a.py is committed, the report is not
+    workspace.commit("seed")
+    git(workspace.root, "remote", "add", "origin", str(origin))
+    git(workspace.root, "push", "-q", "origin", "main")
+    run = action.run(
+        {"mode": "update", "coverage-files": "coverage.json"},
+        event_name="push",
+        event={"ref": "refs/heads/main"},
+    )
+    assert run.code == 0, run
+    assert run.outputs["update-result"] == "pushed"
+    assert run.outputs["update-commit"] == git(origin, "rev-parse", "main").strip()
+    assert "holding the change to the bar" not in run.stdout  # no baseline ref outside check
+
+
 # -- the privileged half ---------------------------------------------------------------
 
 

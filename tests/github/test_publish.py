@@ -12,8 +12,8 @@ from ratchet.core.rules import FILE_REGRESSION
 from ratchet.errors import RatchetError
 from ratchet.github import publish
 from ratchet.github.settings import Settings
-from tests.github.test_artifact import BEFORE, NOW, outcome_for
 from tests.github.test_render_comment import result_for
+from tests.github.test_resultjson import BEFORE, NOW, outcome_for
 
 pytestmark = pytest.mark.unit
 

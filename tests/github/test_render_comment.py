@@ -348,7 +348,7 @@ def test_update__the_new_bar_at_the_shown_precision_never_the_artifacts_strings(
 
 
 def test_components__a_row_each_with_its_changed_lines_gated_or_not():
-    from tests.github.test_artifact import mono_outcome
+    from tests.github.test_resultjson import mono_outcome
 
     r = dataclasses.replace(Result.of(mono_outcome()), accepted=())
     p = PatchResult(
@@ -607,7 +607,7 @@ def test_update__a_refusal_for_bad_input_is_said_a_regression_is_not():
 
 
 def test_accepted__past_the_cap_the_rest_are_counted_and_components_against_the_base():
-    from tests.github.test_artifact import mono_outcome
+    from tests.github.test_resultjson import mono_outcome
 
     r = dataclasses.replace(Result.of(mono_outcome()), accepted=())
     web = ComponentMove("web", (Decimal(60), Decimal(60)), (Baseline(70, 100), Baseline(50, 100)))

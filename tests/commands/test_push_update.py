@@ -1,5 +1,6 @@
-"""``mode: update``: record the raised bar with a push that survives concurrent pushes,
-tested with a bare remote and real clones."""
+"""``ratchet push-update`` (the Action's ``mode: update``): record the raised bar with a push
+that survives concurrent pushes, tested with a bare remote and real clones. What
+``ratchet.store.pushupdate`` decides on its own: tests/store/test_pushupdate.py."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from pathlib import Path
 import pytest
 import tomlkit
 
-from ratchet.errors import RatchetError
 from ratchet.store import pushupdate
 from tests.conftest import clean_env, git, ratchet_in_process
-from tests.github.conftest import Harness, coverage_json
+from tests.github.conftest import coverage_json
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -170,34 +170,6 @@ def test_nothing_new_pushes_nothing(remote):
     assert git(remote, "rev-parse", "main") == head
 
 
-def test_record__gives_up_after_the_attempts_with_backoff(remote, no_sleep, monkeypatch):
-    hook = remote / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
-    hook.chmod(0o755)
-    a = clone(remote, "a", 72)
-    monkeypatch.chdir(a)
-    for k, v in bot_env().items():
-        monkeypatch.setenv(k, v)
-
-    def run_update() -> pushupdate.Updated:
-        (a / "pyproject.toml").write_text(PYPROJECT.replace("50", "70"))
-        return pushupdate.Updated(0, [a / "pyproject.toml"], "threshold 50% -> 70%")
-
-    with pytest.raises(RatchetError, match="after 3 attempts"):
-        pushupdate.record(
-            a,
-            run_update,
-            owned=[a / "pyproject.toml"],
-            branch="main",
-            attempts=3,
-            sleep=no_sleep,
-            echo=lambda _: None,
-        )
-    assert no_sleep.calls == [0.5, 1.0]
-    with pytest.raises(RatchetError, match="invalid git name"):
-        pushupdate.record(a, run_update, owned=[], branch="--force", sleep=no_sleep)
-
-
 def changed_files(remote: Path, rev: str = "main") -> list[str]:
     return git(remote, "show", "--name-only", "--format=", rev).split()
 
@@ -241,23 +213,6 @@ def test_race__the_jobs_other_changes_survive_the_retry(remote):
     assert "pushed after 2 attempt(s)" in second.stdout
     assert changed_files(remote) == ["coverage-history.jsonl", "pyproject.toml"]
     assert (high / "README.txt").read_text() == "changed by a CI step\n"
-
-
-def test_action_update_mode_on_push(remote, tmp_path, action_runtime):
-    a = clone(remote, "a", 72)
-    harness = Harness(a, tmp_path / "temp", "http://127.0.0.1:9", action_runtime)
-    run = harness.run(
-        {"mode": "update", "coverage-files": "coverage.json"},
-        event_name="push",
-        event={"ref": "refs/heads/main"},
-    )
-    assert run.code == 0, run
-    assert run.outputs["update-result"] == "pushed"
-    assert run.outputs["update-commit"] == git(remote, "rev-parse", "main").strip()
-    assert "holding the change to the bar" not in run.stdout  # no baseline ref outside check
-
-
-# -- a push race with a newer commit: only the ratchet's own bookkeeping may lie between -----
 
 
 def push_commit(remote: Path, files: dict[str, str], message: str) -> str:
@@ -367,24 +322,6 @@ def test_race__a_newer_unreadable_pyproject_defers(remote):
     assert "deferred after 2 attempt(s)" in proc.stdout
 
 
-def test_foreign_changes__a_synced_file_deleted_or_a_pyproject_without_tool(remote):
-    work = clone(remote, "work", 0)
-    (work / "setup.cfg").write_text("[coverage:report]\nfail_under = 50\n")
-    (work / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
-    git(work, "add", "-A")
-    git(work, "commit", "-q", "-m", "base")
-    base = git(work, "rev-parse", "HEAD").strip()
-    owned = [work / "setup.cfg", work / "pkg" / "pyproject.toml"]
-    (work / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"  # renamed? no\n')
-    git(work, "commit", "-q", "-am", "a comment, no [tool] table anywhere")
-    same = git(work, "rev-parse", "HEAD").strip()
-    assert pushupdate.foreign_changes(work, base, same, owned) == []
-    git(work, "rm", "-q", "setup.cfg")
-    git(work, "commit", "-q", "-m", "drop setup.cfg")
-    tip = git(work, "rev-parse", "HEAD").strip()
-    assert pushupdate.foreign_changes(work, base, tip, owned) == ["setup.cfg"]
-
-
 def test_detached_head_needs_a_branch(remote):
     work = clone(remote, "work", 80)
     git(work, "checkout", "-q", "--detach")
@@ -434,25 +371,3 @@ def test_race__a_newer_commit_that_may_move_coverage_defers_with_status_4(
     assert "::warning::coverage-ratchet: origin/main moved on to" in proc.stdout
     assert "\ndeferred\n" in output.read_text()
     assert git(remote, "rev-parse", "main").strip() == tip
-
-
-def test_harmless__only_what_cannot_move_a_reports_coverage():
-    measured = {"pkg/a.py", "pkg/b.py"}
-    assert pushupdate.harmless("README.md", measured)
-    assert pushupdate.harmless("docs/img/logo.png", measured)
-    for path in (
-        "pkg/a.py",  # measured
-        "tests/test_a.py",  # of a kind it measures
-        "conftest.py",
-        "setup.cfg",
-        "tox.ini",
-        ".coveragerc",
-        "pyproject.toml",
-        "requirements-dev.txt",
-        ".github/workflows/ci.yml",
-        "ci.yaml",
-        "uv.lock",
-        "Makefile",  # no suffix: cannot tell
-    ):
-        assert not pushupdate.harmless(path, measured), path
-    assert not pushupdate.harmless("README.md", set())  # nothing known of the report

@@ -10,7 +10,7 @@ from ratchet.github import artifact
 from ratchet.render.comment import marker
 from ratchet.render.outcome import outcome_dict
 from tests.github.conftest import HEAD_SHA, REPOSITORY, TOKEN, workflow_run_event
-from tests.github.test_artifact import BEFORE, NOW, outcome_for
+from tests.github.test_resultjson import BEFORE, NOW, outcome_for
 
 pytestmark = pytest.mark.integration
 
