@@ -53,6 +53,15 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return "mark.unit" not in collection_path.read_text(encoding="utf-8") or None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``-m unit`` runs without hypothesis's pytest plugin: no unit test is a hypothesis
+    test, and the plugin cost the tier 0.2 s (a hook around each test, a scan of the
+    modules for constants once a module imported hypothesis, and hypothesis's import in
+    the terminal summary). ``@given`` works without it; the whole suite keeps it."""
+    if config.option.markexpr == "unit":
+        config.pluginmanager.set_blocked("hypothesispytest")
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     env = {
         k: v

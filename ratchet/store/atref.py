@@ -41,8 +41,9 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
 
     if cfg.pyproject is None:
         raise RatchetError("--baseline-ref needs a pyproject.toml")
-    text = git.show(ref, cfg.pyproject, cfg.root)
-    commit = git.commit_of(ref, cfg.root)
+    at = git.commit(ref, cfg.root)
+    text = at.show(cfg.pyproject)
+    commit = at.commit
     src = f"{ref}:{cfg.pyproject.name}"
     if text is None:
         return AtRef(ref, commit, Config(pyproject=cfg.pyproject), None, [])
@@ -54,7 +55,7 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
     )
     files = None
     if ref_cfg.baseline_path is not None:
-        tsv = git.show(ref, ref_cfg.baseline_path, cfg.root)
+        tsv = at.show(ref_cfg.baseline_path)
         if tsv is None:
             raise RatchetError(
                 f"[tool.ratchet] at {ref} names baseline_file {ref_cfg.baseline_file!r}, "
@@ -62,7 +63,7 @@ def at_ref(cfg: Config, ref: str) -> AtRef:
                 source=src,
             )
         files = filebaseline.parse(tsv, source=f"{ref}:{ref_cfg.baseline_file}")
-    log = git.show(ref, ref_cfg.history_path, cfg.root)
+    log = at.show(ref_cfg.history_path)
     events = [] if log is None else history.parse(log, source=f"{ref}:{ref_cfg.history_file}")
     return AtRef(ref, commit, ref_cfg, files, events, table)
 

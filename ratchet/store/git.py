@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ratchet.errors import RatchetError
@@ -215,24 +216,47 @@ def missing_ref(ref: str, cwd: Path, consequence: str = "") -> RatchetError:
     return RatchetError(f"{where}; fetch it first: {branch}; or, if it is a tag: {tag}")
 
 
+@dataclass(frozen=True)
+class Commit:
+    """A commit whose files are read (``show``): ``ref`` resolved, and the work tree's top
+    found, once for all of them (asked again for each file, they were most of the git
+    processes a check against a ref started)."""
+
+    ref: str
+    commit: str  # the full hash ``ref`` named when resolved
+    top: Path
+    cwd: Path
+
+    def show(self, path: Path) -> str | None:
+        """The file's content in this commit; None if the file does not exist there."""
+        try:
+            rel = path.resolve().relative_to(self.top.resolve()).as_posix()
+        except ValueError:
+            raise RatchetError(
+                f"{path} is outside the git work tree {self.top}, so it cannot be read at "
+                f"{self.ref}"
+            ) from None
+        proc = run(["show", f"{self.commit}:{rel}"], self.cwd, check=False)
+        if proc.returncode != 0:
+            return None
+        return proc.stdout
+
+
+def commit(ref: str, cwd: Path) -> Commit:
+    """``ref``'s commit, to read files from. Raises when the ref is unknown, naming the fetch
+    that would bring it."""
+    full = commit_of(ref, cwd)
+    if full is None:
+        raise missing_ref(ref, cwd)
+    return Commit(ref, full, toplevel(cwd), cwd)
+
+
 def show(ref: str, path: Path, cwd: Path) -> str | None:
     """The file's content at ``ref``; None if the file does not exist there.
 
     Raises when the ref itself is unknown, naming the fetch that would bring it.
     """
-    if commit_of(ref, cwd) is None:
-        raise missing_ref(ref, cwd)
-    top = toplevel(cwd)
-    try:
-        rel = path.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError:
-        raise RatchetError(
-            f"{path} is outside the git work tree {top}, so it cannot be read at {ref}"
-        ) from None
-    proc = run(["show", f"{ref}:{rel}"], cwd, check=False)
-    if proc.returncode != 0:
-        return None
-    return proc.stdout
+    return commit(ref, cwd).show(path)
 
 
 def merge_base(ref: str, cwd: Path) -> str:
@@ -241,6 +265,10 @@ def merge_base(ref: str, cwd: Path) -> str:
     Never guesses: a missing ref or a history too shallow to hold the fork point is an
     error that names the fetch that fixes it.
     """
+    if not ref.startswith("-") and ref.strip():  # else _check_ref's error, below
+        found = _merge_base(ref, cwd)
+        if found is not None:
+            return found  # both commits are there: nothing else to ask
     if commit_of("HEAD", cwd) is None:
         raise RatchetError("HEAD names no commit (an empty repository?); commit first")
     if commit_of(ref, cwd) is None:
@@ -268,6 +296,11 @@ def merge_base(ref: str, cwd: Path) -> str:
             f"In GitHub Actions: actions/checkout with `fetch-depth: 0`."
         )
     raise RatchetError(f"{ref!r} and HEAD have no common history (no merge-base)")
+
+
+def _merge_base(ref: str, cwd: Path) -> str | None:
+    proc = run(["merge-base", ref, "HEAD"], cwd, check=False)
+    return proc.stdout.split()[0] if proc.returncode == 0 and proc.stdout.strip() else None
 
 
 def _history_of(ref: str, remotes: list[str], cwd: Path) -> tuple[str, str]:

@@ -22,7 +22,10 @@ from ratchet.cli import cli
 from ratchet.github.action import expand
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.unit
+# The readers' tests are unit tests; the three that run `update` or `init` (the bar written,
+# under its lock, then judged) are the CLI end to end.
+unit = pytest.mark.unit
+integration = pytest.mark.integration
 
 POLYGLOT = FIXTURES / "polyglot"
 BUILD = "/tmp/ratchet-polyglot"  # where make.sh built them: the absolute paths in the reports
@@ -168,6 +171,7 @@ def _totals(doc: dict) -> Counts:
     return t["lines_covered"], t["lines_valid"], t["branches_covered"], t["branches_valid"]
 
 
+@unit
 @pytest.mark.parametrize("report", list(PRODUCED))
 def test_report_json__totals_are_the_producers_own(shared_repo: Path, report: str):
     fmt, totals_file, read = PRODUCED[report]
@@ -175,6 +179,7 @@ def test_report_json__totals_are_the_producers_own(shared_repo: Path, report: st
     assert _totals(report_json(report)) == read((shared_repo / totals_file).read_text())
 
 
+@unit
 @pytest.mark.parametrize("profile", GO_PROFILES)
 def test_go__total_is_go_tool_cover_funcs(shared_repo: Path, profile: str):
     assert readers.detect(shared_repo / f"go/{profile}.out") == readers.GO
@@ -186,6 +191,7 @@ def test_go__total_is_go_tool_cover_funcs(shared_repo: Path, profile: str):
     assert branches == 0
 
 
+@unit
 def test_go__statements_as_go_counts_them__blocks_listed_twice_merged(shared_repo: Path):
     # -coverpkg: both test binaries list every block of both packages; Go's total is 15/19
     # statements (cover-*.func: 78.9%), and calc's own run measures 13 statements of calc.
@@ -197,6 +203,7 @@ def test_go__statements_as_go_counts_them__blocks_listed_twice_merged(shared_rep
     ]
 
 
+@unit
 def test_go__missing_column_lists_the_lines_of_unrun_blocks(shared_repo: Path):
     r = ratchet("report", "go/cover-count.out")
     assert r.exit_code == 0, r.output
@@ -205,6 +212,7 @@ def test_go__missing_column_lists_the_lines_of_unrun_blocks(shared_repo: Path):
     assert re.search(r"^go/shapes/shapes\.go\s+6\s+1\s+83\.33%\s+18$", r.stdout, re.M), r.stdout
 
 
+@unit
 def test_go__import_path_under_no_go_mod__kept_for_paths_to_map(repo: Path):
     (repo / "go" / "go.mod").unlink()
     r = ratchet("report", "--format", "json", "go/cover-calc.out")
@@ -216,6 +224,7 @@ def test_go__import_path_under_no_go_mod__kept_for_paths_to_map(repo: Path):
     assert [f["path"] for f in report_json("go/cover-calc.out")["files"]] == ["go/calc/calc.go"]
 
 
+@unit
 def test_jacoco__package_paths_found_under_src_main_java(shared_repo: Path):
     doc = report_json("java/jacoco.xml")
     assert [f["path"] for f in doc["files"]] == [
@@ -227,12 +236,14 @@ def test_jacoco__package_paths_found_under_src_main_java(shared_repo: Path):
     assert calc["missing_lines"] == [3, 8, 18, 20, 35]
 
 
+@unit
 def test_jacoco_from_gcovr__counts_without_lines(shared_repo: Path):
     (f,) = report_json("c/jacoco.xml")["files"]
     assert (f["path"], f["lines_covered"], f["lines_valid"]) == ("c/calc.c", 9, 14)
     assert f["missing_lines"] == []  # gcovr's <line>s say not which ran
 
 
+@unit
 def test_simplecov__two_suites_merged_as_simplecov_merges_them(shared_repo: Path):
     doc = report_json("ruby/coverage/.resultset.json")
     last_run = json.loads((shared_repo / "ruby/coverage/.last_run.json").read_text())["result"]
@@ -243,6 +254,7 @@ def test_simplecov__two_suites_merged_as_simplecov_merges_them(shared_repo: Path
     assert [f["path"] for f in doc["files"]] == ["ruby/lib/calc.rb", "ruby/lib/shapes.rb"]
 
 
+@integration
 def test_every_format_in_one_union__components_per_language(repo: Path):
     (repo / "pyproject.toml").write_text(
         "[tool.ratchet]\nthreshold = 0\n"
@@ -275,6 +287,7 @@ def test_every_format_in_one_union__components_per_language(repo: Path):
     }
 
 
+@unit
 def test_same_format_twice__union_not_sum(repo: Path):
     # A Go profile and a second one of the same run: the same statements, covered once.
     assert _totals(report_json("go/cover-set.out", "go/cover-count.out")) == (15, 19, 0, 0)
@@ -313,6 +326,7 @@ DIFF = """\
 """
 
 
+@integration
 def test_patch_coverage__changed_lines_of_go_java_and_ruby(repo: Path):
     (repo / "change.diff").write_text(DIFF)
     reports = ["java/jacoco.xml", "go/cover-count.out", "ruby/coverage/.resultset.json"]
@@ -338,6 +352,7 @@ def test_patch_coverage__changed_lines_of_go_java_and_ruby(repo: Path):
     assert ruby["partial_branch_lines"] == [10]
 
 
+@unit
 def test_foreign_report__paths_not_mapped__refused(repo: Path):
     (repo / "pyproject.toml").write_text("[tool.ratchet]\nthreshold = 0\n")
     r = ratchet("check", "ruby/coverage/.resultset.json")
@@ -346,6 +361,7 @@ def test_foreign_report__paths_not_mapped__refused(repo: Path):
     assert f"{BUILD}/ruby/lib/calc.rb" in r.stderr
 
 
+@integration
 @pytest.mark.parametrize(
     ("report", "source"),
     [
@@ -368,6 +384,7 @@ def test_stale_report__check_warns_and_init_refuses_until_allowed(
     assert ratchet("init", "--force", "--allow-stale", report).exit_code == 0
 
 
+@unit
 def test_action_coverage_files_glob__finds_every_format(shared_repo: Path):
     files = expand(
         "**/jacoco.xml go/cover-count.out ruby/coverage/.resultset.json **/clover.xml", shared_repo

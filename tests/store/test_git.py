@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ratchet.errors import RatchetError
 from ratchet.store import git as ratchet_git
 from tests.conftest import git
 
@@ -36,3 +37,46 @@ def test_renames__from_a_ref_to_the_work_tree_below_the_directory_asked(git_repo
         "pkg/a.py": "pkg/a2.py",
         "outside.py": "outside2.py",
     }
+
+
+@pytest.mark.integration
+def test_commit__reads_each_file_at_the_commit_the_ref_named_when_resolved(
+    git_repo, tmp_path: Path
+):
+    top = git_repo(tmp_path / "repo")
+    (top / "sub").mkdir()
+    (top / "a.txt").write_text("one\n")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "one")
+    first = git(top, "rev-parse", "HEAD").strip()
+    at = ratchet_git.commit("main", top / "sub")
+    (top / "a.txt").write_text("two\n")
+    git(top, "commit", "-qam", "two")  # main moves on: `at` still reads the first commit
+    assert (at.ref, at.commit, at.top) == ("main", first, top)
+    assert at.show(top / "a.txt") == "one\n"
+    assert at.show(top / "missing.txt") is None
+    assert ratchet_git.show("main", top / "a.txt", top) == "two\n"
+    with pytest.raises(RatchetError, match=r"outside the git work tree .* cannot be read at main"):
+        at.show(tmp_path / "elsewhere.txt")
+    with pytest.raises(RatchetError, match="'nope' not found in this repository"):
+        ratchet_git.commit("nope", top)
+
+
+@pytest.mark.integration
+def test_merge_base__the_fork_point_or_the_error_that_names_what_is_missing(
+    git_repo, tmp_path: Path
+):
+    top = git_repo(tmp_path / "repo")
+    with pytest.raises(RatchetError, match="HEAD names no commit"):
+        ratchet_git.merge_base("main", top)
+    (top / "a.txt").write_text("one\n")
+    git(top, "add", "-A")
+    git(top, "commit", "-qm", "one")
+    base = git(top, "rev-parse", "HEAD").strip()
+    git(top, "checkout", "-qb", "topic")
+    git(top, "commit", "-q", "--allow-empty", "-m", "two")
+    assert ratchet_git.merge_base("main", top) == base
+    with pytest.raises(RatchetError, match="invalid git ref '--all'"):
+        ratchet_git.merge_base("--all", top)
+    with pytest.raises(RatchetError, match="'nope' not found in this repository"):
+        ratchet_git.merge_base("nope", top)
