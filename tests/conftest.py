@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import gc
 import os
 import shutil
 import subprocess
@@ -60,6 +61,14 @@ def pytest_configure(config: pytest.Config) -> None:
     the terminal summary). ``@given`` works without it; the whole suite keeps it."""
     if config.option.markexpr == "unit":
         config.pluginmanager.set_blocked("hypothesispytest")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection made (modules, test items, their marks and parameters) lives until
+    the end: frozen, the garbage collector's full passes stop walking it again and again
+    (0.3 of the unit tier's 0.45 s of collecting garbage). Objects the tests make are
+    collected as ever."""
+    gc.freeze()
 
 
 def clean_env(**extra: str) -> dict[str, str]:

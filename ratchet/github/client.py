@@ -13,14 +13,15 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
-
-import requests
 
 from ratchet import __version__
 from ratchet.errors import RatchetError
 from ratchet.github.settings import Secret
+
+if TYPE_CHECKING:
+    import requests
 
 TIMEOUT = 20.0
 RETRIES = 4
@@ -163,6 +164,8 @@ class GitHub:
         json: Any = None,
         params: dict[str, str | int] | None = None,
     ) -> requests.Response:
+        import requests  # here, not at the top: importing the module needs no HTTP library
+
         url = self._url(path)
         shown = f"{method} {urlsplit(url).path}"
         for attempt in range(self.retries + 1):

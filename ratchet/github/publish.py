@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from ratchet.core.numbers import fmt_pct
 from ratchet.core.results import Outcome, Result, Verdict
 from ratchet.errors import RatchetError
@@ -333,6 +331,8 @@ def publish_with(
 def publish(outcome: Outcome, summary: str, settings: Settings, *, echo: Echo) -> None:
     """Step summary (``summary``, the verdict's Markdown), annotations, result directory,
     outputs, PR comment, commit status."""
+    import requests  # here: the rest of the module (and its tests) needs no HTTP library
+
     notes = annotation_lines(outcome, repo_top(outcome.config.root, settings.workspace))
     with requests.Session() as session:
         gh = None

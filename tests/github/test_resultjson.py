@@ -318,9 +318,16 @@ def mono_outcome(api=(45, 5), web=(25, 25), *, web_threshold=60):
 LOWERED = Lowering("components.web.threshold", "60%", "50%")
 
 
+@pytest.fixture(scope="module")
+def _mono_text():
+    """The monorepo outcome's JSON text, made once for the module."""
+    return jsonout.dumps(outcome_dict(mono_outcome()))
+
+
 @pytest.fixture
-def mono_doc():
-    return json.loads(jsonout.dumps(outcome_dict(mono_outcome())))
+def mono_doc(_mono_text):
+    """Its JSON document, a fresh copy to change."""
+    return json.loads(_mono_text)
 
 
 @pytest.mark.unit
