@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 from ratchet.core.models import Counts
 from ratchet.github import launch
 from ratchet.store import filebaseline
-from tests.conftest import REPO, clean_env, git
+from tests.conftest import REPO, clean_env, git, unmeasured_env
 
 ACTION = REPO / "action.yml"
 VENV_BIN = Path(sys.executable).parent
@@ -864,7 +864,7 @@ def action_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # each of them compiled click, requests and coverage.py again (most of its CPU time).
     subprocess.run(
         [str(launch.venv_python(home / "venv")), "-m", "compileall", "-q", str(home / "venv")],
-        env=clean_env(),
+        env=unmeasured_env(),
         capture_output=True,
         check=True,
     )
