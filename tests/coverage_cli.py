@@ -29,7 +29,7 @@ import warnings
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from tests.conftest import clean_env, pinned
+from tests.conftest import pinned, unmeasured_env
 
 
 def coverage(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,11 +40,8 @@ def coverage(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _env() -> dict[str, str]:
-    env = clean_env()
     # The test run's own measurement (of ratchet) has nothing to measure in a sample project.
-    for name in ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG"):
-        env.pop(name, None)
-    return env
+    return unmeasured_env()
 
 
 def _in_process(root: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.conftest import REPO, clean_env, git
+from tests.conftest import REPO, clean_env, git, unmeasured_env
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -62,7 +62,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout
         cwd=cwd,
         capture_output=True,
         text=True,
-        env=env or clean_env(),
+        env=env or unmeasured_env(),
         timeout=timeout,
         check=False,
     )

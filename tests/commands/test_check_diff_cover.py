@@ -20,7 +20,7 @@ from importlib.metadata import version
 import pytest
 
 from tests.commands.conftest import MakeRepo, Repo, patch_json
-from tests.conftest import RunRatchet, clean_env
+from tests.conftest import RunRatchet, unmeasured_env
 
 pytest.importorskip("diff_cover", reason="diff-cover is needed for the parity tests")
 
@@ -92,7 +92,7 @@ def diff_cover(repo: Repo, *args: str) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "diff_cover.diff_cover_tool", "coverage.xml", *args,
          "--format", f"json:{out}"],
-        cwd=repo.root, capture_output=True, text=True, env=clean_env(), check=False,
+        cwd=repo.root, capture_output=True, text=True, env=unmeasured_env(), check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     return json.loads(out.read_text())

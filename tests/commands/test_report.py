@@ -29,7 +29,7 @@ from ratchet.core.numbers import percent
 from ratchet.readers.load import load
 from ratchet.render import text
 from ratchet.store import badge
-from tests.conftest import Project, RunRatchet, clean_env
+from tests.conftest import Project, RunRatchet, unmeasured_env
 
 pytestmark = pytest.mark.integration
 
@@ -387,7 +387,7 @@ def test_report__coverage_py_report_settings_as_coverage_report(
         cwd=configured.root,
         capture_output=True,
         text=True,
-        env=clean_env(**env),
+        env=unmeasured_env(**env),
         check=True,
     ).stdout
     for name in ("coverage.json", ".coverage"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 from ratchet.core.models import Counts
 from ratchet.github import launch
 from ratchet.store import filebaseline
-from tests.conftest import REPO, clean_env, git
+from tests.conftest import REPO, clean_env, git, unmeasured_env
 
 ACTION = REPO / "action.yml"
 VENV_BIN = Path(sys.executable).parent
@@ -833,13 +834,16 @@ class Workspace:
         return git(self.root, "rev-parse", "HEAD").strip()
 
 
-@pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    root = tmp_path / "work"
+def new_workspace(root: Path) -> Workspace:
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     (root / ".gitignore").write_text("coverage*.json\n", encoding="utf-8")
     return Workspace(root)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return new_workspace(tmp_path / "work")
 
 
 def offline_wheels() -> dict[str, str]:
@@ -860,7 +864,7 @@ def action_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # each of them compiled click, requests and coverage.py again (most of its CPU time).
     subprocess.run(
         [str(launch.venv_python(home / "venv")), "-m", "compileall", "-q", str(home / "venv")],
-        env=clean_env(),
+        env=unmeasured_env(),
         capture_output=True,
         check=True,
     )
@@ -872,6 +876,38 @@ def action(
     tmp_path: Path, workspace: Workspace, fake_github: FakeGitHub, action_runtime: Path
 ) -> Harness:
     return Harness(workspace.root, tmp_path / "runner_temp", fake_github.url, action_runtime)
+
+
+def fork_run(
+    factory: pytest.TempPathFactory,
+    server: HTTPServer,
+    runtime: Path,
+    prepare: Callable[[Workspace], None],
+    inputs: Mapping[str, str],
+) -> ActionRun:
+    """A fork PR's run of the action (read-only token), made once for the tests of a module
+    that each tamper with a copy of what it leaves (``copy_result``) before the privileged
+    half reads it: its own workspace and fake GitHub, on the session's server (cleared
+    after; a module fixture is set up before the test's own ``fake_github``)."""
+    home = factory.mktemp("fork-run")
+    workspace = new_workspace(home / "work")
+    prepare(workspace)
+    server.clear()
+    github = FakeGitHub(server)
+    github.read_only = True
+    try:
+        run = Harness(workspace.root, home / "runner_temp", github.url, runtime).run(
+            inputs, event=pull_request_event(fork=True)
+        )
+    finally:
+        server.clear()
+    assert run.code == 1, run
+    return run
+
+
+def copy_result(result_dir: str, tmp_path: Path) -> Path:
+    """A test's own copy of a shared fork run's result directory (``fork_run``)."""
+    return Path(shutil.copytree(result_dir, tmp_path / "fork-result"))
 
 
 @pytest.fixture

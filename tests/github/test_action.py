@@ -19,6 +19,8 @@ from tests.github.conftest import (
     TOKEN,
     Harness,
     condition,
+    copy_result,
+    fork_run,
     merge_group_event,
     parse_output_file,
     pull_request_event,
@@ -294,20 +296,24 @@ def test_update_mode_on_push__pushes_the_raised_bar_and_names_the_commit(
 # -- the privileged half ---------------------------------------------------------------
 
 
-def untrusted_result(action, workspace, fake_github):
-    """A fork PR's run: read-only token, the result left for the second workflow."""
-    fake_github.read_only = True
-    failing(workspace)
-    run = action.run(NO_REF, event=pull_request_event(fork=True))
-    assert run.code == 1
-    fake_github.read_only = False
-    fake_github.calls.clear()
-    return Path(run.outputs["result-dir"]), Path(run.outputs["comment-file"]).read_text()
+@pytest.fixture(scope="module")
+def fork_failing(tmp_path_factory, make_httpserver, action_runtime):
+    """A fork PR's run: read-only token, the result left for the second workflow (once a
+    module, for the tests that tamper with their copy of it)."""
+    return fork_run(tmp_path_factory, make_httpserver, action_runtime, failing, NO_REF)
+
+
+def untrusted_result(fork_failing, tmp_path):
+    """This test's copy of the fork run's result directory, and the comment it rendered."""
+    return (
+        copy_result(fork_failing.outputs["result-dir"], tmp_path),
+        Path(fork_failing.outputs["comment-file"]).read_text(),
+    )
 
 
 @pytest.mark.slow
-def test_workflow_run_posts_a_comment_rendered_anew(action, workspace, fake_github):
-    result_dir, original = untrusted_result(action, workspace, fake_github)
+def test_workflow_run_posts_a_comment_rendered_anew(action, fake_github, fork_failing, tmp_path):
+    result_dir, original = untrusted_result(fork_failing, tmp_path)
     (result_dir / "comment.md").write_text(
         "@everyone <img src=x onerror=alert(1)> [win](http://evil)"
     )
@@ -354,9 +360,9 @@ def test_same_repo_pr__both_halves_keep_one_comment_and_one_status(action, works
 
 @pytest.mark.slow
 def test_workflow_run_refuses_a_pr_whose_head_is_not_the_tested_commit(
-    action, workspace, fake_github
+    action, fake_github, fork_failing, tmp_path
 ):
-    result_dir, _ = untrusted_result(action, workspace, fake_github)
+    result_dir, _ = untrusted_result(fork_failing, tmp_path)
     (result_dir / "pr-number").write_text("8\n")  # the artifact points at someone else's PR
     fake_github.pulls[8] = {"number": 8, "head": {"sha": "e" * 40}}
     run = action.run(
@@ -370,8 +376,8 @@ def test_workflow_run_refuses_a_pr_whose_head_is_not_the_tested_commit(
 
 
 @pytest.mark.slow
-def test_workflow_run_refuses_a_tampered_result(action, workspace, fake_github):
-    result_dir, _ = untrusted_result(action, workspace, fake_github)
+def test_workflow_run_refuses_a_tampered_result(action, fake_github, fork_failing, tmp_path):
+    result_dir, _ = untrusted_result(fork_failing, tmp_path)
     path = result_dir / "result.json"
     path.write_text(path.read_text().replace('"status": "fail"', '"status": "pass"'))
     fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}

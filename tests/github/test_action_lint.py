@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, unmeasured_env
 from tests.github.conftest import ACTION, VENV_BIN
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -26,7 +26,9 @@ MINE = [
 def tool(name: str, *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     exe = VENV_BIN / name
     assert exe.exists(), f"{name} is not installed in the venv (`make test` installs the lock)"
-    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = unmeasured_env(
+        dict(os.environ), PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    )
     proc = subprocess.run(
         [str(exe), *args],
         cwd=cwd,

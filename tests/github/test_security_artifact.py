@@ -3,30 +3,35 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.github.conftest import HEAD_SHA, pull_request_event, workflow_run_event
+from tests.github.conftest import HEAD_SHA, copy_result, fork_run, workflow_run_event
 
-pytestmark = pytest.mark.integration
+# One worker runs the module (its group), so each shared fork run is made once.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("security_artifact")]
+
+FORK_INPUTS = {"coverage-files": "coverage.json", "baseline-ref": "none", "id": "api"}
+
+
+def _fork_failing(workspace):
+    workspace.configure(threshold=50, baseline="55", baseline_uncovered=50)
+    workspace.write_report({"src/a.py": (40, 60)})
+
+
+@pytest.fixture(scope="module")
+def forked_run(tmp_path_factory, make_httpserver, action_runtime) -> str:
+    """A fork's failing run (40% against threshold 50, baseline 55), once for the module."""
+    return fork_run(
+        tmp_path_factory, make_httpserver, action_runtime, _fork_failing, FORK_INPUTS
+    ).outputs["result-dir"]
 
 
 @pytest.fixture
-def forked(action, workspace, fake_github):
-    """A fork's failing run (40% against threshold 50, baseline 55): its result directory."""
-    fake_github.read_only = True
-    workspace.configure(threshold=50, baseline="55", baseline_uncovered=50)
-    workspace.write_report({"src/a.py": (40, 60)})
-    run = action.run(
-        {"coverage-files": "coverage.json", "baseline-ref": "none", "id": "api"},
-        event=pull_request_event(fork=True),
-    )
-    assert run.code == 1
-    fake_github.read_only = False
-    fake_github.calls.clear()
+def forked(forked_run, tmp_path, fake_github):
+    """The fork's result directory: this test's own copy, to tamper with."""
     fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
-    return Path(run.outputs["result-dir"])
+    return copy_result(forked_run, tmp_path)
 
 
 def post(action, result_dir, ident="api"):
@@ -69,24 +74,27 @@ def test_the_steps_id_wins__a_result_naming_another_is_refused(
     assert fake_github.writes() == []
 
 
-@pytest.fixture
-def forked_mono(action, workspace, fake_github):
-    """A fork's run whose total passes (75% against 50) and whose component web fails (50%
-    against its own 60): its result directory."""
-    fake_github.read_only = True
+def _fork_mono(workspace):
     workspace.configure(
         threshold=50, extra="[tool.ratchet.components.web]\npaths = ['web/**']\nthreshold = 60"
     )
     workspace.write_report({"api/a.py": (50, 0), "web/w.py": (25, 25)})
-    run = action.run(
-        {"coverage-files": "coverage.json", "baseline-ref": "none", "id": "api"},
-        event=pull_request_event(fork=True),
-    )
-    assert run.code == 1, run
-    fake_github.read_only = False
-    fake_github.calls.clear()
+
+
+@pytest.fixture(scope="module")
+def forked_mono_run(tmp_path_factory, make_httpserver, action_runtime) -> str:
+    """A fork's run whose total passes (75% against 50) and whose component web fails (50%
+    against its own 60), once for the module."""
+    return fork_run(
+        tmp_path_factory, make_httpserver, action_runtime, _fork_mono, FORK_INPUTS
+    ).outputs["result-dir"]
+
+
+@pytest.fixture
+def forked_mono(forked_mono_run, tmp_path, fake_github):
+    """The fork's result directory: this test's own copy, to tamper with."""
     fake_github.pulls[7] = {"number": 7, "head": {"sha": HEAD_SHA}}
-    return Path(run.outputs["result-dir"])
+    return copy_result(forked_mono_run, tmp_path)
 
 
 def test_a_component_edited_to_pass__refused_and_nothing_posted(action, forked_mono, fake_github):
