@@ -254,6 +254,14 @@ def parsed(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
+@functools.cache
+def nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of ``parsed(path)``, in ``ast.walk``'s order, walked once a session: the
+    layout's and the docs' tests each look for other kinds of node in the same trees (three
+    walks of every module were a tenth of the unit tier)."""
+    return tuple(ast.walk(parsed(path)))
+
+
 def write_file(root: Path, name: str, text: str) -> Path:
     """``text`` written to ``root / name`` (its directories made): a report or source file a
     test reads back."""

@@ -14,12 +14,12 @@ import ast
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import pytest
 
-from tests.conftest import REPO, parsed
+from tests.conftest import REPO, nodes, parsed
 from tests.test_docs_links import CODE_SPAN, without_code_blocks
 
 pytestmark = pytest.mark.unit
@@ -60,13 +60,15 @@ def template(node: ast.expr) -> str | None:
     return None
 
 
-def templates(source: str | ast.Module, where: str) -> Iterator[tuple[Template, bool]]:
-    """Every string expression of a module (its text or its tree), and whether it is the
-    message of a ``RatchetError(...)``."""
+def templates(
+    source: str | ast.Module, where: str, walked: Iterable[ast.AST] | None = None
+) -> Iterator[tuple[Template, bool]]:
+    """Every string expression of a module (its text or its tree, or its nodes ``walked``
+    already), and whether it is the message of a ``RatchetError(...)``."""
     tree = ast.parse(source) if isinstance(source, str) else source
     raised: set[int] = set()
     strings: list[ast.expr] = []
-    for node in ast.walk(tree):  # one walk: the trees of all of ratchet are big
+    for node in ast.walk(tree) if walked is None else walked:  # one walk: the trees are big
         if isinstance(node, ast.Call) and node.args:
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
             if name == "RatchetError":
@@ -144,7 +146,7 @@ def _code() -> tuple[list[Template], list[Template]]:
     raised: list[Template] = []
     for path in sorted((REPO / "ratchet").rglob("*.py")):
         rel = path.relative_to(REPO).as_posix()
-        for t, is_raised in templates(parsed(path), rel):
+        for t, is_raised in templates(parsed(path), rel, nodes(path)):
             every.append(t)
             if is_raised:
                 raised.append(t)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import parsed
+from tests.conftest import nodes
 
 pytestmark = pytest.mark.unit
 
@@ -63,7 +63,7 @@ def _imports(module: str, path: Path) -> frozenset[str]:
     """The ratchet modules ``module`` imports (at any depth of the file, lazily or not)."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     out: set[str] = set()
-    for node in ast.walk(parsed(path)):
+    for node in nodes(path):
         if isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.split(".")[0] == "ratchet")
         elif isinstance(node, ast.ImportFrom):
@@ -131,7 +131,7 @@ def test_no_module_over_500_lines():
 def test_no_function_over_80_lines():
     long: dict[str, int] = {}
     for path in MODULES.values():
-        for node in ast.walk(parsed(path)):
+        for node in nodes(path):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
                 assert node.end_lineno is not None

@@ -306,7 +306,7 @@ def test_hold__waits_says_so_and_gives_up_with_a_clear_message(tmp_path: Path):
     with (
         other,
         pytest.raises(RatchetError) as e,
-        writelock.hold(tmp_path, said.append, timeout=0.05),
+        writelock.hold(tmp_path, said.append, timeout=0.01),
     ):
         pass
     path = writelock.lock_path(tmp_path)
@@ -314,7 +314,7 @@ def test_hold__waits_says_so_and_gives_up_with_a_clear_message(tmp_path: Path):
         f"ratchet: waiting for another ratchet command to finish writing the bar ({path})"
     ]
     assert str(e.value) == (
-        f"another ratchet command has been writing the bar for 0.05 s (it holds {path}); "
+        f"another ratchet command has been writing the bar for 0.01 s (it holds {path}); "
         "run this again once it has finished"
     )
     with writelock.hold(tmp_path, said.append):  # free again: taken at once
