@@ -22,14 +22,11 @@ from xml.parsers import expat
 
 from ratchet.core.models import LineDetail, placeholder_missing
 from ratchet.errors import RatchetError
-from ratchet.readers import RawFile, again, line_problem
+from ratchet.readers import RawFile, again, line_problem, xmlsafe
+from ratchet.readers.xmlsafe import Refused
 
 _CHUNK = 1 << 20
 _CONDITION = re.compile(r"\((\d+)\s*/\s*(\d+)\)")
-
-
-class _Refused(Exception):
-    pass
 
 
 # Every line of a report asks for these, and a few thousand distinct strings recur in
@@ -94,7 +91,7 @@ class _Handlers:
     def root(self, name: str, attrs: dict[str, str]) -> None:
         if name != "coverage":
             hint = " (JaCoCo XML is not supported)" if name == "report" else ""
-            raise _Refused(f"XML root is <{name}>, not Cobertura's <coverage>{hint}")
+            raise Refused(f"XML root is <{name}>, not Cobertura's <coverage>{hint}")
         self.seen_root = True
         self.parser.StartElementHandler = self.start
 
@@ -110,7 +107,7 @@ class _Handlers:
         elif name == "class":
             path = attrs.get("filename") or attrs.get("name")
             if not path:
-                raise _Refused("<class> without a filename attribute")
+                raise Refused("<class> without a filename attribute")
             self.path, self.hits, self.branches = path, {}, {}
         elif name == "method":
             self.method_depth += 1
@@ -173,21 +170,17 @@ def read_class(path: Path, start: int, end: int, roots: tuple[str, ...]) -> Line
 
 
 def _read(chunks: Iterable[bytes], name: str, roots: tuple[str, ...] = ()) -> Iterator[RawFile]:
-    parser = expat.ParserCreate()
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = xmlsafe.hardened()
     handlers = _Handlers(parser, roots)
     parser.StartElementHandler = handlers.root
     parser.EndElementHandler = handlers.end
-    parser.EntityDeclHandler = _refuse_entity
-    parser.UnparsedEntityDeclHandler = _refuse_entity
-    parser.ExternalEntityRefHandler = _refuse_external
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)
             yield from handlers.done
             handlers.done.clear()
         parser.Parse(b"", True)
-    except _Refused as e:
+    except Refused as e:
         raise RatchetError(f"{e} (line {parser.CurrentLineNumber})", source=name) from None
     except expat.ExpatError as e:
         raise RatchetError(
@@ -202,11 +195,3 @@ def _read(chunks: Iterable[bytes], name: str, roots: tuple[str, ...] = ()) -> It
         raise RatchetError("no XML element found", source=name)
     if handlers.last is not None:
         yield handlers.last
-
-
-def _refuse_entity(*_args: object) -> None:
-    raise _Refused("entity declarations are not allowed in a coverage report")
-
-
-def _refuse_external(*_args: object) -> int:
-    raise _Refused("external entities are not allowed in a coverage report")
